@@ -1,0 +1,354 @@
+package vtab_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/awssql/awssql/vtab"
+	"github.com/google/go-cmp/cmp"
+)
+
+type thing struct {
+	Region string
+	ID     string
+	Name   *string
+	Size   int32
+	When   time.Time
+	Tags   map[string]string
+	Flag   *bool
+}
+
+// fake is a table whose list function records what it was asked.
+type fake struct {
+	mu    sync.Mutex
+	rows  []thing
+	calls []map[string]any
+	limit []int64
+	used  []string
+	fail  error // returned after the first row
+}
+
+func (f *fake) def() *vtab.Table[thing] {
+	return &vtab.Table[thing]{
+		Name:    "things",
+		Doc:     "test rows",
+		Example: "bucket = 'b'",
+		Columns: []vtab.Column[thing]{
+			{Name: "region", Type: vtab.Text, Key: vtab.Exact, Get: func(t thing) any { return t.Region }},
+			{Name: "id", Type: vtab.Text, Key: vtab.Exact, Selectivity: 1e6, Get: func(t thing) any { return t.ID }},
+			{Name: "name", Type: vtab.Text, Key: vtab.Pushed, Get: func(t thing) any { return t.Name }},
+			{Name: "size", Type: vtab.Integer, Get: func(t thing) any { return t.Size }},
+			{Name: "at", Type: vtab.Time, Get: func(t thing) any { return t.When }},
+			{Name: "tags", Type: vtab.JSON, Get: func(t thing) any { return t.Tags }},
+			{Name: "flag", Type: vtab.Bool, Get: func(t thing) any { return t.Flag }},
+		},
+		ID: func(t thing) string { return t.Region + "/" + t.ID },
+		List: func(ctx context.Context, q *vtab.Query) iter.Seq2[thing, error] {
+			f.mu.Lock()
+			f.calls = append(f.calls, q.Pushed())
+			f.limit = append(f.limit, q.Limit)
+			for _, c := range []string{"region", "id", "name", "size", "at", "tags", "flag"} {
+				if q.Uses(c) && !slices.Contains(f.used, c) {
+					f.used = append(f.used, c)
+				}
+			}
+			f.mu.Unlock()
+			return func(yield func(thing, error) bool) {
+				n := 0
+				for _, r := range f.rows {
+					if v, ok := q.String("region"); ok && r.Region != v {
+						continue
+					}
+					if v, ok := q.String("id"); ok && r.ID != v {
+						continue
+					}
+					// name is Pushed: deliberately loose (case-insensitive),
+					// as some APIs are; SQLite must re-check.
+					if v, ok := q.String("name"); ok && (r.Name == nil || !strings.EqualFold(*r.Name, v)) {
+						continue
+					}
+					if n == 1 && f.fail != nil {
+						yield(thing{}, f.fail)
+						return
+					}
+					if ctx.Err() != nil {
+						yield(thing{}, ctx.Err())
+						return
+					}
+					if !yield(r, nil) {
+						return
+					}
+					n++
+				}
+			}
+		},
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func testRows() []thing {
+	at := time.Date(2026, 1, 2, 3, 4, 5, 6, time.FixedZone("x", 3600))
+	return []thing{
+		{Region: "r1", ID: "a", Name: ptr("Alpha"), Size: 1, When: at, Tags: map[string]string{"k": "v,\"x\"\t\n<é>"}, Flag: ptr(true)},
+		{Region: "r1", ID: "b", Name: ptr("alpha"), Size: 2, Flag: ptr(false)},
+		{Region: "r2", ID: "c", Name: nil, Size: 3},
+		{Region: "r2", ID: "d", Name: ptr("delta"), Size: 4},
+	}
+}
+
+func open(t *testing.T, f *fake) (*vtab.Engine, *sql.DB) {
+	t.Helper()
+	e, err := vtab.New(f.def())
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := e.DB()
+	t.Cleanup(func() { db.Close() })
+	return e, db
+}
+
+func query(t *testing.T, e *vtab.Engine, db *sql.DB, q string) ([][]any, error) {
+	t.Helper()
+	st := e.Begin(context.Background())
+	defer st.End()
+	rows, err := db.QueryContext(context.Background(), q)
+	if err != nil {
+		return nil, st.Cause(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var out [][]any
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		out = append(out, vals)
+	}
+	if err := rows.Err(); err != nil {
+		return out, st.Cause(err)
+	}
+	return out, st.Err()
+}
+
+func TestEngineValues(t *testing.T) {
+	f := &fake{rows: testRows()}
+	e, db := open(t, f)
+	got, err := query(t, e, db, "SELECT region, id, name, size, at, tags, flag, typeof(size), typeof(flag) FROM things WHERE id = 'a'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]any{{"r1", "a", "Alpha", int64(1), "2026-01-02T02:04:05Z", `{"k":"v,\"x\"\t\n<é>"}`, int64(1), "integer", "integer"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	got, err = query(t, e, db, "SELECT name, at, tags, flag FROM things WHERE id = 'c'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([][]any{{nil, nil, nil, nil}}, got); diff != "" {
+		t.Errorf("NULLs (-want +got):\n%s", diff)
+	}
+	got, err = query(t, e, db, "SELECT json_extract(tags, '$.k') FROM things WHERE id = 'a'")
+	if err != nil || len(got) != 1 || got[0][0] != "v,\"x\"\t\n<é>" {
+		t.Errorf("json_extract: %v %v", got, err)
+	}
+}
+
+func TestEnginePushdown(t *testing.T) {
+	tests := []struct {
+		sql   string
+		calls []map[string]any
+		ids   []string
+		limit []int64
+	}{
+		{"SELECT id FROM things ORDER BY id", []map[string]any{{}}, []string{"a", "b", "c", "d"}, []int64{0}},
+		{"SELECT id FROM things WHERE region = 'r2' ORDER BY id", []map[string]any{{"region": "r2"}}, []string{"c", "d"}, []int64{0}},
+		// IN arrives as one Filter per value.
+		{"SELECT id FROM things WHERE id IN ('a', 'd') ORDER BY id", []map[string]any{{"id": "a"}, {"id": "d"}}, []string{"a", "d"}, []int64{0, 0}},
+		// The list function's match is loose; SQLite re-checks.
+		{"SELECT id FROM things WHERE name = 'alpha'", []map[string]any{{"name": "alpha"}}, []string{"b"}, []int64{0}},
+		{"SELECT id FROM things WHERE region = 'r1' LIMIT 1", []map[string]any{{"region": "r1"}}, []string{"a"}, []int64{1}},
+		{"SELECT id FROM things LIMIT 2 OFFSET 1", []map[string]any{{}}, []string{"b", "c"}, []int64{3}},
+		// Not taken: SQLite must apply LIKE before counting.
+		{"SELECT id FROM things WHERE name LIKE 'd%' LIMIT 1", []map[string]any{{}}, []string{"d"}, []int64{0}},
+		{"SELECT id FROM things WHERE name = 'alpha' LIMIT 1", []map[string]any{{"name": "alpha"}}, []string{"b"}, []int64{0}},
+		{"SELECT id FROM things WHERE id = NULL", nil, nil, nil},
+		// OR plans de-duplicate by rowid.
+		{"SELECT id FROM things WHERE id = 'a' OR region = 'r1' ORDER BY id", nil, []string{"a", "b"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.sql, func(t *testing.T) {
+			f := &fake{rows: testRows()}
+			e, db := open(t, f)
+			got, err := query(t, e, db, tt.sql)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, r := range got {
+				ids = append(ids, r[0].(string))
+			}
+			if diff := cmp.Diff(tt.ids, ids); diff != "" {
+				t.Errorf("rows (-want +got):\n%s", diff)
+			}
+			if tt.calls != nil {
+				if diff := cmp.Diff(tt.calls, f.calls); diff != "" {
+					t.Errorf("calls (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff(tt.limit, f.limit); diff != "" {
+					t.Errorf("limits (-want +got):\n%s", diff)
+				}
+			}
+		})
+	}
+}
+
+func TestEngineColumnsUsed(t *testing.T) {
+	f := &fake{rows: testRows()}
+	e, db := open(t, f)
+	if _, err := query(t, e, db, "SELECT id FROM things WHERE size > 1"); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(f.used)
+	if diff := cmp.Diff([]string{"id", "size"}, f.used); diff != "" {
+		t.Errorf("used (-want +got):\n%s", diff)
+	}
+}
+
+func TestEngineErrorKeepsMessage(t *testing.T) {
+	f := &fake{rows: testRows(), fail: errors.New("account 1, region r1: DescribeThings: Boom: the real message")}
+	e, db := open(t, f)
+	for _, q := range []string{"SELECT id FROM things", "SELECT count(*) FROM things"} {
+		_, err := query(t, e, db, q)
+		if err == nil || !strings.Contains(err.Error(), "things: account 1, region r1: DescribeThings: Boom: the real message") {
+			t.Errorf("%s: error %v: want the list function's message", q, err)
+		}
+	}
+}
+
+func TestEngineRequiredKey(t *testing.T) {
+	f := &fake{rows: testRows()}
+	def := f.def()
+	def.Columns = append(def.Columns, vtab.Column[thing]{Name: "bucket", Key: vtab.Required, Hidden: true, Get: func(thing) any { return nil }})
+	e, err := vtab.New(def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := e.DB()
+	defer db.Close()
+	_, err = query(t, e, db, "SELECT id FROM things")
+	if err == nil || !strings.Contains(err.Error(), "things: a value for bucket is required: add WHERE bucket = 'b'") {
+		t.Errorf("error %v", err)
+	}
+	// Given in an IN list, the plan with the key is chosen.
+	if _, err := query(t, e, db, "SELECT id FROM things WHERE bucket IN ('x', 'y')"); err != nil {
+		t.Errorf("IN list on the required key: %v", err)
+	}
+}
+
+func TestEngineContextReachesList(t *testing.T) {
+	f := &fake{rows: testRows()}
+	e, db := open(t, f)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	st := e.Begin(ctx)
+	defer st.End()
+	rows, err := db.QueryContext(context.Background(), "SELECT id FROM things")
+	if err == nil {
+		for rows.Next() {
+		}
+		err = rows.Err()
+		rows.Close()
+	}
+	if !errors.Is(st.Err(), context.Canceled) {
+		t.Errorf("statement error %v (query error %v): want context.Canceled from the list function", st.Err(), err)
+	}
+}
+
+func TestEngineValidation(t *testing.T) {
+	bad := &vtab.Table[thing]{Name: "Bad Name", Columns: []vtab.Column[thing]{{Name: "x"}, {Name: "x"}, {Name: "y", Key: vtab.Required, Get: func(thing) any { return nil }}}}
+	_, err := vtab.New(bad)
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	for _, want := range []string{"snake_case", "no description", "no list function", "no row identity", `column "x" defined twice`, `column "x" has no getter`, "Example"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+}
+
+func TestSQLValue(t *testing.T) {
+	type enum string
+	tests := []struct {
+		typ  vtab.Type
+		in   any
+		want any
+	}{
+		{vtab.Text, enum("running"), "running"},
+		{vtab.Text, (*string)(nil), nil},
+		{vtab.Integer, ptr(int32(7)), int64(7)},
+		{vtab.Integer, uint16(7), int64(7)},
+		{vtab.Real, ptr(1.5), 1.5},
+		{vtab.Bool, ptr(false), int64(0)},
+		{vtab.Time, time.Time{}, nil},
+		{vtab.Time, ptr(time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)), "2026-05-06T07:08:09Z"},
+		{vtab.JSON, []string{}, nil},
+		{vtab.JSON, []string{"a&b"}, `["a&b"]`},
+		{vtab.JSON, struct{ A *int }{}, `{"A":null}`},
+		{vtab.JSON, `{"already":"json"}`, `{"already":"json"}`},
+	}
+	for _, tt := range tests {
+		got, err := vtab.SQLValue(tt.typ, tt.in)
+		if err != nil {
+			t.Errorf("SQLValue(%v, %#v): %v", tt.typ, tt.in, err)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("SQLValue(%v, %#v) (-want +got):\n%s", tt.typ, tt.in, diff)
+		}
+	}
+	if _, err := vtab.SQLValue(vtab.JSON, "{not json"); err == nil {
+		t.Error("invalid JSON text: want an error")
+	}
+	if _, err := vtab.SQLValue(vtab.Text, struct{}{}); err == nil {
+		t.Error("a struct in a text column: want an error")
+	}
+}
+
+func ExampleEngine() {
+	tbl := &vtab.Table[int]{
+		Name: "numbers", Doc: "1 to 3",
+		Columns: []vtab.Column[int]{{Name: "n", Type: vtab.Integer, Get: func(n int) any { return n }}},
+		ID:      func(n int) string { return fmt.Sprint(n) },
+		List: func(ctx context.Context, q *vtab.Query) iter.Seq2[int, error] {
+			return func(yield func(int, error) bool) {
+				for n := 1; n <= 3 && yield(n, nil); n++ {
+				}
+			}
+		},
+	}
+	e, _ := vtab.New(tbl)
+	db := e.DB()
+	defer db.Close()
+	st := e.Begin(context.Background())
+	defer st.End()
+	var sum int
+	_ = db.QueryRow("SELECT sum(n) FROM numbers").Scan(&sum)
+	fmt.Println(sum)
+	// Output: 6
+}

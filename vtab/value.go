@@ -1,0 +1,141 @@
+package vtab
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"time"
+)
+
+// TimeFormat is how timestamps are stored: RFC 3339 in UTC, which sorts and
+// compares correctly as text. (modernc stores a time.Time as integer seconds.)
+const TimeFormat = time.RFC3339
+
+// SQLValue converts what a column getter returned into one of the values
+// SQLite accepts: nil, int64, float64, string or []byte. Pointers are
+// followed (nil is NULL), times become RFC 3339 UTC text, booleans 0/1,
+// string-like enums their text, and for JSON columns slices, maps and structs
+// become JSON text (empty ones NULL).
+func SQLValue(typ Type, v any) (any, error) {
+	switch v := v.(type) {
+	case nil:
+		return nil, nil
+	case string:
+		if typ == JSON {
+			return jsonText(v)
+		}
+		return v, nil
+	case *string:
+		if v == nil {
+			return nil, nil
+		}
+		return SQLValue(typ, *v)
+	case int64:
+		return v, nil
+	case *int64:
+		if v == nil {
+			return nil, nil
+		}
+		return *v, nil
+	case int32:
+		return int64(v), nil
+	case *int32:
+		if v == nil {
+			return nil, nil
+		}
+		return int64(*v), nil
+	case int:
+		return int64(v), nil
+	case bool:
+		return boolInt(v), nil
+	case *bool:
+		if v == nil {
+			return nil, nil
+		}
+		return boolInt(*v), nil
+	case float64:
+		return v, nil
+	case *float64:
+		if v == nil {
+			return nil, nil
+		}
+		return *v, nil
+	case time.Time:
+		if v.IsZero() {
+			return nil, nil
+		}
+		return v.UTC().Format(TimeFormat), nil
+	case *time.Time:
+		if v == nil || v.IsZero() {
+			return nil, nil
+		}
+		return v.UTC().Format(TimeFormat), nil
+	case []byte:
+		return v, nil
+	case json.RawMessage:
+		return string(v), nil
+	}
+	return reflectValue(typ, reflect.ValueOf(v))
+}
+
+func boolInt(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func reflectValue(typ Type, rv reflect.Value) (any, error) {
+	for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
+		if rv.IsNil() {
+			return nil, nil
+		}
+		rv = rv.Elem()
+	}
+	if typ == JSON {
+		switch rv.Kind() {
+		case reflect.Slice, reflect.Map:
+			if rv.Len() == 0 {
+				return nil, nil
+			}
+		}
+		return marshalJSON(rv.Interface())
+	}
+	switch rv.Kind() {
+	case reflect.String:
+		return rv.String(), nil
+	case reflect.Bool:
+		return boolInt(rv.Bool()), nil
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return rv.Int(), nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return int64(rv.Uint()), nil
+	case reflect.Float32, reflect.Float64:
+		return rv.Float(), nil
+	case reflect.Struct:
+		if t, ok := rv.Interface().(time.Time); ok {
+			return SQLValue(typ, t)
+		}
+	}
+	return nil, fmt.Errorf("cannot store a %s in a %s column", rv.Type(), typ)
+}
+
+// marshalJSON writes JSON without HTML escaping: a tag value "<none>" stays
+// readable and json_extract returns it unchanged either way.
+func marshalJSON(v any) (any, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return string(bytes.TrimRight(b.Bytes(), "\n")), nil
+}
+
+func jsonText(s string) (any, error) {
+	if !json.Valid([]byte(s)) {
+		return nil, fmt.Errorf("not valid JSON: %.40q", s)
+	}
+	return s, nil
+}
