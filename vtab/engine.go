@@ -208,8 +208,8 @@ func (v *vtable) BestIndex(info *vtab.IndexInfo) error {
 }
 
 func (v *vtable) Open() (vtab.Cursor, error) { return &cursor{e: v.e, t: v.t}, nil }
-func (v *vtable) Disconnect() error         { return nil }
-func (v *vtable) Destroy() error            { return nil }
+func (v *vtable) Disconnect() error          { return nil }
+func (v *vtable) Destroy() error             { return nil }
 
 type cursor struct {
 	e *Engine
