@@ -304,6 +304,7 @@ func TestSQLValue(t *testing.T) {
 		{vtab.Integer, ptr(int32(7)), int64(7)},
 		{vtab.Integer, uint16(7), int64(7)},
 		{vtab.Real, ptr(1.5), 1.5},
+		{vtab.Real, ptr(float32(0.012)), 0.012},
 		{vtab.Bool, ptr(false), int64(0)},
 		{vtab.Time, time.Time{}, nil},
 		{vtab.Time, ptr(time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)), "2026-05-06T07:08:09Z"},

@@ -32,6 +32,10 @@ func (t Type) sqlType() string {
 		return "INTEGER"
 	case Real:
 		return "REAL"
+	case JSON:
+		// TEXT affinity; the declared type tells output formats that the
+		// column holds JSON.
+		return "JSON TEXT"
 	default:
 		return "TEXT"
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strconv"
 	"time"
 )
 
@@ -61,6 +62,13 @@ func SQLValue(typ Type, v any) (any, error) {
 			return nil, nil
 		}
 		return *v, nil
+	case float32:
+		return float32Value(v), nil
+	case *float32:
+		if v == nil {
+			return nil, nil
+		}
+		return float32Value(*v), nil
 	case time.Time:
 		if v.IsZero() {
 			return nil, nil
@@ -77,6 +85,13 @@ func SQLValue(typ Type, v any) (any, error) {
 		return string(v), nil
 	}
 	return reflectValue(typ, reflect.ValueOf(v))
+}
+
+// float32Value widens by the shortest decimal form, so an API's 0.012
+// stays 0.012 rather than 0.012000000104308128.
+func float32Value(f float32) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(float64(f), 'g', -1, 32), 64)
+	return v
 }
 
 func boolInt(b bool) int64 {
@@ -111,7 +126,9 @@ func reflectValue(typ Type, rv reflect.Value) (any, error) {
 		return rv.Int(), nil
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		return int64(rv.Uint()), nil
-	case reflect.Float32, reflect.Float64:
+	case reflect.Float32:
+		return float32Value(float32(rv.Float())), nil
+	case reflect.Float64:
 		return rv.Float(), nil
 	case reflect.Struct:
 		if t, ok := rv.Interface().(time.Time); ok {

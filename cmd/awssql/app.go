@@ -1,0 +1,241 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/awssql/awssql/fetch"
+	"github.com/awssql/awssql/fetch/awsfake"
+	"github.com/awssql/awssql/vtab"
+	"github.com/awssql/awssql/vtab/tables"
+)
+
+// streams is what a command reads and writes, and what it knows about the
+// terminal; tests give their own.
+type streams struct {
+	in        io.Reader
+	out       io.Writer
+	errOut    io.Writer
+	inTTY     bool
+	outTTY    bool
+	getenv    func(string) string
+	userQuery string // folder of the user's saved queries; "" for none
+}
+
+// options are the parsed flags.
+type options struct {
+	profile, accessKeyID, secretAccessKey, sessionToken string
+	homeRegion, regions, endpointURL                    string
+	concurrency, maxAttempts                            int
+	demo                                                bool
+
+	output string
+	files  []string
+	params []string
+	stats  string
+	strict bool
+}
+
+// app is one invocation: its streams, options, and the connection it
+// opens on first use.
+type app struct {
+	io   streams
+	opts options
+
+	sess *fetch.Session
+	eng  *vtab.Engine
+	db   *sql.DB
+	demo *httptest.Server
+
+	// targets over every statement run, for the exit status.
+	targetsOK, targetsFailed int
+}
+
+// run parses args and runs the command; the error decides the exit status.
+func run(ctx context.Context, args []string, s streams) int {
+	a := &app{io: s}
+	defer a.close()
+	root := a.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(s.in)
+	root.SetOut(s.out)
+	root.SetErr(s.errOut)
+	err := root.ExecuteContext(ctx)
+	code := exitCode(ctx, err)
+	var pe *partialError
+	switch {
+	case err == nil, isPipeClosed(err), errors.As(err, &pe):
+	case code == exitInterrupted:
+		fmt.Fprintln(s.errOut, "awssql: interrupted")
+	default:
+		fmt.Fprintln(s.errOut, "awssql: "+message(err))
+	}
+	return code
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "awssql [flags] ['SQL']",
+		Short: "Query AWS accounts with SQL",
+		Long: `awssql runs SQL against live AWS data. Each table's WHERE clause on account,
+region and resource keys is pushed down into the API calls, which fan out over
+every account and enabled region at once.
+
+SQL comes from the argument, from -f FILE (repeatable), or from stdin.`,
+		Example: `  awssql --demo "SELECT instance_type, count(*) FROM ec2_instances GROUP BY 1"
+  awssql --regions 'eu-*' -o json "SELECT * FROM rds_instances WHERE publicly_accessible"
+  awssql -f report.sql --param days=30`,
+		Args:          cobra.MaximumNArgs(1),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.runSQL(cmd.Context(), args)
+		},
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{msg: err.Error()} })
+	a.connectionFlags(root.PersistentFlags())
+	a.queryFlags(root.Flags())
+	root.AddCommand(a.tablesCommand(), a.schemaCommand(), a.queriesCommand(), a.runCommand())
+	for _, c := range root.Commands() {
+		c.SilenceUsage, c.SilenceErrors = true, true
+	}
+	return root
+}
+
+func (a *app) connectionFlags(f *pflag.FlagSet) {
+	o := &a.opts
+	f.StringVar(&o.profile, "profile", "", "shared config profile (default: AWS_PROFILE, else the default chain)")
+	f.StringVar(&o.accessKeyID, "access-key-id", "", "access key id; the secret comes from AWS_SECRET_ACCESS_KEY")
+	f.StringVar(&o.secretAccessKey, "secret-access-key", "", "secret access key (visible in ps: prefer AWS_SECRET_ACCESS_KEY)")
+	f.StringVar(&o.sessionToken, "session-token", "", "session token of temporary credentials (default: AWS_SESSION_TOKEN)")
+	f.StringVar(&o.homeRegion, "home-region", "", "region for STS and DescribeRegions calls (default: the SDK's region, else us-east-1)")
+	f.StringVar(&o.regions, "regions", "", "comma-separated regions or globs, e.g. us-east-1,eu-* (default: every enabled region)")
+	f.StringVar(&o.endpointURL, "endpoint-url", "", "send every call to this endpoint (LocalStack, moto, awsfake)")
+	f.IntVar(&o.concurrency, "concurrency", fetch.DefaultConcurrency, "targets (account x region) fetched at once by one scan")
+	f.IntVar(&o.maxAttempts, "max-attempts", fetch.DefaultMaxAttempts, "attempts per API call, retries included")
+	f.BoolVar(&o.demo, "demo", false, "query the built-in sample organization (no AWS account needed)")
+}
+
+func (a *app) queryFlags(f *pflag.FlagSet) {
+	o := &a.opts
+	f.StringVarP(&o.output, "output", "o", "", "output format: "+strings.Join(formats, ", ")+" (default: table on a terminal, else csv)")
+	f.StringArrayVarP(&o.files, "file", "f", nil, "run the ;-separated statements of FILE (repeatable)")
+	f.StringArrayVar(&o.params, "param", nil, "bind a named parameter :name, as name=value (repeatable)")
+	f.StringVar(&o.stats, "stats", "", "print what each statement cost to stderr; --stats=json for JSON")
+	f.Lookup("stats").NoOptDefVal = "text"
+	f.BoolVar(&o.strict, "strict", false, "fail (exit 1) on the first account or region that fails")
+}
+
+// session opens the connection on first use. Flag values are checked
+// here, before any call.
+func (a *app) session(ctx context.Context) (*fetch.Session, error) {
+	if a.sess != nil {
+		return a.sess, nil
+	}
+	o := a.opts
+	regions, err := fetch.ParseRegions(o.regions)
+	if err != nil {
+		return nil, &usageError{msg: "--regions: " + err.Error()}
+	}
+	if o.homeRegion != "" {
+		if err := fetch.CheckRegion(o.homeRegion, false); err != nil {
+			return nil, &usageError{msg: "--home-region: " + err.Error()}
+		}
+	}
+	if o.concurrency < 1 {
+		return nil, usageErrorf("--concurrency must be at least 1, not %d", o.concurrency)
+	}
+	if o.maxAttempts < 1 {
+		return nil, usageErrorf("--max-attempts must be at least 1, not %d", o.maxAttempts)
+	}
+	fo := fetch.Options{
+		Profile:      o.profile,
+		AccessKeyID:  o.accessKeyID,
+		SessionToken: o.sessionToken,
+		HomeRegion:   o.homeRegion,
+		EndpointURL:  o.endpointURL,
+		Regions:      regions,
+		Concurrency:  o.concurrency,
+		MaxAttempts:  o.maxAttempts,
+		Strict:       o.strict,
+	}
+	if o.accessKeyID != "" {
+		fo.SecretAccessKey = a.io.getenv("AWS_SECRET_ACCESS_KEY")
+		if o.secretAccessKey != "" {
+			fmt.Fprintln(a.io.errOut, "awssql: warning: --secret-access-key is visible to other users in ps; prefer AWS_SECRET_ACCESS_KEY")
+			fo.SecretAccessKey = o.secretAccessKey
+		}
+	} else if o.secretAccessKey != "" {
+		return nil, usageErrorf("--secret-access-key needs --access-key-id")
+	}
+	if o.demo {
+		if err := a.startDemo(&fo); err != nil {
+			return nil, err
+		}
+	}
+	sess, err := fetch.NewSession(ctx, fo)
+	if err != nil {
+		return nil, err
+	}
+	a.sess = sess
+	return sess, nil
+}
+
+// startDemo serves the built-in data set on a loopback port and connects
+// to it with its credentials, ignoring the environment's: the real SDK
+// path (HTTP, signing, paging) without an AWS account.
+func (a *app) startDemo(fo *fetch.Options) error {
+	if fo.EndpointURL != "" || fo.Profile != "" || fo.AccessKeyID != "" {
+		return usageErrorf("--demo brings its own endpoint and credentials: drop --endpoint-url, --profile and --access-key-id")
+	}
+	ds := awsfake.Demo()
+	fake := awsfake.New(ds)
+	a.demo = httptest.NewServer(fake)
+	fo.EndpointURL = a.demo.URL
+	fo.AccessKeyID, fo.SecretAccessKey = fake.Credentials(ds.Accounts[0].ID)
+	fo.SessionToken = ""
+	fo.Isolated = true
+	if fo.HomeRegion == "" {
+		fo.HomeRegion = "us-east-1"
+	}
+	return nil
+}
+
+// engine opens the SQL engine over the session.
+func (a *app) engine(ctx context.Context) (*vtab.Engine, *sql.DB, error) {
+	if a.db != nil {
+		return a.eng, a.db, nil
+	}
+	sess, err := a.session(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	eng, err := vtab.New(tables.All(sess)...)
+	if err != nil {
+		return nil, nil, err
+	}
+	a.eng, a.db = eng, eng.DB()
+	return a.eng, a.db, nil
+}
+
+// catalog describes the tables without connecting.
+func catalog() (*vtab.Engine, error) {
+	return vtab.New(tables.All(nil)...)
+}
+
+func (a *app) close() {
+	if a.db != nil {
+		a.db.Close()
+	}
+	if a.demo != nil {
+		a.demo.Close()
+	}
+}

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/awssql/awssql/fetch/awsfake"
+)
+
+func TestExitStatus(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string // a part of the one error line
+	}{
+		{"success", []string{"SELECT count(*) FROM ec2_instances"}, 0, ""},
+		{"bad SQL", []string{"SELEC 1"}, 1, `near "SELEC": syntax error`},
+		{"unknown table", []string{"SELECT * FROM ec2_instance"}, 1, "no such table: ec2_instance"},
+		{"unknown column", []string{"SELECT instance_name FROM ec2_instances"}, 1, "no such column: instance_name"},
+		{"bad output format", []string{"-o", "xml", "SELECT 1"}, 2, `unknown output format "xml"`},
+		{"unknown flag", []string{"--regoins", "us-east-1", "SELECT 1"}, 2, "unknown flag: --regoins"},
+		{"malformed region", []string{"--regions", "us_east_1", "SELECT 1"}, 2, `bad region "us_east_1"`},
+		{"region that does not exist", []string{"--regions", "xx-west-1", "SELECT count(*) FROM ec2_instances"}, 2, "no such region: xx-west-1"},
+		{"bad concurrency", []string{"--concurrency", "0", "SELECT 1"}, 2, "--concurrency must be at least 1"},
+		{"unbound parameter", []string{"SELECT :days"}, 2, "parameter :days has no value"},
+		{"bad param", []string{"--param", "x", "SELECT 1"}, 2, `--param "x"`},
+		{"SQL twice", []string{"-f", "x.sql", "SELECT 1"}, 2, "not both"},
+	}
+	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 5, Seed: 1})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := f.run(tt.args...)
+			if r.code != tt.code {
+				t.Errorf("exit %d, want %d; stderr %q", r.code, tt.code, r.stderr)
+			}
+			if tt.stderr == "" {
+				if r.stderr != "" {
+					t.Errorf("stderr %q, want nothing", r.stderr)
+				}
+				return
+			}
+			lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+			if len(lines) != 1 || !strings.Contains(lines[0], tt.stderr) || !strings.HasPrefix(lines[0], "awssql: ") {
+				t.Errorf("stderr %q: want one line with %q", r.stderr, tt.stderr)
+			}
+			if strings.Contains(r.stderr, "SQL logic error") || strings.Contains(r.stderr, "goroutine") {
+				t.Errorf("stderr %q leaks internals", r.stderr)
+			}
+		})
+	}
+}
+
+func TestExitStatusCredentials(t *testing.T) {
+	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 5, Seed: 1})
+	f.env["AWS_SECRET_ACCESS_KEY"] = "not-the-secret-0123456789"
+	r := f.run("SELECT count(*) FROM ec2_instances")
+	if r.code != 1 || !strings.Contains(r.stderr, "AWS credentials refused") {
+		t.Errorf("exit %d, stderr %q: want 1 and the refusal", r.code, r.stderr)
+	}
+	if strings.Contains(r.stderr, "not-the-secret") {
+		t.Errorf("the secret is on stderr: %q", r.stderr)
+	}
+}
+
+// failOnPage2 makes one region answer its second DescribeInstances page
+// with a non-retryable error.
+func failOnPage2(f *fake, region string) {
+	f.srv.AddFault(awsfake.Fault{
+		Operation: "DescribeInstances", Region: region,
+		Match:   func(r awsfake.Request) bool { return r.Params.Get("NextToken") != "" },
+		Code:    "InvalidParameterValue",
+		Status:  400,
+		Message: "X marks the failing page",
+	})
+}
+
+func TestPartialFailure(t *testing.T) {
+	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 1200, Seed: 2})
+	failOnPage2(f, "us-east-2")
+	r := f.run("SELECT instance_id FROM ec2_instances")
+	if r.code != 3 {
+		t.Errorf("exit %d, want 3; stderr %q", r.code, r.stderr)
+	}
+	want := "awssql: account 100000000000, region us-east-2: DescribeInstances: InvalidParameterValue: X marks the failing page\n"
+	if r.stderr != want {
+		t.Errorf("stderr %q, want %q", r.stderr, want)
+	}
+	// Three whole regions, and the first page of the failing one.
+	if n := len(records(t, r.stdout)) - 1; n != 3*1200+1000 {
+		t.Errorf("%d rows, want %d", n, 3*1200+1000)
+	}
+
+	for _, q := range []string{"SELECT instance_id FROM ec2_instances", "SELECT count(*) FROM ec2_instances"} {
+		r = f.run("--strict", q)
+		if r.code != 1 || !strings.Contains(r.stderr, "X marks the failing page") || !strings.Contains(r.stderr, "us-east-2") {
+			t.Errorf("--strict %s: exit %d, stderr %q: want 1 with the message", q, r.code, r.stderr)
+		}
+	}
+}
+
+func TestEveryTargetFailed(t *testing.T) {
+	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 5, Seed: 2})
+	f.srv.AddFault(awsfake.Fault{Operation: "DescribeInstances", Code: "UnauthorizedOperation", Status: 403, Message: "You are not authorized to perform this operation."})
+	r := f.run("SELECT count(*) FROM ec2_instances")
+	if r.code != 1 {
+		t.Errorf("exit %d, want 1; stderr %q", r.code, r.stderr)
+	}
+	if n := strings.Count(r.stderr, "UnauthorizedOperation"); n != 4 {
+		t.Errorf("stderr names %d failures, want 4:\n%s", n, r.stderr)
+	}
+}
+
+func TestInterrupted(t *testing.T) {
+	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 5, Seed: 2})
+	f.srv.AddFault(awsfake.Fault{Operation: "DescribeInstances", Latency: 10 * time.Second})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	start := time.Now()
+	r := f.runIO(ctx, "", false, "SELECT * FROM ec2_instances")
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("took %v to stop", took)
+	}
+	if r.code != 130 {
+		t.Errorf("exit %d, want 130; stderr %q", r.code, r.stderr)
+	}
+	// Every call in flight was cancelled, not left to finish.
+	time.Sleep(100 * time.Millisecond)
+	for _, q := range f.requestsOf("DescribeInstances") {
+		if !q.Canceled {
+			t.Errorf("call in %s was not cancelled", q.Region)
+		}
+	}
+}
+
+func TestClosedStdout(t *testing.T) {
+	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 2500, Seed: 2}) // 3 pages a region
+	var errOut bytes.Buffer
+	code := run(context.Background(), append(f.args, "SELECT instance_id FROM ec2_instances"), streams{
+		in: strings.NewReader(""), out: &failingWriter{n: 100, err: syscall.EPIPE}, errOut: &errOut,
+		getenv: func(k string) string { return f.env[k] },
+	})
+	if code != 0 || errOut.Len() != 0 {
+		t.Errorf("exit %d, stderr %q: want 0 and nothing", code, errOut.String())
+	}
+	// It stopped fetching: a region may have had its second page in
+	// flight when stdout closed, but none asked for a third.
+	perRegion := map[string]int{}
+	for _, q := range f.requestsOf("DescribeInstances") {
+		perRegion[q.Region]++
+	}
+	for region, n := range perRegion {
+		if n > 2 {
+			t.Errorf("%d pages fetched in %s: fetching went on after stdout closed", n, region)
+		}
+	}
+}
+
+func TestStatsJSON(t *testing.T) {
+	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 5, Seed: 2})
+	failOnPage2(f, "none")
+	f.srv.AddFault(awsfake.Fault{Operation: "DescribeInstances", Region: "us-west-1", Code: "UnauthorizedOperation", Status: 403, Message: "no"})
+	r := f.run("--stats=json", "SELECT count(*) FROM ec2_instances")
+	if r.code != 3 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+	var st map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &st); err != nil {
+		t.Fatalf("last stderr line is not JSON: %v\n%s", err, r.stderr)
+	}
+	for _, k := range []string{"calls", "pages", "retries", "throttles", "targets", "failures", "rows", "first_row_ms", "wall_ms"} {
+		if _, ok := st[k]; !ok {
+			t.Errorf("stats lack %q: %s", k, lines[len(lines)-1])
+		}
+	}
+	var calls map[string]map[string]map[string]int
+	json.Unmarshal(st["calls"], &calls)
+	if calls["DescribeInstances"]["100000000000"]["us-east-1"] != 1 {
+		t.Errorf("calls %v", calls)
+	}
+	if string(st["targets"]) != `{"planned":4,"ok":3,"failed":1}` {
+		t.Errorf("targets %s", st["targets"])
+	}
+	if !strings.Contains(string(st["failures"]), `"region":"us-west-1","operation":"DescribeInstances","code":"UnauthorizedOperation","message":"no"`) {
+		t.Errorf("failures %s", st["failures"])
+	}
+}

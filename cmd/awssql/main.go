@@ -1,0 +1,40 @@
+// Command awssql runs SQL against live AWS data.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"golang.org/x/term"
+)
+
+func main() {
+	// A closed pipe (awssql ... | head) must come back as an error from
+	// the write, so that awssql stops fetching and exits quietly, not as a
+	// signal that kills it.
+	signal.Ignore(syscall.SIGPIPE)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], streams{
+		in:        os.Stdin,
+		out:       os.Stdout,
+		errOut:    os.Stderr,
+		inTTY:     term.IsTerminal(int(os.Stdin.Fd())),
+		outTTY:    term.IsTerminal(int(os.Stdout.Fd())),
+		getenv:    os.Getenv,
+		userQuery: userQueryDir(),
+	})
+	stop()
+	os.Exit(code)
+}
+
+// userQueryDir is the user's saved-query folder under the XDG config home.
+func userQueryDir() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "awssql", "queries")
+}

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"encoding/csv"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/awssql/awssql/fetch/awsfake"
+)
+
+// genRegions are the four regions awsfake.Generate fills.
+var genRegions = []string{"us-east-1", "us-east-2", "us-west-1", "us-west-2"}
+
+// newGen serves a generated account with n instances in each of four
+// regions, and connects to exactly those regions.
+func newGen(t *testing.T, g awsfake.GenOptions) *fake {
+	t.Helper()
+	if g.Accounts == 0 {
+		g.Accounts = 1
+	}
+	g.Regions = 4
+	f := newFake(t, awsfake.Generate(g))
+	f.args = append(f.args, "--regions", strings.Join(genRegions, ","))
+	return f
+}
+
+func records(t *testing.T, out string) [][]string {
+	t.Helper()
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatalf("output is not CSV: %v\n%s", err, out)
+	}
+	return recs
+}
+
+// requestsOf returns awsfake's requests for one operation.
+func (f *fake) requestsOf(op string) []awsfake.Request {
+	var out []awsfake.Request
+	for _, r := range f.srv.Requests() {
+		if r.Operation == op {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func TestPushdownLookup(t *testing.T) {
+	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 30, Seed: 7})
+	inst := f.ds.Accounts[0].Regions["us-west-1"].Instances[5]
+	id := aws.ToString(inst.InstanceId)
+	r := f.run("SELECT instance_id, instance_type FROM ec2_instances WHERE region = 'us-west-1' AND instance_id = '" + id + "'")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	want := [][]string{{"instance_id", "instance_type"}, {id, string(inst.InstanceType)}}
+	if got := records(t, r.stdout); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("rows %v, want %v", got, want)
+	}
+	reqs := f.requestsOf("DescribeInstances")
+	if len(reqs) != 1 {
+		t.Fatalf("%d DescribeInstances calls, want exactly 1", len(reqs))
+	}
+	if got := reqs[0].Params.Get("InstanceId.1"); got != id || reqs[0].Region != "us-west-1" || reqs[0].Params.Has("MaxResults") {
+		t.Errorf("call %v in %s: want InstanceId.1=%s in us-west-1 without MaxResults", reqs[0].Params, reqs[0].Region, id)
+	}
+	// A lookup of an id that does not exist, or is malformed, has no rows.
+	for _, bad := range []string{"i-0123456789abcdef0", "not-an-id"} {
+		r := f.run("SELECT count(*) FROM ec2_instances WHERE instance_id = '" + bad + "'")
+		if r.code != 0 || strings.TrimSpace(r.stdout) != "count(*)\n0" {
+			t.Errorf("%s: exit %d, %q %s", bad, r.code, r.stdout, r.stderr)
+		}
+	}
+}
+
+func TestPushdownFilterEveryRegion(t *testing.T) {
+	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 30, Seed: 7})
+	r := f.run("SELECT count(*) FROM ec2_instances WHERE instance_state = 'running'")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	running := 0
+	for _, reg := range f.ds.Accounts[0].Regions {
+		for _, i := range reg.Instances {
+			if i.State.Name == "running" {
+				running++
+			}
+		}
+	}
+	if got := records(t, r.stdout)[1][0]; got != strconv.Itoa(running) {
+		t.Errorf("count %s, want %d", got, running)
+	}
+	reqs := f.requestsOf("DescribeInstances")
+	var regions []string
+	for _, q := range reqs {
+		regions = append(regions, q.Region)
+		if q.Params.Get("Filter.1.Name") != "instance-state-name" || q.Params.Get("Filter.1.Value.1") != "running" {
+			t.Errorf("call in %s without the filter: %v", q.Region, q.Params)
+		}
+	}
+	sort.Strings(regions)
+	if !slices.Equal(regions, genRegions) {
+		t.Errorf("calls in %v, want one in each of %v", regions, genRegions)
+	}
+}
+
+func TestPushdownRegionIn(t *testing.T) {
+	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 10, Seed: 7})
+	r := f.run("SELECT DISTINCT region FROM ec2_instances WHERE region IN ('us-east-1', 'us-west-2') ORDER BY 1")
+	if r.code != 0 || r.stdout != "region\nus-east-1\nus-west-2\n" {
+		t.Fatalf("exit %d: %q %s", r.code, r.stdout, r.stderr)
+	}
+	var regions []string
+	for _, q := range f.requestsOf("DescribeInstances") {
+		regions = append(regions, q.Region)
+	}
+	sort.Strings(regions)
+	if !slices.Equal(regions, []string{"us-east-1", "us-west-2"}) {
+		t.Errorf("calls in %v, want us-east-1 and us-west-2 only", regions)
+	}
+}
+
+func TestPushdownLimit(t *testing.T) {
+	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 2500, Seed: 3})
+	r := f.run("SELECT instance_id FROM ec2_instances LIMIT 1")
+	if r.code != 0 || len(records(t, r.stdout)) != 2 {
+		t.Fatalf("exit %d: %q %s", r.code, r.stdout, r.stderr)
+	}
+	reqs := f.requestsOf("DescribeInstances")
+	if len(reqs) > 4 {
+		t.Errorf("%d DescribeInstances calls, want at most 4", len(reqs))
+	}
+	for _, q := range reqs {
+		if q.Params.Has("NextToken") {
+			t.Errorf("a call in %s asked for a second page", q.Region)
+		}
+	}
+
+	// ORDER BY the table does not sort: LIMIT is not pushed, the answer is
+	// the 3 oldest of all.
+	var all []string
+	for _, reg := range f.ds.Accounts[0].Regions {
+		for _, i := range reg.Instances {
+			all = append(all, i.LaunchTime.UTC().Format("2006-01-02T15:04:05Z")+" "+aws.ToString(i.InstanceId))
+		}
+	}
+	sort.Strings(all)
+	r = f.run("SELECT launch_time || ' ' || instance_id FROM ec2_instances ORDER BY launch_time, instance_id LIMIT 3")
+	got := records(t, r.stdout)[1:]
+	for i := range 3 {
+		if got[i][0] != all[i] {
+			t.Errorf("row %d: %s, want %s", i, got[i][0], all[i])
+		}
+	}
+
+	// A constraint SQLite checks (LIKE) keeps LIMIT from being pushed.
+	r = f.run("SELECT instance_type FROM ec2_instances WHERE instance_type LIKE 't3%' LIMIT 2")
+	recs := records(t, r.stdout)
+	if r.code != 0 || len(recs) != 3 {
+		t.Fatalf("exit %d: %q %s", r.code, r.stdout, r.stderr)
+	}
+	for _, rec := range recs[1:] {
+		if !strings.HasPrefix(rec[0], "t3") {
+			t.Errorf("row %q does not match LIKE 't3%%'", rec[0])
+		}
+	}
+}
+
+func TestPushdownJoinLooksImagesUpOnce(t *testing.T) {
+	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 40, ImagesPerRegion: 6, Seed: 11})
+	r := f.run(`SELECT i.instance_id, m.name
+		FROM ec2_instances i JOIN images m
+		  ON m.image_id = i.image_id AND m.account_id = i.account_id AND m.region = i.region
+		ORDER BY 1`)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if n := len(records(t, r.stdout)) - 1; n != 160 {
+		t.Errorf("%d joined rows, want 160 (every instance's AMI found, Amazon's included)", n)
+	}
+	type key struct{ region, image string }
+	seen := map[key]int{}
+	distinct := map[key]bool{}
+	for _, reg := range genRegions {
+		for _, i := range f.ds.Accounts[0].Regions[reg].Instances {
+			distinct[key{reg, aws.ToString(i.ImageId)}] = true
+		}
+	}
+	for _, q := range f.requestsOf("DescribeImages") {
+		seen[key{q.Region, q.Params.Get("ImageId.1")}]++
+	}
+	for k, n := range seen {
+		if n != 1 {
+			t.Errorf("image %s in %s looked up %d times, want once", k.image, k.region, n)
+		}
+	}
+	if len(seen) != len(distinct) {
+		t.Errorf("%d images looked up, want the %d distinct ones", len(seen), len(distinct))
+	}
+}

@@ -1,0 +1,354 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/awssql/awssql/fetch"
+)
+
+// script is SQL to run and where it came from (for error messages).
+type script struct {
+	source string
+	sql    string
+}
+
+// runSQL runs the SQL argument, the -f files, or stdin.
+func (a *app) runSQL(ctx context.Context, args []string) error {
+	var scripts []script
+	switch {
+	case len(args) > 0 && len(a.opts.files) > 0:
+		return usageErrorf("give SQL as an argument or with -f, not both")
+	case len(args) > 0:
+		scripts = append(scripts, script{source: "argument", sql: args[0]})
+	case len(a.opts.files) > 0:
+		for _, f := range a.opts.files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				return usageErrorf("-f: %v", err)
+			}
+			scripts = append(scripts, script{source: f, sql: string(b)})
+		}
+	case a.io.inTTY:
+		return usageErrorf("no SQL: give a statement, -f FILE, or pipe SQL to stdin (awssql --help)")
+	default:
+		b, err := io.ReadAll(a.io.in)
+		if err != nil {
+			return fmt.Errorf("read stdin: %w", err)
+		}
+		scripts = append(scripts, script{source: "stdin", sql: string(b)})
+	}
+	params, err := parseParams(a.opts.params)
+	if err != nil {
+		return err
+	}
+	return a.runScripts(ctx, scripts, params)
+}
+
+func (a *app) runScripts(ctx context.Context, scripts []script, params map[string]string) error {
+	format := a.opts.output
+	if format == "" {
+		format = "csv"
+		if a.io.outTTY {
+			format = "table"
+		}
+	}
+	w, err := newWriter(format, a.io.out)
+	if err != nil {
+		return err
+	}
+	if a.opts.stats != "" && a.opts.stats != "text" && a.opts.stats != "json" {
+		return usageErrorf("--stats takes text or json, not %q", a.opts.stats)
+	}
+	var stmts []script
+	for _, s := range scripts {
+		for _, st := range splitStatements(s.sql) {
+			stmts = append(stmts, script{source: s.source, sql: st})
+		}
+	}
+	if len(stmts) == 0 {
+		return usageErrorf("no SQL statement to run")
+	}
+	for _, st := range stmts {
+		if err := bindable(st.sql, params); err != nil {
+			return err
+		}
+	}
+	for _, st := range stmts {
+		if err := a.runStatement(ctx, st.sql, params, w); err != nil {
+			return err
+		}
+	}
+	switch {
+	case a.targetsFailed > 0 && a.targetsOK == 0:
+		return fmt.Errorf("every target failed (%d)", a.targetsFailed)
+	case a.targetsFailed > 0:
+		return &partialError{failed: a.targetsFailed, ok: a.targetsOK}
+	}
+	return nil
+}
+
+// runStatement runs one statement and streams its rows.
+func (a *app) runStatement(ctx context.Context, query string, params map[string]string, w resultWriter) (err error) {
+	eng, db, err := a.engine(ctx)
+	if err != nil {
+		return err
+	}
+	st := fetch.NewStats()
+	ctx, cancel := context.WithCancel(fetch.WithStats(ctx, st))
+	defer cancel()
+	stmt := eng.Begin(ctx)
+	defer stmt.End()
+
+	start := time.Now()
+	var firstRow time.Duration
+	nrows := 0
+	defer func() {
+		snap := st.Snapshot()
+		a.targetsOK += snap.Targets.OK
+		a.targetsFailed += snap.Targets.Failed
+		if !isPipeClosed(err) {
+			a.reportFailures(snap)
+		}
+		a.printStats(snap, nrows, firstRow, time.Since(start))
+	}()
+
+	rows, err := db.QueryContext(ctx, query, namedArgs(query, params)...)
+	if err != nil {
+		return stmt.Cause(err)
+	}
+	defer rows.Close()
+	cols, err := resultColumns(rows)
+	if err != nil {
+		return err
+	}
+	if len(cols) == 0 { // a statement without result (CREATE TEMP TABLE ...)
+		for rows.Next() {
+		}
+		return stmt.Cause(rows.Err())
+	}
+	if err := w.begin(cols); err != nil {
+		return pipeOr(err)
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			w.end()
+			return err
+		}
+		if nrows == 0 {
+			firstRow = time.Since(start)
+		}
+		nrows++
+		if err := w.row(vals); err != nil {
+			cancel() // stop every call in flight: nobody reads on
+			return pipeOr(err)
+		}
+	}
+	rerr := rows.Err()
+	if err := w.end(); err != nil && rerr == nil {
+		return pipeOr(err)
+	}
+	if rerr != nil {
+		return stmt.Cause(rerr)
+	}
+	return stmt.Err()
+}
+
+func pipeOr(err error) error {
+	if isPipeClosed(err) {
+		return errPipeClosed
+	}
+	return err
+}
+
+func resultColumns(rows *sql.Rows) ([]column, error) {
+	types, err := rows.ColumnTypes()
+	if err != nil {
+		return nil, err
+	}
+	cols := make([]column, len(types))
+	for i, t := range types {
+		cols[i] = column{name: t.Name(), json: strings.HasPrefix(strings.ToUpper(t.DatabaseTypeName()), "JSON")}
+	}
+	return cols, nil
+}
+
+// reportFailures says out loud which targets failed: one line each, or,
+// when there are many, one line per (operation, code) with a count and a
+// few examples.
+func (a *app) reportFailures(st *fetch.Stats) {
+	if len(st.Failures) == 0 {
+		return
+	}
+	const listAll = 10
+	if len(st.Failures) <= listAll {
+		for _, f := range st.Failures {
+			fmt.Fprintf(a.io.errOut, "awssql: %s\n", failureLine(f))
+		}
+		return
+	}
+	type group struct {
+		op, code string
+		fs       []fetch.Failure
+	}
+	var groups []*group
+	byKey := map[string]*group{}
+	for _, f := range st.Failures {
+		k := f.Operation + "\x00" + f.Code
+		g := byKey[k]
+		if g == nil {
+			g = &group{op: f.Operation, code: f.Code}
+			byKey[k] = g
+			groups = append(groups, g)
+		}
+		g.fs = append(g.fs, f)
+	}
+	sort.SliceStable(groups, func(i, j int) bool { return len(groups[i].fs) > len(groups[j].fs) })
+	fmt.Fprintf(a.io.errOut, "awssql: %d targets failed:\n", len(st.Failures))
+	for _, g := range groups {
+		var where []string
+		for _, f := range g.fs[:min(3, len(g.fs))] {
+			where = append(where, target(f))
+		}
+		more := ""
+		if len(g.fs) > 3 {
+			more = ", ..."
+		}
+		fmt.Fprintf(a.io.errOut, "  %s %s in %d targets (%s%s): %s\n", g.op, g.code, len(g.fs), strings.Join(where, "; "), more, g.fs[0].Message)
+	}
+	fmt.Fprintln(a.io.errOut, "  (--stats=json lists every failure)")
+}
+
+func target(f fetch.Failure) string {
+	if f.Region == "" {
+		return "account " + f.Account
+	}
+	return "account " + f.Account + ", region " + f.Region
+}
+
+func failureLine(f fetch.Failure) string {
+	return fmt.Sprintf("%s: %s: %s: %s", target(f), f.Operation, f.Code, f.Message)
+}
+
+// statsJSON is the documented --stats=json object; fields may be added,
+// never renamed.
+type statsJSON struct {
+	Calls      map[string]map[string]map[string]int `json:"calls"`
+	Pages      int                                  `json:"pages"`
+	Retries    int                                  `json:"retries"`
+	Throttles  int                                  `json:"throttles"`
+	CacheHits  int                                  `json:"cache_hits"`
+	Targets    fetch.TargetCounts                   `json:"targets"`
+	Failures   []fetch.Failure                      `json:"failures"`
+	Rows       int                                  `json:"rows"`
+	FirstRowMS int64                                `json:"first_row_ms"`
+	WallMS     int64                                `json:"wall_ms"`
+}
+
+func (a *app) printStats(st *fetch.Stats, rows int, firstRow, wall time.Duration) {
+	switch a.opts.stats {
+	case "json":
+		b, _ := json.Marshal(statsJSON{
+			Calls: st.Calls, Pages: st.Pages, Retries: st.Retries, Throttles: st.Throttles, CacheHits: st.CacheHits,
+			Targets: st.Targets, Failures: st.Failures, Rows: rows,
+			FirstRowMS: firstRow.Milliseconds(), WallMS: wall.Milliseconds(),
+		})
+		fmt.Fprintln(a.io.errOut, string(b))
+	case "text":
+		var ops []string
+		for op, accts := range st.Calls {
+			n := 0
+			for _, regions := range accts {
+				for _, c := range regions {
+					n += c
+				}
+			}
+			ops = append(ops, fmt.Sprintf("%s %d", op, n))
+		}
+		sort.Strings(ops)
+		calls := st.TotalCalls()
+		detail := ""
+		if len(ops) > 0 {
+			detail = " (" + strings.Join(ops, ", ") + ")"
+		}
+		fmt.Fprintf(a.io.errOut, "stats: %d rows; %d calls%s, %d pages, %d retries, %d throttled, %d from cache; targets %d planned, %d ok, %d failed; first row %s, total %s\n",
+			rows, calls, detail, st.Pages, st.Retries, st.Throttles, st.CacheHits,
+			st.Targets.Planned, st.Targets.OK, st.Targets.Failed,
+			firstRow.Round(time.Millisecond), wall.Round(time.Millisecond))
+	}
+}
+
+// parseParams reads --param name=value.
+func parseParams(list []string) (map[string]string, error) {
+	params := map[string]string{}
+	for _, p := range list {
+		name, value, ok := strings.Cut(p, "=")
+		name = strings.TrimLeft(strings.TrimSpace(name), ":@$")
+		if !ok || !paramNameRE.MatchString(name) {
+			return nil, usageErrorf("--param %q: write name=value", p)
+		}
+		params[name] = value
+	}
+	return params, nil
+}
+
+var (
+	paramNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	paramUseRE  = regexp.MustCompile(`[:@$]([A-Za-z_][A-Za-z0-9_]*)`)
+)
+
+// usedParams lists the named parameters a statement refers to, outside
+// string literals and comments.
+func usedParams(stmt string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range paramUseRE.FindAllStringSubmatch(stripLiterals(stmt), -1) {
+		if !seen[m[1]] {
+			seen[m[1]] = true
+			out = append(out, m[1])
+		}
+	}
+	return out
+}
+
+// bindable checks that every parameter the statement uses has a value: an
+// unbound parameter would silently be NULL.
+func bindable(stmt string, params map[string]string) error {
+	for _, name := range usedParams(stmt) {
+		if _, ok := params[name]; !ok {
+			return usageErrorf("parameter :%s has no value: add --param %s=VALUE", name, name)
+		}
+	}
+	return nil
+}
+
+// namedArgs binds the parameters the statement uses; a value that reads as
+// a number is bound as one, so `LIMIT :n` and comparisons work.
+func namedArgs(stmt string, params map[string]string) []any {
+	var args []any
+	for _, name := range usedParams(stmt) {
+		v := params[name]
+		if i, err := strconv.ParseInt(v, 10, 64); err == nil {
+			args = append(args, sql.Named(name, i))
+		} else if f, err := strconv.ParseFloat(v, 64); err == nil && strings.ContainsAny(v, ".eE") {
+			args = append(args, sql.Named(name, f))
+		} else {
+			args = append(args, sql.Named(name, v))
+		}
+	}
+	return args
+}

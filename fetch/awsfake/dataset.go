@@ -1,0 +1,81 @@
+package awsfake
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
+)
+
+// Dataset is everything the fake serves. Records are the SDK's own types so a
+// test can compare what a client decodes with what went in. The server only
+// reads a Dataset: do not change one after passing it to New.
+type Dataset struct {
+	Partition string // "aws" when empty
+	Accounts  []*Account
+	// PublicImages holds, per region, the public AMIs owned by Amazon
+	// (OwnerId "137112412989", ImageOwnerAlias "amazon", Public true). Every
+	// account sees them.
+	PublicImages map[string][]ec2types.Image
+}
+
+// Account is one AWS account: its IAM user keys, its opt-in regions and its
+// resources per region.
+type Account struct {
+	ID          string // 12 digits
+	Name, Email string // for Organizations
+	Keys        []Key  // long-term credentials of IAM users in this account
+	// OptIn maps an opt-in region to "opted-in". Opt-in regions not listed
+	// are "not-opted-in"; regions that need no opt-in are always enabled.
+	OptIn   map[string]string
+	Regions map[string]*Region // resources per region; absent = none
+}
+
+// Key is a long-term access key of an IAM user.
+type Key struct{ ID, Secret, UserName string }
+
+// Region holds one account's resources in one region.
+type Region struct {
+	Instances         []ec2types.Instance
+	Images            []ec2types.Image // owned by the account (OwnerId = account ID)
+	ReservedInstances []ec2types.ReservedInstances
+	DBInstances       []rdstypes.DBInstance
+}
+
+// AmazonOwnerID is the account that owns Amazon's public AMIs.
+const AmazonOwnerID = "137112412989"
+
+// ReferenceTime is the fixed "now" of the data: every timestamp in Demo and
+// Generate lies before it, and the server judges AMI deprecation against it
+// (see WithDataTime), so output never depends on the wall clock. Credential
+// expiry, which the SDK also checks, uses the wall clock.
+func ReferenceTime() time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) }
+
+func (d *Dataset) partition() string {
+	if d.Partition == "" {
+		return "aws"
+	}
+	return d.Partition
+}
+
+// region returns the account's resources in region, or an empty Region.
+func (a *Account) region(name string) *Region {
+	if r := a.Regions[name]; r != nil {
+		return r
+	}
+	return &Region{}
+}
+
+// hexDigest returns n lower-case hex digits derived from s: stable ids
+// (reservations, generated resources) without a random source.
+func hexDigest(s string, n int) string {
+	h := sha256.Sum256([]byte(s))
+	x := hex.EncodeToString(h[:])
+	for len(x) < n {
+		h = sha256.Sum256(h[:])
+		x += hex.EncodeToString(h[:])
+	}
+	return x[:n]
+}

@@ -1,0 +1,410 @@
+// Package awsfake is a local AWS endpoint for tests, benchmarks and demos.
+//
+// A Server is an http.Handler that serves a deterministic Dataset over the
+// real AWS wire protocols (EC2, RDS and STS query protocols with XML
+// answers), so the real aws-sdk-go-v2 clients, pointed at it with
+// BaseEndpoint and static credentials, sign, page, retry and decode errors
+// exactly as they do against AWS. Requests are routed by their SigV4
+// credential scope (service, region) and access key (account), the
+// signature is verified, and every request is recorded. Faults (errors,
+// throttling, latency) can be injected per operation, account and region.
+package awsfake
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+)
+
+// Server serves a Dataset. It is safe for concurrent use.
+type Server struct {
+	ds       *Dataset
+	seed     int64
+	dataTime time.Time        // "now" for data semantics (AMI deprecation)
+	wallTime func() time.Time // "now" for credential expiry
+	accounts map[string]*Account
+	signer   *v4.Signer // for verifying signatures; safe for concurrent use
+
+	mu       sync.Mutex
+	creds    map[string]Principal // access key id -> who signs with it
+	requests []Request
+	faults   []*faultState
+	repeats  map[uint64]int // how often each distinct request was seen, for fault draws
+	seq      uint64         // request counter, for request ids
+	gen      int            // bumped by Reset, so in-flight requests do not write into a new log
+}
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithSeed sets the seed of the pseudo-random fault draws and request ids.
+func WithSeed(seed int64) Option { return func(s *Server) { s.seed = seed } }
+
+// WithDataTime sets the time the server judges the data against (an AMI is
+// deprecated when its DeprecationTime is before it). Default: ReferenceTime.
+func WithDataTime(t time.Time) Option { return func(s *Server) { s.dataTime = t } }
+
+// WithWallClock sets the clock used for session credential expiry. Default:
+// time.Now, because the SDK checks expiry against the wall clock too.
+func WithWallClock(now func() time.Time) Option { return func(s *Server) { s.wallTime = now } }
+
+// New returns a Server for ds. The server reads ds; it must not change
+// afterwards.
+func New(ds *Dataset, opts ...Option) *Server {
+	s := &Server{
+		ds:       ds,
+		dataTime: ReferenceTime(),
+		wallTime: time.Now,
+		accounts: map[string]*Account{},
+		signer:   v4.NewSigner(),
+		creds:    map[string]Principal{},
+		repeats:  map[uint64]int{},
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	for _, a := range ds.Accounts {
+		s.accounts[a.ID] = a
+		for _, k := range a.Keys {
+			s.creds[k.ID] = Principal{
+				Account: a.ID,
+				Secret:  k.Secret,
+				ARN:     fmt.Sprintf("arn:%s:iam::%s:user/%s", ds.partition(), a.ID, k.UserName),
+				UserID:  userID(k.ID),
+			}
+		}
+	}
+	return s
+}
+
+// NewTestServer starts an httptest server for ds, closed when the test ends,
+// and returns the Server and its URL (for BaseEndpoint).
+func NewTestServer(tb testing.TB, ds *Dataset, opts ...Option) (*Server, string) {
+	tb.Helper()
+	s := New(ds, opts...)
+	hs := httptest.NewServer(s)
+	tb.Cleanup(hs.Close)
+	return s, hs.URL
+}
+
+// Request is the record of one request the server received.
+type Request struct {
+	Service, Operation, Account, Region string
+	Params                              url.Values // the decoded form
+	Status                              int        // HTTP status answered; 0 when Canceled
+	Code                                string     // AWS error code answered, "" on success
+	// Canceled: the client went away (its context ended) during injected
+	// latency, before an answer was written.
+	Canceled bool
+}
+
+// Requests returns a copy of the requests received, in arrival order.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Request, len(s.requests))
+	for i, r := range s.requests {
+		r.Params = cloneValues(r.Params)
+		out[i] = r
+	}
+	return out
+}
+
+// Count counts the requests for an operation (e.g. "DescribeInstances"),
+// account and region; "" matches any. Failed requests count too.
+func (s *Server) Count(operation, account, region string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, r := range s.requests {
+		if match(operation, r.Operation) && match(account, r.Account) && match(region, r.Region) {
+			n++
+		}
+	}
+	return n
+}
+
+// Operations returns the distinct "service:Operation" pairs seen, sorted,
+// e.g. "ec2:DescribeInstances". Tests compare it with the allowlist of
+// operations the tool may call.
+func (s *Server) Operations() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	seen := map[string]bool{}
+	for _, r := range s.requests {
+		seen[r.Service+":"+r.Operation] = true
+	}
+	out := make([]string, 0, len(seen))
+	for k := range seen {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Reset forgets the requests received (and the repetition counts that
+// probabilistic faults draw on). Faults stay; see ClearFaults.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = nil
+	s.repeats = map[uint64]int{}
+	s.gen++
+}
+
+// Credentials returns the first access key of the account, for building a
+// client; "" when the account is unknown or has no key.
+func (s *Server) Credentials(account string) (accessKeyID, secret string) {
+	a := s.accounts[account]
+	if a == nil || len(a.Keys) == 0 {
+		return "", ""
+	}
+	return a.Keys[0].ID, a.Keys[0].Secret
+}
+
+func match(want, got string) bool { return want == "" || want == got }
+
+func cloneValues(v url.Values) url.Values {
+	out := make(url.Values, len(v))
+	for k, vs := range v {
+		out[k] = slices.Clone(vs)
+	}
+	return out
+}
+
+// call is one request being answered: who asked what, where.
+type call struct {
+	s         *Server
+	service   string
+	action    string
+	region    string
+	requestID string
+	account   *Account
+	principal Principal
+	params    url.Values
+}
+
+// handler answers one operation with a response value that marshals to the
+// operation's XML, or with an error.
+type handler func(*call) (any, *apiError)
+
+// Service versions and XML namespaces of the query protocols served.
+const (
+	ec2Version   = "2016-11-15"
+	ec2Namespace = "http://ec2.amazonaws.com/doc/2016-11-15/"
+	rdsVersion   = "2014-10-31"
+	rdsNamespace = "http://rds.amazonaws.com/doc/2014-10-31/"
+	stsVersion   = "2011-06-15"
+	stsNamespace = "https://sts.amazonaws.com/doc/2011-06-15/"
+)
+
+func serviceNamespace(service string) string {
+	switch service {
+	case "ec2":
+		return ec2Namespace
+	case "rds":
+		return rdsNamespace
+	case "sts":
+		return stsNamespace
+	}
+	return ""
+}
+
+func serviceVersion(service string) string {
+	switch service {
+	case "ec2":
+		return ec2Version
+	case "rds":
+		return rdsVersion
+	case "sts":
+		return stsVersion
+	}
+	return ""
+}
+
+// serviceFromVersion guesses the service of an unsigned request (which has
+// no credential scope) so its error is at least in the right protocol.
+func serviceFromVersion(version string) string {
+	for _, svc := range []string{"ec2", "rds", "sts"} {
+		if serviceVersion(svc) == version {
+			return svc
+		}
+	}
+	return ""
+}
+
+// handlerFor is the table of operations served. Only read operations exist:
+// the fake cannot change its data set.
+func handlerFor(service, action string) handler {
+	switch service + ":" + action {
+	case "ec2:DescribeRegions":
+		return (*call).describeRegions
+	case "ec2:DescribeInstances":
+		return (*call).describeInstances
+	case "ec2:DescribeImages":
+		return (*call).describeImages
+	case "ec2:DescribeReservedInstances":
+		return (*call).describeReservedInstances
+	case "rds:DescribeDBInstances":
+		return (*call).describeDBInstances
+	case "sts:GetCallerIdentity":
+		return (*call).getCallerIdentity
+	}
+	return nil
+}
+
+// ServeHTTP answers one AWS query-protocol request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, 16<<20))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	params, err := url.ParseQuery(string(body))
+	if err != nil {
+		params = url.Values{}
+	}
+	for k, v := range r.URL.Query() {
+		params[k] = append(params[k], v...)
+	}
+	auth, signed := parseAuthorization(r.Header.Get("Authorization"))
+	service := auth.service
+	if !signed {
+		service = serviceFromVersion(params.Get("Version"))
+	}
+	c := &call{s: s, service: service, action: params.Get("Action"), region: auth.region, params: params}
+	idx, gen := s.arrive(c)
+
+	resp, aerr, canceled := s.answer(r, body, auth, signed, c)
+	account := ""
+	if c.account != nil {
+		account = c.account.ID
+	}
+	if canceled {
+		s.finish(idx, gen, account, 0, "", true)
+		return
+	}
+	status, code := http.StatusOK, ""
+	var out any = resp
+	if aerr != nil {
+		status, code = aerr.Status, aerr.Code
+		out = errorBody(c.service, aerr, c.requestID)
+	}
+	// Record before answering, so a client that has its answer also finds
+	// the request in the log.
+	s.finish(idx, gen, account, status, code, false)
+
+	buf, err := xml.Marshal(out)
+	if err != nil {
+		http.Error(w, "awsfake: marshal: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	if c.service == "ec2" {
+		w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
+	} else {
+		w.Header().Set("Content-Type", "text/xml")
+		w.Header().Set("X-Amzn-Requestid", c.requestID)
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(xml.Header)+len(buf)))
+	w.WriteHeader(status)
+	io.WriteString(w, xml.Header)
+	w.Write(buf)
+}
+
+// answer authenticates the call, applies faults and runs the operation. It
+// reports canceled when the client went away during injected latency.
+func (s *Server) answer(r *http.Request, body []byte, auth authorization, signed bool, c *call) (any, *apiError, bool) {
+	if !signed {
+		return nil, errMissingAuth(), false
+	}
+	p, aerr := s.authenticate(r, body, auth)
+	if aerr != nil {
+		return nil, aerr, false
+	}
+	c.principal = p
+	c.account = s.accounts[p.Account]
+	if c.account == nil {
+		// A principal of an account outside the data set (possible once
+		// other code adds credentials) is as good as an unknown key.
+		return nil, errUnknownKey(c.service), false
+	}
+	if !regionEnabled(c.account, c.region) {
+		return nil, errRegionDisabled(c.service), false
+	}
+	h := handlerFor(c.service, c.action)
+	if h == nil {
+		return nil, errInvalidAction(c.service, c.action, serviceVersion(c.service)), false
+	}
+	if aerr, canceled := s.injectFaults(r.Context(), c); canceled || aerr != nil {
+		return nil, aerr, canceled
+	}
+	resp, aerr := h(c)
+	return resp, aerr, false
+}
+
+// arrive records the request in arrival order and gives it a request id.
+func (s *Server) arrive(c *call) (idx, gen int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	c.requestID = requestID(s.seed, s.seq)
+	s.requests = append(s.requests, Request{
+		Service:   c.service,
+		Operation: c.action,
+		Region:    c.region,
+		Params:    cloneValues(c.params),
+	})
+	return len(s.requests) - 1, s.gen
+}
+
+// finish completes the request's record with the answer given.
+func (s *Server) finish(idx, gen int, account string, status int, code string, canceled bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if gen != s.gen {
+		return // Reset while in flight
+	}
+	r := &s.requests[idx]
+	r.Account, r.Status, r.Code, r.Canceled = account, status, code, canceled
+}
+
+// requestID derives a UUID-shaped request id from the seed and the request's
+// sequence number, so that runs with the same seed answer the same ids.
+func requestID(seed int64, seq uint64) string {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], uint64(seed))
+	binary.BigEndian.PutUint64(b[8:], seq)
+	h := sha256.Sum256(b[:])
+	x := hex.EncodeToString(h[:16])
+	return x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:32]
+}
+
+// sleep waits d or until ctx ends; it reports whether ctx ended first.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() != nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return false
+	case <-ctx.Done():
+		return true
+	}
+}

@@ -1,0 +1,124 @@
+package fetch
+
+import (
+	"container/list"
+	"context"
+	"encoding/json"
+	"io"
+	"sync"
+
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+)
+
+// callCache keeps the outputs of successful calls for the life of the
+// process, keyed by (account, region, operation, input), up to a bound on
+// the size of the responses they were decoded from. A self-join, a join
+// that looks the same image up for many instances, an IN list and a
+// statement run twice in the shell all reuse what was fetched.
+//
+// It sits in the SDK's middleware stack, so paginators, retries and error
+// handling are the SDK's own and a cached page is exactly a fetched one.
+type callCache struct {
+	mu    sync.Mutex
+	max   int64
+	size  int64
+	order *list.List // front: most recently used
+	items map[string]*list.Element
+}
+
+type cacheEntry struct {
+	key  string
+	out  any
+	size int64
+}
+
+func newCallCache(maxBytes int64) *callCache {
+	return &callCache{max: maxBytes, order: list.New(), items: map[string]*list.Element{}}
+}
+
+func (c *callCache) get(key string) (any, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.items[key]
+	if !ok {
+		return nil, false
+	}
+	c.order.MoveToFront(el)
+	return el.Value.(*cacheEntry).out, true
+}
+
+func (c *callCache) put(key string, out any, size int64) {
+	if size > c.max/4 { // one huge page would evict everything else
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.items[key]; ok {
+		c.size -= el.Value.(*cacheEntry).size
+		c.order.Remove(el)
+	}
+	c.items[key] = c.order.PushFront(&cacheEntry{key: key, out: out, size: size})
+	c.size += size
+	for c.size > c.max {
+		el := c.order.Back()
+		e := el.Value.(*cacheEntry)
+		c.order.Remove(el)
+		delete(c.items, e.key)
+		c.size -= e.size
+	}
+}
+
+type bodySizeKey struct{}
+
+// middleware installs the cache on a client of one account.
+func (c *callCache) middleware(account string) func(*middleware.Stack) error {
+	return func(stack *middleware.Stack) error {
+		err := stack.Initialize.Insert(middleware.InitializeMiddlewareFunc("awssqlCache",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				input, err := json.Marshal(in.Parameters)
+				if err != nil {
+					return next.HandleInitialize(ctx, in)
+				}
+				key := account + "\x00" + awsmiddleware.GetRegion(ctx) + "\x00" + awsmiddleware.GetServiceID(ctx) + "\x00" +
+					awsmiddleware.GetOperationName(ctx) + "\x00" + string(input)
+				if out, ok := c.get(key); ok {
+					StatsFrom(ctx).update(func(s *Stats) { s.CacheHits++ })
+					return middleware.InitializeOutput{Result: out}, middleware.Metadata{}, nil
+				}
+				size := new(int64)
+				ctx = context.WithValue(ctx, bodySizeKey{}, size)
+				out, md, err := next.HandleInitialize(ctx, in)
+				if err == nil {
+					c.put(key, out.Result, *size+int64(len(key)))
+				}
+				return out, md, err
+			}), "awssqlReadOnly", middleware.After)
+		if err != nil {
+			return err
+		}
+		// Measure each response body as the deserializer reads it: the size
+		// of the XML or JSON is a fair proxy for the decoded output's.
+		return stack.Deserialize.Insert(middleware.DeserializeMiddlewareFunc("awssqlBodySize",
+			func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
+				out, md, err := next.HandleDeserialize(ctx, in)
+				size, _ := ctx.Value(bodySizeKey{}).(*int64)
+				if resp, ok := out.RawResponse.(*smithyhttp.Response); ok && size != nil && resp.Body != nil {
+					resp.Body = &countingBody{ReadCloser: resp.Body, n: size}
+				}
+				return out, md, err
+			}), "OperationDeserializer", middleware.After)
+	}
+}
+
+type countingBody struct {
+	io.ReadCloser
+	n *int64
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	*b.n += int64(n)
+	return n, err
+}

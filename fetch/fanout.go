@@ -1,0 +1,247 @@
+package fetch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"sync"
+)
+
+// Scope narrows a scan before any call is made. Empty lists mean all.
+type Scope struct {
+	Accounts []string
+	Regions  []string
+	// Global makes one target per account, in the home region, for
+	// account-wide APIs.
+	Global bool
+}
+
+// Item is one value and the target it came from.
+type Item[T any] struct {
+	Target
+	Value T
+}
+
+// ListFunc reads one target, a page at a time.
+type ListFunc[T any] func(ctx context.Context, c *Client) iter.Seq2[[]T, error]
+
+type batch[T any] struct {
+	Target
+	items []T
+	err   error
+}
+
+// Scan runs list for every target in scope, at most Concurrency at once,
+// and streams the items as pages arrive. A target that fails is counted
+// and reported in the context's Stats and the others go on; under Strict
+// its error ends the scan instead. Stopping the iteration cancels every
+// call in flight and returns once the producers are gone.
+//
+// A slot of the concurrency bound is held while a target's page waits to
+// be consumed, so at most Concurrency pages are held at once. Each scan has
+// bounds of its own: a join's inner scan never waits for the outer one's.
+func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) iter.Seq2[Item[T], error] {
+	return func(yield func(Item[T], error) bool) {
+		ctx, cancel := context.WithCancel(ctx)
+		var wg sync.WaitGroup
+		defer func() {
+			cancel()
+			wg.Wait()
+		}()
+		st := StatsFrom(ctx)
+		accounts, err := s.Accounts(ctx)
+		if err != nil {
+			yield(Item[T]{}, err)
+			return
+		}
+		if len(sc.Accounts) > 0 {
+			accounts = slices.DeleteFunc(slices.Clone(accounts), func(a string) bool { return !slices.Contains(sc.Accounts, a) })
+		}
+		ch := make(chan batch[T])
+		sem := make(chan struct{}, s.opts.Concurrency)
+		acquire := func() bool {
+			select {
+			case sem <- struct{}{}:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		release := func() { <-sem }
+		send := func(b batch[T]) bool {
+			select {
+			case ch <- b:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		fail := func(te *TargetError) {
+			st.failed(te.Failure())
+			if s.opts.Strict {
+				send(batch[T]{Target: Target{te.Account, te.Region}, err: te})
+			}
+		}
+		runTarget := func(t Target) {
+			defer wg.Done()
+			if !acquire() {
+				return
+			}
+			defer release()
+			for items, err := range list(ctx, s.Client(t)) {
+				if err != nil {
+					if ctx.Err() == nil {
+						fail(targetError(t, err))
+					}
+					return
+				}
+				if !send(batch[T]{Target: t, items: items}) {
+					return
+				}
+			}
+			st.ok()
+		}
+		for _, a := range accounts {
+			if sc.Global {
+				st.planned(1)
+				wg.Add(1)
+				go runTarget(Target{Account: a, Region: s.opts.HomeRegion})
+				continue
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if !acquire() {
+					return
+				}
+				regions, disabled, err := s.TargetRegions(ctx, a)
+				release()
+				var re *RegionError
+				if errors.As(err, &re) {
+					send(batch[T]{err: err}) // the query is wrong, not the account
+					return
+				}
+				if err != nil {
+					if ctx.Err() == nil {
+						st.planned(1)
+						fail(targetError(Target{Account: a}, err))
+					}
+					return
+				}
+				for _, r := range disabled {
+					if len(sc.Regions) == 0 || slices.Contains(sc.Regions, r) {
+						st.planned(1)
+						fail(&TargetError{Account: a, Region: r, Operation: "DescribeRegions", Code: "OptInRequired",
+							Message: fmt.Sprintf("region %s is not enabled in account %s", r, a)})
+					}
+				}
+				for _, r := range regions {
+					if len(sc.Regions) > 0 && !slices.Contains(sc.Regions, r) {
+						continue
+					}
+					st.planned(1)
+					wg.Add(1)
+					go runTarget(Target{Account: a, Region: r})
+				}
+			}()
+		}
+		go func() {
+			wg.Wait()
+			close(ch)
+		}()
+		for b := range ch {
+			if b.err != nil {
+				yield(Item[T]{}, b.err)
+				return
+			}
+			for _, v := range b.items {
+				if !yield(Item[T]{Target: b.Target, Value: v}, nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// TargetRegions returns the regions to read in an account: the --regions
+// selection applied to the account's DescribeRegions, and the regions named
+// explicitly that the account has not enabled.
+func (s *Session) TargetRegions(ctx context.Context, account string) (regions, disabled []string, err error) {
+	all, err := s.AllRegions(ctx, account)
+	if err != nil {
+		return nil, nil, err
+	}
+	return selectRegions(all, s.opts.Regions)
+}
+
+// Pager is what the SDK's generated paginators have in common.
+type Pager[O, Opt any] interface {
+	HasMorePages() bool
+	NextPage(context.Context, ...func(*Opt)) (O, error)
+}
+
+// Pages reads a paginator page by page. With max > 0 it stops once max
+// items came, without asking for the next page.
+func Pages[O, Opt, T any](ctx context.Context, p Pager[O, Opt], items func(O) []T, max int64) iter.Seq2[[]T, error] {
+	return func(yield func([]T, error) bool) {
+		var n int64
+		for p.HasMorePages() {
+			out, err := p.NextPage(ctx)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			page := items(out)
+			if max > 0 && n+int64(len(page)) > max {
+				page = page[:max-n]
+			}
+			n += int64(len(page))
+			if len(page) > 0 && !yield(page, nil) {
+				return
+			}
+			if max > 0 && n >= max {
+				return
+			}
+		}
+	}
+}
+
+// One makes an unpaged call.
+func One[T any](ctx context.Context, call func(context.Context) ([]T, error)) iter.Seq2[[]T, error] {
+	return func(yield func([]T, error) bool) {
+		items, err := call(ctx)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		if len(items) > 0 {
+			yield(items, nil)
+		}
+	}
+}
+
+// NotFound ends the iteration quietly on the given AWS error codes: a
+// lookup of an id that does not exist has no rows, it is not a failure.
+func NotFound[T any](seq iter.Seq2[[]T, error], codes ...string) iter.Seq2[[]T, error] {
+	return func(yield func([]T, error) bool) {
+		for items, err := range seq {
+			if err != nil && IsCode(err, codes...) {
+				return
+			}
+			if !yield(items, err) {
+				return
+			}
+		}
+	}
+}
+
+// PageSize is the page to ask for when at most limit items are needed:
+// the API's maximum when all are, else limit clamped to the API's range.
+func PageSize(limit int64, lo, hi int32) int32 {
+	if limit <= 0 || limit >= int64(hi) {
+		return hi
+	}
+	return max(int32(limit), lo)
+}

@@ -1,0 +1,75 @@
+// Package fetch is awssql's AWS side: credentials, the caller's identity,
+// region discovery, the fan-out over (account, region) targets, paging,
+// retries, the call cache and call statistics. It knows nothing of SQL: a
+// caller says which accounts and regions and what to call for each target,
+// and receives Go iterators.
+package fetch
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/smithy-go/middleware"
+)
+
+// Operation is one AWS API operation awssql may call.
+type Operation struct {
+	Service string // the SDK's service id, e.g. "EC2"
+	Name    string // e.g. "DescribeInstances"
+	Action  string // the IAM action that allows it, e.g. "ec2:DescribeInstances"
+	// Caller is set for operations made by the identity awssql starts from
+	// (who am I, which regions), rather than to read a table's resources.
+	Caller bool
+}
+
+// operations is the one list of what awssql may call: the read-only guard,
+// `awssql policy` and the tests' allowlist all derive from it.
+var operations = []Operation{
+	{Service: "STS", Name: "GetCallerIdentity", Action: "sts:GetCallerIdentity", Caller: true},
+	{Service: "EC2", Name: "DescribeRegions", Action: "ec2:DescribeRegions"},
+	{Service: "EC2", Name: "DescribeInstances", Action: "ec2:DescribeInstances"},
+	{Service: "EC2", Name: "DescribeImages", Action: "ec2:DescribeImages"},
+	{Service: "EC2", Name: "DescribeReservedInstances", Action: "ec2:DescribeReservedInstances"},
+	{Service: "RDS", Name: "DescribeDBInstances", Action: "rds:DescribeDBInstances"},
+}
+
+// Operations returns the allowlist, sorted by IAM action.
+func Operations() []Operation {
+	ops := append([]Operation(nil), operations...)
+	sort.Slice(ops, func(i, j int) bool { return ops[i].Action < ops[j].Action })
+	return ops
+}
+
+// Allowed reports whether the SDK operation of the given service id is on
+// the allowlist.
+func Allowed(serviceID, operation string) bool {
+	for _, op := range operations {
+		if op.Service == serviceID && op.Name == operation {
+			return true
+		}
+	}
+	return false
+}
+
+// ErrNotAllowed is returned for an operation that is not on the allowlist.
+type ErrNotAllowed struct{ Service, Operation string }
+
+func (e *ErrNotAllowed) Error() string {
+	return fmt.Sprintf("refused %s %s: awssql only calls the read operations on its allowlist (awssql policy)", e.Service, e.Operation)
+}
+
+// readOnly refuses, before anything is signed or sent, every operation
+// that is not on the allowlist. It is installed on every client awssql
+// makes, so a mistake cannot write to a real account.
+func readOnly(stack *middleware.Stack) error {
+	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("awssqlReadOnly",
+		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			svc, op := awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx)
+			if !Allowed(svc, op) {
+				return middleware.InitializeOutput{}, middleware.Metadata{}, &ErrNotAllowed{Service: svc, Operation: op}
+			}
+			return next.HandleInitialize(ctx, in)
+		}), middleware.Before)
+}

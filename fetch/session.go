@@ -1,0 +1,327 @@
+package fetch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/logging"
+)
+
+// Options is how to connect. The zero value uses the SDK's default
+// credential chain and every enabled region.
+type Options struct {
+	Profile         string
+	AccessKeyID     string
+	SecretAccessKey string
+	SessionToken    string
+	// HomeRegion receives STS and DescribeRegions calls. Default: the SDK's
+	// configured region, else us-east-1.
+	HomeRegion  string
+	EndpointURL string
+	// Regions are names and globs (ParseRegions); empty means every region
+	// enabled for the account.
+	Regions []string
+	// Concurrency bounds the targets fetched at once by one scan.
+	Concurrency int
+	// MaxAttempts bounds the SDK retryer's attempts per call.
+	MaxAttempts int
+	// Strict makes the first target failure end the scan with that error.
+	Strict bool
+	// Isolated builds the configuration from these options alone, ignoring
+	// the environment, shared config files and instance metadata (--demo).
+	Isolated bool
+	// CacheBytes bounds the in-process call cache (response bytes).
+	CacheBytes int64
+	HTTPClient aws.HTTPClient
+}
+
+// Defaults.
+const (
+	DefaultConcurrency = 32
+	DefaultMaxAttempts = 5
+	DefaultCacheBytes  = 64 << 20
+	DefaultHomeRegion  = "us-east-1"
+)
+
+// Session is a connection: base credentials, identity, regions per account
+// and the clients of every target, shared by all statements of a process.
+type Session struct {
+	opts  Options
+	base  aws.Config
+	cache *callCache
+
+	identity memo[struct{}, Identity]
+	regions  memo[string, []ec2types.Region]
+
+	mu      sync.Mutex
+	clients map[Target]*Client
+}
+
+// Identity is who the base credentials are.
+type Identity struct {
+	Account   string
+	ARN       string
+	UserID    string
+	Partition string
+}
+
+// Target is one (account, region). Region is the home region for
+// account-wide reads.
+type Target struct {
+	Account string
+	Region  string
+}
+
+// Client holds the SDK clients of one target.
+type Client struct {
+	Target
+	EC2 *ec2.Client
+	RDS *rds.Client
+	STS *sts.Client
+}
+
+// NewSession loads the configuration. It makes no call: credentials are
+// resolved at the first one.
+func NewSession(ctx context.Context, opts Options) (*Session, error) {
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = DefaultConcurrency
+	}
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = DefaultMaxAttempts
+	}
+	if opts.CacheBytes <= 0 {
+		opts.CacheBytes = DefaultCacheBytes
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = newHTTPClient(opts.Concurrency)
+	}
+	cfg, err := loadConfig(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	if opts.HomeRegion == "" {
+		opts.HomeRegion = cfg.Region
+	}
+	if opts.HomeRegion == "" {
+		opts.HomeRegion = DefaultHomeRegion
+	}
+	cfg.Region = opts.HomeRegion
+	cfg.HTTPClient = RaceFree(cfg.HTTPClient)
+	// awssql reports every failure itself, once, where the user reads it;
+	// the SDK's own warnings (e.g. about a response cut short by a
+	// cancelled query) would only add noise on stderr.
+	cfg.Logger = logging.Nop{}
+	maxAttempts := opts.MaxAttempts
+	cfg.Retryer = func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = maxAttempts
+			// The client-side retry quota would turn sustained throttling
+			// into failures; backing off is what the caller pays for.
+			o.RateLimiter = ratelimit.None
+		})
+	}
+	if opts.EndpointURL != "" {
+		cfg.BaseEndpoint = aws.String(opts.EndpointURL)
+	}
+	cfg.APIOptions = append(cfg.APIOptions[:len(cfg.APIOptions):len(cfg.APIOptions)], readOnly)
+	return &Session{
+		opts:    opts,
+		base:    cfg,
+		cache:   newCallCache(opts.CacheBytes),
+		clients: map[Target]*Client{},
+	}, nil
+}
+
+func loadConfig(ctx context.Context, opts Options) (aws.Config, error) {
+	var static aws.CredentialsProvider
+	if opts.AccessKeyID != "" {
+		if opts.SecretAccessKey == "" {
+			return aws.Config{}, errors.New("an access key id needs its secret: set AWS_SECRET_ACCESS_KEY")
+		}
+		static = credentials.NewStaticCredentialsProvider(opts.AccessKeyID, opts.SecretAccessKey, opts.SessionToken)
+	}
+	if opts.Isolated {
+		if static == nil {
+			return aws.Config{}, errors.New("isolated configuration needs explicit credentials")
+		}
+		return aws.Config{
+			Region:      opts.HomeRegion,
+			Credentials: aws.NewCredentialsCache(static),
+			HTTPClient:  opts.HTTPClient,
+		}, nil
+	}
+	var lo []func(*config.LoadOptions) error
+	lo = append(lo, config.WithHTTPClient(opts.HTTPClient))
+	if opts.HomeRegion != "" {
+		lo = append(lo, config.WithRegion(opts.HomeRegion))
+	}
+	if opts.Profile != "" {
+		lo = append(lo, config.WithSharedConfigProfile(opts.Profile))
+	}
+	if static != nil {
+		lo = append(lo, config.WithCredentialsProvider(static))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, lo...)
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
+	}
+	return cfg, nil
+}
+
+// Options returns the session's options with defaults applied.
+func (s *Session) Options() Options { return s.opts }
+
+// Identity calls GetCallerIdentity once per process.
+func (s *Session) Identity(ctx context.Context) (Identity, error) {
+	return s.identity.get(struct{}{}, func() (Identity, error) {
+		if _, err := s.base.Credentials.Retrieve(ctx); err != nil {
+			return Identity{}, &CredentialsError{Err: err}
+		}
+		out, err := sts.NewFromConfig(s.base, func(o *sts.Options) {
+			o.APIOptions = append(o.APIOptions, counting(""))
+		}).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if err != nil {
+			return Identity{}, &CredentialsError{Err: err}
+		}
+		id := Identity{Account: aws.ToString(out.Account), ARN: aws.ToString(out.Arn), UserID: aws.ToString(out.UserId)}
+		if a, err := arn.Parse(id.ARN); err == nil {
+			id.Partition = a.Partition
+		}
+		return id, nil
+	})
+}
+
+// CredentialsError says the base credentials could not be found or were
+// refused. Its message never includes the secret.
+type CredentialsError struct{ Err error }
+
+func (e *CredentialsError) Error() string {
+	_, code, msg := Describe(e.Err)
+	if code == "Error" || code == "" {
+		msg = e.Err.Error()
+		if strings.Contains(msg, "no EC2 IMDS role found") || strings.Contains(msg, "failed to retrieve credentials") ||
+			strings.Contains(msg, "failed to refresh cached credentials") {
+			return "no AWS credentials found: set AWS_PROFILE or --profile, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, " +
+				"or log in with aws sso login; or try awssql --demo"
+		}
+		return "AWS credentials: " + msg
+	}
+	return fmt.Sprintf("AWS credentials refused: %s: %s", code, msg)
+}
+
+func (e *CredentialsError) Unwrap() error { return e.Err }
+
+// Accounts returns the accounts a scan covers: the caller's own.
+func (s *Session) Accounts(ctx context.Context) ([]string, error) {
+	id, err := s.Identity(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return []string{id.Account}, nil
+}
+
+// Client returns the clients of a target, made once.
+func (s *Session) Client(t Target) *Client {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.clients[t]; ok {
+		return c
+	}
+	cfg := s.base.Copy()
+	cfg.Region = t.Region
+	cfg.APIOptions = append(cfg.APIOptions[:len(cfg.APIOptions):len(cfg.APIOptions)],
+		s.cache.middleware(t.Account), counting(t.Account))
+	c := &Client{Target: t, EC2: ec2.NewFromConfig(cfg), RDS: rds.NewFromConfig(cfg), STS: sts.NewFromConfig(cfg)}
+	s.clients[t] = c
+	return c
+}
+
+// HomeClient returns the clients of an account in the home region, for
+// account-wide calls.
+func (s *Session) HomeClient(account string) *Client {
+	return s.Client(Target{Account: account, Region: s.opts.HomeRegion})
+}
+
+// AllRegions returns DescribeRegions(AllRegions) for an account, called
+// once per account per process.
+func (s *Session) AllRegions(ctx context.Context, account string) ([]ec2types.Region, error) {
+	return s.regions.get(account, func() ([]ec2types.Region, error) {
+		out, err := s.HomeClient(account).EC2.DescribeRegions(ctx, &ec2.DescribeRegionsInput{AllRegions: aws.Bool(true)})
+		if err != nil {
+			return nil, err
+		}
+		return out.Regions, nil
+	})
+}
+
+// memo computes a value per key once; an error is not kept, so the next
+// statement tries again.
+type memo[K comparable, V any] struct {
+	mu sync.Mutex
+	m  map[K]*memoEntry[V]
+}
+
+type memoEntry[V any] struct {
+	mu   sync.Mutex
+	done bool
+	v    V
+}
+
+func (m *memo[K, V]) get(k K, f func() (V, error)) (V, error) {
+	m.mu.Lock()
+	if m.m == nil {
+		m.m = map[K]*memoEntry[V]{}
+	}
+	e, ok := m.m[k]
+	if !ok {
+		e = &memoEntry[V]{}
+		m.m[k] = e
+	}
+	m.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.done {
+		return e.v, nil
+	}
+	v, err := f()
+	if err != nil {
+		return v, err
+	}
+	e.v, e.done = v, true
+	return v, nil
+}
+
+// Partition is the caller's partition (aws, aws-cn, aws-us-gov), for the
+// ARNs awssql builds; "aws" until the identity is known.
+func (s *Session) Partition() string {
+	if id, ok := s.identity.peek(struct{}{}); ok && id.Partition != "" {
+		return id.Partition
+	}
+	return "aws"
+}
+
+func (m *memo[K, V]) peek(k K) (V, bool) {
+	m.mu.Lock()
+	e, ok := m.m[k]
+	m.mu.Unlock()
+	var zero V
+	if !ok {
+		return zero, false
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.v, e.done
+}

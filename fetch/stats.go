@@ -1,0 +1,175 @@
+package fetch
+
+import (
+	"context"
+	"sort"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/smithy-go/middleware"
+)
+
+// Stats is what one statement cost. It travels in the context
+// (WithStats), so every call made under that context counts here, from
+// whichever client and goroutine.
+type Stats struct {
+	mu sync.Mutex
+	// Calls counts operations (not attempts) by name, account and region.
+	Calls     map[string]map[string]map[string]int `json:"calls"`
+	Pages     int                                  `json:"pages"`
+	Retries   int                                  `json:"retries"`
+	Throttles int                                  `json:"throttles"`
+	CacheHits int                                  `json:"cache_hits"`
+	Targets   TargetCounts                         `json:"targets"`
+	Failures  []Failure                            `json:"failures"`
+}
+
+// TargetCounts counts (account, region) targets of the statement's scans.
+type TargetCounts struct {
+	Planned int `json:"planned"`
+	OK      int `json:"ok"`
+	Failed  int `json:"failed"`
+}
+
+// Failure is one target that could not be read.
+type Failure struct {
+	Account   string `json:"account"`
+	Region    string `json:"region"`
+	Operation string `json:"operation"`
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+}
+
+// NewStats returns empty statistics.
+func NewStats() *Stats {
+	return &Stats{Calls: map[string]map[string]map[string]int{}, Failures: []Failure{}}
+}
+
+type statsKey struct{}
+
+// WithStats makes calls under ctx count in st.
+func WithStats(ctx context.Context, st *Stats) context.Context {
+	return context.WithValue(ctx, statsKey{}, st)
+}
+
+// StatsFrom returns the statistics ctx counts in, or nil.
+func StatsFrom(ctx context.Context) *Stats {
+	st, _ := ctx.Value(statsKey{}).(*Stats)
+	return st
+}
+
+// Snapshot returns a copy safe to read while calls go on.
+func (s *Stats) Snapshot() *Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := NewStats()
+	for op, accts := range s.Calls {
+		c.Calls[op] = map[string]map[string]int{}
+		for a, regions := range accts {
+			c.Calls[op][a] = map[string]int{}
+			for r, n := range regions {
+				c.Calls[op][a][r] = n
+			}
+		}
+	}
+	c.Pages, c.Retries, c.Throttles, c.CacheHits = s.Pages, s.Retries, s.Throttles, s.CacheHits
+	c.Targets = s.Targets
+	c.Failures = append(c.Failures, s.Failures...)
+	sort.SliceStable(c.Failures, func(i, j int) bool {
+		a, b := c.Failures[i], c.Failures[j]
+		if a.Account != b.Account {
+			return a.Account < b.Account
+		}
+		return a.Region < b.Region
+	})
+	return c
+}
+
+// TotalCalls sums Calls.
+func (s *Stats) TotalCalls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, accts := range s.Calls {
+		for _, regions := range accts {
+			for _, c := range regions {
+				n += c
+			}
+		}
+	}
+	return n
+}
+
+func (s *Stats) update(f func(*Stats)) {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	f(s)
+	s.mu.Unlock()
+}
+
+func (s *Stats) call(op, account, region string) {
+	s.update(func(s *Stats) {
+		if s.Calls[op] == nil {
+			s.Calls[op] = map[string]map[string]int{}
+		}
+		if s.Calls[op][account] == nil {
+			s.Calls[op][account] = map[string]int{}
+		}
+		s.Calls[op][account][region]++
+	})
+}
+
+func (s *Stats) planned(n int) { s.update(func(s *Stats) { s.Targets.Planned += n }) }
+func (s *Stats) ok()           { s.update(func(s *Stats) { s.Targets.OK++ }) }
+func (s *Stats) failed(f Failure) {
+	s.update(func(s *Stats) {
+		s.Targets.Failed++
+		s.Failures = append(s.Failures, f)
+	})
+}
+
+var throttles = retry.IsErrorThrottles(retry.DefaultThrottles)
+
+// counting installs the middleware that counts calls, pages, retries and
+// throttles into the context's Stats. The account is fixed per client.
+func counting(account string) func(*middleware.Stack) error {
+	return func(stack *middleware.Stack) error {
+		err := stack.Initialize.Add(middleware.InitializeMiddlewareFunc("awssqlCount",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				st := StatsFrom(ctx)
+				st.call(awsmiddleware.GetOperationName(ctx), account, awsmiddleware.GetRegion(ctx))
+				ctx = context.WithValue(ctx, attemptsKey{}, new(int))
+				out, md, err := next.HandleInitialize(ctx, in)
+				if err == nil {
+					st.update(func(s *Stats) { s.Pages++ })
+				}
+				return out, md, err
+			}), middleware.After)
+		if err != nil {
+			return err
+		}
+		// Below the retry middleware every attempt passes once.
+		return stack.Finalize.Insert(middleware.FinalizeMiddlewareFunc("awssqlCountAttempts",
+			func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+				st := StatsFrom(ctx)
+				if n, ok := ctx.Value(attemptsKey{}).(*int); ok {
+					if *n++; *n > 1 {
+						st.update(func(s *Stats) { s.Retries++ })
+					}
+				}
+				out, md, err := next.HandleFinalize(ctx, in)
+				if err != nil && throttles.IsErrorThrottle(err) == aws.TrueTernary {
+					st.update(func(s *Stats) { s.Throttles++ })
+				}
+				return out, md, err
+			}), "Retry", middleware.After)
+	}
+}
+
+// attemptsKey holds the attempt counter of one call; the retry middleware
+// runs attempts one after another, so it needs no lock.
+type attemptsKey struct{}
