@@ -310,7 +310,16 @@ func TestSQLValue(t *testing.T) {
 		{vtab.Time, ptr(time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)), "2026-05-06T07:08:09Z"},
 		{vtab.JSON, []string{}, nil},
 		{vtab.JSON, []string{"a&b"}, `["a&b"]`},
-		{vtab.JSON, struct{ A *int }{}, `{"A":null}`},
+		{vtab.JSON, struct{ A *int }{}, nil},
+		{vtab.JSON, struct {
+			A *int
+			B []string
+			C bool
+			D map[string]int
+			E string
+			F []struct{ X *int }
+		}{B: []string{}, D: map[string]int{}, F: []struct{ X *int }{{}}}, `{"C":false,"E":""}`},
+		{vtab.JSON, []int64{1 << 62}, `[4611686018427387904]`},
 		{vtab.JSON, `{"already":"json"}`, `{"already":"json"}`},
 	}
 	for _, tt := range tests {

@@ -138,16 +138,61 @@ func reflectValue(typ Type, rv reflect.Value) (any, error) {
 	return nil, fmt.Errorf("cannot store a %s in a %s column", rv.Type(), typ)
 }
 
-// marshalJSON writes JSON without HTML escaping: a tag value "<none>" stays
-// readable and json_extract returns it unchanged either way.
+// marshalJSON writes JSON without HTML escaping (a tag value "<none>" stays
+// readable) and without the fields an API left out: null, [] and {} say
+// nothing, and AWS sends an empty list where another answer omits it.
 func marshalJSON(v any) (any, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var tree any
+	if err := dec.Decode(&tree); err != nil {
+		return nil, err
+	}
+	tree = prune(tree)
+	if tree == nil {
+		return nil, nil
+	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	if err := enc.Encode(tree); err != nil {
 		return nil, err
 	}
 	return string(bytes.TrimRight(b.Bytes(), "\n")), nil
+}
+
+// prune drops nulls and empty arrays and objects, depth first; it returns
+// nil when nothing is left.
+func prune(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			if p := prune(e); p == nil {
+				delete(v, k)
+			} else {
+				v[k] = p
+			}
+		}
+		if len(v) == 0 {
+			return nil
+		}
+	case []any:
+		out := v[:0]
+		for _, e := range v {
+			if p := prune(e); p != nil {
+				out = append(out, p)
+			}
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		return out
+	}
+	return v
 }
 
 func jsonText(s string) (any, error) {

@@ -47,7 +47,7 @@ func Images(s *fetch.Session) vtab.Def {
 			{Name: "image_type", Type: vtab.Text, Get: func(i image) any { return str(i.Value.ImageType) }},
 			{Name: "image_location", Type: vtab.Text, Get: func(i image) any { return i.Value.ImageLocation }},
 			{Name: "owner_id", Type: vtab.Text, Key: vtab.Exact, Selectivity: 100, Get: func(i image) any { return i.Value.OwnerId }},
-			{Name: "image_owner_alias", Type: vtab.Text, Key: vtab.Exact, Doc: "amazon, aws-marketplace, aws-backup-vault; NULL for an account's own",
+			{Name: "image_owner_alias", Type: vtab.Text, Key: vtab.Exact, Nullable: true, Doc: "amazon, aws-marketplace, aws-backup-vault; NULL for an account's own",
 				Get: func(i image) any { return i.Value.ImageOwnerAlias }},
 			{Name: "creation_date", Type: vtab.Time, Get: func(i image) any { return isoTime(i.Value.CreationDate) }},
 			{Name: "deprecation_time", Type: vtab.Time, Get: func(i image) any { return isoTime(i.Value.DeprecationTime) }},
