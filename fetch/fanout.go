@@ -104,16 +104,27 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 			st.ok()
 		}
 		for _, a := range accounts {
-			if sc.Global {
-				st.planned(1)
-				wg.Add(1)
-				go runTarget(Target{Account: a, Region: s.opts.HomeRegion})
-				continue
-			}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				if !acquire() {
+					return
+				}
+				// The member role first: an account awssql cannot enter is
+				// one failed target, reported with the role and a hint.
+				if err := s.Reach(ctx, a); err != nil {
+					release()
+					if ctx.Err() == nil {
+						st.planned(1)
+						fail(targetError(Target{Account: a}, err))
+					}
+					return
+				}
+				if sc.Global {
+					release()
+					st.planned(1)
+					wg.Add(1)
+					go runTarget(Target{Account: a, Region: s.opts.HomeRegion})
 					return
 				}
 				regions, disabled, err := s.TargetRegions(ctx, a)

@@ -68,14 +68,16 @@ func TestAllowlist(t *testing.T) {
 	for _, op := range fetch.Operations() {
 		got = append(got, op.Action)
 		name := op.Name
-		if !strings.HasPrefix(name, "Describe") && !strings.HasPrefix(name, "List") && !strings.HasPrefix(name, "Get") {
+		if !strings.HasPrefix(name, "Describe") && !strings.HasPrefix(name, "List") && !strings.HasPrefix(name, "Get") && name != "AssumeRole" {
 			t.Errorf("%s is not a read operation", op.Action)
 		}
 	}
 	want := []string{
 		"ec2:DescribeImages", "ec2:DescribeInstances", "ec2:DescribeRegions", "ec2:DescribeReservedInstances",
+		"organizations:DescribeOrganization", "organizations:ListAccounts", "organizations:ListAccountsForParent",
+		"organizations:ListOrganizationalUnitsForParent", "organizations:ListParents",
 		"rds:DescribeDBInstances",
-		"sts:GetCallerIdentity",
+		"sts:AssumeRole", "sts:GetCallerIdentity",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("allowlist (-want +got):\n%s", diff)

@@ -19,8 +19,9 @@ type Operation struct {
 	Service string // the SDK's service id, e.g. "EC2"
 	Name    string // e.g. "DescribeInstances"
 	Action  string // the IAM action that allows it, e.g. "ec2:DescribeInstances"
-	// Caller is set for operations made by the identity awssql starts from
-	// (who am I, which regions), rather than to read a table's resources.
+	// Caller is set for the operations of the identity awssql starts from
+	// (after the role chain): who am I, listing the organization, assuming
+	// member roles. The others read a table's resources in each account.
 	Caller bool
 }
 
@@ -28,6 +29,12 @@ type Operation struct {
 // `awssql policy` and the tests' allowlist all derive from it.
 var operations = []Operation{
 	{Service: "STS", Name: "GetCallerIdentity", Action: "sts:GetCallerIdentity", Caller: true},
+	{Service: "STS", Name: "AssumeRole", Action: "sts:AssumeRole", Caller: true},
+	{Service: "Organizations", Name: "DescribeOrganization", Action: "organizations:DescribeOrganization", Caller: true},
+	{Service: "Organizations", Name: "ListAccounts", Action: "organizations:ListAccounts", Caller: true},
+	{Service: "Organizations", Name: "ListAccountsForParent", Action: "organizations:ListAccountsForParent", Caller: true},
+	{Service: "Organizations", Name: "ListOrganizationalUnitsForParent", Action: "organizations:ListOrganizationalUnitsForParent", Caller: true},
+	{Service: "Organizations", Name: "ListParents", Action: "organizations:ListParents", Caller: true},
 	{Service: "EC2", Name: "DescribeRegions", Action: "ec2:DescribeRegions"},
 	{Service: "EC2", Name: "DescribeInstances", Action: "ec2:DescribeInstances"},
 	{Service: "EC2", Name: "DescribeImages", Action: "ec2:DescribeImages"},

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
@@ -46,6 +47,23 @@ type Options struct {
 	// CacheBytes bounds the in-process call cache (response bytes).
 	CacheBytes int64
 	HTTPClient aws.HTTPClient
+
+	// RoleChain are roles assumed one after another from the base
+	// credentials; the last one's credentials are the caller's.
+	RoleChain []string
+	// ExternalID is passed on every AssumeRole: the chain's and the
+	// member roles'.
+	ExternalID string
+	// RoleSessionName names the sessions (default: awssql).
+	RoleSessionName string
+	// ListAccounts reads every ACTIVE account of the organization (under
+	// OUs, when given), assuming MemberRole in each but the caller's own.
+	ListAccounts bool
+	OUs          []string
+	MemberRole   string
+	SkipAccounts []string
+	// MFATokenProvider answers a profile's mfa_serial prompt.
+	MFATokenProvider func() (string, error)
 }
 
 // Defaults.
@@ -59,12 +77,16 @@ const (
 // Session is a connection: base credentials, identity, regions per account
 // and the clients of every target, shared by all statements of a process.
 type Session struct {
-	opts  Options
-	base  aws.Config
-	cache *callCache
+	opts   Options
+	base   aws.Config // the base credentials
+	caller aws.Config // after the role chain: who lists accounts and assumes member roles
+	chain  []hop
+	cache  *callCache
 
-	identity memo[struct{}, Identity]
-	regions  memo[string, []ec2types.Region]
+	identity    memo[struct{}, Identity]
+	accountList memo[struct{}, []Account]
+	regions     memo[string, []ec2types.Region]
+	members     memo[string, aws.Config]
 
 	mu      sync.Mutex
 	clients map[Target]*Client
@@ -105,6 +127,12 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 	if opts.CacheBytes <= 0 {
 		opts.CacheBytes = DefaultCacheBytes
 	}
+	if opts.MemberRole == "" {
+		opts.MemberRole = DefaultMemberRole
+	}
+	if opts.RoleSessionName == "" {
+		opts.RoleSessionName = SessionName("")
+	}
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = newHTTPClient(opts.Concurrency)
 	}
@@ -137,12 +165,22 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 		cfg.BaseEndpoint = aws.String(opts.EndpointURL)
 	}
 	cfg.APIOptions = append(cfg.APIOptions[:len(cfg.APIOptions):len(cfg.APIOptions)], readOnly)
-	return &Session{
+	s := &Session{
 		opts:    opts,
 		base:    cfg,
+		caller:  cfg,
 		cache:   newCallCache(opts.CacheBytes),
 		clients: map[Target]*Client{},
-	}, nil
+	}
+	// Each hop is assumed with the credentials of the one before, once per
+	// process, and renewed before its session ends.
+	for _, arn := range opts.RoleChain {
+		h := hop{arn: arn, creds: s.assumeRole(s.caller, arn)}
+		s.chain = append(s.chain, h)
+		s.caller = s.caller.Copy()
+		s.caller.Credentials = h.creds
+	}
+	return s, nil
 }
 
 func loadConfig(ctx context.Context, opts Options) (aws.Config, error) {
@@ -171,6 +209,11 @@ func loadConfig(ctx context.Context, opts Options) (aws.Config, error) {
 	if opts.Profile != "" {
 		lo = append(lo, config.WithSharedConfigProfile(opts.Profile))
 	}
+	if opts.MFATokenProvider != nil {
+		lo = append(lo, config.WithAssumeRoleCredentialOptions(func(o *stscreds.AssumeRoleOptions) {
+			o.TokenProvider = opts.MFATokenProvider
+		}))
+	}
 	if static != nil {
 		lo = append(lo, config.WithCredentialsProvider(static))
 	}
@@ -184,14 +227,24 @@ func loadConfig(ctx context.Context, opts Options) (aws.Config, error) {
 // Options returns the session's options with defaults applied.
 func (s *Session) Options() Options { return s.opts }
 
-// Identity calls GetCallerIdentity once per process.
+// Identity calls GetCallerIdentity once per process, with the caller's
+// credentials (after the role chain).
 func (s *Session) Identity(ctx context.Context) (Identity, error) {
 	return s.identity.get(struct{}{}, func() (Identity, error) {
 		if _, err := s.base.Credentials.Retrieve(ctx); err != nil {
-			return Identity{}, &CredentialsError{Err: err}
+			return Identity{}, &CredentialsError{Err: err, Profile: s.opts.Profile}
 		}
-		out, err := sts.NewFromConfig(s.base, func(o *sts.Options) {
-			o.APIOptions = append(o.APIOptions, counting(""))
+		if err := s.checkChain(ctx); err != nil {
+			return Identity{}, err
+		}
+		account := ""
+		if n := len(s.opts.RoleChain); n > 0 {
+			if m := roleARNRE.FindStringSubmatch(s.opts.RoleChain[n-1]); m != nil {
+				account = m[2]
+			}
+		}
+		out, err := sts.NewFromConfig(s.caller, func(o *sts.Options) {
+			o.APIOptions = append(o.APIOptions, counting(account))
 		}).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 		if err != nil {
 			return Identity{}, &CredentialsError{Err: err}
@@ -205,10 +258,27 @@ func (s *Session) Identity(ctx context.Context) (Identity, error) {
 }
 
 // CredentialsError says the base credentials could not be found or were
-// refused. Its message never includes the secret.
-type CredentialsError struct{ Err error }
+// refused, or a role of the chain could not be assumed. Its message never
+// includes the secret.
+type CredentialsError struct {
+	Err     error
+	Profile string
+	Detail  string // what failed, when more is known than Err says
+}
 
 func (e *CredentialsError) Error() string {
+	if e.Detail != "" {
+		return e.Detail
+	}
+	raw := e.Err.Error()
+	if strings.Contains(raw, "SSO session has expired") || strings.Contains(raw, "refresh cached SSO token failed") ||
+		strings.Contains(raw, "read cached SSO token") {
+		profile := e.Profile
+		if profile == "" {
+			profile = "NAME"
+		}
+		return "the SSO session has expired or is not logged in: run aws sso login --profile " + profile
+	}
 	_, code, msg := Describe(e.Err)
 	if code == "Error" || code == "" {
 		msg = e.Err.Error()
@@ -224,13 +294,17 @@ func (e *CredentialsError) Error() string {
 
 func (e *CredentialsError) Unwrap() error { return e.Err }
 
-// Accounts returns the accounts a scan covers: the caller's own.
+// Accounts returns the ids of the accounts a scan covers (AccountList).
 func (s *Session) Accounts(ctx context.Context) ([]string, error) {
-	id, err := s.Identity(ctx)
+	accts, err := s.AccountList(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return []string{id.Account}, nil
+	ids := make([]string, len(accts))
+	for i, a := range accts {
+		ids[i] = a.ID
+	}
+	return ids, nil
 }
 
 // Client returns the clients of a target, made once.
@@ -240,7 +314,7 @@ func (s *Session) Client(t Target) *Client {
 	if c, ok := s.clients[t]; ok {
 		return c
 	}
-	cfg := s.base.Copy()
+	cfg := s.configFor(t.Account).Copy()
 	cfg.Region = t.Region
 	cfg.APIOptions = append(cfg.APIOptions[:len(cfg.APIOptions):len(cfg.APIOptions)],
 		s.cache.middleware(t.Account), counting(t.Account))

@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/awssql/awssql/fetch"
-	"github.com/awssql/awssql/fetch/awsfake"
 	"github.com/awssql/awssql/vtab"
 	"github.com/awssql/awssql/vtab/tables"
 )
@@ -21,13 +20,14 @@ import (
 // streams is what a command reads and writes, and what it knows about the
 // terminal; tests give their own.
 type streams struct {
-	in        io.Reader
-	out       io.Writer
-	errOut    io.Writer
-	inTTY     bool
-	outTTY    bool
-	getenv    func(string) string
-	userQuery string // folder of the user's saved queries; "" for none
+	in         io.Reader
+	out        io.Writer
+	errOut     io.Writer
+	inTTY      bool
+	outTTY     bool
+	getenv     func(string) string
+	userQuery  string // folder of the user's saved queries; "" for none
+	configPath string // the default config file; "" for none
 }
 
 // options are the parsed flags.
@@ -36,6 +36,13 @@ type options struct {
 	homeRegion, regions, endpointURL                    string
 	concurrency, maxAttempts                            int
 	demo                                                bool
+
+	assumeRoles                 []string
+	externalID, roleSessionName string
+	listAccounts                bool
+	ous                         []string
+	memberRole, skipAccounts    string
+	configFile, connection      string
 
 	output string
 	files  []string
@@ -101,27 +108,14 @@ SQL comes from the argument, from -f FILE (repeatable), or from stdin.`,
 		},
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{msg: err.Error()} })
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return a.applyConfig(cmd) }
 	a.connectionFlags(root.PersistentFlags())
 	a.queryFlags(root.Flags())
-	root.AddCommand(a.tablesCommand(), a.schemaCommand(), a.queriesCommand(), a.runCommand())
+	root.AddCommand(a.tablesCommand(), a.schemaCommand(), a.queriesCommand(), a.runCommand(), a.checkCommand(), a.policyCommand())
 	for _, c := range root.Commands() {
 		c.SilenceUsage, c.SilenceErrors = true, true
 	}
 	return root
-}
-
-func (a *app) connectionFlags(f *pflag.FlagSet) {
-	o := &a.opts
-	f.StringVar(&o.profile, "profile", "", "shared config profile (default: AWS_PROFILE, else the default chain)")
-	f.StringVar(&o.accessKeyID, "access-key-id", "", "access key id; the secret comes from AWS_SECRET_ACCESS_KEY")
-	f.StringVar(&o.secretAccessKey, "secret-access-key", "", "secret access key (visible in ps: prefer AWS_SECRET_ACCESS_KEY)")
-	f.StringVar(&o.sessionToken, "session-token", "", "session token of temporary credentials (default: AWS_SESSION_TOKEN)")
-	f.StringVar(&o.homeRegion, "home-region", "", "region for STS and DescribeRegions calls (default: the SDK's region, else us-east-1)")
-	f.StringVar(&o.regions, "regions", "", "comma-separated regions or globs, e.g. us-east-1,eu-* (default: every enabled region)")
-	f.StringVar(&o.endpointURL, "endpoint-url", "", "send every call to this endpoint (LocalStack, moto, awsfake)")
-	f.IntVar(&o.concurrency, "concurrency", fetch.DefaultConcurrency, "targets (account x region) fetched at once by one scan")
-	f.IntVar(&o.maxAttempts, "max-attempts", fetch.DefaultMaxAttempts, "attempts per API call, retries included")
-	f.BoolVar(&o.demo, "demo", false, "query the built-in sample organization (no AWS account needed)")
 }
 
 func (a *app) queryFlags(f *pflag.FlagSet) {
@@ -134,49 +128,16 @@ func (a *app) queryFlags(f *pflag.FlagSet) {
 	f.BoolVar(&o.strict, "strict", false, "fail (exit 1) on the first account or region that fails")
 }
 
-// session opens the connection on first use. Flag values are checked
-// here, before any call.
+// session opens the connection on first use.
 func (a *app) session(ctx context.Context) (*fetch.Session, error) {
 	if a.sess != nil {
 		return a.sess, nil
 	}
-	o := a.opts
-	regions, err := fetch.ParseRegions(o.regions)
+	fo, err := a.fetchOptions()
 	if err != nil {
-		return nil, &usageError{msg: "--regions: " + err.Error()}
+		return nil, err
 	}
-	if o.homeRegion != "" {
-		if err := fetch.CheckRegion(o.homeRegion, false); err != nil {
-			return nil, &usageError{msg: "--home-region: " + err.Error()}
-		}
-	}
-	if o.concurrency < 1 {
-		return nil, usageErrorf("--concurrency must be at least 1, not %d", o.concurrency)
-	}
-	if o.maxAttempts < 1 {
-		return nil, usageErrorf("--max-attempts must be at least 1, not %d", o.maxAttempts)
-	}
-	fo := fetch.Options{
-		Profile:      o.profile,
-		AccessKeyID:  o.accessKeyID,
-		SessionToken: o.sessionToken,
-		HomeRegion:   o.homeRegion,
-		EndpointURL:  o.endpointURL,
-		Regions:      regions,
-		Concurrency:  o.concurrency,
-		MaxAttempts:  o.maxAttempts,
-		Strict:       o.strict,
-	}
-	if o.accessKeyID != "" {
-		fo.SecretAccessKey = a.io.getenv("AWS_SECRET_ACCESS_KEY")
-		if o.secretAccessKey != "" {
-			fmt.Fprintln(a.io.errOut, "awssql: warning: --secret-access-key is visible to other users in ps; prefer AWS_SECRET_ACCESS_KEY")
-			fo.SecretAccessKey = o.secretAccessKey
-		}
-	} else if o.secretAccessKey != "" {
-		return nil, usageErrorf("--secret-access-key needs --access-key-id")
-	}
-	if o.demo {
+	if a.opts.demo {
 		if err := a.startDemo(&fo); err != nil {
 			return nil, err
 		}
@@ -187,26 +148,6 @@ func (a *app) session(ctx context.Context) (*fetch.Session, error) {
 	}
 	a.sess = sess
 	return sess, nil
-}
-
-// startDemo serves the built-in data set on a loopback port and connects
-// to it with its credentials, ignoring the environment's: the real SDK
-// path (HTTP, signing, paging) without an AWS account.
-func (a *app) startDemo(fo *fetch.Options) error {
-	if fo.EndpointURL != "" || fo.Profile != "" || fo.AccessKeyID != "" {
-		return usageErrorf("--demo brings its own endpoint and credentials: drop --endpoint-url, --profile and --access-key-id")
-	}
-	ds := awsfake.Demo()
-	fake := awsfake.New(ds)
-	a.demo = httptest.NewServer(fake)
-	fo.EndpointURL = a.demo.URL
-	fo.AccessKeyID, fo.SecretAccessKey = fake.Credentials(ds.Accounts[0].ID)
-	fo.SessionToken = ""
-	fo.Isolated = true
-	if fo.HomeRegion == "" {
-		fo.HomeRegion = "us-east-1"
-	}
-	return nil
 }
 
 // engine opens the SQL engine over the session.

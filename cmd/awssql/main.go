@@ -18,13 +18,14 @@ func main() {
 	signal.Ignore(syscall.SIGPIPE)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], streams{
-		in:        os.Stdin,
-		out:       os.Stdout,
-		errOut:    os.Stderr,
-		inTTY:     term.IsTerminal(int(os.Stdin.Fd())),
-		outTTY:    term.IsTerminal(int(os.Stdout.Fd())),
-		getenv:    os.Getenv,
-		userQuery: userQueryDir(),
+		in:         os.Stdin,
+		out:        os.Stdout,
+		errOut:     os.Stderr,
+		inTTY:      term.IsTerminal(int(os.Stdin.Fd())),
+		outTTY:     term.IsTerminal(int(os.Stdout.Fd())),
+		getenv:     os.Getenv,
+		userQuery:  userQueryDir(),
+		configPath: defaultConfigPath(),
 	})
 	stop()
 	os.Exit(code)

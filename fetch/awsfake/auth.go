@@ -140,11 +140,16 @@ func (s *Server) signatureValid(r *http.Request, body []byte, a authorization, s
 
 // userID derives the stable unique id AWS gives an IAM user ("AIDA" and 17
 // upper-case letters and digits) from its access key.
-func userID(accessKeyID string) string {
+func userID(accessKeyID string) string { return uniqueID("AIDA", "user:"+accessKeyID) }
+
+// uniqueID returns prefix and 17 upper-case letters and digits derived from
+// seed: the shape of IAM's unique ids (AIDA... users, AROA... roles) and,
+// cut to 20 characters, of access key ids.
+func uniqueID(prefix, seed string) string {
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-	h := sha256.Sum256([]byte("user:" + accessKeyID))
+	h := sha256.Sum256([]byte(seed))
 	var b strings.Builder
-	b.WriteString("AIDA")
+	b.WriteString(prefix)
 	for i := 0; i < 17; i++ {
 		b.WriteByte(alphabet[h[i]%32])
 	}

@@ -19,6 +19,44 @@ type Dataset struct {
 	// (OwnerId "137112412989", ImageOwnerAlias "amazon", Public true). Every
 	// account sees them.
 	PublicImages map[string][]ec2types.Image
+	// Org is the AWS Organization the accounts belong to; nil: none, and
+	// every Organizations call answers AWSOrganizationsNotInUseException.
+	Org *Organization
+}
+
+// Organization is an AWS Organization: its management account, its root and
+// its organizational units. Member accounts name their place in it with
+// Account.Parent.
+type Organization struct {
+	ID                string // o- and 10 to 32 lower-case letters or digits
+	ManagementAccount string // account id; the only account that may list the organization
+	RootID            string // r- and 4 to 32 lower-case letters or digits
+	OUs               []OU
+	// FeatureSet is "ALL" (the default when empty) or "CONSOLIDATED_BILLING".
+	FeatureSet string
+	// PolicyTypes are the policy types enabled on the root, e.g.
+	// "SERVICE_CONTROL_POLICY".
+	PolicyTypes []string
+}
+
+// OU is an organizational unit.
+type OU struct {
+	ID     string // ou-<root's suffix>-<8 to 32 lower-case letters or digits>
+	Name   string
+	Parent string // the organization's RootID or another OU's ID
+}
+
+// Role is an IAM role that STS AssumeRole can assume.
+type Role struct {
+	Name string // without a path: the role ARN is arn:aws:iam::ACCOUNT:role/NAME
+	// TrustedPrincipals may assume the role: principal ARNs (a user, or a
+	// role, whose sessions may then assume it), or an account id or
+	// "arn:aws:iam::ID:root" for any principal of that account.
+	TrustedPrincipals []string
+	ExternalID        string // "" = none required; else AssumeRole must pass exactly this
+	// MaxSessionDuration caps DurationSeconds; 0 means one hour, AWS's
+	// default.
+	MaxSessionDuration time.Duration
 }
 
 // Account is one AWS account: its IAM user keys, its opt-in regions and its
@@ -31,6 +69,18 @@ type Account struct {
 	// are "not-opted-in"; regions that need no opt-in are always enabled.
 	OptIn   map[string]string
 	Regions map[string]*Region // resources per region; absent = none
+	Roles   []Role             // IAM roles that STS AssumeRole can assume
+
+	// The account in the organization (Dataset.Org). Parent is the root's
+	// or an OU's id; "" keeps the account out of the organization, except
+	// the management account, which is always in it (under the root when
+	// Parent is "").
+	Parent string
+	// State is "ACTIVE" (the default when empty), "SUSPENDED",
+	// "PENDING_CLOSURE", "PENDING_ACTIVATION" or "CLOSED".
+	State           string
+	JoinedMethod    string // "CREATED" or "INVITED"
+	JoinedTimestamp time.Time
 }
 
 // Key is a long-term access key of an IAM user.

@@ -8,13 +8,39 @@ import (
 )
 
 // The demo account and its credentials (also reachable with
-// Server.Credentials).
+// Server.Credentials). The demo account is the management account of the
+// demo organization, and the base credentials are its IAM user's.
 const (
 	DemoAccountID       = "123456789012"
 	DemoAccessKeyID     = "AKIADEMOEXAMPLE00001"
 	DemoSecretAccessKey = "demo/Secret+Key/wJalrXUtnFEMIK7MDENGbPxR"
 	DemoUserName        = "demo-user"
 )
+
+// The demo organization. Connect as the demo user, assume DemoRoleChain in
+// order (each hop with DemoExternalID), list the organization's accounts
+// with the last hop's credentials, read the management account with them
+// too, and read every member through its DemoMemberRole (also with
+// DemoExternalID). One member, DemoNoRoleAccount, has no such role.
+const (
+	DemoManagementAccount = DemoAccountID
+	DemoOrganizationID    = "o-d3m0a1b2c3"
+	DemoRootID            = "r-d3m0"
+	DemoExternalID        = "awssql-demo-4f1c9e"
+	DemoMemberRole        = "awssql-reader"
+	DemoNoRoleAccount     = "567890123456"
+)
+
+// DemoRoleChain returns the ARNs of the roles the demo connects through, in
+// order: the first trusts the demo user, the second the first; both are in
+// the management account and require DemoExternalID. The second may list
+// the organization and is trusted by every member's DemoMemberRole.
+func DemoRoleChain() []string {
+	return []string{
+		"arn:aws:iam::" + DemoManagementAccount + ":role/awssql-entry",
+		"arn:aws:iam::" + DemoManagementAccount + ":role/awssql-org-reader",
+	}
+}
 
 // DemoRegions are the regions where the demo account has resources.
 func DemoRegions() []string { return []string{"us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2"} }
@@ -25,16 +51,21 @@ const DemoOptInRegion = "af-south-1"
 
 func day(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, time.UTC) }
 
-// Demo returns the demo data set: one account with about forty instances in
-// four regions, chosen so that queries have something to find. There are
-// instances in every state, spot and on-demand, Windows, Linux and RHEL,
-// IMDSv1 with public IPs, instances on Amazon's public AMIs and on the
-// account's own (used, unused, deprecated, disabled), reserved instances that
-// match running instances and some that miss them (type, scope, platform),
+// Demo returns the demo data set: an organization whose management account
+// (Accounts[0], DemoAccountID) holds about forty instances in four regions,
+// chosen so that queries have something to find. There are instances in
+// every state, spot and on-demand, Windows, Linux and RHEL, IMDSv1 with
+// public IPs, instances on Amazon's public AMIs and on the account's own
+// (used, unused, deprecated, disabled), reserved instances that match
+// running instances and some that miss them (type, scope, platform),
 // databases of every shape, and tag values with commas, quotes, tabs,
-// newlines, unicode and empty strings. Every timestamp lies before
-// ReferenceTime. Each call returns a fresh copy.
+// newlines, unicode and empty strings. Five members sit under nested OUs
+// (Root > Production > Web, Root > Sandbox, and one suspended member under
+// the root) with a few instances and databases each; one member lacks the
+// member role. Every timestamp lies before ReferenceTime. Each call returns
+// a fresh copy.
 func Demo() *Dataset {
+	chain := DemoRoleChain()
 	acct := &Account{
 		ID:      DemoAccountID,
 		Name:    "demo",
@@ -42,6 +73,14 @@ func Demo() *Dataset {
 		Keys:    []Key{{ID: DemoAccessKeyID, Secret: DemoSecretAccessKey, UserName: DemoUserName}},
 		OptIn:   map[string]string{DemoOptInRegion: "opted-in"},
 		Regions: map[string]*Region{},
+		Roles: []Role{
+			{Name: "awssql-entry", ExternalID: DemoExternalID,
+				TrustedPrincipals: []string{"arn:aws:iam::" + DemoAccountID + ":user/" + DemoUserName}},
+			{Name: "awssql-org-reader", ExternalID: DemoExternalID, TrustedPrincipals: []string{chain[0]}},
+		},
+		Parent:          DemoRootID,
+		JoinedMethod:    "INVITED",
+		JoinedTimestamp: time.Date(2019, 3, 1, 9, 30, 12, 345e6, time.UTC),
 	}
 	ds := &Dataset{Partition: "aws", Accounts: []*Account{acct}, PublicImages: map[string][]ec2types.Image{}}
 	for _, region := range DemoRegions() {
@@ -61,6 +100,7 @@ func Demo() *Dataset {
 		}
 		acct.Regions[region] = r
 	}
+	demoOrganization(ds)
 	return ds
 }
 

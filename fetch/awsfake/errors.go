@@ -11,6 +11,7 @@ type apiError struct {
 	Status  int
 	Code    string
 	Message string
+	Reason  string // JSON protocols: the error's Reason member, if it has one
 }
 
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }
@@ -26,31 +27,46 @@ func invalidParameterValue(format string, args ...any) *apiError {
 
 // Authentication errors differ per protocol: EC2 folds almost every problem
 // with credentials into 401 AuthFailure, the awsQuery services (RDS, STS)
-// answer 403 with a specific code. These are the codes and messages AWS
+// answer 403 with a specific code, the JSON services answer 400 with the
+// same problems named as exceptions. These are the codes and messages AWS
 // returns (the SDKs key credential refresh and error reporting on them).
 
-func errMissingAuth() *apiError {
+func errMissingAuth(service string) *apiError {
+	if jsonService(service) {
+		return errorf(http.StatusBadRequest, "MissingAuthenticationTokenException", "Request is missing Authentication Token")
+	}
 	return errorf(http.StatusForbidden, "MissingAuthenticationToken", "Request is missing Authentication Token")
 }
 
 func errUnknownKey(service string) *apiError {
-	if service == "ec2" {
+	switch {
+	case service == "ec2":
 		return errorf(http.StatusUnauthorized, "AuthFailure", "AWS was not able to validate the provided access credentials")
+	case jsonService(service):
+		return errorf(http.StatusBadRequest, "UnrecognizedClientException", "The security token included in the request is invalid.")
 	}
 	return errorf(http.StatusForbidden, "InvalidClientTokenId", "The security token included in the request is invalid.")
 }
 
+const badSignatureMessage = "The request signature we calculated does not match the signature you provided. " +
+	"Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+
 func errBadSignature(service string) *apiError {
-	if service == "ec2" {
+	switch {
+	case service == "ec2":
 		return errUnknownKey(service)
+	case jsonService(service):
+		return errorf(http.StatusBadRequest, "InvalidSignatureException", badSignatureMessage)
 	}
-	return errorf(http.StatusForbidden, "SignatureDoesNotMatch",
-		"The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
+	return errorf(http.StatusForbidden, "SignatureDoesNotMatch", badSignatureMessage)
 }
 
 func errExpiredToken(service string) *apiError {
-	if service == "ec2" {
+	switch {
+	case service == "ec2":
 		return errorf(http.StatusBadRequest, "RequestExpired", "Request has expired.")
+	case jsonService(service):
+		return errorf(http.StatusBadRequest, "ExpiredTokenException", "The security token included in the request is expired")
 	}
 	return errorf(http.StatusForbidden, "ExpiredToken", "The security token included in the request is expired")
 }
@@ -61,6 +77,9 @@ func errExpiredToken(service string) *apiError {
 func errRegionDisabled(service string) *apiError { return errUnknownKey(service) }
 
 func errInvalidAction(service, action, version string) *apiError {
+	if jsonService(service) {
+		return errorf(http.StatusBadRequest, "UnknownOperationException", "")
+	}
 	if service == "ec2" {
 		return errorf(http.StatusBadRequest, "InvalidAction", "The action %s is not valid for this web service.", action)
 	}
@@ -75,6 +94,8 @@ func defaultFaultStatus(code string) int {
 		return http.StatusServiceUnavailable
 	case "InternalError", "InternalFailure", "InternalServerError":
 		return http.StatusInternalServerError
+	case "TooManyRequestsException":
+		return http.StatusTooManyRequests
 	default:
 		return http.StatusBadRequest
 	}
@@ -86,6 +107,8 @@ func defaultFaultMessage(code string) string {
 		return "Request limit exceeded."
 	case "Throttling", "ThrottlingException":
 		return "Rate exceeded"
+	case "TooManyRequestsException":
+		return "You have sent too many requests in too short a period of time. The quota helps protect against denial-of-service attacks. Try again later."
 	case "InternalError", "InternalFailure":
 		return "An internal error has occurred"
 	case "ServiceUnavailable", "Unavailable":
@@ -136,4 +159,17 @@ func errorBody(service string, e *apiError, requestID string) any {
 		Error:     queryErrorXML{Type: typ, Code: e.Code, Message: e.Message},
 		RequestID: requestID,
 	}
+}
+
+// jsonError is the JSON protocols' error body: the SDK reads the code
+// from __type and the message from Message; Reason is a member of some
+// errors (InvalidInputException).
+type jsonError struct {
+	Type    string `json:"__type"`
+	Message string `json:"Message,omitempty"`
+	Reason  string `json:"Reason,omitempty"`
+}
+
+func jsonErrorBody(e *apiError) any {
+	return jsonError{Type: e.Code, Message: e.Message, Reason: e.Reason}
 }

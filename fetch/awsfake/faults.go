@@ -11,8 +11,10 @@ import (
 // an AWS error instead of the real response, or both.
 //
 // Faults apply to requests that passed authentication and the region check
-// and name an operation the fake serves; they are checked in the order added. Latencies of all firing faults add
-// up; the first firing fault with a Code decides the error. A fault fires
+// and name an operation the fake serves; they are checked in the order
+// added. Latencies of all firing faults add up; the first firing fault with
+// a Code decides the error. A fault's Account matches Request.Account, so a
+// fault on account X also hits the sts:AssumeRole into X. A fault fires
 // when it matches and, for 0 < Probability < 1, its draw comes up; Times
 // limits how often it fires.
 type Fault struct {
@@ -23,8 +25,11 @@ type Fault struct {
 	// the request is recorded as Canceled and not answered.
 	Latency time.Duration
 
-	Code    string // AWS error code to answer; "" = no error
-	Status  int    // default per code: 503 for EC2's RequestLimitExceeded, 500 for internal errors, else 400
+	// Code is the AWS error code to answer; "" = no error. The throttling
+	// codes the SDK retries as such are RequestLimitExceeded (EC2),
+	// Throttling (RDS, STS) and TooManyRequestsException (Organizations).
+	Code    string
+	Status  int    // default per code: 503 for EC2's RequestLimitExceeded, 429 for TooManyRequestsException, 500 for internal errors, else 400
 	Message string // default per code
 
 	// Probability 0 or 1 fires always. Otherwise the draw is pseudo-random
@@ -60,7 +65,8 @@ func (s *Server) ClearFaults() {
 // latency (reporting canceled if the client leaves meanwhile) and returns
 // the first fault error.
 func (s *Server) injectFaults(ctx context.Context, c *call) (aerr *apiError, canceled bool) {
-	req := Request{Service: c.service, Operation: c.action, Account: c.account.ID, Region: c.region, Params: c.params}
+	req := Request{Service: c.service, Operation: c.action, Account: c.subject, Region: c.region,
+		Caller: c.principal.Account, CallerARN: c.principal.ARN, Params: c.params}
 	var latency time.Duration
 
 	s.mu.Lock()
@@ -114,7 +120,7 @@ func (s *Server) injectFaults(ctx context.Context, c *call) (aerr *apiError, can
 // region and the canonical (sorted) form of the parameters.
 func requestKey(c *call) uint64 {
 	h := fnv.New64a()
-	for _, s := range []string{c.service, c.action, c.account.ID, c.region, c.params.Encode()} {
+	for _, s := range []string{c.service, c.action, c.subject, c.region, c.params.Encode()} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}

@@ -228,7 +228,7 @@ func queryFingerprint(c *call) string {
 		}
 		p[k] = v
 	}
-	h := sha256.Sum256([]byte(c.account.ID + "\x00" + c.region + "\x00" + p.Encode()))
+	h := sha256.Sum256([]byte(c.service + "\x00" + c.action + "\x00" + c.account.ID + "\x00" + c.region + "\x00" + p.Encode()))
 	return hex.EncodeToString(h[:6])
 }
 

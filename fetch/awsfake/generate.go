@@ -18,7 +18,20 @@ type GenOptions struct {
 	DBInstancesPerRegion int
 	ReservedPerRegion    int
 	Seed                 int64
+
+	// The organization: account 0 is its management account (and its key
+	// the base credentials); every other account has GenMemberRole,
+	// trusting the management account and requiring ExternalID when that is
+	// set. OUs = 0 puts every account directly under the root; otherwise
+	// the members are dealt round-robin over that many OUs, the first half
+	// (rounded up) under the root and the rest one level below them.
+	OUs        int
+	ExternalID string
 }
+
+// GenMemberRole is the role Generate gives every member account, named as
+// AWS names the role it creates in accounts made by the organization.
+const GenMemberRole = "OrganizationAccountAccessRole"
 
 // GenAccountID is the id Generate gives the i-th account (from 0).
 func GenAccountID(i int) string { return fmt.Sprintf("%012d", 100000000000+i) }
@@ -29,7 +42,9 @@ func GenAccessKeyID(i int) string { return fmt.Sprintf("AKIAGEN%013d", i) }
 // Generate builds a deterministic data set of the given size for benchmarks:
 // the same options always give the same data. Account ids, keys and names
 // derive from the account's index; the resources' choices (type, state,
-// platform, ...) come from a generator seeded with Seed.
+// platform, ...) come from a generator seeded with Seed. The accounts form
+// an organization (see GenOptions); every account also keeps an access key
+// of its own.
 func Generate(g GenOptions) *Dataset {
 	var regions []string
 	for _, r := range awsRegions() {
@@ -61,7 +76,47 @@ func Generate(g GenOptions) *Dataset {
 		}
 		ds.Accounts = append(ds.Accounts, a)
 	}
+	generateOrganization(ds, g)
 	return ds
+}
+
+// generateOrganization puts the generated accounts in an organization; see
+// GenOptions.
+func generateOrganization(ds *Dataset, g GenOptions) {
+	rootSuffix := hexDigest(fmt.Sprintf("root:%d", g.Seed), 4)
+	o := &Organization{
+		ID:                "o-" + hexDigest(fmt.Sprintf("org:%d", g.Seed), 10),
+		ManagementAccount: GenAccountID(0),
+		RootID:            "r-" + rootSuffix,
+		FeatureSet:        "ALL",
+		PolicyTypes:       []string{"SERVICE_CONTROL_POLICY"},
+	}
+	top := (g.OUs + 1) / 2
+	for i := 0; i < g.OUs; i++ {
+		parent := o.RootID
+		if i >= top {
+			parent = o.OUs[(i-top)%top].ID
+		}
+		o.OUs = append(o.OUs, OU{
+			ID:     "ou-" + rootSuffix + "-" + hexDigest(fmt.Sprintf("ou:%d:%d", g.Seed, i), 8),
+			Name:   fmt.Sprintf("ou-%03d", i),
+			Parent: parent,
+		})
+	}
+	joined := ReferenceTime().AddDate(-3, 0, 0)
+	for i, a := range ds.Accounts {
+		a.Parent, a.JoinedMethod = o.RootID, "CREATED"
+		a.JoinedTimestamp = joined.Add(time.Duration(i) * time.Hour)
+		if i == 0 {
+			a.JoinedMethod = "INVITED"
+			continue
+		}
+		if g.OUs > 0 {
+			a.Parent = o.OUs[(i-1)%g.OUs].ID
+		}
+		a.Roles = []Role{{Name: GenMemberRole, TrustedPrincipals: []string{o.ManagementAccount}, ExternalID: g.ExternalID}}
+	}
+	ds.Org = o
 }
 
 func pick[T any](rng *rand.Rand, xs ...T) T { return xs[rng.IntN(len(xs))] }

@@ -6,6 +6,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/awssql/awssql/fetch"
 	"go/token"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -105,4 +107,64 @@ func ctx(t *testing.T) context.Context {
 	c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
 	return c
+}
+
+// as is e's configuration for region, signed with other credentials.
+func (e endpoint) as(creds aws.CredentialsProvider, region string) aws.Config {
+	cfg := e.config(region)
+	cfg.Credentials = creds
+	return cfg
+}
+
+// base is the provider of e's own long-term key.
+func (e endpoint) base() aws.CredentialsProvider {
+	return credentials.NewStaticCredentialsProvider(e.key, e.secret, "")
+}
+
+// session turns AssumeRole's answer into credentials.
+func session(out *sts.AssumeRoleOutput) aws.CredentialsProvider {
+	c := out.Credentials
+	return credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken)
+}
+
+// assume calls AssumeRole with creds.
+func (e endpoint) assume(t *testing.T, creds aws.CredentialsProvider, in *sts.AssumeRoleInput) (*sts.AssumeRoleOutput, error) {
+	t.Helper()
+	if in.RoleSessionName == nil {
+		in.RoleSessionName = aws.String("awssql")
+	}
+	return sts.NewFromConfig(e.as(creds, "us-east-1")).AssumeRole(ctx(t), in)
+}
+
+// chain assumes the roles in order, the first with creds and each next one
+// with the session before it, the way awssql does: through the SDK's
+// stscreds provider and credentials cache, each hop passing externalID.
+func (e endpoint) chain(creds aws.CredentialsProvider, externalID string, roles ...string) aws.CredentialsProvider {
+	for _, role := range roles {
+		client := sts.NewFromConfig(e.as(creds, "us-east-1"))
+		creds = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(client, role, func(o *stscreds.AssumeRoleOptions) {
+			if externalID != "" {
+				o.ExternalID = aws.String(externalID)
+			}
+		}))
+	}
+	return creds
+}
+
+// clock is a wall clock a test moves by hand, for WithWallClock.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
 }

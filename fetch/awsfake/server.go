@@ -2,19 +2,24 @@
 //
 // A Server is an http.Handler that serves a deterministic Dataset over the
 // real AWS wire protocols (EC2, RDS and STS query protocols with XML
-// answers), so the real aws-sdk-go-v2 clients, pointed at it with
-// BaseEndpoint and static credentials, sign, page, retry and decode errors
-// exactly as they do against AWS. Requests are routed by their SigV4
-// credential scope (service, region) and access key (account), the
-// signature is verified, and every request is recorded. Faults (errors,
+// answers, Organizations JSON 1.1), so the real aws-sdk-go-v2 clients,
+// pointed at it with BaseEndpoint and static credentials, sign, page, retry
+// and decode errors exactly as they do against AWS. Requests are routed by
+// their SigV4 credential scope (service, region) and access key (account),
+// the signature is verified, and every request is recorded. STS AssumeRole
+// checks the role's trust and external id and issues session credentials
+// that the server then accepts until they expire, so role chains and
+// organization-wide fan-out run as they do against AWS. Faults (errors,
 // throttling, latency) can be injected per operation, account and region.
 package awsfake
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -24,6 +29,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -37,8 +43,11 @@ type Server struct {
 	seed     int64
 	dataTime time.Time        // "now" for data semantics (AMI deprecation)
 	wallTime func() time.Time // "now" for credential expiry
-	accounts map[string]*Account
-	signer   *v4.Signer // for verifying signatures; safe for concurrent use
+	// maxSession caps the lifetime of the session credentials AssumeRole
+	// issues; 0: no cap beyond the role's.
+	maxSession time.Duration
+	accounts   map[string]*Account
+	signer     *v4.Signer // for verifying signatures; safe for concurrent use
 
 	mu       sync.Mutex
 	creds    map[string]Principal // access key id -> who signs with it
@@ -62,6 +71,12 @@ func WithDataTime(t time.Time) Option { return func(s *Server) { s.dataTime = t 
 // WithWallClock sets the clock used for session credential expiry. Default:
 // time.Now, because the SDK checks expiry against the wall clock too.
 func WithWallClock(now func() time.Time) Option { return func(s *Server) { s.wallTime = now } }
+
+// WithMaxSessionDuration caps the lifetime of the session credentials that
+// AssumeRole issues, whatever DurationSeconds asked for, so that a test can
+// watch credentials expire in the middle of a query. The Expiration
+// AssumeRole reports is the capped one, in whole seconds as AWS gives it.
+func WithMaxSessionDuration(d time.Duration) Option { return func(s *Server) { s.maxSession = d } }
 
 // New returns a Server for ds. The server reads ds; it must not change
 // afterwards.
@@ -104,10 +119,21 @@ func NewTestServer(tb testing.TB, ds *Dataset, opts ...Option) (*Server, string)
 
 // Request is the record of one request the server received.
 type Request struct {
-	Service, Operation, Account, Region string
-	Params                              url.Values // the decoded form
-	Status                              int        // HTTP status answered; 0 when Canceled
-	Code                                string     // AWS error code answered, "" on success
+	Service, Operation, Region string
+	// Account is the account the request concerns: the caller's own, except
+	// for sts:AssumeRole, which concerns the account of the role it names
+	// (so "no call for account X" includes the AssumeRole into X). Faults
+	// match on it too. "" when the request was not authenticated.
+	Account string
+	// Caller is the account of the credentials that signed the request and
+	// CallerARN their principal (an IAM user, or an assumed-role session).
+	Caller, CallerARN string
+	// Params holds the request's parameters: the decoded form of the query
+	// protocols, or the top-level members of a JSON request (numbers and
+	// booleans as text, objects and arrays as JSON text).
+	Params url.Values
+	Status int    // HTTP status answered; 0 when Canceled
+	Code   string // AWS error code answered, "" on success
 	// Canceled: the client went away (its context ended) during injected
 	// latency, before an answer was written.
 	Canceled bool
@@ -194,13 +220,15 @@ type call struct {
 	action    string
 	region    string
 	requestID string
-	account   *Account
+	account   *Account // the caller's
+	subject   string   // the account the request concerns; see Request.Account
 	principal Principal
 	params    url.Values
+	badInput  *apiError // a body that does not parse, answered once authenticated
 }
 
 // handler answers one operation with a response value that marshals to the
-// operation's XML, or with an error.
+// operation's XML (or JSON, for a JSON protocol), or with an error.
 type handler func(*call) (any, *apiError)
 
 // Service versions and XML namespaces of the query protocols served.
@@ -264,51 +292,100 @@ func handlerFor(service, action string) handler {
 		return (*call).describeDBInstances
 	case "sts:GetCallerIdentity":
 		return (*call).getCallerIdentity
+	case "sts:AssumeRole":
+		return (*call).assumeRole
+	case "organizations:DescribeOrganization":
+		return (*call).describeOrganization
+	case "organizations:ListRoots":
+		return (*call).listRoots
+	case "organizations:ListAccounts":
+		return (*call).listAccounts
+	case "organizations:ListAccountsForParent":
+		return (*call).listAccountsForParent
+	case "organizations:ListOrganizationalUnitsForParent":
+		return (*call).listOrganizationalUnitsForParent
+	case "organizations:ListParents":
+		return (*call).listParents
 	}
 	return nil
 }
 
-// ServeHTTP answers one AWS query-protocol request.
+// jsonService reports whether service speaks a JSON protocol (X-Amz-Target
+// names the operation) rather than a query protocol (Action in the form).
+func jsonService(service string) bool { return service == "organizations" }
+
+// globalService reports whether service has one endpoint for the partition
+// (signed for us-east-1): it answers whatever region the request was signed
+// for, opt-in or not.
+func globalService(service string) bool { return service == "organizations" }
+
+// serviceFromTarget names the service of an unsigned JSON request from the
+// prefix of its X-Amz-Target.
+func serviceFromTarget(prefix string) string {
+	if prefix == organizationsTarget {
+		return "organizations"
+	}
+	return ""
+}
+
+// ServeHTTP answers one AWS request in its service's protocol: a form body
+// naming the Action (EC2, RDS, STS), or a JSON body with X-Amz-Target
+// naming the operation (Organizations).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, 16<<20))
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	params, err := url.ParseQuery(string(body))
-	if err != nil {
-		params = url.Values{}
-	}
-	for k, v := range r.URL.Query() {
-		params[k] = append(params[k], v...)
-	}
 	auth, signed := parseAuthorization(r.Header.Get("Authorization"))
-	service := auth.service
-	if !signed {
-		service = serviceFromVersion(params.Get("Version"))
+	c := &call{s: s, service: auth.service, region: auth.region}
+	if target := r.Header.Get("X-Amz-Target"); target != "" {
+		prefix, op, _ := strings.Cut(target, ".")
+		c.action = op
+		if !signed {
+			c.service = serviceFromTarget(prefix)
+		}
+		c.params, c.badInput = jsonParams(body)
+	} else {
+		params, err := url.ParseQuery(string(body))
+		if err != nil {
+			params = url.Values{}
+		}
+		for k, v := range r.URL.Query() {
+			params[k] = append(params[k], v...)
+		}
+		c.action, c.params = params.Get("Action"), params
+		if !signed {
+			c.service = serviceFromVersion(params.Get("Version"))
+		}
 	}
-	c := &call{s: s, service: service, action: params.Get("Action"), region: auth.region, params: params}
 	idx, gen := s.arrive(c)
 
 	resp, aerr, canceled := s.answer(r, body, auth, signed, c)
-	account := ""
-	if c.account != nil {
-		account = c.account.ID
-	}
 	if canceled {
-		s.finish(idx, gen, account, 0, "", true)
+		s.finish(idx, gen, c, 0, "", true)
 		return
 	}
 	status, code := http.StatusOK, ""
-	var out any = resp
 	if aerr != nil {
 		status, code = aerr.Status, aerr.Code
-		out = errorBody(c.service, aerr, c.requestID)
 	}
 	// Record before answering, so a client that has its answer also finds
 	// the request in the log.
-	s.finish(idx, gen, account, status, code, false)
+	s.finish(idx, gen, c, status, code, false)
 
+	if jsonService(c.service) {
+		writeJSON(w, c, status, resp, aerr)
+	} else {
+		writeXML(w, c, status, resp, aerr)
+	}
+}
+
+func writeXML(w http.ResponseWriter, c *call, status int, resp any, aerr *apiError) {
+	out := resp
+	if aerr != nil {
+		out = errorBody(c.service, aerr, c.requestID)
+	}
 	buf, err := xml.Marshal(out)
 	if err != nil {
 		http.Error(w, "awsfake: marshal: "+err.Error(), http.StatusInternalServerError)
@@ -326,11 +403,60 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Write(buf)
 }
 
+func writeJSON(w http.ResponseWriter, c *call, status int, resp any, aerr *apiError) {
+	out := resp
+	if aerr != nil {
+		out = jsonErrorBody(aerr)
+	}
+	buf, err := json.Marshal(out)
+	if err != nil {
+		http.Error(w, "awsfake: marshal: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	w.Header().Set("X-Amzn-Requestid", c.requestID)
+	w.Header().Set("Content-Length", strconv.Itoa(len(buf)))
+	w.WriteHeader(status)
+	w.Write(buf)
+}
+
+// jsonParams flattens the top-level members of a JSON request body into
+// Params: strings as they are, numbers and booleans as their text, objects
+// and arrays as JSON text. A body that is not a JSON object is AWS's
+// SerializationException.
+func jsonParams(body []byte) (url.Values, *apiError) {
+	params := url.Values{}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return params, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return params, errorf(http.StatusBadRequest, "SerializationException", "Start of structure or map found where not expected.")
+	}
+	for k, v := range m {
+		switch v := v.(type) {
+		case nil:
+		case string:
+			params.Set(k, v)
+		case json.Number:
+			params.Set(k, v.String())
+		case bool:
+			params.Set(k, strconv.FormatBool(v))
+		default:
+			b, _ := json.Marshal(v)
+			params.Set(k, string(b))
+		}
+	}
+	return params, nil
+}
+
 // answer authenticates the call, applies faults and runs the operation. It
 // reports canceled when the client went away during injected latency.
 func (s *Server) answer(r *http.Request, body []byte, auth authorization, signed bool, c *call) (any, *apiError, bool) {
 	if !signed {
-		return nil, errMissingAuth(), false
+		return nil, errMissingAuth(c.service), false
 	}
 	p, aerr := s.authenticate(r, body, auth)
 	if aerr != nil {
@@ -343,8 +469,12 @@ func (s *Server) answer(r *http.Request, body []byte, auth authorization, signed
 		// other code adds credentials) is as good as an unknown key.
 		return nil, errUnknownKey(c.service), false
 	}
-	if !regionEnabled(c.account, c.region) {
+	c.subject = c.subjectAccount()
+	if !globalService(c.service) && !regionEnabled(c.account, c.region) {
 		return nil, errRegionDisabled(c.service), false
+	}
+	if c.badInput != nil {
+		return nil, c.badInput, false
 	}
 	h := handlerFor(c.service, c.action)
 	if h == nil {
@@ -355,6 +485,18 @@ func (s *Server) answer(r *http.Request, body []byte, auth authorization, signed
 	}
 	resp, aerr := h(c)
 	return resp, aerr, false
+}
+
+// subjectAccount is the account the call concerns: the caller's own, except
+// for sts:AssumeRole, which concerns the account of the role it names (when
+// the RoleArn names one at all).
+func (c *call) subjectAccount() string {
+	if c.service == "sts" && c.action == "AssumeRole" {
+		if id := arnAccount(c.params.Get("RoleArn")); id != "" {
+			return id
+		}
+	}
+	return c.principal.Account
 }
 
 // arrive records the request in arrival order and gives it a request id.
@@ -372,15 +514,16 @@ func (s *Server) arrive(c *call) (idx, gen int) {
 	return len(s.requests) - 1, s.gen
 }
 
-// finish completes the request's record with the answer given.
-func (s *Server) finish(idx, gen int, account string, status int, code string, canceled bool) {
+// finish completes the request's record with who asked and the answer given.
+func (s *Server) finish(idx, gen int, c *call, status int, code string, canceled bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if gen != s.gen {
 		return // Reset while in flight
 	}
 	r := &s.requests[idx]
-	r.Account, r.Status, r.Code, r.Canceled = account, status, code, canceled
+	r.Account, r.Caller, r.CallerARN = c.subject, c.principal.Account, c.principal.ARN
+	r.Status, r.Code, r.Canceled = status, code, canceled
 }
 
 // requestID derives a UUID-shaped request id from the seed and the request's

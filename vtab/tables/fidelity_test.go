@@ -26,14 +26,18 @@ type env struct {
 	db   *sql.DB
 }
 
-func open(t testing.TB, ds *awsfake.Dataset, regions []string) *env {
+func open(t testing.TB, ds *awsfake.Dataset, regions []string, mod ...func(*fetch.Options)) *env {
 	t.Helper()
 	srv, url := awsfake.NewTestServer(t, ds)
 	key, secret := srv.Credentials(ds.Accounts[0].ID)
-	sess, err := fetch.NewSession(context.Background(), fetch.Options{
+	opts := fetch.Options{
 		AccessKeyID: key, SecretAccessKey: secret, EndpointURL: url, HomeRegion: "us-east-1",
 		Isolated: true, Regions: regions,
-	})
+	}
+	for _, m := range mod {
+		m(&opts)
+	}
+	sess, err := fetch.NewSession(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,9 +135,13 @@ func checkTable[T any](t *testing.T, e *env, def vtab.Def, where string, want []
 	}
 }
 
+// items are the source records of every account the connection reads.
 func items[T any](ds *awsfake.Dataset, pick func(*awsfake.Region) []T) []fetch.Item[T] {
 	var out []fetch.Item[T]
 	for _, a := range ds.Accounts {
+		if a.ID == awsfake.DemoNoRoleAccount || (a.State != "" && a.State != "ACTIVE") || (ds.Org == nil && a != ds.Accounts[0]) {
+			continue
+		}
 		for region, r := range a.Regions {
 			for _, v := range pick(r) {
 				out = append(out, fetch.Item[T]{Target: fetch.Target{Account: a.ID, Region: region}, Value: v})
@@ -157,11 +165,22 @@ func TestFidelity(t *testing.T) {
 	for _, d := range datasets {
 		ds, all := d.ds, d.all
 		t.Run(d.name, func(t *testing.T) {
-			var regions []string
-			for r := range ds.Accounts[0].Regions {
-				regions = append(regions, r)
+			regions := map[string]bool{}
+			for _, a := range ds.Accounts {
+				for r := range a.Regions {
+					regions[r] = true
+				}
 			}
-			e := open(t, ds, regions)
+			var list []string
+			for r := range regions {
+				list = append(list, r)
+			}
+			// The demo is an organization: read it as --demo does.
+			e := open(t, ds, list, func(o *fetch.Options) {
+				if ds.Org != nil && d.name == "demo" {
+					o.RoleChain, o.ExternalID, o.ListAccounts, o.MemberRole = awsfake.DemoRoleChain(), awsfake.DemoExternalID, true, awsfake.DemoMemberRole
+				}
+			})
 			checkTable(t, e, tables.EC2Instances(e.sess), "", items(ds, func(r *awsfake.Region) []ec2types.Instance { return r.Instances }),
 				func(i ec2types.Instance) string { return aws.ToString(i.InstanceId) }, all)
 			checkTable(t, e, tables.Images(e.sess), "", items(ds, func(r *awsfake.Region) []ec2types.Image { return r.Images }),
@@ -172,13 +191,13 @@ func TestFidelity(t *testing.T) {
 				func(d rdsInstance) string { return aws.ToString(d.DBInstanceIdentifier) }, all)
 			// Amazon's public images, through the owner alias.
 			var public []fetch.Item[ec2types.Image]
-			for _, region := range regions {
+			for _, region := range list {
 				for _, img := range ds.PublicImages[region] {
 					public = append(public, fetch.Item[ec2types.Image]{Target: fetch.Target{Account: ds.Accounts[0].ID, Region: region}, Value: img})
 				}
 			}
 			if len(public) > 0 {
-				checkTable(t, e, tables.Images(e.sess), "WHERE image_owner_alias = 'amazon'", public,
+				checkTable(t, e, tables.Images(e.sess), "WHERE image_owner_alias = 'amazon' AND account_id = '"+ds.Accounts[0].ID+"'", public,
 					func(i ec2types.Image) string { return aws.ToString(i.ImageId) }, false)
 			}
 		})

@@ -20,6 +20,7 @@ import (
 // All returns the definitions of every table, reading through s.
 func All(s *fetch.Session) []vtab.Def {
 	return []vtab.Def{
+		Accounts(s),
 		Regions(s),
 		EC2Instances(s),
 		Images(s),

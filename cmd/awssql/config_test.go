@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestConfigPrecedence(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.yaml")
+	cfg := `default: org
+connections:
+  org:
+    external-id: from-file
+    assume-role:
+      - arn:aws:iam::111111111111:role/hop-one
+      - arn:aws:iam::222222222222:role/hop-two
+  other:
+    external-id: other-file
+`
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	trust := func(env map[string]string, args ...string) result {
+		env["AWSSQL_CONFIG"] = path
+		return runCLI(context.Background(), env, "", false, append([]string{"policy", "--trust"}, args...)...)
+	}
+	tests := []struct {
+		env  map[string]string
+		args []string
+		want []string
+	}{
+		{map[string]string{}, nil, []string{`"sts:ExternalId": "from-file"`, "role/hop-two"}},
+		{map[string]string{}, []string{"--connection", "other"}, []string{`"other-file"`, "CALLER_ACCOUNT_ID"}},
+		{map[string]string{"AWSSQL_CONNECTION": "other"}, nil, []string{`"other-file"`}},
+		{map[string]string{"AWSSQL_EXTERNAL_ID": "from-env"}, nil, []string{`"from-env"`, "role/hop-two"}},
+		{map[string]string{"AWSSQL_EXTERNAL_ID": "from-env"}, []string{"--external-id", "from-flag"}, []string{`"from-flag"`}},
+		{map[string]string{"AWSSQL_ASSUME_ROLE": "arn:aws:iam::333333333333:role/a,arn:aws:iam::444444444444:role/b"}, nil, []string{"444444444444:role/b"}},
+	}
+	for _, tt := range tests {
+		r := trust(tt.env, tt.args...)
+		if r.code != 0 {
+			t.Errorf("%v %v: exit %d %s", tt.env, tt.args, r.code, r.stderr)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(r.stdout, w) {
+				t.Errorf("%v %v: output lacks %s:\n%s", tt.env, tt.args, w, r.stdout)
+			}
+		}
+	}
+	if r := trust(map[string]string{}, "--connection", "nope"); r.code != 2 || !strings.Contains(r.stderr, `no connection "nope" (it has org, other)`) {
+		t.Errorf("unknown connection: exit %d %q", r.code, r.stderr)
+	}
+}
+
+func TestConfigChecks(t *testing.T) {
+	dir := t.TempDir()
+	secret := filepath.Join(dir, "secret.yaml")
+	os.WriteFile(secret, []byte("connections:\n  c:\n    session-token: abc\n"), 0o644)
+	r := runCLI(context.Background(), map[string]string{"AWSSQL_CONFIG": secret}, "", false, "--connection", "c", "policy")
+	if r.code != 0 || !strings.Contains(r.stderr, "holds session-token and is readable by others") || strings.Contains(r.stderr, "abc") {
+		t.Errorf("exit %d, stderr %q: want a warning that names the setting, not its value", r.code, r.stderr)
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("connections:\n  c:\n    regoins: eu-*\n"), 0o600)
+	r = runCLI(context.Background(), map[string]string{"AWSSQL_CONFIG": bad}, "", false, "--connection", "c", "policy")
+	if r.code != 2 || !strings.Contains(r.stderr, `unknown setting "regoins"`) {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	r = runCLI(context.Background(), nil, "", false, "--config", filepath.Join(dir, "missing.yaml"), "policy")
+	if r.code != 2 {
+		t.Errorf("missing --config file: exit %d %q", r.code, r.stderr)
+	}
+}

@@ -1,0 +1,312 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http/httptest"
+	"os"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"gopkg.in/yaml.v3"
+
+	"github.com/awssql/awssql/fetch"
+	"github.com/awssql/awssql/fetch/awsfake"
+)
+
+func (a *app) connectionFlags(f *pflag.FlagSet) {
+	o := &a.opts
+	f.StringVar(&o.profile, "profile", "", "shared config profile (default: AWS_PROFILE, else the default chain)")
+	f.StringVar(&o.accessKeyID, "access-key-id", "", "access key id; the secret comes from AWS_SECRET_ACCESS_KEY")
+	f.StringVar(&o.secretAccessKey, "secret-access-key", "", "secret access key (visible in ps: prefer AWS_SECRET_ACCESS_KEY)")
+	f.StringVar(&o.sessionToken, "session-token", "", "session token of temporary credentials (default: AWS_SESSION_TOKEN)")
+	f.StringArrayVar(&o.assumeRoles, "assume-role", nil, "role ARN to assume, repeatable: a chain, each hop assumed with the one before")
+	f.StringVar(&o.externalID, "external-id", "", "external ID passed on every AssumeRole (the chain's and the member roles')")
+	f.StringVar(&o.roleSessionName, "role-session-name", "", "session name of assumed roles (default: awssql-<local user>)")
+	f.BoolVar(&o.listAccounts, "list-accounts", false, "query every ACTIVE account of the organization (organizations:ListAccounts)")
+	f.StringArrayVar(&o.ous, "ou", nil, "with --list-accounts: only accounts under this OU, recursively (repeatable)")
+	f.StringVar(&o.memberRole, "member-role", fetch.DefaultMemberRole, "role assumed in each member account")
+	f.StringVar(&o.skipAccounts, "skip-accounts", "", "comma-separated account ids not to query")
+	f.StringVar(&o.homeRegion, "home-region", "", "region for STS, Organizations and DescribeRegions calls (default: the SDK's region, else us-east-1)")
+	f.StringVar(&o.regions, "regions", "", "comma-separated regions or globs, e.g. us-east-1,eu-* (default: every enabled region)")
+	f.StringVar(&o.endpointURL, "endpoint-url", "", "send every call to this endpoint (LocalStack, moto, awsfake)")
+	f.IntVar(&o.concurrency, "concurrency", fetch.DefaultConcurrency, "targets (account x region) fetched at once by one scan")
+	f.IntVar(&o.maxAttempts, "max-attempts", fetch.DefaultMaxAttempts, "attempts per API call, retries included")
+	f.BoolVar(&o.demo, "demo", false, "query the built-in sample organization (no AWS account needed)")
+	f.StringVar(&o.configFile, "config", "", "config file of named connections (default: $XDG_CONFIG_HOME/awssql/config.yaml)")
+	f.StringVar(&o.connection, "connection", "", "named connection of the config file to use")
+}
+
+// configFile is the YAML config: named connections whose keys are flag
+// names, e.g.
+//
+//	default: org
+//	connections:
+//	  org:
+//	    profile: security-audit
+//	    assume-role: [arn:aws:iam::111111111111:role/inventory]
+//	    external-id: x7-42
+//	    list-accounts: true
+//	    regions: eu-*,us-east-1
+type configFile struct {
+	Default     string                    `yaml:"default"`
+	Connections map[string]map[string]any `yaml:"connections"`
+}
+
+// notFromConfig are the flags that choose the configuration or are not part
+// of a connection.
+var notFromConfig = map[string]bool{"config": true, "connection": true, "help": true, "file": true, "param": true}
+
+// secretKeys hold secrets: a config file holding one must not be readable
+// by others.
+var secretKeys = []string{"secret-access-key", "session-token"}
+
+// applyConfig fills every flag not given on the command line from the
+// environment (AWSSQL_<FLAG>) and then from the config file's connection:
+// flags override the environment, the environment overrides the file.
+func (a *app) applyConfig(cmd *cobra.Command) error {
+	conn, err := a.loadConnection(cmd)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if f.Changed || notFromConfig[f.Name] {
+			return
+		}
+		env := "AWSSQL_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		var vals []string
+		if v := a.io.getenv(env); v != "" {
+			vals = []string{v}
+			if strings.HasSuffix(f.Value.Type(), "Array") {
+				vals = strings.Split(v, ",")
+			}
+		} else if v, ok := conn[f.Name]; ok {
+			vals = configValues(v)
+		}
+		for _, v := range vals {
+			if err := f.Value.Set(strings.TrimSpace(v)); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %v", f.Name, err))
+			}
+		}
+	})
+	if err := errors.Join(errs...); err != nil {
+		return &usageError{msg: err.Error()}
+	}
+	return nil
+}
+
+func configValues(v any) []string {
+	switch v := v.(type) {
+	case []any:
+		var out []string
+		for _, e := range v {
+			out = append(out, fmt.Sprint(e))
+		}
+		return out
+	case nil:
+		return nil
+	}
+	return []string{fmt.Sprint(v)}
+}
+
+// defaultConfigPath is the config file under the XDG config home.
+func defaultConfigPath() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "awssql", "config.yaml")
+}
+
+// loadConnection reads the named connection (or the file's default) from
+// the config file, if there is one.
+func (a *app) loadConnection(cmd *cobra.Command) (map[string]any, error) {
+	path, explicit := a.opts.configFile, a.opts.configFile != ""
+	if !explicit {
+		if p := a.io.getenv("AWSSQL_CONFIG"); p != "" {
+			path, explicit = p, true
+		} else {
+			path = a.io.configPath
+		}
+	}
+	name := a.opts.connection
+	if name == "" {
+		name = a.io.getenv("AWSSQL_CONNECTION")
+	}
+	if path == "" {
+		if name != "" {
+			return nil, usageErrorf("--connection %s: no config file", name)
+		}
+		return nil, nil
+	}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) && !explicit && name == "" {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, usageErrorf("config: %v", err)
+	}
+	var cf configFile
+	if err := yaml.Unmarshal(b, &cf); err != nil {
+		return nil, usageErrorf("config %s: %v", path, err)
+	}
+	if name == "" {
+		name = cf.Default
+	}
+	if name == "" {
+		return nil, nil
+	}
+	conn, ok := cf.Connections[name]
+	if !ok {
+		var names []string
+		for n := range cf.Connections {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		return nil, usageErrorf("config %s: no connection %q (it has %s)", path, name, strings.Join(names, ", "))
+	}
+	for k := range conn {
+		if cmd.Flags().Lookup(k) == nil || notFromConfig[k] {
+			return nil, usageErrorf("config %s: connection %s: unknown setting %q (settings are flag names)", path, name, k)
+		}
+	}
+	if info, err := os.Stat(path); err == nil && info.Mode().Perm()&0o077 != 0 {
+		for _, k := range secretKeys {
+			if _, ok := conn[k]; ok {
+				fmt.Fprintf(a.io.errOut, "awssql: warning: %s holds %s and is readable by others (mode %o): chmod 600 %s\n",
+					path, k, info.Mode().Perm(), path)
+			}
+		}
+	}
+	return conn, nil
+}
+
+// fetchOptions checks every flag value before any call and builds the
+// connection's options.
+func (a *app) fetchOptions() (fetch.Options, error) {
+	o := a.opts
+	regions, err := fetch.ParseRegions(o.regions)
+	if err != nil {
+		return fetch.Options{}, &usageError{msg: "--regions: " + err.Error()}
+	}
+	var errs []error
+	check := func(flag string, err error) {
+		if err != nil {
+			errs = append(errs, fmt.Errorf("--%s: %w", flag, err))
+		}
+	}
+	if o.homeRegion != "" {
+		check("home-region", fetch.CheckRegion(o.homeRegion, false))
+	}
+	for _, arn := range o.assumeRoles {
+		check("assume-role", fetch.CheckRoleARN(arn))
+	}
+	if o.externalID != "" {
+		check("external-id", fetch.CheckExternalID(o.externalID))
+	}
+	if o.roleSessionName != "" {
+		check("role-session-name", fetch.CheckSessionName(o.roleSessionName))
+	}
+	check("member-role", fetch.CheckRoleName(o.memberRole))
+	for _, ou := range o.ous {
+		check("ou", fetch.CheckOU(ou))
+	}
+	var skip []string
+	for _, id := range strings.Split(o.skipAccounts, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			check("skip-accounts", fetch.CheckAccountID(id))
+			skip = append(skip, id)
+		}
+	}
+	if len(o.ous) > 0 && !o.listAccounts {
+		errs = append(errs, errors.New("--ou needs --list-accounts"))
+	}
+	if o.concurrency < 1 {
+		errs = append(errs, fmt.Errorf("--concurrency must be at least 1, not %d", o.concurrency))
+	}
+	if o.maxAttempts < 1 {
+		errs = append(errs, fmt.Errorf("--max-attempts must be at least 1, not %d", o.maxAttempts))
+	}
+	if o.secretAccessKey != "" && o.accessKeyID == "" {
+		errs = append(errs, errors.New("--secret-access-key needs --access-key-id"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fetch.Options{}, &usageError{msg: strings.ReplaceAll(err.Error(), "\n", "; ")}
+	}
+	sessionName := o.roleSessionName
+	if sessionName == "" {
+		name := ""
+		if u, err := user.Current(); err == nil {
+			name = u.Username
+		}
+		sessionName = fetch.SessionName(name)
+	}
+	fo := fetch.Options{
+		Profile:         o.profile,
+		AccessKeyID:     o.accessKeyID,
+		SessionToken:    o.sessionToken,
+		HomeRegion:      o.homeRegion,
+		EndpointURL:     o.endpointURL,
+		Regions:         regions,
+		Concurrency:     o.concurrency,
+		MaxAttempts:     o.maxAttempts,
+		Strict:          o.strict,
+		RoleChain:       o.assumeRoles,
+		ExternalID:      o.externalID,
+		RoleSessionName: sessionName,
+		ListAccounts:    o.listAccounts,
+		OUs:             o.ous,
+		MemberRole:      o.memberRole,
+		SkipAccounts:    skip,
+	}
+	if o.accessKeyID != "" {
+		fo.SecretAccessKey = a.io.getenv("AWS_SECRET_ACCESS_KEY")
+		if o.secretAccessKey != "" {
+			fmt.Fprintln(a.io.errOut, "awssql: warning: --secret-access-key is visible to other users in ps; prefer AWS_SECRET_ACCESS_KEY")
+			fo.SecretAccessKey = o.secretAccessKey
+		}
+	}
+	if a.io.inTTY {
+		fo.MFATokenProvider = a.promptMFA
+	}
+	return fo, nil
+}
+
+// promptMFA asks for a profile's MFA code on the terminal.
+func (a *app) promptMFA() (string, error) {
+	fmt.Fprint(a.io.errOut, "MFA code: ")
+	var code string
+	_, err := fmt.Fscanln(a.io.in, &code)
+	return strings.TrimSpace(code), err
+}
+
+// startDemo serves the built-in organization on a loopback port and
+// connects to it as a user would connect to theirs: base credentials, a
+// two-hop role chain with an external ID, and every account of the
+// organization through its member role. It ignores the environment's
+// credentials: the real SDK path (HTTP, signing, paging) without AWS.
+func (a *app) startDemo(fo *fetch.Options) error {
+	if fo.EndpointURL != "" || fo.Profile != "" || fo.AccessKeyID != "" || len(fo.RoleChain) > 0 {
+		return usageErrorf("--demo brings its own endpoint, credentials and roles: drop --endpoint-url, --profile, --access-key-id and --assume-role")
+	}
+	a.demo = httptest.NewServer(awsfake.New(awsfake.Demo()))
+	fo.EndpointURL = a.demo.URL
+	fo.AccessKeyID, fo.SecretAccessKey, fo.SessionToken = awsfake.DemoAccessKeyID, awsfake.DemoSecretAccessKey, ""
+	fo.Isolated = true
+	fo.RoleChain = awsfake.DemoRoleChain()
+	fo.ExternalID = awsfake.DemoExternalID
+	fo.ListAccounts = true
+	if fo.MemberRole == fetch.DefaultMemberRole {
+		fo.MemberRole = awsfake.DemoMemberRole
+	}
+	if fo.HomeRegion == "" {
+		fo.HomeRegion = "us-east-1"
+	}
+	return nil
+}

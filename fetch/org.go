@@ -1,0 +1,313 @@
+package fetch
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+)
+
+// DefaultMemberRole is the role AWS Organizations creates in the accounts it
+// creates.
+const DefaultMemberRole = "OrganizationAccountAccessRole"
+
+// How long an assumed session lasts: AWS caps chained sessions at an hour.
+// The credentials cache renews a session this long before it ends, so a long
+// query never signs with an expired one.
+const (
+	sessionDuration = time.Hour
+	renewBefore     = time.Minute
+)
+
+var (
+	roleARNRE     = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):iam::([0-9]{12}):role/([\w+=,.@/-]{1,512})$`)
+	accountRE     = regexp.MustCompile(`^[0-9]{12}$`)
+	ouRE          = regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)
+	externalIDRE  = regexp.MustCompile(`^[\w+=,.@:/-]+$`) // 2 to 1224 long: RE2 repeats at most 1000
+	sessionNameRE = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+	roleNameRE    = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+)
+
+// CheckRoleARN validates an IAM role ARN.
+func CheckRoleARN(s string) error {
+	if !roleARNRE.MatchString(s) {
+		return fmt.Errorf("bad role ARN %q: write arn:aws:iam::123456789012:role/NAME", s)
+	}
+	return nil
+}
+
+// CheckAccountID validates an account id.
+func CheckAccountID(s string) error {
+	if !accountRE.MatchString(s) {
+		return fmt.Errorf("bad account id %q: an account id is 12 digits", s)
+	}
+	return nil
+}
+
+// CheckOU validates an organizational unit id.
+func CheckOU(s string) error {
+	if !ouRE.MatchString(s) {
+		return fmt.Errorf("bad OU id %q: an OU id looks like ou-ab12-cd34ef56", s)
+	}
+	return nil
+}
+
+// CheckExternalID validates an external id as STS does.
+func CheckExternalID(s string) error {
+	if len(s) < 2 || len(s) > 1224 || !externalIDRE.MatchString(s) {
+		return fmt.Errorf("bad external ID: STS takes 2 to 1224 letters, digits and +=,.@:/-_")
+	}
+	return nil
+}
+
+// CheckSessionName validates a role session name as STS does.
+func CheckSessionName(s string) error {
+	if !sessionNameRE.MatchString(s) {
+		return fmt.Errorf("bad role session name %q: STS takes 2 to 64 letters, digits and +=,.@-_", s)
+	}
+	return nil
+}
+
+// CheckRoleName validates a role name.
+func CheckRoleName(s string) error {
+	if !roleNameRE.MatchString(s) {
+		return fmt.Errorf("bad role name %q: up to 64 letters, digits and +=,.@-_", s)
+	}
+	return nil
+}
+
+// SessionName derives a valid role session name from the tool and a user.
+func SessionName(user string) string {
+	clean := regexp.MustCompile(`[^\w+=,.@-]`).ReplaceAllString(user, "-")
+	name := "awssql"
+	if clean != "" {
+		name += "-" + clean
+	}
+	if len(name) > 64 {
+		name = name[:64]
+	}
+	return name
+}
+
+// hop is one role of the chain and the credentials it gives.
+type hop struct {
+	arn   string
+	creds *aws.CredentialsCache
+}
+
+// assumeRole returns credentials of role, assumed with cfg's credentials and
+// renewed before they expire. AssumeRole calls count under the role's
+// account, and are made once until the session nears its end.
+func (s *Session) assumeRole(cfg aws.Config, roleARN string) *aws.CredentialsCache {
+	account := ""
+	if m := roleARNRE.FindStringSubmatch(roleARN); m != nil {
+		account = m[2]
+	}
+	client := sts.NewFromConfig(cfg, func(o *sts.Options) {
+		o.APIOptions = append(o.APIOptions, counting(account))
+	})
+	p := stscreds.NewAssumeRoleProvider(client, roleARN, func(o *stscreds.AssumeRoleOptions) {
+		o.RoleSessionName = s.opts.RoleSessionName
+		o.Duration = sessionDuration
+		if s.opts.ExternalID != "" {
+			o.ExternalID = aws.String(s.opts.ExternalID)
+		}
+	})
+	return aws.NewCredentialsCache(p, func(o *aws.CredentialsCacheOptions) { o.ExpiryWindow = renewBefore })
+}
+
+// chainErr names the hop that failed.
+func (s *Session) checkChain(ctx context.Context) error {
+	for i, h := range s.chain {
+		if _, err := h.creds.Retrieve(ctx); err != nil {
+			_, code, msg := Describe(err)
+			return &CredentialsError{Err: err, Detail: fmt.Sprintf("role chain hop %d (%s): %s: %s; check that its trust policy allows the previous identity, and the external ID",
+				i+1, h.arn, code, msg)}
+		}
+	}
+	return nil
+}
+
+// Account is an account of the organization, or the caller's own.
+type Account struct {
+	ID, Name, Email, State, ARN, JoinedMethod string
+	JoinedTimestamp                           *time.Time
+}
+
+// AccountList returns the accounts a scan covers: with ListAccounts the
+// organization's ACTIVE accounts (under the given OUs, recursively, if
+// any), otherwise the caller's own; less SkipAccounts. Listed once per
+// process.
+func (s *Session) AccountList(ctx context.Context) ([]Account, error) {
+	return s.accountList.get(struct{}{}, func() ([]Account, error) {
+		id, err := s.Identity(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var accts []Account
+		if !s.opts.ListAccounts {
+			accts = []Account{{ID: id.Account}}
+		} else if accts, err = s.listOrganization(ctx); err != nil {
+			return nil, err
+		}
+		accts = slices.DeleteFunc(accts, func(a Account) bool { return slices.Contains(s.opts.SkipAccounts, a.ID) })
+		sort.Slice(accts, func(i, j int) bool { return accts[i].ID < accts[j].ID })
+		return accts, nil
+	})
+}
+
+// OrganizationError says that the organization's accounts could not be
+// listed: the whole query depends on it.
+type OrganizationError struct{ Err error }
+
+func (e *OrganizationError) Error() string {
+	op, code, msg := Describe(e.Err)
+	hint := ""
+	switch code {
+	case "AccessDeniedException":
+		hint = " (--list-accounts needs the management account or a delegated administrator, with organizations:ListAccounts)"
+	case "AWSOrganizationsNotInUseException":
+		hint = " (the account is in no organization: drop --list-accounts)"
+	}
+	return fmt.Sprintf("list the organization's accounts: %s: %s: %s%s", op, code, msg, hint)
+}
+
+func (e *OrganizationError) Unwrap() error { return e.Err }
+
+func (s *Session) orgClient() *organizations.Client {
+	return organizations.NewFromConfig(s.caller, func(o *organizations.Options) {
+		o.APIOptions = append(o.APIOptions, counting(s.callerAccount()))
+	})
+}
+
+func (s *Session) listOrganization(ctx context.Context) ([]Account, error) {
+	c := s.orgClient()
+	var raw []orgtypes.Account
+	if len(s.opts.OUs) == 0 {
+		p := organizations.NewListAccountsPaginator(c, &organizations.ListAccountsInput{})
+		for p.HasMorePages() {
+			out, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, &OrganizationError{Err: err}
+			}
+			raw = append(raw, out.Accounts...)
+		}
+	} else {
+		seen := map[string]bool{}
+		var walk func(parent string) error
+		walk = func(parent string) error {
+			ap := organizations.NewListAccountsForParentPaginator(c, &organizations.ListAccountsForParentInput{ParentId: aws.String(parent)})
+			for ap.HasMorePages() {
+				out, err := ap.NextPage(ctx)
+				if err != nil {
+					return err
+				}
+				for _, a := range out.Accounts {
+					if !seen[aws.ToString(a.Id)] {
+						seen[aws.ToString(a.Id)] = true
+						raw = append(raw, a)
+					}
+				}
+			}
+			op := organizations.NewListOrganizationalUnitsForParentPaginator(c, &organizations.ListOrganizationalUnitsForParentInput{ParentId: aws.String(parent)})
+			for op.HasMorePages() {
+				out, err := op.NextPage(ctx)
+				if err != nil {
+					return err
+				}
+				for _, ou := range out.OrganizationalUnits {
+					if err := walk(aws.ToString(ou.Id)); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}
+		for _, ou := range s.opts.OUs {
+			if err := walk(ou); err != nil {
+				return nil, &OrganizationError{Err: err}
+			}
+		}
+	}
+	var accts []Account
+	for _, a := range raw {
+		// State, not the Status field AWS is retiring.
+		if a.State != orgtypes.AccountStateActive {
+			continue
+		}
+		accts = append(accts, Account{
+			ID: aws.ToString(a.Id), Name: aws.ToString(a.Name), Email: aws.ToString(a.Email),
+			State: string(a.State), ARN: aws.ToString(a.Arn), JoinedMethod: string(a.JoinedMethod),
+			JoinedTimestamp: a.JoinedTimestamp,
+		})
+	}
+	return accts, nil
+}
+
+// Parent returns the id of an account's parent (an OU or the root).
+func (s *Session) Parent(ctx context.Context, account string) (string, error) {
+	out, err := s.orgClient().ListParents(ctx, &organizations.ListParentsInput{ChildId: aws.String(account)})
+	if err != nil {
+		return "", err
+	}
+	if len(out.Parents) == 0 {
+		return "", nil
+	}
+	return aws.ToString(out.Parents[0].Id), nil
+}
+
+// MemberRoleARN is the role awssql assumes in a member account.
+func (s *Session) MemberRoleARN(account string) string {
+	return fmt.Sprintf("arn:%s:iam::%s:role/%s", s.Partition(), account, s.opts.MemberRole)
+}
+
+// callerAccount is the caller's account once known.
+func (s *Session) callerAccount() string {
+	id, _ := s.identity.peek(struct{}{})
+	return id.Account
+}
+
+// configFor returns the configuration that reads an account: the caller's
+// own credentials in its own account, the member role's elsewhere. The
+// member role is assumed once per process and shared by every region.
+func (s *Session) configFor(account string) aws.Config {
+	if account == s.callerAccount() {
+		return s.caller
+	}
+	cfg, _ := s.members.get(account, func() (aws.Config, error) {
+		cfg := s.caller.Copy()
+		cfg.Credentials = s.assumeRole(s.caller, s.MemberRoleARN(account))
+		return cfg, nil
+	})
+	return cfg
+}
+
+// Reach makes sure awssql can read an account: for a member account it
+// assumes the member role (once; later calls reuse the session). The error
+// names the role and what to check.
+func (s *Session) Reach(ctx context.Context, account string) error {
+	if account == s.callerAccount() {
+		return nil
+	}
+	if _, err := s.configFor(account).Credentials.Retrieve(ctx); err != nil {
+		_, code, msg := Describe(err)
+		id, _ := s.Identity(ctx)
+		ext := ""
+		if s.opts.ExternalID != "" {
+			ext = " and that it expects the external ID given"
+		}
+		return &TargetError{Account: account, Operation: "AssumeRole", Code: code, Err: err,
+			Message: fmt.Sprintf("cannot assume %s: %s (check that the role exists, that its trust policy allows %s%s)",
+				s.MemberRoleARN(account), strings.TrimSpace(msg), id.ARN, ext)}
+	}
+	return nil
+}
