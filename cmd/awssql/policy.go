@@ -149,8 +149,12 @@ Exit status 0 only when every step passed, else 1.`,
 					why = fmt.Sprintf("%s: %s", code, msg)
 				}
 				var ce *fetch.CredentialsError
-				if errors.As(st.Err, &ce) {
+				var te *fetch.TargetError
+				switch {
+				case errors.As(st.Err, &ce):
 					why = ce.Error()
+				case errors.As(st.Err, &te):
+					why = te.Code + ": " + te.Message
 				}
 				fmt.Fprintf(a.io.out, "FAIL  %s: %s\n", st.Name, why)
 			})
