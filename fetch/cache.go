@@ -21,11 +21,19 @@ import (
 // It sits in the SDK's middleware stack, so paginators, retries and error
 // handling are the SDK's own and a cached page is exactly a fetched one.
 type callCache struct {
-	mu    sync.Mutex
-	max   int64
-	size  int64
-	order *list.List // front: most recently used
-	items map[string]*list.Element
+	mu     sync.Mutex
+	max    int64
+	size   int64
+	order  *list.List // front: most recently used
+	items  map[string]*list.Element
+	flight map[string]*flight // calls under way: the same call waits for them
+}
+
+// flight is a call under way; done closes when out and err are set.
+type flight struct {
+	done chan struct{}
+	out  any
+	err  error
 }
 
 type cacheEntry struct {
@@ -35,18 +43,49 @@ type cacheEntry struct {
 }
 
 func newCallCache(maxBytes int64) *callCache {
-	return &callCache{max: maxBytes, order: list.New(), items: map[string]*list.Element{}}
+	return &callCache{max: maxBytes, order: list.New(), items: map[string]*list.Element{}, flight: map[string]*flight{}}
 }
 
-func (c *callCache) get(key string) (any, bool) {
+// get returns a cached output, or waits for the same call under way and
+// returns its output. Otherwise it registers the caller's call as under
+// way: the caller must call land with its outcome.
+func (c *callCache) get(ctx context.Context, key string) (any, bool, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.items[key]
-	if !ok {
-		return nil, false
+	if el, ok := c.items[key]; ok {
+		c.order.MoveToFront(el)
+		c.mu.Unlock()
+		return el.Value.(*cacheEntry).out, true, nil
 	}
-	c.order.MoveToFront(el)
-	return el.Value.(*cacheEntry).out, true
+	if f, ok := c.flight[key]; ok {
+		c.mu.Unlock()
+		select {
+		case <-f.done:
+			if f.err == nil {
+				return f.out, true, nil
+			}
+			return c.get(ctx, key) // it failed: try ourselves
+		case <-ctx.Done():
+			return nil, false, ctx.Err()
+		}
+	}
+	c.flight[key] = &flight{done: make(chan struct{})}
+	c.mu.Unlock()
+	return nil, false, nil
+}
+
+// land records the outcome of a call registered by get.
+func (c *callCache) land(key string, out any, size int64, err error) {
+	c.mu.Lock()
+	f := c.flight[key]
+	delete(c.flight, key)
+	c.mu.Unlock()
+	if err == nil {
+		c.put(key, out, size)
+	}
+	if f != nil {
+		f.out, f.err = out, err
+		close(f.done)
+	}
 }
 
 func (c *callCache) put(key string, out any, size int64) {
@@ -83,17 +122,18 @@ func (c *callCache) middleware(account string) func(*middleware.Stack) error {
 				}
 				key := account + "\x00" + awsmiddleware.GetRegion(ctx) + "\x00" + awsmiddleware.GetServiceID(ctx) + "\x00" +
 					awsmiddleware.GetOperationName(ctx) + "\x00" + string(input)
-				if out, ok := c.get(key); ok {
+				out, ok, err := c.get(ctx, key)
+				if err != nil {
+					return middleware.InitializeOutput{}, middleware.Metadata{}, err
+				}
+				if ok {
 					StatsFrom(ctx).update(func(s *Stats) { s.CacheHits++ })
 					return middleware.InitializeOutput{Result: out}, middleware.Metadata{}, nil
 				}
 				size := new(int64)
-				ctx = context.WithValue(ctx, bodySizeKey{}, size)
-				out, md, err := next.HandleInitialize(ctx, in)
-				if err == nil {
-					c.put(key, out.Result, *size+int64(len(key)))
-				}
-				return out, md, err
+				res, md, err := next.HandleInitialize(context.WithValue(ctx, bodySizeKey{}, size), in)
+				c.land(key, res.Result, *size+int64(len(key)), err)
+				return res, md, err
 			}), "awssqlReadOnly", middleware.After)
 		if err != nil {
 			return err

@@ -58,7 +58,10 @@ func Describe(err error) (op, code, msg string) {
 	var ae smithy.APIError
 	var ne net.Error
 	var me *retry.MaxAttemptsError
+	var ct *CallTimeoutError
 	switch {
+	case errors.As(err, &ct):
+		code, msg = "Timeout", ct.Error()
 	case errors.As(err, &ae):
 		code, msg = ae.ErrorCode(), ae.ErrorMessage()
 		if msg == "" {

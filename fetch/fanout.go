@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"path"
 	"slices"
 	"sync"
 )
@@ -79,6 +80,10 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 			}
 		}
 		fail := func(te *TargetError) {
+			if s.ignore(te.Code) {
+				st.ignored(te.Failure())
+				return
+			}
 			st.failed(te.Failure())
 			if s.opts.Strict {
 				send(batch[T]{Target: Target{te.Account, te.Region}, err: te})
@@ -90,6 +95,14 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 				return
 			}
 			defer release()
+			// A target cut short by cancellation stays marked running: a
+			// statement that timed out can then say what it waited for.
+			st.running(t, 1)
+			defer func() {
+				if ctx.Err() == nil {
+					st.running(t, -1)
+				}
+			}()
 			for items, err := range list(ctx, s.Client(t)) {
 				if err != nil {
 					if ctx.Err() == nil {
@@ -110,9 +123,14 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 				if !acquire() {
 					return
 				}
+				setup := Target{Account: a}
+				st.running(setup, 1)
 				// The member role first: an account awssql cannot enter is
 				// one failed target, reported with the role and a hint.
 				if err := s.Reach(ctx, a); err != nil {
+					if ctx.Err() == nil {
+						st.running(setup, -1)
+					}
 					release()
 					if ctx.Err() == nil {
 						st.planned(1)
@@ -121,6 +139,7 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 					return
 				}
 				if sc.Global {
+					st.running(setup, -1)
 					release()
 					st.planned(1)
 					wg.Add(1)
@@ -128,6 +147,9 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 					return
 				}
 				regions, disabled, err := s.TargetRegions(ctx, a)
+				if ctx.Err() == nil {
+					st.running(setup, -1)
+				}
 				release()
 				var re *RegionError
 				if errors.As(err, &re) {
@@ -174,6 +196,16 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 			}
 		}
 	}
+}
+
+// ignore reports whether --ignore-errors covers an error code.
+func (s *Session) ignore(code string) bool {
+	for _, p := range s.opts.IgnoreErrors {
+		if ok, _ := path.Match(p, code); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // TargetRegions returns the regions to read in an account: the --regions

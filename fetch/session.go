@@ -6,11 +6,10 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
-	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
@@ -37,8 +36,15 @@ type Options struct {
 	Regions []string
 	// Concurrency bounds the targets fetched at once by one scan.
 	Concurrency int
-	// MaxAttempts bounds the SDK retryer's attempts per call.
+	// MaxAttempts bounds the attempts of a throttled call (other failures
+	// get at most 3).
 	MaxAttempts int
+	// CallTimeout bounds each attempt of a call.
+	CallTimeout time.Duration
+	// IgnoreErrors are AWS error codes (globs) that make a target's
+	// failure an empty result: regions or services a service-control
+	// policy denies, say.
+	IgnoreErrors []string
 	// Strict makes the first target failure end the scan with that error.
 	Strict bool
 	// Isolated builds the configuration from these options alone, ignoring
@@ -69,7 +75,6 @@ type Options struct {
 // Defaults.
 const (
 	DefaultConcurrency = 32
-	DefaultMaxAttempts = 5
 	DefaultCacheBytes  = 64 << 20
 	DefaultHomeRegion  = "us-east-1"
 )
@@ -124,6 +129,9 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 	if opts.MaxAttempts <= 0 {
 		opts.MaxAttempts = DefaultMaxAttempts
 	}
+	if opts.CallTimeout <= 0 {
+		opts.CallTimeout = DefaultCallTimeout
+	}
 	if opts.CacheBytes <= 0 {
 		opts.CacheBytes = DefaultCacheBytes
 	}
@@ -153,18 +161,11 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 	// cancelled query) would only add noise on stderr.
 	cfg.Logger = logging.Nop{}
 	maxAttempts := opts.MaxAttempts
-	cfg.Retryer = func() aws.Retryer {
-		return retry.NewStandard(func(o *retry.StandardOptions) {
-			o.MaxAttempts = maxAttempts
-			// The client-side retry quota would turn sustained throttling
-			// into failures; backing off is what the caller pays for.
-			o.RateLimiter = ratelimit.None
-		})
-	}
+	cfg.Retryer = func() aws.Retryer { return newRetryer(maxAttempts) }
 	if opts.EndpointURL != "" {
 		cfg.BaseEndpoint = aws.String(opts.EndpointURL)
 	}
-	cfg.APIOptions = append(cfg.APIOptions[:len(cfg.APIOptions):len(cfg.APIOptions)], readOnly)
+	cfg.APIOptions = append(cfg.APIOptions[:len(cfg.APIOptions):len(cfg.APIOptions)], readOnly, attemptTimeout(opts.CallTimeout))
 	s := &Session{
 		opts:    opts,
 		base:    cfg,

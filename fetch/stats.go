@@ -22,8 +22,14 @@ type Stats struct {
 	Retries   int                                  `json:"retries"`
 	Throttles int                                  `json:"throttles"`
 	CacheHits int                                  `json:"cache_hits"`
+	DiskHits  int                                  `json:"disk_cache_hits"`
 	Targets   TargetCounts                         `json:"targets"`
 	Failures  []Failure                            `json:"failures"`
+	// Ignored are failures --ignore-errors turned into empty results.
+	Ignored []Failure `json:"ignored"`
+	// Running counts the targets in flight, by "account/region" (region
+	// empty for an account-wide step).
+	Running map[string]int `json:"-"`
 }
 
 // TargetCounts counts (account, region) targets of the statement's scans.
@@ -31,6 +37,7 @@ type TargetCounts struct {
 	Planned int `json:"planned"`
 	OK      int `json:"ok"`
 	Failed  int `json:"failed"`
+	Ignored int `json:"ignored"`
 }
 
 // Failure is one target that could not be read.
@@ -44,7 +51,7 @@ type Failure struct {
 
 // NewStats returns empty statistics.
 func NewStats() *Stats {
-	return &Stats{Calls: map[string]map[string]map[string]int{}, Failures: []Failure{}}
+	return &Stats{Calls: map[string]map[string]map[string]int{}, Failures: []Failure{}, Ignored: []Failure{}, Running: map[string]int{}}
 }
 
 type statsKey struct{}
@@ -74,17 +81,27 @@ func (s *Stats) Snapshot() *Stats {
 			}
 		}
 	}
-	c.Pages, c.Retries, c.Throttles, c.CacheHits = s.Pages, s.Retries, s.Throttles, s.CacheHits
+	c.Pages, c.Retries, c.Throttles, c.CacheHits, c.DiskHits = s.Pages, s.Retries, s.Throttles, s.CacheHits, s.DiskHits
 	c.Targets = s.Targets
-	c.Failures = append(c.Failures, s.Failures...)
-	sort.SliceStable(c.Failures, func(i, j int) bool {
-		a, b := c.Failures[i], c.Failures[j]
+	c.Failures = sortFailures(append(c.Failures, s.Failures...))
+	c.Ignored = sortFailures(append(c.Ignored, s.Ignored...))
+	for k, n := range s.Running {
+		if n > 0 {
+			c.Running[k] = n
+		}
+	}
+	return c
+}
+
+func sortFailures(fs []Failure) []Failure {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
 		if a.Account != b.Account {
 			return a.Account < b.Account
 		}
 		return a.Region < b.Region
 	})
-	return c
+	return fs
 }
 
 // TotalCalls sums Calls.
@@ -124,6 +141,19 @@ func (s *Stats) call(op, account, region string) {
 }
 
 func (s *Stats) planned(n int) { s.update(func(s *Stats) { s.Targets.Planned += n }) }
+func (s *Stats) ignored(f Failure) {
+	s.update(func(s *Stats) {
+		s.Targets.Ignored++
+		s.Ignored = append(s.Ignored, f)
+	})
+}
+
+// running marks a target (or an account's setup, with no region) in
+// flight or done, so that a statement that times out can say what it was
+// waiting for.
+func (s *Stats) running(t Target, delta int) {
+	s.update(func(s *Stats) { s.Running[t.Account+"/"+t.Region] += delta })
+}
 func (s *Stats) ok()           { s.update(func(s *Stats) { s.Targets.OK++ }) }
 func (s *Stats) failed(f Failure) {
 	s.update(func(s *Stats) {

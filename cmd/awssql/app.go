@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http/httptest"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -43,6 +44,8 @@ type options struct {
 	ous                         []string
 	memberRole, skipAccounts    string
 	configFile, connection      string
+	callTimeout, timeout        time.Duration
+	ignoreErrors                string
 
 	output string
 	files  []string
@@ -126,6 +129,7 @@ func (a *app) queryFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.stats, "stats", "", "print what each statement cost to stderr; --stats=json for JSON")
 	f.Lookup("stats").NoOptDefVal = "text"
 	f.BoolVar(&o.strict, "strict", false, "fail (exit 1) on the first account or region that fails")
+	f.DurationVar(&o.timeout, "timeout", 0, "bound on each statement, e.g. 5m (exit 124 when reached; default none)")
 }
 
 // session opens the connection on first use.

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/user"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -36,7 +37,9 @@ func (a *app) connectionFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.regions, "regions", "", "comma-separated regions or globs, e.g. us-east-1,eu-* (default: every enabled region)")
 	f.StringVar(&o.endpointURL, "endpoint-url", "", "send every call to this endpoint (LocalStack, moto, awsfake)")
 	f.IntVar(&o.concurrency, "concurrency", fetch.DefaultConcurrency, "targets (account x region) fetched at once by one scan")
-	f.IntVar(&o.maxAttempts, "max-attempts", fetch.DefaultMaxAttempts, "attempts per API call, retries included")
+	f.IntVar(&o.maxAttempts, "max-attempts", fetch.DefaultMaxAttempts, "attempts of a throttled call, retries included (other failures get at most 3)")
+	f.DurationVar(&o.callTimeout, "call-timeout", fetch.DefaultCallTimeout, "bound on each attempt of an API call")
+	f.StringVar(&o.ignoreErrors, "ignore-errors", "", "comma-separated AWS error codes (globs) whose targets count as empty, e.g. UnauthorizedOperation,AccessDenied*")
 	f.BoolVar(&o.demo, "demo", false, "query the built-in sample organization (no AWS account needed)")
 	f.StringVar(&o.configFile, "config", "", "config file of named connections (default: $XDG_CONFIG_HOME/awssql/config.yaml)")
 	f.StringVar(&o.connection, "connection", "", "named connection of the config file to use")
@@ -233,6 +236,18 @@ func (a *app) fetchOptions() (fetch.Options, error) {
 	if o.maxAttempts < 1 {
 		errs = append(errs, fmt.Errorf("--max-attempts must be at least 1, not %d", o.maxAttempts))
 	}
+	if o.callTimeout <= 0 {
+		errs = append(errs, fmt.Errorf("--call-timeout must be positive, not %s", o.callTimeout))
+	}
+	var ignore []string
+	for _, code := range strings.Split(o.ignoreErrors, ",") {
+		if code = strings.TrimSpace(code); code != "" {
+			if _, err := path.Match(code, ""); err != nil || strings.ContainsAny(code, " /") {
+				errs = append(errs, fmt.Errorf("--ignore-errors: bad error code pattern %q", code))
+			}
+			ignore = append(ignore, code)
+		}
+	}
 	if o.secretAccessKey != "" && o.accessKeyID == "" {
 		errs = append(errs, errors.New("--secret-access-key needs --access-key-id"))
 	}
@@ -256,6 +271,8 @@ func (a *app) fetchOptions() (fetch.Options, error) {
 		Regions:         regions,
 		Concurrency:     o.concurrency,
 		MaxAttempts:     o.maxAttempts,
+		CallTimeout:     o.callTimeout,
+		IgnoreErrors:    ignore,
 		Strict:          o.strict,
 		RoleChain:       o.assumeRoles,
 		ExternalID:      o.externalID,

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/awssql/awssql/fetch"
 )
@@ -18,6 +19,7 @@ const (
 	exitError       = 1   // bad SQL, unknown table, credentials, every target failed, a failure under --strict
 	exitUsage       = 2   // bad flags or flag values
 	exitPartial     = 3   // some targets failed, others answered
+	exitTimeout     = 124 // --timeout reached
 	exitInterrupted = 130 // Ctrl-C
 )
 
@@ -38,6 +40,25 @@ func (e *partialError) Error() string {
 	return fmt.Sprintf("%d of %d targets failed", e.failed, e.failed+e.ok)
 }
 
+// timeoutError says --timeout ended a statement, and what it was still
+// waiting for.
+type timeoutError struct {
+	after   time.Duration
+	running []string
+}
+
+func (e *timeoutError) Error() string {
+	if len(e.running) == 0 {
+		return fmt.Sprintf("statement timed out after %s (--timeout)", e.after)
+	}
+	shown := e.running[:min(5, len(e.running))]
+	more := ""
+	if len(e.running) > len(shown) {
+		more = fmt.Sprintf(" and %d more", len(e.running)-len(shown))
+	}
+	return fmt.Sprintf("statement timed out after %s (--timeout) waiting for %s%s", e.after, strings.Join(shown, "; "), more)
+}
+
 // errPipeClosed ends the output quietly: the reader went away (| head).
 var errPipeClosed = errors.New("output closed")
 
@@ -50,6 +71,7 @@ func exitCode(ctx context.Context, err error) int {
 	var ue *usageError
 	var pe *partialError
 	var re *fetch.RegionError
+	var te *timeoutError
 	switch {
 	case err == nil:
 		return exitOK
@@ -61,6 +83,8 @@ func exitCode(ctx context.Context, err error) int {
 		return exitUsage
 	case errors.As(err, &pe):
 		return exitPartial
+	case errors.As(err, &te):
+		return exitTimeout
 	}
 	return exitError
 }

@@ -184,7 +184,7 @@ func TestStatsJSON(t *testing.T) {
 	if calls["DescribeInstances"]["100000000000"]["us-east-1"] != 1 {
 		t.Errorf("calls %v", calls)
 	}
-	if string(st["targets"]) != `{"planned":4,"ok":3,"failed":1}` {
+	if string(st["targets"]) != `{"planned":4,"ok":3,"failed":1,"ignored":0}` {
 		t.Errorf("targets %s", st["targets"])
 	}
 	if !strings.Contains(string(st["failures"]), `"region":"us-west-1","operation":"DescribeInstances","code":"UnauthorizedOperation","message":"no"`) {

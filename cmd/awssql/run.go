@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -106,8 +107,18 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 	st := fetch.NewStats()
 	ctx, cancel := context.WithCancel(fetch.WithStats(ctx, st))
 	defer cancel()
+	if a.opts.timeout > 0 {
+		var stop context.CancelFunc
+		ctx, stop = context.WithTimeoutCause(ctx, a.opts.timeout, errStatementTimeout)
+		defer stop()
+	}
 	stmt := eng.Begin(ctx)
 	defer stmt.End()
+	defer func() {
+		if err != nil && context.Cause(ctx) == errStatementTimeout {
+			err = &timeoutError{after: a.opts.timeout, running: running(st.Snapshot())}
+		}
+	}()
 
 	start := time.Now()
 	var firstRow time.Duration
@@ -187,6 +198,19 @@ func resultColumns(rows *sql.Rows) ([]column, error) {
 	return cols, nil
 }
 
+var errStatementTimeout = errors.New("statement timeout")
+
+// running lists the targets a statement was still waiting for.
+func running(st *fetch.Stats) []string {
+	var out []string
+	for k := range st.Running {
+		account, region, _ := strings.Cut(k, "/")
+		out = append(out, target(fetch.Failure{Account: account, Region: region}))
+	}
+	sort.Strings(out)
+	return out
+}
+
 // reportFailures says out loud which targets failed: one line each, or,
 // when there are many, one line per (operation, code) with a count and a
 // few examples.
@@ -252,8 +276,10 @@ type statsJSON struct {
 	Retries    int                                  `json:"retries"`
 	Throttles  int                                  `json:"throttles"`
 	CacheHits  int                                  `json:"cache_hits"`
+	DiskHits   int                                  `json:"disk_cache_hits"`
 	Targets    fetch.TargetCounts                   `json:"targets"`
 	Failures   []fetch.Failure                      `json:"failures"`
+	Ignored    []fetch.Failure                      `json:"ignored"`
 	Rows       int                                  `json:"rows"`
 	FirstRowMS int64                                `json:"first_row_ms"`
 	WallMS     int64                                `json:"wall_ms"`
@@ -264,7 +290,7 @@ func (a *app) printStats(st *fetch.Stats, rows int, firstRow, wall time.Duration
 	case "json":
 		b, _ := json.Marshal(statsJSON{
 			Calls: st.Calls, Pages: st.Pages, Retries: st.Retries, Throttles: st.Throttles, CacheHits: st.CacheHits,
-			Targets: st.Targets, Failures: st.Failures, Rows: rows,
+			DiskHits: st.DiskHits, Targets: st.Targets, Failures: st.Failures, Ignored: st.Ignored, Rows: rows,
 			FirstRowMS: firstRow.Milliseconds(), WallMS: wall.Milliseconds(),
 		})
 		fmt.Fprintln(a.io.errOut, string(b))
@@ -285,9 +311,9 @@ func (a *app) printStats(st *fetch.Stats, rows int, firstRow, wall time.Duration
 		if len(ops) > 0 {
 			detail = " (" + strings.Join(ops, ", ") + ")"
 		}
-		fmt.Fprintf(a.io.errOut, "stats: %d rows; %d calls%s, %d pages, %d retries, %d throttled, %d from cache; targets %d planned, %d ok, %d failed; first row %s, total %s\n",
-			rows, calls, detail, st.Pages, st.Retries, st.Throttles, st.CacheHits,
-			st.Targets.Planned, st.Targets.OK, st.Targets.Failed,
+		fmt.Fprintf(a.io.errOut, "stats: %d rows; %d calls%s, %d pages, %d retries, %d throttled, %d from memory, %d from disk cache; targets %d planned, %d ok, %d failed, %d ignored; first row %s, total %s\n",
+			rows, calls, detail, st.Pages, st.Retries, st.Throttles, st.CacheHits, st.DiskHits,
+			st.Targets.Planned, st.Targets.OK, st.Targets.Failed, st.Targets.Ignored,
 			firstRow.Round(time.Millisecond), wall.Round(time.Millisecond))
 	}
 }
