@@ -154,7 +154,7 @@ func (s *Stats) ignored(f Failure) {
 func (s *Stats) running(t Target, delta int) {
 	s.update(func(s *Stats) { s.Running[t.Account+"/"+t.Region] += delta })
 }
-func (s *Stats) ok()           { s.update(func(s *Stats) { s.Targets.OK++ }) }
+func (s *Stats) ok() { s.update(func(s *Stats) { s.Targets.OK++ }) }
 func (s *Stats) failed(f Failure) {
 	s.update(func(s *Stats) {
 		s.Targets.Failed++
