@@ -224,20 +224,21 @@ func TestScanStopsAtLimitAndCancels(t *testing.T) {
 	if n != 1 {
 		t.Errorf("%d items", n)
 	}
-	// The slow call was cancelled, and recorded as such by awsfake.
+	// The slow call, if it reached awsfake before the scan stopped, was
+	// cancelled rather than answered.
 	deadline := time.Now().Add(2 * time.Second)
 	for {
-		canceled := 0
+		pending := 0
 		for _, r := range srv.Requests() {
-			if r.Canceled {
-				canceled++
+			if r.Region == "us-west-1" && !r.Canceled {
+				pending++
 			}
 		}
-		if canceled == 1 {
+		if pending == 0 {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("awsfake saw %d cancelled requests, want 1", canceled)
+			t.Fatalf("%d requests to the slow region were not cancelled", pending)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

@@ -11,6 +11,9 @@ import (
 	"sort"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/smithy-go/middleware"
 )
 
@@ -23,6 +26,9 @@ type Operation struct {
 	// (after the role chain): who am I, listing the organization, assuming
 	// member roles. The others read a table's resources in each account.
 	Caller bool
+	// output makes an empty output of the operation, for the disk cache;
+	// nil for operations whose answers are not kept (STS).
+	output func() any
 }
 
 // operations is the one list of what awssql may call: the read-only guard,
@@ -30,16 +36,36 @@ type Operation struct {
 var operations = []Operation{
 	{Service: "STS", Name: "GetCallerIdentity", Action: "sts:GetCallerIdentity", Caller: true},
 	{Service: "STS", Name: "AssumeRole", Action: "sts:AssumeRole", Caller: true},
-	{Service: "Organizations", Name: "DescribeOrganization", Action: "organizations:DescribeOrganization", Caller: true},
-	{Service: "Organizations", Name: "ListAccounts", Action: "organizations:ListAccounts", Caller: true},
-	{Service: "Organizations", Name: "ListAccountsForParent", Action: "organizations:ListAccountsForParent", Caller: true},
-	{Service: "Organizations", Name: "ListOrganizationalUnitsForParent", Action: "organizations:ListOrganizationalUnitsForParent", Caller: true},
-	{Service: "Organizations", Name: "ListParents", Action: "organizations:ListParents", Caller: true},
-	{Service: "EC2", Name: "DescribeRegions", Action: "ec2:DescribeRegions"},
-	{Service: "EC2", Name: "DescribeInstances", Action: "ec2:DescribeInstances"},
-	{Service: "EC2", Name: "DescribeImages", Action: "ec2:DescribeImages"},
-	{Service: "EC2", Name: "DescribeReservedInstances", Action: "ec2:DescribeReservedInstances"},
-	{Service: "RDS", Name: "DescribeDBInstances", Action: "rds:DescribeDBInstances"},
+	{Service: "Organizations", Name: "DescribeOrganization", Action: "organizations:DescribeOrganization", Caller: true,
+		output: func() any { return new(organizations.DescribeOrganizationOutput) }},
+	{Service: "Organizations", Name: "ListAccounts", Action: "organizations:ListAccounts", Caller: true,
+		output: func() any { return new(organizations.ListAccountsOutput) }},
+	{Service: "Organizations", Name: "ListAccountsForParent", Action: "organizations:ListAccountsForParent", Caller: true,
+		output: func() any { return new(organizations.ListAccountsForParentOutput) }},
+	{Service: "Organizations", Name: "ListOrganizationalUnitsForParent", Action: "organizations:ListOrganizationalUnitsForParent", Caller: true,
+		output: func() any { return new(organizations.ListOrganizationalUnitsForParentOutput) }},
+	{Service: "Organizations", Name: "ListParents", Action: "organizations:ListParents", Caller: true,
+		output: func() any { return new(organizations.ListParentsOutput) }},
+	{Service: "EC2", Name: "DescribeRegions", Action: "ec2:DescribeRegions",
+		output: func() any { return new(ec2.DescribeRegionsOutput) }},
+	{Service: "EC2", Name: "DescribeInstances", Action: "ec2:DescribeInstances",
+		output: func() any { return new(ec2.DescribeInstancesOutput) }},
+	{Service: "EC2", Name: "DescribeImages", Action: "ec2:DescribeImages",
+		output: func() any { return new(ec2.DescribeImagesOutput) }},
+	{Service: "EC2", Name: "DescribeReservedInstances", Action: "ec2:DescribeReservedInstances",
+		output: func() any { return new(ec2.DescribeReservedInstancesOutput) }},
+	{Service: "RDS", Name: "DescribeDBInstances", Action: "rds:DescribeDBInstances",
+		output: func() any { return new(rds.DescribeDBInstancesOutput) }},
+}
+
+// outputOf returns the output maker of a cacheable operation, or nil.
+func outputOf(serviceID, name string) func() any {
+	for _, op := range operations {
+		if op.Service == serviceID && op.Name == name {
+			return op.output
+		}
+	}
+	return nil
 }
 
 // Operations returns the allowlist, sorted by IAM action.

@@ -185,7 +185,7 @@ func (e *OrganizationError) Unwrap() error { return e.Err }
 
 func (s *Session) orgClient() *organizations.Client {
 	return organizations.NewFromConfig(s.caller, func(o *organizations.Options) {
-		o.APIOptions = append(o.APIOptions, counting(s.callerAccount()))
+		o.APIOptions = append(o.APIOptions, s.caching(s.callerAccount())...)
 	})
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/logging"
+	"github.com/aws/smithy-go/middleware"
 )
 
 // Options is how to connect. The zero value uses the SDK's default
@@ -52,6 +53,9 @@ type Options struct {
 	Isolated bool
 	// CacheBytes bounds the in-process call cache (response bytes).
 	CacheBytes int64
+	// CacheTTL > 0 keeps answers on disk under CacheDir for that long.
+	CacheTTL   time.Duration
+	CacheDir   string
 	HTTPClient aws.HTTPClient
 
 	// RoleChain are roles assumed one after another from the base
@@ -87,11 +91,13 @@ type Session struct {
 	caller aws.Config // after the role chain: who lists accounts and assumes member roles
 	chain  []hop
 	cache  *callCache
+	disk   *diskCache // nil: no cache across runs
 
 	identity    memo[struct{}, Identity]
 	accountList memo[struct{}, []Account]
 	regions     memo[string, []ec2types.Region]
 	members     memo[string, aws.Config]
+	cacheID     memo[struct{}, string]
 
 	mu      sync.Mutex
 	clients map[Target]*Client
@@ -172,6 +178,9 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 		caller:  cfg,
 		cache:   newCallCache(opts.CacheBytes),
 		clients: map[Target]*Client{},
+	}
+	if opts.CacheTTL > 0 && opts.CacheDir != "" {
+		s.disk = &diskCache{root: opts.CacheDir, ttl: opts.CacheTTL, now: time.Now}
 	}
 	// Each hop is assumed with the credentials of the one before, once per
 	// process, and renewed before its session ends.
@@ -317,11 +326,20 @@ func (s *Session) Client(t Target) *Client {
 	}
 	cfg := s.configFor(t.Account).Copy()
 	cfg.Region = t.Region
-	cfg.APIOptions = append(cfg.APIOptions[:len(cfg.APIOptions):len(cfg.APIOptions)],
-		s.cache.middleware(t.Account), counting(t.Account))
+	cfg.APIOptions = append(cfg.APIOptions[:len(cfg.APIOptions):len(cfg.APIOptions)], s.caching(t.Account)...)
 	c := &Client{Target: t, EC2: ec2.NewFromConfig(cfg), RDS: rds.NewFromConfig(cfg), STS: sts.NewFromConfig(cfg)}
 	s.clients[t] = c
 	return c
+}
+
+// caching is the middleware that counts an account's calls and answers
+// them from the caches first.
+func (s *Session) caching(account string) []func(*middleware.Stack) error {
+	mws := []func(*middleware.Stack) error{s.cache.middleware(account)}
+	if s.disk != nil {
+		mws = append(mws, s.disk.middleware(s, account))
+	}
+	return append(mws, counting(account))
 }
 
 // HomeClient returns the clients of an account in the home region, for

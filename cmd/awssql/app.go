@@ -26,9 +26,11 @@ type streams struct {
 	errOut     io.Writer
 	inTTY      bool
 	outTTY     bool
+	errTTY     bool
 	getenv     func(string) string
 	userQuery  string // folder of the user's saved queries; "" for none
 	configPath string // the default config file; "" for none
+	cacheDir   string // the default disk cache; "" for none
 }
 
 // options are the parsed flags.
@@ -46,12 +48,15 @@ type options struct {
 	configFile, connection      string
 	callTimeout, timeout        time.Duration
 	ignoreErrors                string
+	cacheTTL                    time.Duration
+	noCache                     bool
 
-	output string
-	files  []string
-	params []string
-	stats  string
-	strict bool
+	output   string
+	files    []string
+	params   []string
+	stats    string
+	strict   bool
+	progress bool
 }
 
 // app is one invocation: its streams, options, and the connection it
@@ -114,7 +119,7 @@ SQL comes from the argument, from -f FILE (repeatable), or from stdin.`,
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return a.applyConfig(cmd) }
 	a.connectionFlags(root.PersistentFlags())
 	a.queryFlags(root.Flags())
-	root.AddCommand(a.tablesCommand(), a.schemaCommand(), a.queriesCommand(), a.runCommand(), a.checkCommand(), a.policyCommand())
+	root.AddCommand(a.tablesCommand(), a.schemaCommand(), a.queriesCommand(), a.runCommand(), a.checkCommand(), a.policyCommand(), a.cacheCommand())
 	for _, c := range root.Commands() {
 		c.SilenceUsage, c.SilenceErrors = true, true
 	}
@@ -129,6 +134,7 @@ func (a *app) queryFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.stats, "stats", "", "print what each statement cost to stderr; --stats=json for JSON")
 	f.Lookup("stats").NoOptDefVal = "text"
 	f.BoolVar(&o.strict, "strict", false, "fail (exit 1) on the first account or region that fails")
+	f.BoolVar(&o.progress, "progress", false, "show the progress line on stderr even when it is not a terminal")
 	f.DurationVar(&o.timeout, "timeout", 0, "bound on each statement, e.g. 5m (exit 124 when reached; default none)")
 }
 

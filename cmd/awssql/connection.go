@@ -41,6 +41,8 @@ func (a *app) connectionFlags(f *pflag.FlagSet) {
 	f.DurationVar(&o.callTimeout, "call-timeout", fetch.DefaultCallTimeout, "bound on each attempt of an API call")
 	f.StringVar(&o.ignoreErrors, "ignore-errors", "", "comma-separated AWS error codes (globs) whose targets count as empty, e.g. UnauthorizedOperation,AccessDenied*")
 	f.BoolVar(&o.demo, "demo", false, "query the built-in sample organization (no AWS account needed)")
+	f.DurationVar(&o.cacheTTL, "cache-ttl", 0, "keep answers on disk this long and reuse them across runs, e.g. 10m (default: off)")
+	f.BoolVar(&o.noCache, "no-cache", false, "neither read nor write the disk cache")
 	f.StringVar(&o.configFile, "config", "", "config file of named connections (default: $XDG_CONFIG_HOME/awssql/config.yaml)")
 	f.StringVar(&o.connection, "connection", "", "named connection of the config file to use")
 }
@@ -116,6 +118,15 @@ func configValues(v any) []string {
 		return nil
 	}
 	return []string{fmt.Sprint(v)}
+}
+
+// cacheDir is where answers are kept across runs: $XDG_CACHE_HOME/awssql,
+// else the platform's user cache directory.
+func (a *app) cacheDir() string {
+	if x := a.io.getenv("XDG_CACHE_HOME"); x != "" {
+		return filepath.Join(x, "awssql")
+	}
+	return a.io.cacheDir
 }
 
 // defaultConfigPath is the config file under the XDG config home.
@@ -236,6 +247,9 @@ func (a *app) fetchOptions() (fetch.Options, error) {
 	if o.maxAttempts < 1 {
 		errs = append(errs, fmt.Errorf("--max-attempts must be at least 1, not %d", o.maxAttempts))
 	}
+	if o.cacheTTL < 0 {
+		errs = append(errs, fmt.Errorf("--cache-ttl must not be negative"))
+	}
 	if o.callTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("--call-timeout must be positive, not %s", o.callTimeout))
 	}
@@ -288,6 +302,13 @@ func (a *app) fetchOptions() (fetch.Options, error) {
 			fmt.Fprintln(a.io.errOut, "awssql: warning: --secret-access-key is visible to other users in ps; prefer AWS_SECRET_ACCESS_KEY")
 			fo.SecretAccessKey = o.secretAccessKey
 		}
+	}
+	if o.cacheTTL > 0 && !o.noCache {
+		dir := a.cacheDir()
+		if dir == "" {
+			return fetch.Options{}, usageErrorf("--cache-ttl: no cache directory (set XDG_CACHE_HOME)")
+		}
+		fo.CacheTTL, fo.CacheDir = o.cacheTTL, dir
 	}
 	if a.io.inTTY {
 		fo.MFATokenProvider = a.promptMFA

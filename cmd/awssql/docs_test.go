@@ -39,8 +39,8 @@ func TestREADMEMentionsEveryFlag(t *testing.T) {
 		}
 		for _, sub := range c.Commands() {
 			if sub.Name() != "help" && sub.Name() != "completion" {
-				if !strings.Contains(string(readme), "awssql "+sub.Name()) {
-					t.Errorf("command awssql %s is not in the README", sub.Name())
+				if !strings.Contains(string(readme), sub.CommandPath()) {
+					t.Errorf("command %s is not in the README", sub.CommandPath())
 				}
 				walk(sub)
 			}

@@ -26,9 +26,19 @@ func main() {
 		getenv:     os.Getenv,
 		userQuery:  userQueryDir(),
 		configPath: defaultConfigPath(),
+		cacheDir:   defaultCacheDir(),
 	})
 	stop()
 	os.Exit(code)
+}
+
+// defaultCacheDir is the disk cache under the user's cache directory.
+func defaultCacheDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "awssql")
 }
 
 // userQueryDir is the user's saved-query folder under the XDG config home.

@@ -33,7 +33,14 @@ type resultWriter interface {
 	// end finishes the statement's output; it is called after an error too,
 	// so that JSON output stays valid.
 	end() error
+	// buffers says the writer holds rows until end (to size columns).
+	buffers() bool
 }
+
+func (c *csvWriter) buffers() bool   { return false }
+func (t *tsvWriter) buffers() bool   { return false }
+func (j *jsonWriter) buffers() bool  { return false }
+func (t *tableWriter) buffers() bool { return true }
 
 func newWriter(format string, w io.Writer) (resultWriter, error) {
 	switch format {

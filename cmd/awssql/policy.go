@@ -123,6 +123,7 @@ home region. A failure names the IAM action that was refused or the trust proble
 Exit status 0 only when every step passed, else 1.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			a.opts.noCache = true // every step is asked of AWS, now
 			sess, err := a.session(cmd.Context())
 			if err != nil {
 				return err
@@ -164,4 +165,29 @@ Exit status 0 only when every step passed, else 1.`,
 			return nil
 		},
 	}
+}
+
+func (a *app) cacheCommand() *cobra.Command {
+	cache := &cobra.Command{
+		Use:   "cache",
+		Short: "Manage the disk cache (--cache-ttl)",
+		Args:  cobra.NoArgs,
+	}
+	cache.AddCommand(&cobra.Command{
+		Use:   "clear",
+		Short: "Remove every answer kept on disk",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			dir := a.cacheDir()
+			if dir == "" {
+				return usageErrorf("no cache directory (set XDG_CACHE_HOME)")
+			}
+			if err := fetch.ClearCache(dir); err != nil {
+				return fmt.Errorf("cache clear: %w", err)
+			}
+			fmt.Fprintln(a.io.out, "cleared "+dir)
+			return nil
+		},
+	})
+	return cache
 }

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/awssql/awssql/fetch"
@@ -133,6 +134,12 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 		a.printStats(snap, nrows, firstRow, time.Since(start))
 	}()
 
+	var prog *progress
+	var nrowsLive atomic.Int64
+	if a.io.errTTY || a.opts.progress {
+		prog = startProgress(a.io.errOut, st, &nrowsLive)
+		defer prog.clear()
+	}
 	rows, err := db.QueryContext(ctx, query, namedArgs(query, params)...)
 	if err != nil {
 		return stmt.Cause(err)
@@ -147,8 +154,18 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 		}
 		return stmt.Cause(rows.Err())
 	}
-	if err := w.begin(cols); err != nil {
-		return pipeOr(err)
+	// The header waits for the first row (or the end), so that the
+	// progress line has the terminal until output begins.
+	begun := false
+	begin := func() error {
+		if begun {
+			return nil
+		}
+		begun = true
+		if a.io.outTTY || w.buffers() {
+			prog.clear()
+		}
+		return w.begin(cols)
 	}
 	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
@@ -162,14 +179,23 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 		}
 		if nrows == 0 {
 			firstRow = time.Since(start)
+			if err := begin(); err != nil {
+				cancel()
+				return pipeOr(err)
+			}
 		}
 		nrows++
+		nrowsLive.Store(int64(nrows))
 		if err := w.row(vals); err != nil {
 			cancel() // stop every call in flight: nobody reads on
 			return pipeOr(err)
 		}
 	}
 	rerr := rows.Err()
+	prog.clear()
+	if err := begin(); err != nil && rerr == nil {
+		return pipeOr(err)
+	}
 	if err := w.end(); err != nil && rerr == nil {
 		return pipeOr(err)
 	}

@@ -164,3 +164,18 @@ func TestInProcessCache(t *testing.T) {
 		})
 	}
 }
+
+func TestProgressLine(t *testing.T) {
+	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 5, Seed: 1})
+	f.srv.AddFault(awsfake.Fault{Operation: "DescribeInstances", Latency: 400 * time.Millisecond})
+	r := f.run("--progress", "SELECT count(*) FROM ec2_instances")
+	if r.code != 0 || !strings.Contains(r.stderr, "targets, ") || !strings.HasSuffix(r.stderr, "\r\033[K") {
+		t.Errorf("exit %d, stderr %q: want progress lines, cleared at the end", r.code, r.stderr)
+	}
+	if r.stdout != "count(*)\n20\n" {
+		t.Errorf("stdout %q", r.stdout)
+	}
+	if r := f.run("SELECT count(*) FROM ec2_instances"); r.stderr != "" {
+		t.Errorf("stderr is not a terminal: want no progress, got %q", r.stderr)
+	}
+}

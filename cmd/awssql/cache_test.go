@@ -1,0 +1,99 @@
+package main
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/awssql/awssql/fetch/awsfake"
+)
+
+func TestDiskCache(t *testing.T) {
+	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 5, Seed: 1})
+	cache := t.TempDir()
+	f.env["XDG_CACHE_HOME"] = cache
+	// A second user of the same account.
+	other := awsfake.Key{ID: "AKIAOTHERUSER0000001", Secret: "other-secret-0123456789", UserName: "other"}
+	f.ds.Accounts[0].Keys = append(f.ds.Accounts[0].Keys, other)
+	f.srv.AddCredentials(other.ID, awsfake.Principal{Account: f.ds.Accounts[0].ID, Secret: other.Secret,
+		ARN: "arn:aws:iam::" + f.ds.Accounts[0].ID + ":user/other", UserID: "AIDAOTHER"})
+
+	const q = "SELECT count(*) FROM ec2_instances"
+	first := f.run("--cache-ttl", "10m", "--stats=json", q)
+	if first.code != 0 || f.srv.Count("DescribeInstances", "", "") != 4 {
+		t.Fatalf("exit %d, %d calls: %s", first.code, f.srv.Count("DescribeInstances", "", ""), first.stderr)
+	}
+	f.srv.Reset()
+	second := f.run("--cache-ttl", "10m", "--stats=json", q)
+	if second.stdout != first.stdout || f.srv.Count("DescribeInstances", "", "") != 0 {
+		t.Errorf("second run: %q, %d DescribeInstances calls: want the same answer from disk", second.stdout, f.srv.Count("DescribeInstances", "", ""))
+	}
+	if st := statsOf(t, second.stderr); st.DiskHits != 5 { // DescribeRegions and four regions
+		t.Errorf("stats say %d answers came from disk, want 5", st.DiskHits)
+	}
+	// --no-cache asks AWS again.
+	f.srv.Reset()
+	f.run("--cache-ttl", "10m", "--no-cache", q)
+	if n := f.srv.Count("DescribeInstances", "", ""); n != 4 {
+		t.Errorf("--no-cache: %d calls, want 4", n)
+	}
+
+	// Another identity does not see these answers.
+	f.srv.Reset()
+	otherEnv := map[string]string{"AWS_SECRET_ACCESS_KEY": other.Secret, "XDG_CACHE_HOME": cache}
+	args := append([]string{"--endpoint-url", f.url, "--access-key-id", other.ID, "--home-region", "us-east-1",
+		"--regions", strings.Join(genRegions, ","), "--cache-ttl", "10m"}, q)
+	if r := runCLI(t.Context(), otherEnv, "", false, args...); r.code != 0 {
+		t.Fatalf("other user: exit %d %s", r.code, r.stderr)
+	}
+	if n := f.srv.Count("DescribeInstances", "", ""); n != 4 {
+		t.Errorf("another identity made %d calls, want 4: it must not read the first one's cache", n)
+	}
+
+	// Files 0600 in 0700 directories, and no secret in them.
+	err := filepath.WalkDir(filepath.Join(cache, "awssql"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, _ := d.Info()
+		want := fs.FileMode(0o600)
+		if d.IsDir() {
+			want = 0o700
+		}
+		if info.Mode().Perm() != want {
+			t.Errorf("%s: mode %o, want %o", p, info.Mode().Perm(), want)
+		}
+		if !d.IsDir() {
+			b, _ := os.ReadFile(p)
+			if strings.Contains(string(b), other.Secret) || strings.Contains(string(b), f.env["AWS_SECRET_ACCESS_KEY"]) {
+				t.Errorf("%s holds a secret", p)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The TTL: an answer older than it is fetched again.
+	f.srv.Reset()
+	f.run("--cache-ttl", "1s", q)
+	time.Sleep(1100 * time.Millisecond)
+	f.srv.Reset()
+	f.run("--cache-ttl", "1s", q)
+	if n := f.srv.Count("DescribeInstances", "", ""); n != 4 {
+		t.Errorf("after the TTL: %d calls, want 4", n)
+	}
+
+	// cache clear empties it.
+	if r := f.run("cache", "clear"); r.code != 0 {
+		t.Fatalf("cache clear: exit %d %s", r.code, r.stderr)
+	}
+	entries, _ := os.ReadDir(filepath.Join(cache, "awssql"))
+	if len(entries) != 0 {
+		t.Errorf("%d entries left after cache clear", len(entries))
+	}
+}
