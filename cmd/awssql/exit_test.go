@@ -129,9 +129,18 @@ func TestInterrupted(t *testing.T) {
 	if r.code != 130 {
 		t.Errorf("exit %d, want 130; stderr %q", r.code, r.stderr)
 	}
-	// Every call in flight was cancelled, not left to finish.
-	time.Sleep(100 * time.Millisecond)
-	for _, q := range f.requestsOf("DescribeInstances") {
+	// Every call in flight was cancelled, not left to finish, and none
+	// was made after.
+	made := len(f.srv.Requests())
+	time.Sleep(300 * time.Millisecond)
+	if n := len(f.srv.Requests()); n != made {
+		t.Errorf("%d calls made after awssql returned", n-made)
+	}
+	reqs := f.requestsOf("DescribeInstances")
+	if len(reqs) == 0 {
+		t.Error("no call was in flight: the test proves nothing")
+	}
+	for _, q := range reqs {
 		if !q.Canceled {
 			t.Errorf("call in %s was not cancelled", q.Region)
 		}

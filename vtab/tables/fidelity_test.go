@@ -21,6 +21,7 @@ import (
 // env is an engine over a session connected to awsfake.
 type env struct {
 	srv  *awsfake.Server
+	url  string
 	sess *fetch.Session
 	eng  *vtab.Engine
 	db   *sql.DB
@@ -47,7 +48,7 @@ func open(t testing.TB, ds *awsfake.Dataset, regions []string, mod ...func(*fetc
 	}
 	db := eng.DB()
 	t.Cleanup(func() { db.Close() })
-	return &env{srv: srv, sess: sess, eng: eng, db: db}
+	return &env{srv: srv, url: url, sess: sess, eng: eng, db: db}
 }
 
 // query returns the rows of a statement as maps keyed by column name.
