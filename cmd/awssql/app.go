@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/http/httptest"
+	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -31,6 +33,9 @@ type streams struct {
 	userQuery  string // folder of the user's saved queries; "" for none
 	configPath string // the default config file; "" for none
 	cacheDir   string // the default disk cache; "" for none
+	// interrupts delivers Ctrl-C: it cancels the shell's running statement,
+	// or else the whole invocation.
+	interrupts <-chan os.Signal
 }
 
 // options are the parsed flags.
@@ -72,12 +77,43 @@ type app struct {
 
 	// targets over every statement run, for the exit status.
 	targetsOK, targetsFailed int
+
+	mu            sync.Mutex
+	cancelRoot    context.CancelFunc
+	onInterruptFn func() // the shell's running statement
+}
+
+// interrupt handles Ctrl-C: the shell's running statement if there is
+// one, else the whole invocation.
+func (a *app) interrupt() {
+	a.mu.Lock()
+	h := a.onInterruptFn
+	a.mu.Unlock()
+	if h != nil {
+		h()
+		return
+	}
+	a.cancelRoot()
 }
 
 // run parses args and runs the command; the error decides the exit status.
 func run(ctx context.Context, args []string, s streams) int {
-	a := &app{io: s}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	a := &app{io: s, cancelRoot: cancel}
 	defer a.close()
+	if s.interrupts != nil {
+		go func() {
+			for {
+				select {
+				case <-s.interrupts:
+					a.interrupt()
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
 	root := a.rootCommand()
 	root.SetArgs(args)
 	root.SetIn(s.in)
@@ -96,6 +132,18 @@ func run(ctx context.Context, args []string, s streams) int {
 	return code
 }
 
+// onInterrupt makes Ctrl-C call cancel until restore is called.
+func (a *app) onInterrupt(cancel func()) (restore func()) {
+	a.mu.Lock()
+	a.onInterruptFn = cancel
+	a.mu.Unlock()
+	return func() {
+		a.mu.Lock()
+		a.onInterruptFn = nil
+		a.mu.Unlock()
+	}
+}
+
 func (a *app) rootCommand() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "awssql [flags] ['SQL']",
@@ -104,7 +152,8 @@ func (a *app) rootCommand() *cobra.Command {
 region and resource keys is pushed down into the API calls, which fan out over
 every account and enabled region at once.
 
-SQL comes from the argument, from -f FILE (repeatable), or from stdin.`,
+SQL comes from the argument, from -f FILE (repeatable), or from stdin. Without
+any, on a terminal, awssql opens an interactive shell.`,
 		Example: `  awssql --demo "SELECT instance_type, count(*) FROM ec2_instances GROUP BY 1"
   awssql --regions 'eu-*' -o json "SELECT * FROM rds_instances WHERE publicly_accessible"
   awssql -f report.sql --param days=30`,

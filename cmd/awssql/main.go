@@ -16,8 +16,10 @@ func main() {
 	// the write, so that awssql stops fetching and exits quietly, not as a
 	// signal that kills it.
 	signal.Ignore(syscall.SIGPIPE)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], streams{
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	code := run(context.Background(), os.Args[1:], streams{
+		interrupts: sigs,
 		in:         os.Stdin,
 		out:        os.Stdout,
 		errOut:     os.Stderr,
@@ -28,7 +30,6 @@ func main() {
 		configPath: defaultConfigPath(),
 		cacheDir:   defaultCacheDir(),
 	})
-	stop()
 	os.Exit(code)
 }
 

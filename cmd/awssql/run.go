@@ -41,7 +41,7 @@ func (a *app) runSQL(ctx context.Context, args []string) error {
 			scripts = append(scripts, script{source: f, sql: string(b)})
 		}
 	case a.io.inTTY:
-		return usageErrorf("no SQL: give a statement, -f FILE, or pipe SQL to stdin (awssql --help)")
+		return a.shell(ctx)
 	default:
 		b, err := io.ReadAll(a.io.in)
 		if err != nil {
