@@ -103,8 +103,9 @@ func (c connector) Driver() driver.Driver { return c.e.driver }
 // cursor, and the first error a cursor met is kept here with its message
 // (SQLite reports an error from Next only as "SQL logic error").
 type Statement struct {
-	e   *Engine
-	ctx context.Context
+	e      *Engine
+	ctx    context.Context
+	dryRun func(FilterInfo)
 
 	mu  sync.Mutex
 	err error
@@ -268,6 +269,11 @@ func (c *cursor) Filter(_ int, idxStr string, vals []vtab.Value) error {
 		}
 	}
 	if c.limit == 0 {
+		c.eof = true
+		return nil
+	}
+	if c.stmt.dryRun != nil {
+		c.stmt.dryRun(FilterInfo{Table: c.t.name, Plan: idxStr, Pushed: q.Pushed(), Limit: q.Limit})
 		c.eof = true
 		return nil
 	}

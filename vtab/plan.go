@@ -23,12 +23,16 @@ import (
 //
 // The plan travels to Filter as IdxStr, the only channel SQLite offers:
 //
-//	"a=<col>,<col>,... l o u=<hex colUsed>"
+//	"t=<table> a=<col>,<col>,... l o u=<hex colUsed> r=<col>:<op>,..."
 //
-// where a lists the column index of each argument in argv order, l and o say
-// that LIMIT and OFFSET follow them, and u is the column-used mask (Filter is
-// not told which columns the statement reads). IdxNum is unused.
+// where t names the table (so that EXPLAIN QUERY PLAN, which shows IdxStr,
+// says which table a plan is for), a lists the column index of each
+// argument in argv order, l and o say that LIMIT and OFFSET follow them, u
+// is the column-used mask (Filter is not told which columns the statement
+// reads) and r lists the constraints left to SQLite, for explain. IdxNum
+// is unused.
 type Plan struct {
+	Table  string
 	Args   []int // column index of each argv value, in order
 	Limit  bool  // argv holds LIMIT after the key values
 	Offset bool  // argv holds OFFSET after LIMIT
@@ -38,6 +42,15 @@ type Plan struct {
 	MissingRequired bool
 	Cost            float64
 	Rows            int64
+	// Rest are the constraints SQLite offered that the plan leaves to it.
+	Rest []Rest
+}
+
+// Rest is a constraint left to SQLite: a column (-1 for rowid) and an
+// operator.
+type Rest struct {
+	Column int
+	Op     vtab.ConstraintOp
 }
 
 // Usage is what BestIndex tells SQLite about one offered constraint.
@@ -60,7 +73,7 @@ func plan(t *table, cons []vtab.Constraint, orderBy int, colUsed uint64) (Plan, 
 	for i := range usage {
 		usage[i].ArgIndex = -1
 	}
-	p := Plan{Used: colUsed}
+	p := Plan{Table: t.name, Used: colUsed}
 	taken := map[int]bool{}
 	allTaken := true
 	limitAt, offsetAt := -1, -1
@@ -84,6 +97,9 @@ func plan(t *table, cons []vtab.Constraint, orderBy int, colUsed uint64) (Plan, 
 		if c.Column < 0 || c.Column >= len(t.columns) || !c.Usable || c.Op != vtab.OpEQ ||
 			t.columns[c.Column].key == NoKey || taken[c.Column] {
 			allTaken = false
+			if c.Usable {
+				p.Rest = append(p.Rest, Rest{Column: c.Column, Op: c.Op})
+			}
 			continue
 		}
 		col := t.columns[c.Column]
@@ -125,6 +141,9 @@ func plan(t *table, cons []vtab.Constraint, orderBy int, colUsed uint64) (Plan, 
 
 func (p Plan) encode() string {
 	var b strings.Builder
+	if p.Table != "" {
+		b.WriteString("t=" + p.Table + " ")
+	}
 	b.WriteString("a=")
 	for i, c := range p.Args {
 		if i > 0 {
@@ -142,6 +161,15 @@ func (p Plan) encode() string {
 		b.WriteString(" m")
 	}
 	fmt.Fprintf(&b, " u=%x", p.Used)
+	if len(p.Rest) > 0 {
+		b.WriteString(" r=")
+		for i, r := range p.Rest {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, "%d:%d", r.Column, r.Op)
+		}
+	}
 	return b.String()
 }
 
@@ -165,6 +193,18 @@ func decodePlan(s string) (Plan, error) {
 					return p, fmt.Errorf("bad plan %q", s)
 				}
 				p.Args = append(p.Args, i)
+			}
+		case strings.HasPrefix(f, "t="):
+			p.Table = f[2:]
+		case strings.HasPrefix(f, "r="):
+			for _, r := range strings.Split(f[2:], ",") {
+				col, op, ok := strings.Cut(r, ":")
+				c, err1 := strconv.Atoi(col)
+				o, err2 := strconv.Atoi(op)
+				if !ok || err1 != nil || err2 != nil {
+					return p, fmt.Errorf("bad plan %q", s)
+				}
+				p.Rest = append(p.Rest, Rest{Column: c, Op: vtab.ConstraintOp(o)})
 			}
 		case strings.HasPrefix(f, "u="):
 			u, err := strconv.ParseUint(f[2:], 16, 64)

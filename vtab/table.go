@@ -88,7 +88,10 @@ type Column[T any] struct {
 	// Selectivity is how many times fewer rows a pushed constraint on this
 	// column leaves (an id: many; a region: a few). Zero means 10.
 	Selectivity float64
-	Get         func(T) any
+	// Push says, for explain and schema, what a pushed value becomes (an
+	// API parameter or filter).
+	Push string
+	Get  func(T) any
 }
 
 // Table is the definition of one virtual table over rows of type T.
@@ -121,6 +124,7 @@ type column struct {
 	hidden   bool
 	nullable bool
 	sel      float64
+	push     string
 	get      func(any) any
 }
 
@@ -140,7 +144,7 @@ func (t *Table[T]) erase() *table {
 		get := c.Get
 		cols[i] = column{
 			name: c.Name, typ: c.Type, doc: c.Doc, key: c.Key, hidden: c.Hidden,
-			nullable: c.Nullable, sel: c.Selectivity,
+			nullable: c.Nullable, sel: c.Selectivity, push: c.Push,
 		}
 		if get != nil {
 			cols[i].get = func(row any) any { return get(row.(T)) }

@@ -168,7 +168,7 @@ any, on a terminal, awssql opens an interactive shell.`,
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return a.applyConfig(cmd) }
 	a.connectionFlags(root.PersistentFlags())
 	a.queryFlags(root.Flags())
-	root.AddCommand(a.tablesCommand(), a.schemaCommand(), a.queriesCommand(), a.runCommand(), a.checkCommand(), a.policyCommand(), a.cacheCommand())
+	root.AddCommand(a.tablesCommand(), a.schemaCommand(), a.queriesCommand(), a.runCommand(), a.checkCommand(), a.policyCommand(), a.cacheCommand(), a.explainCommand())
 	for _, c := range root.Commands() {
 		c.SilenceUsage, c.SilenceErrors = true, true
 	}

@@ -34,7 +34,7 @@ func Accounts(s *fetch.Session) vtab.Def {
 		Doc:  "the accounts queried: the organization's with --list-accounts, else the caller's",
 		Rows: 100,
 		Columns: []vtab.Column[accountRow]{
-			{Name: "account_id", Type: vtab.Text, Key: vtab.Exact, Selectivity: 100, Get: func(a accountRow) any { return a.ID }},
+			{Name: "account_id", Type: vtab.Text, Key: vtab.Exact, Selectivity: 100, Push: "the accounts listed", Get: func(a accountRow) any { return a.ID }},
 			{Name: "region", Type: vtab.Text, Nullable: true, Doc: "always NULL: accounts are global", Get: func(accountRow) any { return nil }},
 			{Name: "name", Type: vtab.Text, Nullable: true, Doc: "NULL without --list-accounts", Get: func(a accountRow) any { return opt(a.Name) }},
 			{Name: "email", Type: vtab.Text, Nullable: true, Get: func(a accountRow) any { return opt(a.Email) }},

@@ -34,6 +34,7 @@ func EC2Instances(s *fetch.Session) vtab.Def {
 		name: "ec2_instances",
 		doc:  "EC2 instances (DescribeInstances)",
 		rows: 1e5,
+		push: pushes(instanceFilters, map[string]string{"instance_id": "InstanceIds"}),
 		id:   func(i types.Instance) string { return aws.ToString(i.InstanceId) },
 		columns: []vtab.Column[instance]{
 			{Name: "instance_id", Type: vtab.Text, Key: vtab.Exact, Selectivity: 1e6, Get: func(i instance) any { return i.Value.InstanceId }},

@@ -38,6 +38,7 @@ func Images(s *fetch.Session) vtab.Def {
 		// Priced as what an unconstrained DescribeImages returns, so that a
 		// join looks images up by id rather than scanning them.
 		rows: 1e6,
+		push: pushes(imageFilters, map[string]string{"image_id": "ImageIds (whoever owns it)", "owner_id": "Owners", "image_owner_alias": "Owners", "public": "filter is-public"}),
 		id:   func(i types.Image) string { return aws.ToString(i.ImageId) },
 		columns: []vtab.Column[image]{
 			{Name: "image_id", Type: vtab.Text, Key: vtab.Exact, Selectivity: 1e6, Get: func(i image) any { return i.Value.ImageId }},

@@ -28,6 +28,7 @@ func RDSInstances(s *fetch.Session) vtab.Def {
 		name: "rds_instances",
 		doc:  "RDS database instances (DescribeDBInstances)",
 		rows: 1e3,
+		push: pushes(dbFilters, map[string]string{"db_instance_identifier": "DBInstanceIdentifier"}),
 		id:   func(d types.DBInstance) string { return aws.ToString(d.DBInstanceArn) },
 		columns: []vtab.Column[dbInstance]{
 			{Name: "db_instance_identifier", Type: vtab.Text, Key: vtab.Pushed, Selectivity: 1e3, Get: func(d dbInstance) any { return d.Value.DBInstanceIdentifier }},

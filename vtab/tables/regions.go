@@ -24,6 +24,7 @@ func Regions(s *fetch.Session) vtab.Def {
 		doc:    "regions of the partition and whether each is enabled (DescribeRegions)",
 		rows:   40,
 		global: true,
+		push:   map[string]string{"region": "RegionNames"},
 		id:     func(r types.Region) string { return aws.ToString(r.RegionName) },
 		columns: []vtab.Column[region]{
 			{Name: "region", Type: vtab.Text, Key: vtab.Exact, Get: func(r region) any { return r.Value.RegionName }},

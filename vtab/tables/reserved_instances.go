@@ -29,6 +29,7 @@ func ReservedInstances(s *fetch.Session) vtab.Def {
 		name: "reserved_instances",
 		doc:  "EC2 reserved instances (DescribeReservedInstances)",
 		rows: 1e3,
+		push: pushes(reservedFilters, map[string]string{"reserved_instance_id": "ReservedInstancesIds", "offering_class": "OfferingClass", "offering_type": "OfferingType"}),
 		id:   func(r types.ReservedInstances) string { return aws.ToString(r.ReservedInstancesId) },
 		columns: []vtab.Column[reserved]{
 			{Name: "reserved_instance_id", Type: vtab.Text, Key: vtab.Exact, Selectivity: 1e6, Get: func(r reserved) any { return r.Value.ReservedInstancesId }},

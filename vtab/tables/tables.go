@@ -38,23 +38,44 @@ type regional[T any] struct {
 	list      func(ctx context.Context, c *fetch.Client, q *vtab.Query) iter.Seq2[[]T, error]
 	// global: one target per account, in the home region.
 	global bool
+	// push says what each pushed column's value becomes in the call.
+	push map[string]string
+}
+
+// pushes describes filter columns ("filter instance-type") and others.
+func pushes(filters map[string]string, others map[string]string) map[string]string {
+	m := map[string]string{}
+	for col, f := range filters {
+		m[col] = "filter " + f
+	}
+	for col, what := range others {
+		m[col] = what
+	}
+	return m
 }
 
 // define adds the shared account_id and region key columns (which trim
 // the fan-out itself) and fans list out over the targets the query leaves.
 func define[T any](s *fetch.Session, r regional[T]) *vtab.Table[fetch.Item[T]] {
 	cols := []vtab.Column[fetch.Item[T]]{
-		{Name: "account_id", Type: vtab.Text, Key: vtab.Exact, Doc: "AWS account id", Get: func(i fetch.Item[T]) any { return i.Account }},
+		{Name: "account_id", Type: vtab.Text, Key: vtab.Exact, Doc: "AWS account id", Push: "the accounts called: none for the others",
+			Get: func(i fetch.Item[T]) any { return i.Account }},
 	}
 	if !r.global {
 		cols = append(cols, vtab.Column[fetch.Item[T]]{Name: "region", Type: vtab.Text, Key: vtab.Exact, Doc: "AWS region",
-			Get: func(i fetch.Item[T]) any { return i.Region }})
+			Push: "the regions called: none for the others", Get: func(i fetch.Item[T]) any { return i.Region }})
+	}
+	cols = append(cols, r.columns...)
+	for i := range cols {
+		if what, ok := r.push[cols[i].Name]; ok && cols[i].Push == "" {
+			cols[i].Push = what
+		}
 	}
 	return &vtab.Table[fetch.Item[T]]{
 		Name:    r.name,
 		Doc:     r.doc,
 		Rows:    r.rows,
-		Columns: append(cols, r.columns...),
+		Columns: cols,
 		ID: func(i fetch.Item[T]) string {
 			return i.Account + "/" + i.Region + "/" + r.id(i.Value)
 		},
