@@ -38,14 +38,16 @@ func (a *app) schemaCommand() *cobra.Command {
 		Use:   "schema TABLE",
 		Short: "Show a table's columns, their types, and which push down into the API call",
 		Args:  cobra.ExactArgs(1),
-		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		ValidArgsFunction: func(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
 			eng, err := catalog()
 			if err != nil {
 				return nil, cobra.ShellCompDirectiveError
 			}
 			var names []string
 			for _, t := range eng.Tables() {
-				names = append(names, t.Name)
+				if strings.HasPrefix(t.Name, prefix) {
+					names = append(names, t.Name)
+				}
 			}
 			return names, cobra.ShellCompDirectiveNoFileComp
 		},
@@ -100,9 +102,9 @@ func (a *app) savedQueries() ([]queries.Query, error) {
 	for _, q := range builtin {
 		byName[q.Name] = q
 	}
-	if a.io.userQuery != "" {
-		if _, err := os.Stat(a.io.userQuery); err == nil {
-			user, err := queries.Dir(os.DirFS(a.io.userQuery), a.io.userQuery)
+	if dir := a.userQueryDir(); dir != "" {
+		if _, err := os.Stat(dir); err == nil {
+			user, err := queries.Dir(os.DirFS(dir), dir)
 			if err != nil {
 				return nil, err
 			}
@@ -117,6 +119,15 @@ func (a *app) savedQueries() ([]queries.Query, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
+}
+
+// userQueryDir is the user's saved queries: $XDG_CONFIG_HOME/awssql/queries,
+// else the platform's user config directory's.
+func (a *app) userQueryDir() string {
+	if x := a.io.getenv("XDG_CONFIG_HOME"); x != "" {
+		return filepath.Join(x, "awssql", "queries")
+	}
+	return a.io.userQuery
 }
 
 func (a *app) queriesCommand() *cobra.Command {
@@ -147,14 +158,16 @@ func (a *app) runCommand() *cobra.Command {
 		Use:   "run NAME|FILE.sql",
 		Short: "Run a saved query (see awssql queries) or a .sql file",
 		Args:  cobra.ExactArgs(1),
-		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		ValidArgsFunction: func(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
 			qs, err := a.savedQueries()
 			if err != nil {
 				return nil, cobra.ShellCompDirectiveError
 			}
 			var names []string
 			for _, q := range qs {
-				names = append(names, q.Name+"\t"+q.Description)
+				if strings.HasPrefix(q.Name, prefix) {
+					names = append(names, q.Name+"\t"+q.Description)
+				}
 			}
 			return names, cobra.ShellCompDirectiveNoFileComp
 		},

@@ -122,3 +122,18 @@ func TestConnectionValidation(t *testing.T) {
 		}
 	}
 }
+
+func TestCompletion(t *testing.T) {
+	r := runCLI(context.Background(), nil, "", false, "__complete", "schema", "ec2")
+	if !strings.Contains(r.stdout, "ec2_instances") || strings.Contains(r.stdout, "rds_instances") {
+		t.Errorf("schema completion:\n%s", r.stdout)
+	}
+	r = runCLI(context.Background(), nil, "", false, "__complete", "run", "")
+	if !strings.Contains(r.stdout, "running_instances\t") || !strings.Contains(r.stdout, "unused_amis\t") {
+		t.Errorf("run completion:\n%s", r.stdout)
+	}
+	r = runCLI(context.Background(), nil, "", false, "completion", "bash")
+	if r.code != 0 || !strings.Contains(r.stdout, "__awssql") {
+		t.Errorf("completion bash: exit %d", r.code)
+	}
+}

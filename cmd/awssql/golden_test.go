@@ -62,13 +62,20 @@ func TestSavedQueries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := newGen(t, goldenData())
+	// A fixed day to count from; the deprecated-AMI query looks a year on,
+	// when the fixture's AMIs have been deprecated.
+	today := map[string]string{"deprecated_ami_instances": "2027-12-31"}
 	for _, q := range qs {
 		t.Run(q.Name, func(t *testing.T) {
+			f := newGen(t, goldenData())
 			args := []string{"run", q.Name}
 			for _, p := range q.Params {
 				if p.Name == "today" {
-					args = append(args, "--param", "today=2026-11-01")
+					day := today[q.Name]
+					if day == "" {
+						day = "2026-11-01"
+					}
+					args = append(args, "--param", "today="+day)
 				}
 			}
 			r := f.run(args...)
@@ -79,12 +86,63 @@ func TestSavedQueries(t *testing.T) {
 				t.Errorf("no rows: the fixture should give every saved query something to find\n%s", r.stdout)
 			}
 			compareGolden(t, filepath.Join("testdata", "queries", q.Name+".csv"), r.stdout)
+			// Each query costs what it needs and no call is made twice.
+			seen := map[string]bool{}
+			for _, req := range f.srv.Requests() {
+				k := req.Operation + req.Account + req.Region + req.Params.Encode()
+				if seen[k] {
+					t.Errorf("%s called twice in %s with %s", req.Operation, req.Region, req.Params.Encode())
+				}
+				seen[k] = true
+			}
+			if q.Name == "deprecated_ami_instances" {
+				distinct := map[string]bool{}
+				for region, reg := range f.ds.Accounts[0].Regions {
+					for _, i := range reg.Instances {
+						if i.State.Name != "terminated" {
+							distinct[region+*i.ImageId] = true
+						}
+					}
+				}
+				if n := f.srv.Count("DescribeImages", "", ""); n != len(distinct) {
+					t.Errorf("%d DescribeImages calls, want one per distinct AMI in use (%d)", n, len(distinct))
+				}
+			}
 		})
 	}
+	f := newGen(t, goldenData())
 	r := f.run("queries")
 	for _, q := range qs {
 		if !strings.Contains(r.stdout, q.Name) || !strings.Contains(r.stdout, q.Description) {
 			t.Errorf("awssql queries does not list %s", q.Name)
 		}
+	}
+}
+
+func TestUserQueries(t *testing.T) {
+	f := newGen(t, goldenData())
+	home := t.TempDir()
+	dir := filepath.Join(home, "awssql", "queries")
+	os.MkdirAll(dir, 0o700)
+	os.WriteFile(filepath.Join(dir, "mine.sql"), []byte("-- My own count.\n-- param: state = running  which state\nSELECT count(*) AS n FROM ec2_instances WHERE instance_state = :state;\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "running_instances.sql"), []byte("-- Mine wins over the shipped one.\nSELECT 'mine' AS who;\n"), 0o600)
+	f.env["XDG_CONFIG_HOME"] = home
+	r := f.run("queries")
+	if !strings.Contains(r.stdout, "mine") || !strings.Contains(r.stdout, "My own count.") || !strings.Contains(r.stdout, "state=running") {
+		t.Errorf("queries does not list the user's query:\n%s", r.stdout)
+	}
+	if r := f.run("run", "running_instances"); r.stdout != "who\nmine\n" {
+		t.Errorf("the user's query should win on a name clash: %q %s", r.stdout, r.stderr)
+	}
+	if r := f.run("run", "mine", "--param", "state=stopped"); r.code != 0 || !strings.HasPrefix(r.stdout, "n\n") {
+		t.Errorf("run mine: exit %d %q %s", r.code, r.stdout, r.stderr)
+	}
+	file := filepath.Join(t.TempDir(), "adhoc.sql")
+	os.WriteFile(file, []byte("SELECT 40 + 2 AS answer;"), 0o600)
+	if r := f.run("run", file); r.stdout != "answer\n42\n" {
+		t.Errorf("run FILE: %q %s", r.stdout, r.stderr)
+	}
+	if r := f.run("run", "nope"); r.code != 2 || !strings.Contains(r.stderr, `no saved query "nope"`) {
+		t.Errorf("unknown query: exit %d %s", r.code, r.stderr)
 	}
 }
