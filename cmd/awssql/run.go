@@ -294,31 +294,19 @@ func failureLine(f fetch.Failure) string {
 	return fmt.Sprintf("%s: %s: %s: %s", target(f), f.Operation, f.Code, f.Message)
 }
 
-// statsJSON is the documented --stats=json object; fields may be added,
-// never renamed.
+// statsJSON is the documented --stats=json object: fetch's statistics and
+// the statement's own; fields may be added, never renamed.
 type statsJSON struct {
-	Calls      map[string]map[string]map[string]int `json:"calls"`
-	Pages      int                                  `json:"pages"`
-	Retries    int                                  `json:"retries"`
-	Throttles  int                                  `json:"throttles"`
-	CacheHits  int                                  `json:"cache_hits"`
-	DiskHits   int                                  `json:"disk_cache_hits"`
-	Targets    fetch.TargetCounts                   `json:"targets"`
-	Failures   []fetch.Failure                      `json:"failures"`
-	Ignored    []fetch.Failure                      `json:"ignored"`
-	Rows       int                                  `json:"rows"`
-	FirstRowMS int64                                `json:"first_row_ms"`
-	WallMS     int64                                `json:"wall_ms"`
+	*fetch.Stats
+	Rows       int   `json:"rows"`
+	FirstRowMS int64 `json:"first_row_ms"`
+	WallMS     int64 `json:"wall_ms"`
 }
 
 func (a *app) printStats(st *fetch.Stats, rows int, firstRow, wall time.Duration) {
 	switch a.opts.stats {
 	case "json":
-		b, _ := json.Marshal(statsJSON{
-			Calls: st.Calls, Pages: st.Pages, Retries: st.Retries, Throttles: st.Throttles, CacheHits: st.CacheHits,
-			DiskHits: st.DiskHits, Targets: st.Targets, Failures: st.Failures, Ignored: st.Ignored, Rows: rows,
-			FirstRowMS: firstRow.Milliseconds(), WallMS: wall.Milliseconds(),
-		})
+		b, _ := json.Marshal(statsJSON{Stats: st, Rows: rows, FirstRowMS: firstRow.Milliseconds(), WallMS: wall.Milliseconds()})
 		fmt.Fprintln(a.io.errOut, string(b))
 	case "text":
 		var ops []string

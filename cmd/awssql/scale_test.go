@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/awssql/awssql/fetch"
 	"github.com/awssql/awssql/fetch/awsfake"
 )
 
@@ -13,7 +14,7 @@ import (
 func statsOf(t *testing.T, stderr string) statsJSON {
 	t.Helper()
 	lines := strings.Split(strings.TrimSpace(stderr), "\n")
-	var st statsJSON
+	st := statsJSON{Stats: fetch.NewStats()}
 	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &st); err != nil {
 		t.Fatalf("no stats line: %v\n%s", err, stderr)
 	}

@@ -116,25 +116,23 @@ var ec2Escaper = strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`)
 
 func escapeEC2(v string) string { return ec2Escaper.Replace(v) }
 
-// ec2Tags renders tags as a JSON object {"Key": "Value"}.
+// ec2Tags and rdsTags render tags as a JSON object {"Key": "Value"}.
 func ec2Tags(tags []ec2types.Tag) any {
-	if len(tags) == 0 {
-		return nil
-	}
-	m := make(map[string]string, len(tags))
-	for _, t := range tags {
-		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
-	}
-	return m
+	return tagMap(tags, func(t ec2types.Tag) (*string, *string) { return t.Key, t.Value })
 }
 
 func rdsTags(tags []rdstypes.Tag) any {
+	return tagMap(tags, func(t rdstypes.Tag) (*string, *string) { return t.Key, t.Value })
+}
+
+func tagMap[T any](tags []T, kv func(T) (*string, *string)) any {
 	if len(tags) == 0 {
 		return nil
 	}
 	m := make(map[string]string, len(tags))
 	for _, t := range tags {
-		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
+		k, v := kv(t)
+		m[aws.ToString(k)] = aws.ToString(v)
 	}
 	return m
 }
