@@ -116,6 +116,9 @@ func (c *callCache) middleware(account string) func(*middleware.Stack) error {
 	return func(stack *middleware.Stack) error {
 		err := stack.Initialize.Insert(middleware.InitializeMiddlewareFunc("awssqlCache",
 			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				if outputOf(awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx)) == nil {
+					return next.HandleInitialize(ctx, in) // a stream, or STS: not kept
+				}
 				input, err := json.Marshal(in.Parameters)
 				if err != nil {
 					return next.HandleInitialize(ctx, in)

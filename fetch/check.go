@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
@@ -133,5 +134,36 @@ func (s *Session) Check(ctx context.Context, report func(Step)) {
 		for _, p := range probes {
 			step(fmt.Sprintf("account %s, %s: %s", a.ID, s.opts.HomeRegion, action(p.op)), p.call(ctx, c), "")
 		}
+		s.checkS3(ctx, a.ID, step)
 	}
+}
+
+// checkS3 lists the account's buckets and reads from the first one.
+func (s *Session) checkS3(ctx context.Context, account string, step func(string, error, string) bool) {
+	c := s.HomeClient(account)
+	out, err := c.S3.ListBuckets(ctx, &s3.ListBucketsInput{})
+	n := 0
+	if err == nil {
+		n = len(out.Buckets)
+	}
+	if !step(fmt.Sprintf("account %s: buckets (s3:ListAllMyBuckets)", account), err, fmt.Sprintf("%d buckets", n)) || n == 0 {
+		return
+	}
+	bucket := aws.ToString(out.Buckets[0].Name)
+	region, err := s.BucketRegion(ctx, account, bucket)
+	if !step(fmt.Sprintf("account %s: bucket %s (s3:ListBucket)", account, bucket), err, region) {
+		return
+	}
+	bc := s.Client(Target{Account: account, Region: region})
+	list, err := bc.S3.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), MaxKeys: aws.Int32(1)})
+	if !step(fmt.Sprintf("account %s: objects of %s (s3:ListBucket)", account, bucket), err, "") || len(list.Contents) == 0 {
+		return
+	}
+	// The body is not read: closing the stream after the headers is enough
+	// to know that reading is allowed.
+	obj, err := bc.S3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: list.Contents[0].Key})
+	if err == nil {
+		obj.Body.Close()
+	}
+	step(fmt.Sprintf("account %s: read s3://%s/%s (s3:GetObject)", account, bucket, aws.ToString(list.Contents[0].Key)), err, "")
 }

@@ -68,8 +68,9 @@ func TestAllowlist(t *testing.T) {
 	for _, op := range fetch.Operations() {
 		got = append(got, op.Action)
 		name := op.Name
-		if !strings.HasPrefix(name, "Describe") && !strings.HasPrefix(name, "List") && !strings.HasPrefix(name, "Get") && name != "AssumeRole" {
-			t.Errorf("%s is not a read operation", op.Action)
+		if !strings.HasPrefix(name, "Describe") && !strings.HasPrefix(name, "List") && !strings.HasPrefix(name, "Get") &&
+			!strings.HasPrefix(name, "Head") && name != "AssumeRole" {
+			t.Errorf("%s (%s) is not a read operation", name, op.Action)
 		}
 	}
 	want := []string{
@@ -77,6 +78,7 @@ func TestAllowlist(t *testing.T) {
 		"organizations:DescribeOrganization", "organizations:ListAccounts", "organizations:ListAccountsForParent",
 		"organizations:ListOrganizationalUnitsForParent", "organizations:ListParents",
 		"rds:DescribeDBInstances",
+		"s3:GetObject", "s3:ListAllMyBuckets", "s3:ListBucket", "s3:ListBucket", // HeadBucket, ListObjectsV2
 		"sts:AssumeRole", "sts:GetCallerIdentity",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

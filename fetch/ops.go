@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go/middleware"
 )
 
@@ -56,6 +57,15 @@ var operations = []Operation{
 		output: func() any { return new(ec2.DescribeReservedInstancesOutput) }},
 	{Service: "RDS", Name: "DescribeDBInstances", Action: "rds:DescribeDBInstances",
 		output: func() any { return new(rds.DescribeDBInstancesOutput) }},
+	{Service: "S3", Name: "ListBuckets", Action: "s3:ListAllMyBuckets",
+		output: func() any { return new(s3.ListBucketsOutput) }},
+	// HeadBucket is authorized by s3:ListBucket.
+	{Service: "S3", Name: "HeadBucket", Action: "s3:ListBucket",
+		output: func() any { return new(s3.HeadBucketOutput) }},
+	{Service: "S3", Name: "ListObjectsV2", Action: "s3:ListBucket",
+		output: func() any { return new(s3.ListObjectsV2Output) }},
+	// GetObject's output is a stream: never cached.
+	{Service: "S3", Name: "GetObject", Action: "s3:GetObject"},
 }
 
 // outputOf returns the output maker of a cacheable operation, or nil.
@@ -68,7 +78,8 @@ func outputOf(serviceID, name string) func() any {
 	return nil
 }
 
-// Operations returns the allowlist, sorted by IAM action.
+// Operations returns the allowlist, sorted by IAM action. (Two operations
+// may share an action: HeadBucket and ListObjectsV2 need s3:ListBucket.)
 func Operations() []Operation {
 	ops := append([]Operation(nil), operations...)
 	sort.Slice(ops, func(i, j int) bool { return ops[i].Action < ops[j].Action })

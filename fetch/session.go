@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
@@ -72,6 +73,8 @@ type Options struct {
 	OUs          []string
 	MemberRole   string
 	SkipAccounts []string
+	// MaxObjectBytes caps what s3_objects.body reads of one object.
+	MaxObjectBytes int64
 	// MFATokenProvider answers a profile's mfa_serial prompt.
 	MFATokenProvider func() (string, error)
 }
@@ -80,7 +83,9 @@ type Options struct {
 const (
 	DefaultConcurrency = 32
 	DefaultCacheBytes  = 64 << 20
-	DefaultHomeRegion  = "us-east-1"
+	// DefaultMaxObjectBytes caps an S3 object's body read by a query.
+	DefaultMaxObjectBytes = 1 << 20
+	DefaultHomeRegion     = "us-east-1"
 )
 
 // Session is a connection: base credentials, identity, regions per account
@@ -124,6 +129,7 @@ type Client struct {
 	EC2 *ec2.Client
 	RDS *rds.Client
 	STS *sts.Client
+	S3  *s3.Client
 }
 
 // NewSession loads the configuration. It makes no call: credentials are
@@ -140,6 +146,9 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 	}
 	if opts.CacheBytes <= 0 {
 		opts.CacheBytes = DefaultCacheBytes
+	}
+	if opts.MaxObjectBytes <= 0 {
+		opts.MaxObjectBytes = DefaultMaxObjectBytes
 	}
 	if opts.MemberRole == "" {
 		opts.MemberRole = DefaultMemberRole
@@ -327,7 +336,11 @@ func (s *Session) Client(t Target) *Client {
 	cfg := s.configFor(t.Account).Copy()
 	cfg.Region = t.Region
 	cfg.APIOptions = append(cfg.APIOptions[:len(cfg.APIOptions):len(cfg.APIOptions)], s.caching(t.Account)...)
-	c := &Client{Target: t, EC2: ec2.NewFromConfig(cfg), RDS: rds.NewFromConfig(cfg), STS: sts.NewFromConfig(cfg)}
+	c := &Client{Target: t, EC2: ec2.NewFromConfig(cfg), RDS: rds.NewFromConfig(cfg), STS: sts.NewFromConfig(cfg),
+		S3: s3.NewFromConfig(cfg, func(o *s3.Options) {
+			// A local endpoint (LocalStack, awsfake) has no per-bucket host names.
+			o.UsePathStyle = s.opts.EndpointURL != ""
+		})}
 	s.clients[t] = c
 	return c
 }

@@ -41,6 +41,7 @@ func (a *app) connectionFlags(f *pflag.FlagSet) {
 	f.DurationVar(&o.callTimeout, "call-timeout", fetch.DefaultCallTimeout, "bound on each attempt of an API call")
 	f.StringVar(&o.ignoreErrors, "ignore-errors", "", "comma-separated AWS error codes (globs) whose targets count as empty, e.g. UnauthorizedOperation,AccessDenied*")
 	f.BoolVar(&o.demo, "demo", false, "query the built-in sample organization (no AWS account needed)")
+	f.Int64Var(&o.maxObjectBytes, "max-object-bytes", fetch.DefaultMaxObjectBytes, "the most of one S3 object that s3_objects.body reads")
 	f.DurationVar(&o.cacheTTL, "cache-ttl", 0, "keep answers on disk this long and reuse them across runs, e.g. 10m (default: off)")
 	f.BoolVar(&o.noCache, "no-cache", false, "neither read nor write the disk cache")
 	f.StringVar(&o.configFile, "config", "", "config file of named connections (default: $XDG_CONFIG_HOME/awssql/config.yaml)")
@@ -247,6 +248,9 @@ func (a *app) fetchOptions() (fetch.Options, error) {
 	if o.maxAttempts < 1 {
 		errs = append(errs, fmt.Errorf("--max-attempts must be at least 1, not %d", o.maxAttempts))
 	}
+	if o.maxObjectBytes < 1 {
+		errs = append(errs, fmt.Errorf("--max-object-bytes must be positive, not %d", o.maxObjectBytes))
+	}
 	if o.cacheTTL < 0 {
 		errs = append(errs, fmt.Errorf("--cache-ttl must not be negative"))
 	}
@@ -286,6 +290,7 @@ func (a *app) fetchOptions() (fetch.Options, error) {
 		Concurrency:     o.concurrency,
 		MaxAttempts:     o.maxAttempts,
 		CallTimeout:     o.callTimeout,
+		MaxObjectBytes:  o.maxObjectBytes,
 		IgnoreErrors:    ignore,
 		Strict:          o.strict,
 		RoleChain:       o.assumeRoles,

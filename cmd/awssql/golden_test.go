@@ -14,7 +14,8 @@ import (
 
 // goldenData is the fixture every golden test reads.
 func goldenData() awsfake.GenOptions {
-	return awsfake.GenOptions{InstancesPerRegion: 6, ImagesPerRegion: 3, DBInstancesPerRegion: 3, ReservedPerRegion: 3, Seed: 42}
+	return awsfake.GenOptions{InstancesPerRegion: 6, ImagesPerRegion: 3, DBInstancesPerRegion: 3, ReservedPerRegion: 3,
+		BucketsPerRegion: 1, ObjectsPerBucket: 30, Seed: 42}
 }
 
 // compareGolden compares got with the file, or rewrites it under -update.
@@ -65,6 +66,7 @@ func TestSavedQueries(t *testing.T) {
 	// A fixed day to count from; the deprecated-AMI query looks a year on,
 	// when the fixture's AMIs have been deprecated.
 	today := map[string]string{"deprecated_ami_instances": "2027-12-31"}
+	given := map[string][]string{"largest_s3_objects": {"--param", "bucket=gen-100000000000-us-east-2-00", "--param", "prefix=data/000/", "--param", "top=5"}}
 	for _, q := range qs {
 		t.Run(q.Name, func(t *testing.T) {
 			f := newGen(t, goldenData())
@@ -78,7 +80,7 @@ func TestSavedQueries(t *testing.T) {
 					args = append(args, "--param", "today="+day)
 				}
 			}
-			r := f.run(args...)
+			r := f.run(append(args, given[q.Name]...)...)
 			if r.code != 0 || r.stderr != "" {
 				t.Fatalf("exit %d: %s", r.code, r.stderr)
 			}

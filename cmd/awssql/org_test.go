@@ -239,10 +239,14 @@ func TestCredentialsRefreshMidQuery(t *testing.T) {
 // check must name exactly that action and exit 1.
 func TestCheckNamesTheDeniedAction(t *testing.T) {
 	for _, op := range fetch.Operations() {
-		t.Run(op.Action, func(t *testing.T) {
-			f, chain := newOrg(t, 3, awsfake.GenOptions{Seed: 1, OUs: 2})
-			svc, name, _ := strings.Cut(op.Action, ":")
+		t.Run(op.Name, func(t *testing.T) {
+			f, chain := newOrg(t, 3, awsfake.GenOptions{Seed: 1, OUs: 2, BucketsPerRegion: 1, ObjectsPerBucket: 2})
+			svc, _, _ := strings.Cut(op.Action, ":")
+			name := op.Name
 			code := map[string]string{"ec2": "UnauthorizedOperation", "organizations": "AccessDeniedException"}[svc]
+			if op.Name == "HeadBucket" {
+				code = "Forbidden"
+			}
 			if code == "" {
 				code = "AccessDenied"
 			}
@@ -273,7 +277,7 @@ func TestCheckNamesTheDeniedAction(t *testing.T) {
 		})
 	}
 	// And with nothing denied, every step passes.
-	f, chain := newOrg(t, 3, awsfake.GenOptions{Seed: 1})
+	f, chain := newOrg(t, 3, awsfake.GenOptions{Seed: 1, BucketsPerRegion: 1, ObjectsPerBucket: 2})
 	r := f.run(append([]string{"check"}, append(chainArgs(chain), "--list-accounts")...)...)
 	if r.code != 0 || strings.Contains(r.stdout, "FAIL") {
 		t.Errorf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -29,7 +30,7 @@ type policyDoc struct {
 func readerPolicy() policyDoc {
 	var actions []string
 	for _, op := range fetch.Operations() {
-		if !op.Caller {
+		if !op.Caller && !slices.Contains(actions, op.Action) {
 			actions = append(actions, op.Action)
 		}
 	}

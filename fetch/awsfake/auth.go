@@ -126,8 +126,14 @@ func (s *Server) signatureValid(r *http.Request, body []byte, a authorization, s
 		}
 	}
 	hash := sha256.Sum256(body)
+	payloadHash, signer := hex.EncodeToString(hash[:]), s.signer
+	if a.service == "s3" {
+		// S3 signs the X-Amz-Content-Sha256 it sends (serveS3 checked it
+		// against the body) and does not escape the path twice.
+		payloadHash, signer = r.Header.Get("X-Amz-Content-Sha256"), s3Signer
+	}
 	creds := aws.Credentials{AccessKeyID: a.accessKeyID, SecretAccessKey: secret, SessionToken: sessionToken}
-	err = s.signer.SignHTTP(r.Context(), creds, cp, hex.EncodeToString(hash[:]), a.service, a.region, signingTime)
+	err = signer.SignHTTP(r.Context(), creds, cp, payloadHash, a.service, a.region, signingTime)
 	if err != nil {
 		return false
 	}

@@ -92,6 +92,7 @@ type Region struct {
 	Images            []ec2types.Image // owned by the account (OwnerId = account ID)
 	ReservedInstances []ec2types.ReservedInstances
 	DBInstances       []rdstypes.DBInstance
+	Buckets           []Bucket // S3 buckets owned by the account in this region (s3data.go)
 }
 
 // AmazonOwnerID is the account that owns Amazon's public AMIs.

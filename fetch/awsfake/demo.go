@@ -101,6 +101,7 @@ func Demo() *Dataset {
 		acct.Regions[region] = r
 	}
 	demoOrganization(ds)
+	demoBuckets(ds) // s3demo.go
 	return ds
 }
 

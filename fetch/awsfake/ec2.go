@@ -59,6 +59,9 @@ func (c *call) ec2Page(n int, ids []string, idsParam string) (lo, hi int, next s
 	if aerr != nil {
 		return 0, 0, "", aerr
 	}
+	if len(ids) == 0 {
+		max = c.s.capPage(max)
+	}
 	offset := 0
 	if tok := c.params.Get("NextToken"); tok != "" {
 		var ok bool

@@ -90,7 +90,7 @@ func errInvalidAction(service, action, version string) *apiError {
 // only the code.
 func defaultFaultStatus(code string) int {
 	switch code {
-	case "RequestLimitExceeded", "ServiceUnavailable", "Unavailable":
+	case "RequestLimitExceeded", "ServiceUnavailable", "Unavailable", "SlowDown": // SlowDown: S3's throttling
 		return http.StatusServiceUnavailable
 	case "InternalError", "InternalFailure", "InternalServerError":
 		return http.StatusInternalServerError
@@ -113,6 +113,8 @@ func defaultFaultMessage(code string) string {
 		return "An internal error has occurred"
 	case "ServiceUnavailable", "Unavailable":
 		return "The service is unavailable. Please try again shortly."
+	case "SlowDown":
+		return "Please reduce your request rate."
 	default:
 		return code
 	}

@@ -27,6 +27,10 @@ type GenOptions struct {
 	// (rounded up) under the root and the rest one level below them.
 	OUs        int
 	ExternalID string
+
+	// S3: buckets in each account's regions and objects in each (s3demo.go).
+	BucketsPerRegion int
+	ObjectsPerBucket int
 }
 
 // GenMemberRole is the role Generate gives every member account, named as
@@ -73,6 +77,7 @@ func Generate(g GenOptions) *Dataset {
 		for ri, region := range regions {
 			rng := rand.New(rand.NewPCG(uint64(g.Seed), uint64(i)<<16|uint64(ri)))
 			a.Regions[region] = generateRegion(newSite("aws", id, region, 3), g, rng, ds.PublicImages[region])
+			a.Regions[region].Buckets = generateBuckets(g, id, region)
 		}
 		ds.Accounts = append(ds.Accounts, a)
 	}

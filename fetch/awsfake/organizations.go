@@ -260,7 +260,7 @@ func (c *call) orgPage(n int) (lo, hi int, next string, aerr *apiError) {
 			return 0, 0, "", errInvalidInput("INVALID_NEXT_TOKEN", "You specified an invalid value for nextToken.")
 		}
 	}
-	lo, hi, more := pageBounds(n, offset, max)
+	lo, hi, more := pageBounds(n, offset, c.s.capPage(max))
 	if more {
 		next = encodeToken(c, hi)
 	}

@@ -286,7 +286,7 @@ func (c *call) describeDBInstances() (any, *apiError) {
 			return nil, invalidParameterValue("The parameter Marker is not a valid marker: %s", m)
 		}
 	}
-	lo, hi, more := pageBounds(len(matched), offset, maxRecords)
+	lo, hi, more := pageBounds(len(matched), offset, c.s.capPage(maxRecords))
 	resp := describeDBInstancesResponse{Metadata: responseMetadata{RequestID: c.requestID}}
 	if more {
 		resp.Result.Marker = encodeToken(c, hi)

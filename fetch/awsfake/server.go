@@ -46,6 +46,7 @@ type Server struct {
 	// maxSession caps the lifetime of the session credentials AssumeRole
 	// issues; 0: no cap beyond the role's.
 	maxSession time.Duration
+	pageSize   int // the most items in one page of a paged listing; 0: no cap (WithPageSize)
 	accounts   map[string]*Account
 	signer     *v4.Signer // for verifying signatures; safe for concurrent use
 
@@ -56,6 +57,8 @@ type Server struct {
 	repeats  map[uint64]int // how often each distinct request was seen, for fault draws
 	seq      uint64         // request counter, for request ids
 	gen      int            // bumped by Reset, so in-flight requests do not write into a new log
+
+	s3 s3Cache // the buckets by name, built on the first S3 request (s3data.go)
 }
 
 // Option configures a Server.
@@ -332,6 +335,9 @@ func serviceFromTarget(prefix string) string {
 // naming the Action (EC2, RDS, STS), or a JSON body with X-Amz-Target
 // naming the operation (Organizations).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.serveS3Hook(w, r) { // S3 speaks REST (s3.go)
+		return
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 16<<20))
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)

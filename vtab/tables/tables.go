@@ -26,6 +26,8 @@ func All(s *fetch.Session) []vtab.Def {
 		Images(s),
 		ReservedInstances(s),
 		RDSInstances(s),
+		S3Buckets(s),
+		S3Objects(s),
 	}
 }
 
