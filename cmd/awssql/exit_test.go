@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -198,5 +200,35 @@ func TestStatsJSON(t *testing.T) {
 	}
 	if !strings.Contains(string(st["failures"]), `"region":"us-west-1","operation":"DescribeInstances","code":"UnauthorizedOperation","message":"no"`) {
 		t.Errorf("failures %s", st["failures"])
+	}
+}
+
+func TestCredentialMessages(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config")
+	os.WriteFile(cfg, []byte(`[profile dev]
+sso_session = corp
+sso_account_id = 111111111111
+sso_role_name = ReadOnly
+region = us-east-1
+
+[sso-session corp]
+sso_start_url = https://corp.awsapps.com/start
+sso_region = us-east-1
+`), 0o600)
+	t.Setenv("AWS_CONFIG_FILE", cfg)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("HOME", dir)
+	for _, k := range []string{"AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"} {
+		t.Setenv(k, "")
+	}
+	r := runCLI(context.Background(), nil, "", false, "--profile", "dev", "SELECT count(*) FROM ec2_instances")
+	if r.code != 1 || !strings.Contains(r.stderr, "run aws sso login --profile dev") {
+		t.Errorf("expired SSO: exit %d %q", r.code, r.stderr)
+	}
+	r = runCLI(context.Background(), nil, "", false, "SELECT count(*) FROM ec2_instances")
+	if r.code != 1 || !strings.Contains(r.stderr, "no AWS credentials found") || !strings.Contains(r.stderr, "--demo") {
+		t.Errorf("no credentials: exit %d %q", r.code, r.stderr)
 	}
 }
