@@ -36,6 +36,9 @@ type flight struct {
 	err  error
 }
 
+// maxCachedCall is the largest response kept: about 200 instances.
+const maxCachedCall = 1 << 20
+
 type cacheEntry struct {
 	key  string
 	out  any
@@ -89,7 +92,10 @@ func (c *callCache) land(key string, out any, size int64, err error) {
 }
 
 func (c *callCache) put(key string, out any, size int64) {
-	if size > c.max/4 { // one huge page would evict everything else
+	// Lookups and small listings are what gets asked again (joins, IN
+	// lists, a shell's repeated statement); the big pages of a full scan
+	// would only hold memory while streaming.
+	if size > maxCachedCall {
 		return
 	}
 	c.mu.Lock()

@@ -82,7 +82,7 @@ type Options struct {
 // Defaults.
 const (
 	DefaultConcurrency = 32
-	DefaultCacheBytes  = 64 << 20
+	DefaultCacheBytes  = 32 << 20
 	// DefaultMaxObjectBytes caps an S3 object's body read by a query.
 	DefaultMaxObjectBytes = 1 << 20
 	DefaultHomeRegion     = "us-east-1"

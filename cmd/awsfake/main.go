@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/signal"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
@@ -53,6 +54,7 @@ type options struct {
 	listen                       string
 	accounts, regions, instances int
 	images, dbs, reserved, ous   int
+	buckets, objects             int
 	seed                         int64
 	externalID                   string
 	pageSize                     int
@@ -68,16 +70,16 @@ type options struct {
 const usageHead = `Usage: awsfake [flags]
 
 awsfake serves a generated AWS Organization on a local port, speaking the real
-AWS wire protocols (EC2, RDS and STS query XML, Organizations JSON 1.1, SigV4
-signatures checked), for running and measuring awssql, or any AWS SDK, against
-an organization of any size without an AWS account.
+AWS wire protocols (EC2, RDS and STS query XML, Organizations JSON 1.1, S3
+REST; SigV4 signatures checked), for running and measuring awssql, or any AWS
+SDK, against an organization of any size without an AWS account.
 
 Account 0 (100000000000) is the management account; every other account has
 the member role OrganizationAccountAccessRole, trusting it. Each account has
 the same regions (the first --regions regions that need no opt-in, from
 us-east-1), each holding --instances instances, --images AMIs, --dbs RDS
-instances and --reserved reserved instances, generated deterministically from
---seed.
+instances, --reserved reserved instances and --buckets S3 buckets of --objects
+objects, generated deterministically from --seed.
 
 Once it serves, awsfake prints three lines on stdout, each flushed:
   1. the endpoint URL, http://HOST:PORT
@@ -89,7 +91,7 @@ Once it serves, awsfake prints three lines on stdout, each flushed:
      against this awsfake, derived from --seed: not a credential.
 It logs what it generated to stderr, serves until SIGINT or SIGTERM, prints the
 requests it answered per operation to stderr and exits 0. Every request is kept
-in memory (for that summary), about 1 KB each.
+in memory (for that summary), about 2 KB each: restart it between long runs.
 
 Flags:
 `
@@ -108,8 +110,8 @@ ServiceUnavailable, Unavailable and RequestLimitExceeded, else 400.
 --throttle P answers each request, with probability P, with its service's
 throttling error, which the AWS SDKs retry with backoff: EC2
 RequestLimitExceeded (503), RDS and STS Throttling (400), Organizations
-TooManyRequestsException (400). The draws are deterministic for --seed; a
-retried request draws anew.
+TooManyRequestsException (400), S3 SlowDown (503). The draws are deterministic
+for --seed; a retried request draws anew.
 
 Exit status: 0 after SIGINT or SIGTERM; 1 when it cannot listen; 2 for a bad flag.
 `
@@ -123,6 +125,8 @@ func flags(fs *pflag.FlagSet, o *options) {
 	fs.IntVar(&o.images, "images", 2, "AMIs owned per account and region (Amazon's public AMIs are always there)")
 	fs.IntVar(&o.dbs, "dbs", 1, "RDS DB instances per account and region")
 	fs.IntVar(&o.reserved, "reserved", 1, "EC2 reserved instances per account and region")
+	fs.IntVar(&o.buckets, "buckets", 0, "S3 buckets per account and region")
+	fs.IntVar(&o.objects, "objects", 0, "objects per S3 bucket (small JSON documents)")
 	fs.IntVar(&o.ous, "ous", 0, "organizational units the members are dealt over (0: all under the root)")
 	fs.StringVar(&o.externalID, "external-id", "", "external `ID` the member roles require on AssumeRole (line 2 then passes it)")
 	fs.Int64Var(&o.seed, "seed", 1, "seed of the generated data, the fake secret and the --throttle draws")
@@ -232,8 +236,8 @@ func parse(args []string) (*options, error) {
 		return nil, fmt.Errorf("--accounts %d: want at least 1", o.accounts)
 	case o.regions < 1 || o.regions > o.maxRegions:
 		return nil, fmt.Errorf("--regions %d: want 1 to %d (the regions that need no opt-in)", o.regions, o.maxRegions)
-	case o.instances < 0, o.images < 0, o.dbs < 0, o.reserved < 0, o.ous < 0:
-		return nil, fmt.Errorf("--instances, --images, --dbs, --reserved and --ous cannot be negative")
+	case o.instances < 0, o.images < 0, o.dbs < 0, o.reserved < 0, o.ous < 0, o.buckets < 0, o.objects < 0:
+		return nil, fmt.Errorf("--instances, --images, --dbs, --reserved, --buckets, --objects and --ous cannot be negative")
 	case o.pageSize < 0:
 		return nil, fmt.Errorf("--page-size %d: want 0 (no cap) or more", o.pageSize)
 	case o.latency < 0:
@@ -279,6 +283,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	start := time.Now()
+	// Generating is allocation-bound (about 3 KB in a few dozen objects per
+	// instance): collecting less often while it runs, then once after,
+	// takes a million instances from 18 s to 14 s on a 2-core machine
+	// (steady RSS 3.5 GB, 4.8 GB at the peak).
+	gc := debug.SetGCPercent(400)
 	ds := awsfake.Generate(awsfake.GenOptions{
 		Accounts:             o.accounts,
 		Regions:              o.regions,
@@ -286,10 +295,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		ImagesPerRegion:      o.images,
 		DBInstancesPerRegion: o.dbs,
 		ReservedPerRegion:    o.reserved,
+		BucketsPerRegion:     o.buckets,
+		ObjectsPerBucket:     o.objects,
 		Seed:                 o.seed,
 		OUs:                  o.ous,
 		ExternalID:           o.externalID,
 	})
+	debug.SetGCPercent(gc)
+	debug.FreeOSMemory()
 	regions := genRegions(o.regions)
 	for _, r := range regions {
 		if ds.Accounts[0].Regions[r] == nil {
@@ -408,6 +421,10 @@ func summary(w io.Writer, srv *awsfake.Server) {
 	var parts []string
 	for _, k := range names {
 		parts = append(parts, fmt.Sprintf("%s %d (%d errors)", k, per[k].n, per[k].errs))
+	}
+	if total == 0 {
+		fmt.Fprintln(w, "awsfake: answered no requests")
+		return
 	}
 	fmt.Fprintf(w, "awsfake: answered %d requests: %s\n", total, strings.Join(parts, ", "))
 }

@@ -219,7 +219,7 @@ func TestLines(t *testing.T) {
 	if code := s.stop(t); code != 0 {
 		t.Errorf("exit %d after SIGTERM, want 0; stderr:\n%s", code, s.stderrText())
 	}
-	if !strings.Contains(s.stderrText(), "awsfake: answered 1 requests") {
+	if !strings.Contains(s.stderrText(), "awsfake: answered 1 requests: ") {
 		t.Errorf("stderr %q: want the summary of requests", s.stderrText())
 	}
 }
@@ -229,7 +229,7 @@ func TestLines(t *testing.T) {
 func TestAwssqlCountsEveryInstance(t *testing.T) {
 	const accounts, regions, instances = 4, 3, 7
 	s := start(t, "--accounts", fmt.Sprint(accounts), "--regions", fmt.Sprint(regions),
-		"--instances", fmt.Sprint(instances), "--page-size", "5", "--seed", "2")
+		"--instances", fmt.Sprint(instances), "--page-size", "5", "--seed", "2", "--buckets", "2", "--objects", "3")
 	r := s.awssql(t, "--stats=json", "SELECT count(*) FROM ec2_instances")
 	if r.code != 0 || r.stdout != fmt.Sprintf("count(*)\n%d\n", accounts*regions*instances) {
 		t.Fatalf("exit %d, stdout %q, want %d instances; stderr:\n%s", r.code, r.stdout, accounts*regions*instances, r.stderr)
@@ -250,6 +250,10 @@ func TestAwssqlCountsEveryInstance(t *testing.T) {
 	// 7 instances in pages of at most 5: two pages per target.
 	if want := accounts * regions * 2; n != want {
 		t.Errorf("%d DescribeInstances calls, want %d (pages of 5)", n, want)
+	}
+	r = s.awssql(t, "SELECT count(*) FROM s3_buckets")
+	if r.code != 0 || r.stdout != fmt.Sprintf("count(*)\n%d\n", accounts*regions*2) {
+		t.Errorf("s3_buckets: exit %d, stdout %q, want %d buckets; stderr:\n%s", r.code, r.stdout, accounts*regions*2, r.stderr)
 	}
 }
 

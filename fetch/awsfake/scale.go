@@ -44,6 +44,7 @@ func ThrottleErrors() map[string]ThrottleError {
 		"rds":           {"Throttling", http.StatusBadRequest},
 		"sts":           {"Throttling", http.StatusBadRequest},
 		"organizations": {"TooManyRequestsException", http.StatusBadRequest},
+		"s3":            {"SlowDown", http.StatusServiceUnavailable},
 	}
 }
 
@@ -59,7 +60,7 @@ func Throttle(p float64) []Fault {
 	p = min(p, 1)
 	var out []Fault
 	errs := ThrottleErrors()
-	for _, svc := range []string{"sts", "organizations", "ec2", "rds"} {
+	for _, svc := range []string{"sts", "organizations", "ec2", "rds", "s3"} {
 		c := errs[svc]
 		out = append(out, Fault{Service: svc, Code: c.Code, Status: c.Status, Probability: p})
 	}

@@ -14,6 +14,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/awssql/awssql/fetch/awsfake"
@@ -275,6 +276,10 @@ func TestThrottle(t *testing.T) {
 			_, err := e.org(e.base()).ListAccounts(ctx(t), &organizations.ListAccountsInput{})
 			return err
 		},
+		"s3": func() error {
+			_, err := e.s3("us-east-1").ListBuckets(ctx(t), &s3.ListBucketsInput{})
+			return err
+		},
 	}
 	want := map[string]struct {
 		code   string
@@ -284,6 +289,10 @@ func TestThrottle(t *testing.T) {
 		"rds":           {"Throttling", http.StatusBadRequest},
 		"sts":           {"Throttling", http.StatusBadRequest},
 		"organizations": {"TooManyRequestsException", http.StatusBadRequest},
+		"s3":            {"SlowDown", http.StatusServiceUnavailable},
+	}
+	if len(awsfake.ThrottleErrors()) != len(want) {
+		t.Errorf("ThrottleErrors covers %d services, the test %d", len(awsfake.ThrottleErrors()), len(want))
 	}
 	for svc, call := range calls {
 		err := call()
