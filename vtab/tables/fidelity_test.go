@@ -47,7 +47,20 @@ func open(t testing.TB, ds *awsfake.Dataset, regions []string, mod ...func(*fetc
 		t.Fatal(err)
 	}
 	db := eng.DB()
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() {
+		db.Close()
+		// Whatever the test did, only the allowlist was called.
+		for _, op := range srv.Operations() {
+			svc, name, _ := strings.Cut(op, ":")
+			ok := false
+			for _, o := range fetch.Operations() {
+				ok = ok || (strings.HasPrefix(o.Action, svc+":") && o.Name == name)
+			}
+			if !ok {
+				t.Errorf("awsfake saw %s, which is not on the allowlist", op)
+			}
+		}
+	})
 	return &env{srv: srv, url: url, sess: sess, eng: eng, db: db}
 }
 
