@@ -117,6 +117,10 @@ func (c *callCache) put(key string, out any, size int64) {
 
 type bodySizeKey struct{}
 
+// callKeyKey holds the call's key (account, region, service, operation,
+// input), made once here and read by the disk cache below.
+type callKeyKey struct{}
+
 // middleware installs the cache on a client of one account.
 func (c *callCache) middleware(account string) func(*middleware.Stack) error {
 	return func(stack *middleware.Stack) error {
@@ -140,7 +144,8 @@ func (c *callCache) middleware(account string) func(*middleware.Stack) error {
 					return middleware.InitializeOutput{Result: out}, middleware.Metadata{}, nil
 				}
 				size := new(int64)
-				res, md, err := next.HandleInitialize(context.WithValue(ctx, bodySizeKey{}, size), in)
+				ctx = context.WithValue(context.WithValue(ctx, bodySizeKey{}, size), callKeyKey{}, key)
+				res, md, err := next.HandleInitialize(ctx, in)
 				c.land(key, res.Result, *size+int64(len(key)), err)
 				return res, md, err
 			}), "awssqlReadOnly", middleware.After)

@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"strings"
 	"time"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
@@ -137,24 +136,19 @@ func (d *diskCache) write(id, key string, out any) error {
 
 // middleware installs the disk cache on a client of one account. Only
 // the operations that list resources are kept (not STS's).
-func (d *diskCache) middleware(s *Session, account string) func(*middleware.Stack) error {
+func (d *diskCache) middleware(s *Session) func(*middleware.Stack) error {
 	return func(stack *middleware.Stack) error {
 		return stack.Initialize.Insert(middleware.InitializeMiddlewareFunc("awssqlDiskCache",
 			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-				svc, op := awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx)
-				newOut := outputOf(svc, op)
-				if newOut == nil {
+				newOut := outputOf(awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx))
+				key, ok := ctx.Value(callKeyKey{}).(string) // set by the in-process cache
+				if newOut == nil || !ok {
 					return next.HandleInitialize(ctx, in)
 				}
 				id, err := s.cacheIdentity(ctx)
 				if err != nil {
 					return middleware.InitializeOutput{}, middleware.Metadata{}, err
 				}
-				input, err := json.Marshal(in.Parameters)
-				if err != nil {
-					return next.HandleInitialize(ctx, in)
-				}
-				key := strings.Join([]string{account, awsmiddleware.GetRegion(ctx), svc, op, string(input)}, "\x00")
 				if out := newOut(); d.read(id, key, out) {
 					StatsFrom(ctx).update(func(s *Stats) { s.DiskHits++ })
 					return middleware.InitializeOutput{Result: out}, middleware.Metadata{}, nil

@@ -89,20 +89,22 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 				send(batch[T]{Target: Target{te.Account, te.Region}, err: te})
 			}
 		}
+		// A target cut short by cancellation stays marked running: a
+		// statement that timed out can then say what it waited for.
+		running := func(t Target) { st.running(t, 1) }
+		finished := func(t Target) {
+			if ctx.Err() == nil {
+				st.running(t, -1)
+			}
+		}
 		runTarget := func(t Target) {
 			defer wg.Done()
 			if !acquire() {
 				return
 			}
 			defer release()
-			// A target cut short by cancellation stays marked running: a
-			// statement that timed out can then say what it waited for.
-			st.running(t, 1)
-			defer func() {
-				if ctx.Err() == nil {
-					st.running(t, -1)
-				}
-			}()
+			running(t)
+			defer finished(t)
 			for items, err := range list(ctx, s.Client(t)) {
 				if err != nil {
 					if ctx.Err() == nil {
@@ -124,13 +126,11 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 					return
 				}
 				setup := Target{Account: a}
-				st.running(setup, 1)
+				running(setup)
 				// The member role first: an account awssql cannot enter is
 				// one failed target, reported with the role and a hint.
 				if err := s.Reach(ctx, a); err != nil {
-					if ctx.Err() == nil {
-						st.running(setup, -1)
-					}
+					finished(setup)
 					release()
 					if ctx.Err() == nil {
 						st.planned(1)
@@ -139,7 +139,7 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 					return
 				}
 				if sc.Global {
-					st.running(setup, -1)
+					finished(setup)
 					release()
 					st.planned(1)
 					wg.Add(1)
@@ -147,9 +147,7 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 					return
 				}
 				regions, disabled, err := s.TargetRegions(ctx, a)
-				if ctx.Err() == nil {
-					st.running(setup, -1)
-				}
+				finished(setup)
 				release()
 				var re *RegionError
 				if errors.As(err, &re) {

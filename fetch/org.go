@@ -35,7 +35,16 @@ var (
 	externalIDRE  = regexp.MustCompile(`^[\w+=,.@:/-]+$`) // 2 to 1224 long: RE2 repeats at most 1000
 	sessionNameRE = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
 	roleNameRE    = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+	notSessionRE  = regexp.MustCompile(`[^\w+=,.@-]`)
 )
+
+// roleAccount is the account of a role ARN, "" when it is not one.
+func roleAccount(arn string) string {
+	if m := roleARNRE.FindStringSubmatch(arn); m != nil {
+		return m[2]
+	}
+	return ""
+}
 
 // CheckRoleARN validates an IAM role ARN.
 func CheckRoleARN(s string) error {
@@ -87,7 +96,7 @@ func CheckRoleName(s string) error {
 
 // SessionName derives a valid role session name from the tool and a user.
 func SessionName(user string) string {
-	clean := regexp.MustCompile(`[^\w+=,.@-]`).ReplaceAllString(user, "-")
+	clean := notSessionRE.ReplaceAllString(user, "-")
 	name := "awssql"
 	if clean != "" {
 		name += "-" + clean
@@ -108,12 +117,8 @@ type hop struct {
 // renewed before they expire. AssumeRole calls count under the role's
 // account, and are made once until the session nears its end.
 func (s *Session) assumeRole(cfg aws.Config, roleARN string) *aws.CredentialsCache {
-	account := ""
-	if m := roleARNRE.FindStringSubmatch(roleARN); m != nil {
-		account = m[2]
-	}
 	client := sts.NewFromConfig(cfg, func(o *sts.Options) {
-		o.APIOptions = append(o.APIOptions, counting(account))
+		o.APIOptions = append(o.APIOptions, counting(roleAccount(roleARN)))
 	})
 	p := stscreds.NewAssumeRoleProvider(client, roleARN, func(o *stscreds.AssumeRoleOptions) {
 		o.RoleSessionName = s.opts.RoleSessionName

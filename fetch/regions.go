@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 )
 
@@ -60,7 +61,7 @@ func isGlob(p string) bool { return strings.ContainsAny(p, "*?") }
 
 // regionStatus tells whether a region may be called in an account.
 func enabled(r ec2types.Region) bool {
-	s := stringValue(r.OptInStatus)
+	s := aws.ToString(r.OptInStatus)
 	return s == "opt-in-not-required" || s == "opted-in"
 }
 
@@ -73,7 +74,7 @@ func enabled(r ec2types.Region) bool {
 func selectRegions(all []ec2types.Region, patterns []string) (regions, disabled []string, err error) {
 	names := map[string]ec2types.Region{}
 	for _, r := range all {
-		names[stringValue(r.RegionName)] = r
+		names[aws.ToString(r.RegionName)] = r
 	}
 	pick := map[string]bool{}
 	var missing []string
@@ -119,11 +120,4 @@ func selectRegions(all []ec2types.Region, patterns []string) (regions, disabled 
 	sort.Strings(regions)
 	sort.Strings(disabled)
 	return regions, disabled, nil
-}
-
-func stringValue(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
 }

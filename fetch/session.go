@@ -128,7 +128,6 @@ type Client struct {
 	Target
 	EC2 *ec2.Client
 	RDS *rds.Client
-	STS *sts.Client
 	S3  *s3.Client
 }
 
@@ -258,9 +257,7 @@ func (s *Session) Identity(ctx context.Context) (Identity, error) {
 		}
 		account := ""
 		if n := len(s.opts.RoleChain); n > 0 {
-			if m := roleARNRE.FindStringSubmatch(s.opts.RoleChain[n-1]); m != nil {
-				account = m[2]
-			}
+			account = roleAccount(s.opts.RoleChain[n-1])
 		}
 		out, err := sts.NewFromConfig(s.caller, func(o *sts.Options) {
 			o.APIOptions = append(o.APIOptions, counting(account))
@@ -336,7 +333,7 @@ func (s *Session) Client(t Target) *Client {
 	cfg := s.configFor(t.Account).Copy()
 	cfg.Region = t.Region
 	cfg.APIOptions = append(cfg.APIOptions[:len(cfg.APIOptions):len(cfg.APIOptions)], s.caching(t.Account)...)
-	c := &Client{Target: t, EC2: ec2.NewFromConfig(cfg), RDS: rds.NewFromConfig(cfg), STS: sts.NewFromConfig(cfg),
+	c := &Client{Target: t, EC2: ec2.NewFromConfig(cfg), RDS: rds.NewFromConfig(cfg),
 		S3: s3.NewFromConfig(cfg, func(o *s3.Options) {
 			// A local endpoint (LocalStack, awsfake) has no per-bucket host names.
 			o.UsePathStyle = s.opts.EndpointURL != ""
@@ -350,7 +347,7 @@ func (s *Session) Client(t Target) *Client {
 func (s *Session) caching(account string) []func(*middleware.Stack) error {
 	mws := []func(*middleware.Stack) error{s.cache.middleware(account)}
 	if s.disk != nil {
-		mws = append(mws, s.disk.middleware(s, account))
+		mws = append(mws, s.disk.middleware(s))
 	}
 	return append(mws, counting(account))
 }

@@ -3,7 +3,6 @@ package tables
 import (
 	"context"
 	"iter"
-	"regexp"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -22,11 +21,8 @@ var imageFilters = map[string]string{
 	"architecture": "architecture",
 }
 
-var (
-	accountIDRE = regexp.MustCompile(`^[0-9]{12}$`)
-	// The owner aliases DescribeImages takes in Owners.
-	ownerAliases = map[string]bool{"amazon": true, "aws-marketplace": true, "aws-backup-vault": true}
-)
+// The owner aliases DescribeImages takes in Owners.
+var ownerAliases = map[string]bool{"amazon": true, "aws-marketplace": true, "aws-backup-vault": true}
 
 // Images is images: DescribeImages. Unconstrained, DescribeImages would
 // return about 100,000 public AMIs, so the table lists the account's own
@@ -87,7 +83,7 @@ func Images(s *fetch.Session) vtab.Def {
 			alias, byAlias := q.String("image_owner_alias")
 			id, byID := q.String("image_id")
 			switch {
-			case byOwner && !accountIDRE.MatchString(owner), byAlias && !ownerAliases[alias]:
+			case byOwner && fetch.CheckAccountID(owner) != nil, byAlias && !ownerAliases[alias]:
 				return done[types.Image]() // no image has such an owner
 			case byOwner && byAlias:
 				in.Owners = []string{owner}
