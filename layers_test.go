@@ -16,6 +16,10 @@ func TestLayers(t *testing.T) {
 		{[]string{"./vtab"}, "github.com/aws/"},
 		{[]string{"./fetch/..."}, "modernc.org/sqlite"},
 		{[]string{"./fetch/..."}, "github.com/awssql/awssql/vtab"},
+		// The fake is AWS seen from outside: it shares no code with the
+		// client side it is there to test.
+		{[]string{"./internal/awsfake/..."}, "github.com/awssql/awssql/fetch"},
+		{[]string{"./internal/awsfake/..."}, "github.com/awssql/awssql/vtab"},
 	}
 	for _, tt := range tests {
 		out, err := exec.Command("go", append([]string{"list", "-deps"}, tt.pkgs...)...).CombinedOutput()

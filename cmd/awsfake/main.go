@@ -1,5 +1,5 @@
 // Command awsfake serves a generated AWS Organization over the real AWS
-// wire protocols (fetch/awsfake) on a local port, so that awssql, or any
+// wire protocols (internal/awsfake) on a local port, so that awssql, or any
 // AWS SDK, can be run and measured against it from outside the process.
 //
 //	awsfake --accounts 50 --regions 16 --instances 20 --page-size 100 --latency 25ms
@@ -31,7 +31,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/awssql/awssql/fetch/awsfake"
+	"github.com/awssql/awssql/internal/awsfake"
 )
 
 func main() {

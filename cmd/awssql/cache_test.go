@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/awssql/awssql/fetch/awsfake"
+	"github.com/awssql/awssql/internal/awsfake"
 )
 
 func TestDiskCache(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/awssql/awssql/fetch/awsfake"
+	"github.com/awssql/awssql/internal/awsfake"
 )
 
 func TestExitStatus(t *testing.T) {

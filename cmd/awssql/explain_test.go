@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/awssql/awssql/fetch/awsfake"
+	"github.com/awssql/awssql/internal/awsfake"
 )
 
 func TestExplain(t *testing.T) {

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/awssql/awssql/fetch"
-	"github.com/awssql/awssql/fetch/awsfake"
+	"github.com/awssql/awssql/internal/awsfake"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files with what the tests produce")

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/awssql/awssql/fetch"
-	"github.com/awssql/awssql/fetch/awsfake"
+	"github.com/awssql/awssql/internal/awsfake"
 )
 
 const extID = "ext-7c1e-inventory"

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/awssql/awssql/fetch/awsfake"
+	"github.com/awssql/awssql/internal/awsfake"
 )
 
 const trickySQL = `SELECT 1 AS n, 2.5 AS f, NULL AS z, 'a,"b"' || char(10) || 'c' || char(9) || '\|' AS s, 'é' AS "Mixed Case"`

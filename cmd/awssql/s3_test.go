@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/awssql/awssql/fetch/awsfake"
+	"github.com/awssql/awssql/internal/awsfake"
 )
 
 // newS3 serves a two-account organization whose management account owns

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/awssql/awssql/fetch"
-	"github.com/awssql/awssql/fetch/awsfake"
+	"github.com/awssql/awssql/internal/awsfake"
 )
 
 // statsOf reads the last --stats=json line of stderr.

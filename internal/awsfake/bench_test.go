@@ -7,7 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
-	"github.com/awssql/awssql/fetch/awsfake"
+	"github.com/awssql/awssql/internal/awsfake"
 )
 
 // One 100-instance page through the real SDK: server work (signature check,

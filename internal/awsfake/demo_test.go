@@ -10,7 +10,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 
-	"github.com/awssql/awssql/fetch/awsfake"
+	"github.com/awssql/awssql/internal/awsfake"
 )
 
 // setSomewhere reports whether the dotted field path (e.g.
