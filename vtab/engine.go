@@ -331,6 +331,12 @@ func (c *cursor) advance(count bool) error {
 	if !ok {
 		c.eof = true
 		c.release()
+		// A list function stops quietly when its context ends; to SQLite
+		// that would read as the end of the table, and a cut-short answer
+		// as a whole one. The statement's context says which it was.
+		if err := c.stmt.ctx.Err(); err != nil {
+			return c.fail(context.Cause(c.stmt.ctx))
+		}
 		return nil
 	}
 	if err != nil {

@@ -126,7 +126,11 @@ func run(ctx context.Context, args []string, s streams) int {
 	switch {
 	case err == nil, isPipeClosed(err), errors.As(err, &pe):
 	case code == exitInterrupted:
-		fmt.Fprintln(s.errOut, "awssql: interrupted")
+		var ie *interruptedError
+		if !errors.As(err, &ie) {
+			ie = &interruptedError{}
+		}
+		fmt.Fprintln(s.errOut, "awssql: "+ie.Error())
 	default:
 		fmt.Fprintln(s.errOut, "awssql: "+message(err))
 	}

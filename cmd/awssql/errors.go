@@ -45,18 +45,38 @@ func (e *partialError) Error() string {
 type timeoutError struct {
 	after   time.Duration
 	running []string
+	rows    int // printed before the timeout
 }
 
 func (e *timeoutError) Error() string {
-	if len(e.running) == 0 {
-		return fmt.Sprintf("statement timed out after %s (--timeout)", e.after)
+	msg := fmt.Sprintf("statement timed out after %s (--timeout)", e.after)
+	if len(e.running) > 0 {
+		shown := e.running[:min(5, len(e.running))]
+		more := ""
+		if len(e.running) > len(shown) {
+			more = fmt.Sprintf(" and %d more", len(e.running)-len(shown))
+		}
+		msg += fmt.Sprintf(" waiting for %s%s", strings.Join(shown, "; "), more)
 	}
-	shown := e.running[:min(5, len(e.running))]
-	more := ""
-	if len(e.running) > len(shown) {
-		more = fmt.Sprintf(" and %d more", len(e.running)-len(shown))
+	return msg + incomplete(e.rows)
+}
+
+// interruptedError says Ctrl-C (or SIGTERM) ended a statement.
+type interruptedError struct {
+	rows int // printed before the interrupt
+}
+
+func (e *interruptedError) Error() string { return "interrupted" + incomplete(e.rows) }
+
+// incomplete says that rows already printed are not the whole answer.
+func incomplete(rows int) string {
+	switch rows {
+	case 0:
+		return ""
+	case 1:
+		return "; 1 row was printed: the answer is incomplete"
 	}
-	return fmt.Sprintf("statement timed out after %s (--timeout) waiting for %s%s", e.after, strings.Join(shown, "; "), more)
+	return fmt.Sprintf("; %d rows were printed: the answer is incomplete", rows)
 }
 
 // errPipeClosed ends the output quietly: the reader went away (| head).
@@ -72,12 +92,13 @@ func exitCode(ctx context.Context, err error) int {
 	var pe *partialError
 	var re *fetch.RegionError
 	var te *timeoutError
+	var ie *interruptedError
 	switch {
 	case err == nil:
 		return exitOK
 	case isPipeClosed(err):
 		return exitOK
-	case ctx.Err() != nil:
+	case ctx.Err() != nil, errors.As(err, &ie):
 		return exitInterrupted
 	case errors.As(err, &ue), errors.As(err, &re):
 		return exitUsage

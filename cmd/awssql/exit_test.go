@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -230,5 +231,50 @@ sso_region = us-east-1
 	r = runCLI(context.Background(), nil, "", false, "SELECT count(*) FROM ec2_instances")
 	if r.code != 1 || !strings.Contains(r.stderr, "no AWS credentials found") || !strings.Contains(r.stderr, "--demo") {
 		t.Errorf("no credentials: exit %d %q", r.code, r.stderr)
+	}
+}
+
+// A statement cut short while rows stream must not end as a success: the
+// rows that came are printed, the exit status says it was cut, and the
+// message says the answer is incomplete. Every page after the first waits,
+// so the cut always falls in the middle of the stream.
+func TestCutWhileStreaming(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		cancel bool
+		code   int
+		says   string
+	}{
+		{"timeout", []string{"--timeout", "700ms"}, false, 124, "timed out"},
+		{"interrupt", nil, true, 130, "interrupted"},
+	} {
+		for _, format := range []string{"csv", "jsonl", "json", "table"} {
+			t.Run(tc.name+"/"+format, func(t *testing.T) {
+				f := newFake(t, awsfake.Generate(awsfake.GenOptions{Accounts: 1, Regions: 4, InstancesPerRegion: 30, Seed: 2}), awsfake.WithPageSize(10))
+				f.args = append(f.args, "--regions", strings.Join(genRegions, ","))
+				f.srv.AddFault(awsfake.Fault{Operation: "DescribeInstances", Latency: 10 * time.Second,
+					Match: func(r awsfake.Request) bool { return r.Params.Get("NextToken") != "" }})
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				if tc.cancel {
+					time.AfterFunc(700*time.Millisecond, cancel)
+				}
+				args := append(slices.Clone(tc.args), "-o", format, "SELECT account_id, region, instance_id FROM ec2_instances")
+				r := f.runIO(ctx, "", false, args...)
+				if r.code != tc.code {
+					t.Fatalf("exit %d, want %d; stderr %q", r.code, tc.code, r.stderr)
+				}
+				if !strings.Contains(r.stderr, tc.says) || !strings.Contains(r.stderr, "40 rows were printed: the answer is incomplete") {
+					t.Errorf("stderr %q: want %q and that 40 rows were printed of an incomplete answer", r.stderr, tc.says)
+				}
+				if format == "json" {
+					var v []map[string]any
+					if err := json.Unmarshal([]byte(r.stdout), &v); err != nil || len(v) != 40 {
+						t.Errorf("json output is not a closed array of 40 rows (%v):\n%s", err, r.stdout)
+					}
+				}
+			})
+		}
 	}
 }

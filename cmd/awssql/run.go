@@ -115,15 +115,21 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 	}
 	stmt := eng.Begin(ctx)
 	defer stmt.End()
+	var nrows int
+	// A statement cut short never ends as a success, whatever streamed:
+	// the error says so and how many rows came before it.
 	defer func() {
-		if err != nil && context.Cause(ctx) == errStatementTimeout {
-			err = &timeoutError{after: a.opts.timeout, running: running(st.Snapshot())}
+		switch {
+		case isPipeClosed(err) || ctx.Err() == nil:
+		case context.Cause(ctx) == errStatementTimeout:
+			err = &timeoutError{after: a.opts.timeout, running: running(st.Snapshot()), rows: nrows}
+		default:
+			err = &interruptedError{rows: nrows}
 		}
 	}()
 
 	start := time.Now()
 	var firstRow time.Duration
-	nrows := 0
 	defer func() {
 		snap := st.Snapshot()
 		a.targetsOK += snap.Targets.OK
@@ -192,6 +198,9 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 		}
 	}
 	rerr := rows.Err()
+	if rerr == nil && ctx.Err() != nil {
+		rerr = context.Cause(ctx) // a scan that ended because the statement did
+	}
 	prog.clear()
 	if err := begin(); err != nil && rerr == nil {
 		return pipeOr(err)

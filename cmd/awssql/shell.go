@@ -124,7 +124,11 @@ func (a *app) shellStatement(ctx context.Context, stmt string, timer bool) {
 	switch {
 	case err == nil:
 	case sctx.Err() != nil && ctx.Err() == nil:
-		fmt.Fprintln(a.io.errOut, "awssql: interrupted")
+		var ie *interruptedError
+		if !errors.As(err, &ie) {
+			ie = &interruptedError{}
+		}
+		fmt.Fprintln(a.io.errOut, "awssql: "+ie.Error())
 	case !isPipeClosed(err):
 		fmt.Fprintln(a.io.errOut, "awssql: "+message(err))
 	}
