@@ -122,7 +122,7 @@ type bodySizeKey struct{}
 type callKeyKey struct{}
 
 // middleware installs the cache on a client of one account.
-func (c *callCache) middleware(account string) func(*middleware.Stack) error {
+func (c *callCache) middleware(account string, outputOf func(serviceID, name string) func() any) func(*middleware.Stack) error {
 	return func(stack *middleware.Stack) error {
 		err := stack.Initialize.Insert(middleware.InitializeMiddlewareFunc("awssqlCache",
 			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {

@@ -3,12 +3,11 @@ package fetch
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
-	"github.com/aws/aws-sdk-go-v2/service/rds"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
@@ -21,51 +20,28 @@ type Step struct {
 	Action string
 }
 
-// probes are one cheap read of each table's API, as `check` makes them in
-// every account.
-var probes = []struct {
-	op   string
-	call func(ctx context.Context, c *Client) error
-}{
-	{"DescribeInstances", func(ctx context.Context, c *Client) error {
-		_, err := c.EC2.DescribeInstances(ctx, &ec2.DescribeInstancesInput{MaxResults: aws.Int32(5)})
-		return err
-	}},
-	{"DescribeImages", func(ctx context.Context, c *Client) error {
-		_, err := c.EC2.DescribeImages(ctx, &ec2.DescribeImagesInput{Owners: []string{"self"}, MaxResults: aws.Int32(5)})
-		return err
-	}},
-	{"DescribeReservedInstances", func(ctx context.Context, c *Client) error {
-		_, err := c.EC2.DescribeReservedInstances(ctx, &ec2.DescribeReservedInstancesInput{})
-		return err
-	}},
-	{"DescribeDBInstances", func(ctx context.Context, c *Client) error {
-		_, err := c.RDS.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{MaxRecords: aws.Int32(20)})
-		return err
-	}},
-}
-
-// action returns the IAM action of an SDK operation name.
-func action(op string) string {
-	for _, o := range operations {
-		if o.Name == op {
-			return o.Action
-		}
-	}
-	return op
+// Probe is one cheap read of a table's API, as check makes it in every
+// account: each table declares its own.
+type Probe struct {
+	Table   string
+	Actions []string // the IAM actions the probe exercises
+	// Call reads a little through the account's client in the home region;
+	// detail says what it found.
+	Call func(ctx context.Context, s *Session, c *Client) (detail string, err error)
 }
 
 // Check walks the connection step by step, the way an administrator sets
 // up an inventory connector, and reports each step as it completes: the
 // base identity, each hop of the role chain, the organization, each member
 // role, DescribeRegions per account, then one read of each table's API per
-// account in the home region. It makes every call fresh (no cache).
-func (s *Session) Check(ctx context.Context, report func(Step)) {
+// account in the home region (probes, one per table). It makes every call
+// fresh (no cache).
+func (s *Session) Check(ctx context.Context, probes []Probe, report func(Step)) {
 	step := func(name string, err error, detail string) bool {
 		st := Step{Name: name, Err: err, Detail: detail}
 		if err != nil {
 			op, _, _ := Describe(err)
-			st.Action = action(op)
+			st.Action = s.Action(op)
 		}
 		report(st)
 		return err == nil
@@ -121,7 +97,7 @@ func (s *Session) Check(ctx context.Context, report func(Step)) {
 			}
 		}
 		c := s.HomeClient(a.ID)
-		out, err := c.EC2.DescribeRegions(ctx, &ec2.DescribeRegionsInput{AllRegions: aws.Bool(true)})
+		out, err := Service(c, ec2.NewFromConfig).DescribeRegions(ctx, &ec2.DescribeRegionsInput{AllRegions: aws.Bool(true)})
 		n := 0
 		if err == nil {
 			for _, r := range out.Regions {
@@ -132,38 +108,8 @@ func (s *Session) Check(ctx context.Context, report func(Step)) {
 		}
 		step(fmt.Sprintf("account %s: regions (ec2:DescribeRegions)", a.ID), err, fmt.Sprintf("%d enabled", n))
 		for _, p := range probes {
-			step(fmt.Sprintf("account %s, %s: %s", a.ID, s.opts.HomeRegion, action(p.op)), p.call(ctx, c), "")
+			detail, err := p.Call(ctx, s, c)
+			step(fmt.Sprintf("account %s, %s: %s (%s)", a.ID, s.opts.HomeRegion, p.Table, strings.Join(p.Actions, ", ")), err, detail)
 		}
-		s.checkS3(ctx, a.ID, step)
 	}
-}
-
-// checkS3 lists the account's buckets and reads from the first one.
-func (s *Session) checkS3(ctx context.Context, account string, step func(string, error, string) bool) {
-	c := s.HomeClient(account)
-	out, err := c.S3.ListBuckets(ctx, &s3.ListBucketsInput{})
-	n := 0
-	if err == nil {
-		n = len(out.Buckets)
-	}
-	if !step(fmt.Sprintf("account %s: buckets (s3:ListAllMyBuckets)", account), err, fmt.Sprintf("%d buckets", n)) || n == 0 {
-		return
-	}
-	bucket := aws.ToString(out.Buckets[0].Name)
-	region, err := s.BucketRegion(ctx, account, bucket)
-	if !step(fmt.Sprintf("account %s: bucket %s (s3:ListBucket)", account, bucket), err, region) {
-		return
-	}
-	bc := s.Client(Target{Account: account, Region: region})
-	list, err := bc.S3.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), MaxKeys: aws.Int32(1)})
-	if !step(fmt.Sprintf("account %s: objects of %s (s3:ListBucket)", account, bucket), err, "") || len(list.Contents) == 0 {
-		return
-	}
-	// The body is not read: closing the stream after the headers is enough
-	// to know that reading is allowed.
-	obj, err := bc.S3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: list.Contents[0].Key})
-	if err == nil {
-		obj.Body.Close()
-	}
-	step(fmt.Sprintf("account %s: read s3://%s/%s (s3:GetObject)", account, bucket, aws.ToString(list.Contents[0].Key)), err, "")
 }

@@ -140,7 +140,7 @@ func (d *diskCache) middleware(s *Session) func(*middleware.Stack) error {
 	return func(stack *middleware.Stack) error {
 		return stack.Initialize.Insert(middleware.InitializeMiddlewareFunc("awssqlDiskCache",
 			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-				newOut := outputOf(awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx))
+				newOut := s.outputOf(awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx))
 				key, ok := ctx.Value(callKeyKey{}).(string) // set by the in-process cache
 				if newOut == nil || !ok {
 					return next.HandleInitialize(ctx, in)

@@ -52,13 +52,10 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 			wg.Wait()
 		}()
 		st := StatsFrom(ctx)
-		accounts, err := s.Accounts(ctx)
+		accounts, err := s.scopeAccounts(ctx, sc)
 		if err != nil {
 			yield(Item[T]{}, err)
 			return
-		}
-		if len(sc.Accounts) > 0 {
-			accounts = slices.DeleteFunc(slices.Clone(accounts), func(a string) bool { return !slices.Contains(sc.Accounts, a) })
 		}
 		ch := make(chan batch[T])
 		sem := make(chan struct{}, s.opts.Concurrency)
@@ -127,26 +124,7 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 				}
 				setup := Target{Account: a}
 				running(setup)
-				// The member role first: an account awssql cannot enter is
-				// one failed target, reported with the role and a hint.
-				if err := s.Reach(ctx, a); err != nil {
-					finished(setup)
-					release()
-					if ctx.Err() == nil {
-						st.planned(1)
-						fail(targetError(Target{Account: a}, err))
-					}
-					return
-				}
-				if sc.Global {
-					finished(setup)
-					release()
-					st.planned(1)
-					wg.Add(1)
-					go runTarget(Target{Account: a, Region: s.opts.HomeRegion})
-					return
-				}
-				regions, disabled, err := s.TargetRegions(ctx, a)
+				targets, failures, err := s.accountTargets(ctx, a, sc)
 				finished(setup)
 				release()
 				var re *RegionError
@@ -154,27 +132,16 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 					send(batch[T]{err: err}) // the query is wrong, not the account
 					return
 				}
-				if err != nil {
-					if ctx.Err() == nil {
-						st.planned(1)
-						fail(targetError(Target{Account: a}, err))
-					}
+				if ctx.Err() != nil {
 					return
 				}
-				for _, r := range disabled {
-					if len(sc.Regions) == 0 || slices.Contains(sc.Regions, r) {
-						st.planned(1)
-						fail(&TargetError{Account: a, Region: r, Operation: "DescribeRegions", Code: "OptInRequired",
-							Message: fmt.Sprintf("region %s is not enabled in account %s", r, a)})
-					}
+				st.planned(len(targets) + len(failures))
+				for _, te := range failures {
+					fail(te)
 				}
-				for _, r := range regions {
-					if len(sc.Regions) > 0 && !slices.Contains(sc.Regions, r) {
-						continue
-					}
-					st.planned(1)
+				for _, t := range targets {
 					wg.Add(1)
-					go runTarget(Target{Account: a, Region: r})
+					go runTarget(t)
 				}
 			}()
 		}
@@ -196,6 +163,76 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 	}
 }
 
+// accountTargets returns the targets of one account a scan in scope
+// calls, and the targets that fail before any call: an account whose
+// member role cannot be assumed (one target, no region), a region named
+// explicitly that the account has not enabled. A RegionError is the
+// query's mistake, not the account's.
+func (s *Session) accountTargets(ctx context.Context, account string, sc Scope) ([]Target, []*TargetError, error) {
+	// The member role first: an account awssql cannot enter is one failed
+	// target, reported with the role and a hint.
+	if err := s.Reach(ctx, account); err != nil {
+		return nil, []*TargetError{targetError(Target{Account: account}, err)}, nil
+	}
+	if sc.Global {
+		return []Target{{Account: account, Region: s.opts.HomeRegion}}, nil, nil
+	}
+	regions, disabled, err := s.TargetRegions(ctx, account)
+	var re *RegionError
+	if errors.As(err, &re) {
+		return nil, nil, err
+	}
+	if err != nil {
+		return nil, []*TargetError{targetError(Target{Account: account}, err)}, nil
+	}
+	var targets []Target
+	var failures []*TargetError
+	for _, r := range disabled {
+		if len(sc.Regions) == 0 || slices.Contains(sc.Regions, r) {
+			failures = append(failures, &TargetError{Account: account, Region: r, Operation: "DescribeRegions", Code: "OptInRequired",
+				Message: fmt.Sprintf("region %s is not enabled in account %s", r, account)})
+		}
+	}
+	for _, r := range regions {
+		if len(sc.Regions) == 0 || slices.Contains(sc.Regions, r) {
+			targets = append(targets, Target{Account: account, Region: r})
+		}
+	}
+	return targets, failures, nil
+}
+
+// Targets returns what a scan in scope would call, account by account,
+// without calling any resource API: the targets, and those that would fail
+// before any call (explain counts both, as a scan's statistics do).
+func (s *Session) Targets(ctx context.Context, sc Scope) ([]Target, []*TargetError, error) {
+	accounts, err := s.scopeAccounts(ctx, sc)
+	if err != nil {
+		return nil, nil, err
+	}
+	var targets []Target
+	var failures []*TargetError
+	for _, a := range accounts {
+		ts, fs, err := s.accountTargets(ctx, a, sc)
+		if err != nil {
+			return nil, nil, err
+		}
+		targets, failures = append(targets, ts...), append(failures, fs...)
+	}
+	return targets, failures, nil
+}
+
+// scopeAccounts returns the connection's accounts that the scope leaves.
+func (s *Session) scopeAccounts(ctx context.Context, sc Scope) ([]string, error) {
+	accounts, err := s.Accounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(sc.Accounts) > 0 {
+		accounts = slices.DeleteFunc(accounts, func(a string) bool { return !slices.Contains(sc.Accounts, a) })
+	}
+	return accounts, nil
+}
+
 // ignore reports whether --ignore-errors covers an error code.
 func (s *Session) ignore(code string) bool {
 	for _, p := range s.opts.IgnoreErrors {
@@ -215,6 +252,24 @@ func (s *Session) TargetRegions(ctx context.Context, account string) (regions, d
 		return nil, nil, err
 	}
 	return selectRegions(all, s.opts.Regions)
+}
+
+// Single reads one target outside a fan-out (a bucket's objects), counted
+// in the statement's statistics as a scan's targets are. Its errors are
+// the statement's: they end it.
+func Single[T any](ctx context.Context, t Target, seq iter.Seq2[T, error]) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		st := StatsFrom(ctx)
+		st.planned(1)
+		st.running(t, 1)
+		for v, err := range seq {
+			if !yield(v, err) || err != nil {
+				return
+			}
+		}
+		st.running(t, -1)
+		st.ok()
+	}
 }
 
 // Pager is what the SDK's generated paginators have in common.

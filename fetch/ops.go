@@ -8,12 +8,12 @@ package fetch
 import (
 	"context"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
-	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go/middleware"
 )
@@ -25,76 +25,108 @@ type Operation struct {
 	Action  string // the IAM action that allows it, e.g. "ec2:DescribeInstances"
 	// Caller is set for the operations of the identity awssql starts from
 	// (after the role chain): who am I, listing the organization, assuming
-	// member roles. The others read a table's resources in each account.
+	// member roles. The others read resources in each account.
 	Caller bool
 	// output makes an empty output of the operation, for the disk cache;
-	// nil for operations whose answers are not kept (STS).
+	// nil for operations whose answers are not kept (STS, streams).
 	output func() any
 }
 
-// operations is the one list of what awssql may call: the read-only guard,
-// `awssql policy` and the tests' allowlist all derive from it.
-var operations = []Operation{
-	{Service: "STS", Name: "GetCallerIdentity", Action: "sts:GetCallerIdentity", Caller: true},
-	{Service: "STS", Name: "AssumeRole", Action: "sts:AssumeRole", Caller: true},
-	{Service: "Organizations", Name: "DescribeOrganization", Action: "organizations:DescribeOrganization", Caller: true,
-		output: func() any { return new(organizations.DescribeOrganizationOutput) }},
-	{Service: "Organizations", Name: "ListAccounts", Action: "organizations:ListAccounts", Caller: true,
-		output: func() any { return new(organizations.ListAccountsOutput) }},
-	{Service: "Organizations", Name: "ListAccountsForParent", Action: "organizations:ListAccountsForParent", Caller: true,
-		output: func() any { return new(organizations.ListAccountsForParentOutput) }},
-	{Service: "Organizations", Name: "ListOrganizationalUnitsForParent", Action: "organizations:ListOrganizationalUnitsForParent", Caller: true,
-		output: func() any { return new(organizations.ListOrganizationalUnitsForParentOutput) }},
-	{Service: "Organizations", Name: "ListParents", Action: "organizations:ListParents", Caller: true,
-		output: func() any { return new(organizations.ListParentsOutput) }},
-	{Service: "EC2", Name: "DescribeRegions", Action: "ec2:DescribeRegions",
-		output: func() any { return new(ec2.DescribeRegionsOutput) }},
-	{Service: "EC2", Name: "DescribeInstances", Action: "ec2:DescribeInstances",
-		output: func() any { return new(ec2.DescribeInstancesOutput) }},
-	{Service: "EC2", Name: "DescribeImages", Action: "ec2:DescribeImages",
-		output: func() any { return new(ec2.DescribeImagesOutput) }},
-	{Service: "EC2", Name: "DescribeReservedInstances", Action: "ec2:DescribeReservedInstances",
-		output: func() any { return new(ec2.DescribeReservedInstancesOutput) }},
-	{Service: "RDS", Name: "DescribeDBInstances", Action: "rds:DescribeDBInstances",
-		output: func() any { return new(rds.DescribeDBInstancesOutput) }},
-	{Service: "S3", Name: "ListBuckets", Action: "s3:ListAllMyBuckets",
-		output: func() any { return new(s3.ListBucketsOutput) }},
-	// HeadBucket is authorized by s3:ListBucket.
-	{Service: "S3", Name: "HeadBucket", Action: "s3:ListBucket",
-		output: func() any { return new(s3.HeadBucketOutput) }},
-	{Service: "S3", Name: "ListObjectsV2", Action: "s3:ListBucket",
-		output: func() any { return new(s3.ListObjectsV2Output) }},
-	// GetObject's output is a stream: never cached.
-	{Service: "S3", Name: "GetObject", Action: "s3:GetObject"},
+// Read declares a read operation whose answers are of type Out and may be
+// cached. Each table declares the operations it calls this way; together
+// with fetch's own (Own) they are the allowlist.
+func Read[Out any](service, name, action string) Operation {
+	return Operation{Service: service, Name: name, Action: action, output: func() any { return new(Out) }}
 }
 
-// outputOf returns the output maker of a cacheable operation, or nil.
-func outputOf(serviceID, name string) func() any {
-	for _, op := range operations {
-		if op.Service == serviceID && op.Name == name {
-			return op.output
+// Stream declares a read operation whose output is a stream (S3
+// GetObject): never cached.
+func Stream(service, name, action string) Operation {
+	return Operation{Service: service, Name: name, Action: action}
+}
+
+// own are the operations fetch itself calls, whatever the tables: who the
+// caller is, the role chain and member roles, the organization, each
+// account's regions, a bucket's region.
+var own = []Operation{
+	{Service: "STS", Name: "GetCallerIdentity", Action: "sts:GetCallerIdentity", Caller: true},
+	{Service: "STS", Name: "AssumeRole", Action: "sts:AssumeRole", Caller: true},
+	callerRead[organizations.DescribeOrganizationOutput]("DescribeOrganization"),
+	callerRead[organizations.ListAccountsOutput]("ListAccounts"),
+	callerRead[organizations.ListAccountsForParentOutput]("ListAccountsForParent"),
+	callerRead[organizations.ListOrganizationalUnitsForParentOutput]("ListOrganizationalUnitsForParent"),
+	callerRead[organizations.ListParentsOutput]("ListParents"),
+	Read[ec2.DescribeRegionsOutput]("EC2", "DescribeRegions", "ec2:DescribeRegions"),
+	// HeadBucket is authorized by s3:ListBucket.
+	Read[s3.HeadBucketOutput]("S3", "HeadBucket", "s3:ListBucket"),
+}
+
+func callerRead[Out any](name string) Operation {
+	op := Read[Out]("Organizations", name, "organizations:"+name)
+	op.Caller = true
+	return op
+}
+
+// Allowlist returns fetch's own operations and those given (the tables'),
+// each once, sorted by IAM action. Two operations may share an action
+// (HeadBucket and ListObjectsV2 need s3:ListBucket).
+func Allowlist(tables []Operation) []Operation {
+	var ops []Operation
+	for _, op := range append(slices.Clone(own), tables...) {
+		if !slices.ContainsFunc(ops, func(o Operation) bool { return o.Service == op.Service && o.Name == op.Name }) {
+			ops = append(ops, op)
 		}
+	}
+	slices.SortStableFunc(ops, func(a, b Operation) int {
+		return strings.Compare(a.Action+"\x00"+a.Name, b.Action+"\x00"+b.Name)
+	})
+	return ops
+}
+
+// CheckReadOnly reports every operation of the list whose name does not
+// say that it only reads (Describe, Get, List, Head): a last guard on the
+// tables' declarations, which the tests run over every table.
+func CheckReadOnly(ops []Operation) error {
+	var bad []string
+	for _, op := range ops {
+		if !slices.ContainsFunc([]string{"Describe", "Get", "List", "Head"}, func(p string) bool { return strings.HasPrefix(op.Name, p) }) &&
+			op.Name != "AssumeRole" {
+			bad = append(bad, op.Service+" "+op.Name)
+		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("not read-only operations: %s", strings.Join(bad, ", "))
 	}
 	return nil
 }
 
-// Operations returns the allowlist, sorted by IAM action. (Two operations
-// may share an action: HeadBucket and ListObjectsV2 need s3:ListBucket.)
-func Operations() []Operation {
-	ops := append([]Operation(nil), operations...)
-	sort.Slice(ops, func(i, j int) bool { return ops[i].Action < ops[j].Action })
-	return ops
+// operation returns the allowlisted operation of an SDK service id and
+// operation name.
+func (s *Session) operation(serviceID, name string) (Operation, bool) {
+	i := slices.IndexFunc(s.ops, func(o Operation) bool { return o.Service == serviceID && o.Name == name })
+	if i < 0 {
+		return Operation{}, false
+	}
+	return s.ops[i], true
 }
 
-// Allowed reports whether the SDK operation of the given service id is on
-// the allowlist.
-func Allowed(serviceID, operation string) bool {
-	for _, op := range operations {
-		if op.Service == serviceID && op.Name == operation {
-			return true
+// outputOf returns the output maker of a cacheable operation, or nil.
+func (s *Session) outputOf(serviceID, name string) func() any {
+	op, _ := s.operation(serviceID, name)
+	return op.output
+}
+
+// Operations returns the session's allowlist.
+func (s *Session) Operations() []Operation { return slices.Clone(s.ops) }
+
+// Action returns the IAM action of an operation name, for messages.
+func (s *Session) Action(name string) string {
+	for _, o := range s.ops {
+		if o.Name == name {
+			return o.Action
 		}
 	}
-	return false
+	return name
 }
 
 // ErrNotAllowed is returned for an operation that is not on the allowlist.
@@ -105,13 +137,13 @@ func (e *ErrNotAllowed) Error() string {
 }
 
 // readOnly refuses, before anything is signed or sent, every operation
-// that is not on the allowlist. It is installed on every client awssql
-// makes, so a mistake cannot write to a real account.
-func readOnly(stack *middleware.Stack) error {
+// that is not on the session's allowlist. It is installed on every client
+// awssql makes, so a mistake cannot write to a real account.
+func (s *Session) readOnly(stack *middleware.Stack) error {
 	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("awssqlReadOnly",
 		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 			svc, op := awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx)
-			if !Allowed(svc, op) {
+			if _, ok := s.operation(svc, op); !ok {
 				return middleware.InitializeOutput{}, middleware.Metadata{}, &ErrNotAllowed{Service: svc, Operation: op}
 			}
 			return next.HandleInitialize(ctx, in)

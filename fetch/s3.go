@@ -27,7 +27,7 @@ func (e *BucketError) Unwrap() error { return e.Err }
 // region with the account's credentials. S3 names the region in a header
 // even when it refuses the request or redirects it.
 func (s *Session) BucketRegion(ctx context.Context, account, bucket string) (string, error) {
-	out, err := s.HomeClient(account).S3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)})
+	out, err := S3(s.HomeClient(account)).HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)})
 	if err == nil {
 		if r := aws.ToString(out.BucketRegion); r != "" {
 			return r, nil
@@ -58,7 +58,7 @@ func (s *Session) BucketErr(account, bucket string, err error) error {
 	case status == 403 || code == "AccessDenied" || code == "Forbidden":
 		return &BucketError{Bucket: bucket, Code: "AccessDenied", Err: err,
 			Message: fmt.Sprintf("account %s may not %s: it needs %s on arn:%s:s3:::%s (and the bucket policy must allow it)",
-				account, map[bool]string{true: "read its objects", false: "list it"}[op == "GetObject"], action(op), s.Partition(), bucket)}
+				account, map[bool]string{true: "read its objects", false: "list it"}[op == "GetObject"], s.Action(op), s.Partition(), bucket)}
 	}
 	return &BucketError{Bucket: bucket, Code: code, Message: msg, Err: err}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -15,7 +16,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
-	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/logging"
@@ -77,6 +77,10 @@ type Options struct {
 	MaxObjectBytes int64
 	// MFATokenProvider answers a profile's mfa_serial prompt.
 	MFATokenProvider func() (string, error)
+	// Operations are what the tables may call (each table declares its
+	// own); with fetch's own they are the allowlist, and nothing else is
+	// ever sent.
+	Operations []Operation
 }
 
 // Defaults.
@@ -96,7 +100,8 @@ type Session struct {
 	caller aws.Config // after the role chain: who lists accounts and assumes member roles
 	chain  []hop
 	cache  *callCache
-	disk   *diskCache // nil: no cache across runs
+	disk   *diskCache  // nil: no cache across runs
+	ops    []Operation // the allowlist
 
 	identity    memo[struct{}, Identity]
 	accountList memo[struct{}, []Account]
@@ -123,12 +128,39 @@ type Target struct {
 	Region  string
 }
 
-// Client holds the SDK clients of one target.
+// Client is one target's configuration (credentials, region, the
+// session's middleware) and the SDK clients made from it.
 type Client struct {
 	Target
-	EC2 *ec2.Client
-	RDS *rds.Client
-	S3  *s3.Client
+	cfg aws.Config
+	// pathStyle: a custom endpoint (LocalStack, awsfake) has no per-bucket
+	// host names.
+	pathStyle bool
+
+	mu       sync.Mutex
+	services map[reflect.Type]any
+}
+
+// Service returns the target's client of one AWS service, made once per
+// target from the service's own constructor:
+//
+//	ec2c := fetch.Service(c, ec2.NewFromConfig)
+func Service[C, O any](c *Client, newClient func(aws.Config, ...func(*O)) *C, optFns ...func(*O)) *C {
+	t := reflect.TypeFor[C]()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if svc, ok := c.services[t].(*C); ok {
+		return svc
+	}
+	svc := newClient(c.cfg, optFns...)
+	c.services[t] = svc
+	return svc
+}
+
+// S3 returns the target's S3 client, with path-style addressing at a
+// custom endpoint.
+func S3(c *Client) *s3.Client {
+	return Service(c, s3.NewFromConfig, func(o *s3.Options) { o.UsePathStyle = c.pathStyle })
 }
 
 // NewSession loads the configuration. It makes no call: credentials are
@@ -179,14 +211,17 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 	if opts.EndpointURL != "" {
 		cfg.BaseEndpoint = aws.String(opts.EndpointURL)
 	}
-	cfg.APIOptions = append(cfg.APIOptions[:len(cfg.APIOptions):len(cfg.APIOptions)], readOnly, attemptTimeout(opts.CallTimeout))
 	s := &Session{
 		opts:    opts,
-		base:    cfg,
-		caller:  cfg,
 		cache:   newCallCache(opts.CacheBytes),
+		ops:     Allowlist(opts.Operations),
 		clients: map[Target]*Client{},
 	}
+	if err := CheckReadOnly(s.ops); err != nil {
+		return nil, err
+	}
+	cfg.APIOptions = append(cfg.APIOptions[:len(cfg.APIOptions):len(cfg.APIOptions)], s.readOnly, attemptTimeout(opts.CallTimeout))
+	s.base, s.caller = cfg, cfg
 	if opts.CacheTTL > 0 && opts.CacheDir != "" {
 		s.disk = &diskCache{root: opts.CacheDir, ttl: opts.CacheTTL, now: time.Now}
 	}
@@ -333,11 +368,7 @@ func (s *Session) Client(t Target) *Client {
 	cfg := s.configFor(t.Account).Copy()
 	cfg.Region = t.Region
 	cfg.APIOptions = append(cfg.APIOptions[:len(cfg.APIOptions):len(cfg.APIOptions)], s.caching(t.Account)...)
-	c := &Client{Target: t, EC2: ec2.NewFromConfig(cfg), RDS: rds.NewFromConfig(cfg),
-		S3: s3.NewFromConfig(cfg, func(o *s3.Options) {
-			// A local endpoint (LocalStack, awsfake) has no per-bucket host names.
-			o.UsePathStyle = s.opts.EndpointURL != ""
-		})}
+	c := &Client{Target: t, cfg: cfg, pathStyle: s.opts.EndpointURL != "", services: map[reflect.Type]any{}}
 	s.clients[t] = c
 	return c
 }
@@ -345,7 +376,7 @@ func (s *Session) Client(t Target) *Client {
 // caching is the middleware that counts an account's calls and answers
 // them from the caches first.
 func (s *Session) caching(account string) []func(*middleware.Stack) error {
-	mws := []func(*middleware.Stack) error{s.cache.middleware(account)}
+	mws := []func(*middleware.Stack) error{s.cache.middleware(account, s.outputOf)}
 	if s.disk != nil {
 		mws = append(mws, s.disk.middleware(s))
 	}
@@ -362,7 +393,7 @@ func (s *Session) HomeClient(account string) *Client {
 // once per account per process.
 func (s *Session) AllRegions(ctx context.Context, account string) ([]ec2types.Region, error) {
 	return s.regions.get(account, func() ([]ec2types.Region, error) {
-		out, err := s.HomeClient(account).EC2.DescribeRegions(ctx, &ec2.DescribeRegionsInput{AllRegions: aws.Bool(true)})
+		out, err := Service(s.HomeClient(account), ec2.NewFromConfig).DescribeRegions(ctx, &ec2.DescribeRegionsInput{AllRegions: aws.Bool(true)})
 		if err != nil {
 			return nil, err
 		}

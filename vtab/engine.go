@@ -8,33 +8,36 @@ import (
 	"fmt"
 	"hash/fnv"
 	"iter"
+	"maps"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
 	"modernc.org/sqlite"
-	"modernc.org/sqlite/vtab"
 )
 
-// Engine holds a set of table definitions registered on a driver of its
-// own (so parallel engines, e.g. tests against different endpoints, stay
-// apart) and the context of the statement being run.
+// Engine holds a set of table definitions and the context of the statement
+// being run.
 //
+// The tables are SQLite modules of their own (sqlite.go), eponymous: each
+// exists in every connection under its name and its aliases, with no DDL.
 // The vtab API passes no context to cursors, so the statement's context is
-// set here by Begin, around each statement, and read by Filter. database/sql
-// runs the statements of one *sql.DB from DB() on one connection, one at a
-// time.
+// set here by Begin, around each statement, and read by Filter.
+// database/sql runs the statements of one *sql.DB from DB() on one
+// connection, one at a time.
 type Engine struct {
 	tables []*table
-	byName map[string]*table
+	byName map[string]*table // names and aliases
 	driver *sqlite.Driver
+	attach bool // ATTACH and VACUUM INTO may write files
 
 	mu   sync.Mutex
 	stmt *Statement
 }
 
-// New validates every definition (reporting all problems at once) and
-// registers them.
+// New validates every definition (reporting all problems at once).
 func New(defs ...Def) (*Engine, error) {
 	e := &Engine{byName: map[string]*table{}, driver: new(sqlite.Driver)}
 	var errs []error
@@ -44,28 +47,29 @@ func New(defs ...Def) (*Engine, error) {
 			errs = append(errs, err)
 			continue
 		}
-		if e.byName[t.name] != nil {
-			errs = append(errs, fmt.Errorf("table %q defined twice", t.name))
-			continue
+		for _, n := range append([]string{t.name}, t.aliases...) {
+			if e.byName[n] != nil {
+				errs = append(errs, fmt.Errorf("table %q defined twice", n))
+			}
+			e.byName[n] = t
 		}
 		e.tables = append(e.tables, t)
-		e.byName[t.name] = t
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	sort.Slice(e.tables, func(i, j int) bool { return e.tables[i].name < e.tables[j].name })
-	for _, t := range e.tables {
-		if err := e.driver.RegisterModule(t.name, &module{e: e, t: t}); err != nil {
-			return nil, fmt.Errorf("register %s: %w", t.name, err)
-		}
-	}
 	return e, nil
 }
 
+// AllowAttach lets statements ATTACH database files and VACUUM INTO a
+// file. By default they may not: a query, a saved query or an -f file
+// writes nowhere unless the user asked for it.
+func (e *Engine) AllowAttach() { e.attach = true }
+
 // DB opens an in-memory database in which every table exists. It holds a
-// single connection: the tables are created per connection (modernc's are
-// not eponymous) and statements are run one at a time.
+// single connection: statements are run one at a time, each under the
+// Statement that Begin made.
 func (e *Engine) DB() *sql.DB {
 	db := sql.OpenDB(connector{e})
 	db.SetMaxOpenConns(1)
@@ -82,17 +86,9 @@ func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	ex, ok := conn.(driver.ExecerContext)
-	if !ok {
+	if err := c.e.install(conn); err != nil {
 		conn.Close()
-		return nil, errors.New("vtab: sqlite connection cannot execute")
-	}
-	for _, t := range c.e.tables {
-		ddl := fmt.Sprintf("CREATE VIRTUAL TABLE temp.%s USING %s", t.name, t.name)
-		if _, err := ex.ExecContext(ctx, ddl, nil); err != nil {
-			conn.Close()
-			return nil, fmt.Errorf("create table %s: %w", t.name, err)
-		}
+		return nil, err
 	}
 	return conn, nil
 }
@@ -163,19 +159,20 @@ func (e *Engine) current() *Statement {
 	return e.stmt
 }
 
-type module struct {
+type vtable struct {
 	e *Engine
 	t *table
 }
 
-func (m *module) Create(ctx vtab.Context, args []string) (vtab.Table, error) {
-	return m.Connect(ctx, args)
+func (v *vtable) bestIndex(cons []Constraint, orderBy int, colUsed uint64) (Plan, []Usage) {
+	return plan(v.t, cons, orderBy, colUsed)
 }
 
-func (m *module) Connect(ctx vtab.Context, _ []string) (vtab.Table, error) {
+// schema is the CREATE TABLE statement that declares the table to SQLite.
+func (t *table) schema() string {
 	var b strings.Builder
 	b.WriteString("CREATE TABLE x(")
-	for i, c := range m.t.columns {
+	for i, c := range t.columns {
 		if i > 0 {
 			b.WriteString(", ")
 		}
@@ -185,32 +182,8 @@ func (m *module) Connect(ctx vtab.Context, _ []string) (vtab.Table, error) {
 		}
 	}
 	b.WriteString(")")
-	if err := ctx.Declare(b.String()); err != nil {
-		return nil, fmt.Errorf("declare %s: %w", m.t.name, err)
-	}
-	return &vtable{e: m.e, t: m.t}, nil
+	return b.String()
 }
-
-type vtable struct {
-	e *Engine
-	t *table
-}
-
-func (v *vtable) BestIndex(info *vtab.IndexInfo) error {
-	p, usage := plan(v.t, info.Constraints, len(info.OrderBy), info.ColUsed)
-	for i, u := range usage {
-		info.Constraints[i].ArgIndex = u.ArgIndex
-		info.Constraints[i].Omit = u.Omit
-	}
-	info.IdxStr = p.encode()
-	info.EstimatedCost = p.Cost
-	info.EstimatedRows = p.Rows
-	return nil
-}
-
-func (v *vtable) Open() (vtab.Cursor, error) { return &cursor{e: v.e, t: v.t}, nil }
-func (v *vtable) Disconnect() error          { return nil }
-func (v *vtable) Destroy() error             { return nil }
 
 type cursor struct {
 	e *Engine
@@ -227,7 +200,9 @@ type cursor struct {
 	limit int64 // -1: no limit
 }
 
-func (c *cursor) Filter(_ int, idxStr string, vals []vtab.Value) error {
+// filter starts a scan for the plan in idxStr; value(i) returns the values
+// SQLite bound for argument i (several for an IN list handed over whole).
+func (c *cursor) filter(idxStr string, argc int, value func(i int, in bool) []any) error {
 	c.release()
 	c.row, c.eof, c.n = nil, false, 0
 	p, err := decodePlan(idxStr)
@@ -241,51 +216,140 @@ func (c *cursor) Filter(_ int, idxStr string, vals []vtab.Value) error {
 	if p.MissingRequired {
 		return c.fail(c.missingRequired())
 	}
-	if len(vals) < len(p.Args) {
-		return fmt.Errorf("%s: plan wants %d values, got %d", c.t.name, len(p.Args), len(vals))
+	if argc < len(p.Args) {
+		return fmt.Errorf("%s: plan wants %d values, got %d", c.t.name, len(p.Args), argc)
 	}
-	q := &Query{Table: c.t.name, eq: map[string]any{}, used: map[string]bool{}}
-	for i, col := range p.Args {
-		if vals[i] == nil { // '= NULL' is never true
-			c.eof = true
-			return nil
-		}
-		q.eq[c.t.columns[col].name] = vals[i]
-	}
+	base := &Query{Table: c.t.name, eq: map[string][]string{}, used: map[string]bool{}}
 	for i, col := range c.t.columns {
 		if p.uses(i) {
-			q.used[col.name] = true
+			base.used[col.name] = true
 		}
+	}
+	var split []int // columns whose values take several calls
+	var scanned []string
+	for i, a := range p.Args {
+		col := c.t.columns[a.Column]
+		vals, narrow := argValues(col, a, value(i, a.In))
+		switch {
+		case !narrow && col.key == Required:
+			return c.fail(fmt.Errorf("%s must be text, as in WHERE %s", col.name, c.t.example))
+		case !narrow:
+			scanned = append(scanned, col.name)
+			continue
+		case len(vals) == 0: // nothing can match: '= NULL', a blob
+			c.eof = true
+			return nil
+		case len(vals) > col.batch && !col.perValue && col.key != Required:
+			scanned = append(scanned, col.name) // one scan costs less than many calls
+			continue
+		case len(vals) > col.batch:
+			split = append(split, a.Column)
+		}
+		base.eq[col.name] = vals
 	}
 	c.limit = -1
 	var offset int64
 	if p.Limit {
-		c.limit = intArg(vals, len(p.Args))
+		c.limit = intArg(value, len(p.Args))
 		if p.Offset {
-			offset = max(intArg(vals, len(p.Args)+1), 0)
+			offset = max(intArg(value, len(p.Args)+1), 0)
 		}
 		if c.limit >= 0 {
-			q.Limit = c.limit + offset
+			base.Limit = c.limit + offset
 		}
 	}
 	if c.limit == 0 {
 		c.eof = true
 		return nil
 	}
+	queries := c.batches(base, split)
 	if c.stmt.dryRun != nil {
-		c.stmt.dryRun(FilterInfo{Table: c.t.name, Plan: idxStr, Pushed: q.Pushed(), Limit: q.Limit})
+		for _, q := range queries {
+			c.stmt.dryRun(FilterInfo{Table: c.t.name, Plan: idxStr, Pushed: q.Pushed(), Scanned: scanned, Limit: q.Limit})
+		}
 		c.eof = true
 		return nil
 	}
 	ctx, cancel := context.WithCancel(c.stmt.ctx)
 	c.cancel = cancel
-	c.next, c.stop = iter.Pull2(c.t.list(ctx, q))
+	c.next, c.stop = iter.Pull2(c.chain(ctx, queries))
 	for ; offset > 0; offset-- {
 		if err := c.advance(false); err != nil || c.eof {
 			return err
 		}
 	}
 	return c.advance(true)
+}
+
+// batches splits the values of each column in split into chunks the API
+// takes in one call, one query per combination.
+func (c *cursor) batches(base *Query, split []int) []*Query {
+	queries := []*Query{base}
+	for _, ci := range split {
+		col := c.t.columns[ci]
+		vals := base.eq[col.name]
+		var next []*Query
+		for _, q := range queries {
+			for chunk := range slices.Chunk(vals, col.batch) {
+				nq := *q
+				nq.eq = maps.Clone(q.eq)
+				nq.eq[col.name] = chunk
+				next = append(next, &nq)
+			}
+		}
+		queries = next
+	}
+	return queries
+}
+
+// chain lists the queries one after the other; the engine counts LIMIT
+// over all of them.
+func (c *cursor) chain(ctx context.Context, queries []*Query) iter.Seq2[any, error] {
+	if len(queries) == 1 {
+		return c.t.list(ctx, queries[0])
+	}
+	return func(yield func(any, error) bool) {
+		for _, q := range queries {
+			for row, err := range c.t.list(ctx, q) {
+				if !yield(row, err) || err != nil {
+					return
+				}
+			}
+		}
+	}
+}
+
+// argValues turns the values SQLite bound for one argument into the text
+// the API is asked for. narrow is false when a value's comparison with the
+// column follows rules only SQLite applies (a number from a numeric
+// column): then the call is not narrowed by the column and SQLite, which
+// re-checks every row of a non-exact argument, decides.
+func argValues(col column, a Arg, raw []any) (vals []string, narrow bool) {
+	seen := map[string]bool{}
+	for _, v := range raw {
+		var text string
+		switch v := v.(type) {
+		case nil, []byte:
+			continue // '= NULL' is never true; a blob never equals text or a number
+		case int64:
+			if col.typ.affinity() == textAffinity && !a.Exact && col.key != Required {
+				return nil, false // as text it matches '12' but not '012'; a numeric column's value compares by number
+			}
+			text = strconv.FormatInt(v, 10)
+		case string:
+			if col.typ.affinity() != textAffinity {
+				return nil, false
+			}
+			text = v
+		default:
+			return nil, false
+		}
+		if !seen[text] {
+			seen[text] = true
+			vals = append(vals, text)
+		}
+	}
+	return vals, true
 }
 
 func (c *cursor) missingRequired() error {
@@ -299,11 +363,12 @@ func (c *cursor) missingRequired() error {
 		c.t.name, strings.Join(names, " and "), c.t.example)
 }
 
-func intArg(vals []vtab.Value, i int) int64 {
-	if i >= len(vals) {
+func intArg(value func(int, bool) []any, i int) int64 {
+	vals := value(i, false)
+	if len(vals) != 1 {
 		return -1
 	}
-	switch v := vals[i].(type) {
+	switch v := vals[0].(type) {
 	case int64:
 		return v
 	case float64:
@@ -353,9 +418,8 @@ func (c *cursor) advance(count bool) error {
 
 func (c *cursor) Next() error { return c.advance(true) }
 
-func (c *cursor) Eof() bool { return c.eof }
-
-func (c *cursor) Column(i int) (vtab.Value, error) {
+// column returns the SQL value of column i of the current row.
+func (c *cursor) column(i int) (any, error) {
 	if i < 0 || i >= len(c.t.columns) {
 		return nil, fmt.Errorf("%s: no column %d", c.t.name, i)
 	}
@@ -367,10 +431,10 @@ func (c *cursor) Column(i int) (vtab.Value, error) {
 	return v, nil
 }
 
-func (c *cursor) Rowid() (int64, error) {
+func (c *cursor) rowid() int64 {
 	h := fnv.New64a()
 	h.Write([]byte(c.t.id(c.row)))
-	return int64(h.Sum64() >> 1), nil
+	return int64(h.Sum64() >> 1)
 }
 
 // release stops the list function and cancels its calls in flight.
@@ -383,9 +447,4 @@ func (c *cursor) release() {
 		c.cancel()
 		c.cancel = nil
 	}
-}
-
-func (c *cursor) Close() error {
-	c.release()
-	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -30,7 +31,7 @@ type thing struct {
 type fake struct {
 	mu    sync.Mutex
 	rows  []thing
-	calls []map[string]any
+	calls []map[string][]string
 	limit []int64
 	used  []string
 	fail  error // returned after the first row
@@ -42,9 +43,9 @@ func (f *fake) def() *vtab.Table[thing] {
 		Doc:     "test rows",
 		Example: "bucket = 'b'",
 		Columns: []vtab.Column[thing]{
-			{Name: "region", Type: vtab.Text, Key: vtab.Exact, Get: func(t thing) any { return t.Region }},
-			{Name: "id", Type: vtab.Text, Key: vtab.Exact, Selectivity: 1e6, Get: func(t thing) any { return t.ID }},
-			{Name: "name", Type: vtab.Text, Key: vtab.Pushed, Get: func(t thing) any { return t.Name }},
+			{Name: "region", Type: vtab.Text, Key: vtab.Exact, Push: "Region", Batch: 2, Get: func(t thing) any { return t.Region }},
+			{Name: "id", Type: vtab.Text, Key: vtab.Exact, Push: "Ids", Batch: 100, Selectivity: 1e6, Get: func(t thing) any { return t.ID }},
+			{Name: "name", Type: vtab.Text, Key: vtab.Pushed, Push: "Name", Batch: 1, PerValue: true, Get: func(t thing) any { return t.Name }},
 			{Name: "size", Type: vtab.Integer, Get: func(t thing) any { return t.Size }},
 			{Name: "at", Type: vtab.Time, Get: func(t thing) any { return t.When }},
 			{Name: "tags", Type: vtab.JSON, Get: func(t thing) any { return t.Tags }},
@@ -64,10 +65,10 @@ func (f *fake) def() *vtab.Table[thing] {
 			return func(yield func(thing, error) bool) {
 				n := 0
 				for _, r := range f.rows {
-					if v, ok := q.String("region"); ok && r.Region != v {
+					if v, ok := q.Values("region"); ok && !slices.Contains(v, r.Region) {
 						continue
 					}
-					if v, ok := q.String("id"); ok && r.ID != v {
+					if v, ok := q.Values("id"); ok && !slices.Contains(v, r.ID) {
 						continue
 					}
 					// name is Pushed: deliberately loose (case-insensitive),
@@ -116,11 +117,11 @@ func open(t *testing.T, f *fake) (*vtab.Engine, *sql.DB) {
 	return e, db
 }
 
-func query(t *testing.T, e *vtab.Engine, db *sql.DB, q string) ([][]any, error) {
+func query(t *testing.T, e *vtab.Engine, db *sql.DB, q string, args ...any) ([][]any, error) {
 	t.Helper()
 	st := e.Begin(context.Background())
 	defer st.End()
-	rows, err := db.QueryContext(context.Background(), q)
+	rows, err := db.QueryContext(context.Background(), q, args...)
 	if err != nil {
 		return nil, st.Cause(err)
 	}
@@ -169,43 +170,60 @@ func TestEngineValues(t *testing.T) {
 }
 
 func TestEnginePushdown(t *testing.T) {
+	type call = map[string][]string
 	tests := []struct {
 		sql   string
-		calls []map[string]any
+		args  []any
+		calls []call
 		ids   []string
 		limit []int64
 	}{
-		{"SELECT id FROM things ORDER BY id", []map[string]any{{}}, []string{"a", "b", "c", "d"}, []int64{0}},
-		{"SELECT id FROM things WHERE region = 'r2' ORDER BY id", []map[string]any{{"region": "r2"}}, []string{"c", "d"}, []int64{0}},
-		// IN arrives as one Filter per value.
-		{"SELECT id FROM things WHERE id IN ('a', 'd') ORDER BY id", []map[string]any{{"id": "a"}, {"id": "d"}}, []string{"a", "d"}, []int64{0, 0}},
+		{"SELECT id FROM things ORDER BY id", nil, []call{{}}, []string{"a", "b", "c", "d"}, []int64{0}},
+		{"SELECT id FROM things WHERE region = 'r2' ORDER BY id", nil, []call{{"region": {"r2"}}}, []string{"c", "d"}, []int64{0}},
+		// An IN list comes whole: one call for every value.
+		{"SELECT id FROM things WHERE id IN ('a', 'd', 'a') ORDER BY id", nil, []call{{"id": {"a", "d"}}}, []string{"a", "d"}, []int64{0}},
+		// More values than one call takes: one scan, SQLite checks.
+		{"SELECT id FROM things WHERE region IN ('r1', 'r2', 'r3') ORDER BY id", nil, []call{{}}, []string{"a", "b", "c", "d"}, []int64{0}},
+		// ... unless the column asks for a call per value.
+		{"SELECT id FROM things WHERE name IN ('alpha', 'delta') ORDER BY id", nil, []call{{"name": {"alpha"}}, {"name": {"delta"}}}, []string{"b", "d"}, []int64{0, 0}},
 		// The list function's match is loose; SQLite re-checks.
-		{"SELECT id FROM things WHERE name = 'alpha'", []map[string]any{{"name": "alpha"}}, []string{"b"}, []int64{0}},
-		{"SELECT id FROM things WHERE region = 'r1' LIMIT 1", []map[string]any{{"region": "r1"}}, []string{"a"}, []int64{1}},
-		{"SELECT id FROM things LIMIT 2 OFFSET 1", []map[string]any{{}}, []string{"b", "c"}, []int64{3}},
+		{"SELECT id FROM things WHERE name = 'alpha'", nil, []call{{"name": {"alpha"}}}, []string{"b"}, []int64{0}},
+		{"SELECT id FROM things WHERE region = 'r1' LIMIT 1", nil, []call{{"region": {"r1"}}}, []string{"a"}, []int64{1}},
+		{"SELECT id FROM things LIMIT 2 OFFSET 1", nil, []call{{}}, []string{"b", "c"}, []int64{3}},
 		// Not taken: SQLite must apply LIKE before counting.
-		{"SELECT id FROM things WHERE name LIKE 'd%' LIMIT 1", []map[string]any{{}}, []string{"d"}, []int64{0}},
-		{"SELECT id FROM things WHERE name = 'alpha' LIMIT 1", []map[string]any{{"name": "alpha"}}, []string{"b"}, []int64{0}},
-		{"SELECT id FROM things WHERE id = NULL", nil, nil, nil},
+		{"SELECT id FROM things WHERE name LIKE 'd%' LIMIT 1", nil, []call{{}}, []string{"d"}, []int64{0}},
+		{"SELECT id FROM things WHERE name = 'alpha' LIMIT 1", nil, []call{{"name": {"alpha"}}}, []string{"b"}, []int64{0}},
+		{"SELECT id FROM things WHERE id = NULL", nil, nil, nil, nil},
+		// Collations and types decide with SQLite, not against it.
+		{"SELECT id FROM things WHERE region = 'R1' COLLATE NOCASE ORDER BY id", nil, []call{{}}, []string{"a", "b"}, []int64{0}},
+		{"SELECT id FROM things WHERE region = x'7231'", nil, nil, nil, nil},
+		{"SELECT id FROM things WHERE region = 1.5", nil, []call{{}}, nil, []int64{0}},
+		{"SELECT id FROM things WHERE id = 7", nil, []call{{"id": {"7"}}}, nil, []int64{0}},
+		// A bound value is not a constant to the planner: the call is
+		// narrowed by text, re-checked, and LIMIT stays with SQLite.
+		{"SELECT id FROM things WHERE region = ? LIMIT 1", []any{"r2"}, []call{{"region": {"r2"}}}, []string{"c"}, []int64{0}},
+		{"SELECT id FROM things WHERE region = ?", []any{int64(2)}, []call{{}}, nil, []int64{0}},
+		// Another table's values, one Filter per outer row.
+		{"SELECT x, id FROM (SELECT 'a' AS x UNION ALL SELECT 'c') CROSS JOIN things WHERE id = x", nil, []call{{"id": {"a"}}, {"id": {"c"}}}, []string{"a", "c"}, []int64{0, 0}},
 		// OR plans de-duplicate by rowid.
-		{"SELECT id FROM things WHERE id = 'a' OR region = 'r1' ORDER BY id", nil, []string{"a", "b"}, nil},
+		{"SELECT id FROM things WHERE id = 'a' OR region = 'r1' ORDER BY id", nil, nil, []string{"a", "b"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.sql, func(t *testing.T) {
 			f := &fake{rows: testRows()}
 			e, db := open(t, f)
-			got, err := query(t, e, db, tt.sql)
+			got, err := query(t, e, db, tt.sql, tt.args...)
 			if err != nil {
 				t.Fatal(err)
 			}
 			var ids []string
 			for _, r := range got {
-				ids = append(ids, r[0].(string))
+				ids = append(ids, r[len(r)-1].(string))
 			}
 			if diff := cmp.Diff(tt.ids, ids); diff != "" {
 				t.Errorf("rows (-want +got):\n%s", diff)
 			}
-			if tt.calls != nil {
+			if tt.calls != nil || tt.ids == nil {
 				if diff := cmp.Diff(tt.calls, f.calls); diff != "" {
 					t.Errorf("calls (-want +got):\n%s", diff)
 				}
@@ -214,6 +232,50 @@ func TestEnginePushdown(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestEngineAnswersAsSQLite compares every pushed constraint, in many
+// shapes (collations, literals and other tables' columns of every type and
+// affinity), with the same statement on a plain SQLite table holding the
+// same rows: the engine must never answer otherwise than SQLite does. (A
+// unary '+' on the column would hide the constraint from the planner but
+// also drop the column's affinity, so it is no oracle for types.)
+func TestEngineAnswersAsSQLite(t *testing.T) {
+	values := []string{"'r1'", "'R1'", "'r1' COLLATE NOCASE", "'R1' COLLATE NOCASE", "'r1 ' COLLATE RTRIM", "x'7231'",
+		"12", "12.0", "'12'", "NULL", "'a'", "'*'", "''", "n.i", "n.r", "n.t", "n.b"}
+	var where []string
+	for _, col := range []string{"region", "id", "name"} {
+		for _, v := range values {
+			where = append(where, col+" = "+v, v+" = "+col, col+" IN ("+v+", 'b')")
+		}
+	}
+	// Another table's columns of every affinity, with a number among them:
+	// '012' equals 12 when compared as numbers, not as text.
+	f := &fake{rows: append(testRows(), thing{Region: "r3", ID: "012", Name: ptr("12")})}
+	e, db := open(t, f)
+	for _, ddl := range []string{
+		"CREATE TEMP TABLE n(i INTEGER, r REAL, t TEXT, b BLOB)",
+		"INSERT INTO n VALUES (12, 12.0, '12', 12), ('r1', 'r1', 'r1', 'r1')",
+		"CREATE TEMP TABLE plain(region TEXT, id TEXT, name TEXT)",
+		"INSERT INTO plain SELECT region, id, name FROM things",
+	} {
+		if _, err := query(t, e, db, ddl); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, w := range where {
+		pushed, err := query(t, e, db, "SELECT DISTINCT id FROM n CROSS JOIN things WHERE "+w+" ORDER BY id")
+		if err != nil {
+			t.Fatalf("%s: %v", w, err)
+		}
+		checked, err := query(t, e, db, "SELECT DISTINCT id FROM n CROSS JOIN plain AS things WHERE "+w+" ORDER BY id")
+		if err != nil {
+			t.Fatalf("%s: %v", w, err)
+		}
+		if diff := cmp.Diff(checked, pushed); diff != "" {
+			t.Errorf("WHERE %s answers otherwise than SQLite's own check (-sqlite +pushed):\n%s", w, diff)
+		}
 	}
 }
 
@@ -243,7 +305,7 @@ func TestEngineErrorKeepsMessage(t *testing.T) {
 func TestEngineRequiredKey(t *testing.T) {
 	f := &fake{rows: testRows()}
 	def := f.def()
-	def.Columns = append(def.Columns, vtab.Column[thing]{Name: "bucket", Key: vtab.Required, Hidden: true, Get: func(thing) any { return nil }})
+	def.Columns = append(def.Columns, vtab.Column[thing]{Name: "bucket", Key: vtab.Required, Push: "Bucket", Hidden: true, Get: func(thing) any { return nil }})
 	e, err := vtab.New(def)
 	if err != nil {
 		t.Fatal(err)
@@ -361,4 +423,41 @@ func ExampleEngine() {
 	_ = db.QueryRow("SELECT sum(n) FROM numbers").Scan(&sum)
 	fmt.Println(sum)
 	// Output: 6
+}
+
+// A statement writes no file unless the engine allows it: ATTACH creates
+// one, and so does VACUUM INTO.
+func TestEngineWritesNoFiles(t *testing.T) {
+	for _, allow := range []bool{false, true} {
+		dir := t.TempDir()
+		f := &fake{rows: testRows()}
+		e, err := vtab.New(f.def())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if allow {
+			e.AllowAttach()
+		}
+		db := e.DB()
+		for _, stmt := range []string{
+			fmt.Sprintf("ATTACH '%s/a.db' AS a", dir),
+			fmt.Sprintf("VACUUM INTO '%s/b.db'", dir),
+		} {
+			_, err := query(t, e, db, stmt)
+			if allow && err != nil {
+				t.Errorf("allowed: %s: %v", stmt, err)
+			}
+			if !allow && (err == nil || !strings.Contains(err.Error(), "too many attached databases")) {
+				t.Errorf("%s: error %v, want it refused", stmt, err)
+			}
+		}
+		db.Close()
+		files, _ := os.ReadDir(dir)
+		if !allow && len(files) != 0 {
+			t.Errorf("files written: %v", files)
+		}
+		if allow && len(files) != 2 {
+			t.Errorf("allowed: %d files written, want 2", len(files))
+		}
+	}
 }

@@ -2,14 +2,14 @@ package vtab
 
 import (
 	"context"
-
-	"modernc.org/sqlite/vtab"
+	"strings"
 )
 
 // TableInfo describes a registered table for `tables`, `schema` and
 // completion.
 type TableInfo struct {
 	Name    string
+	Aliases []string
 	Doc     string
 	Example string
 	Columns []ColumnInfo
@@ -24,6 +24,8 @@ type ColumnInfo struct {
 	Hidden   bool
 	Nullable bool
 	Push     string // what a pushed value becomes
+	Batch    int    // values of an IN list one call carries
+	PerValue bool   // a longer list takes one call per batch, not a scan
 }
 
 // Pushdown says in words what happens to `column = value`.
@@ -43,10 +45,11 @@ func (c ColumnInfo) Pushdown() string {
 func (e *Engine) Tables() []TableInfo {
 	out := make([]TableInfo, 0, len(e.tables))
 	for _, t := range e.tables {
-		ti := TableInfo{Name: t.name, Doc: t.doc, Example: t.example}
+		ti := TableInfo{Name: t.name, Aliases: t.aliases, Doc: t.doc, Example: t.example}
 		for _, c := range t.columns {
 			ti.Columns = append(ti.Columns, ColumnInfo{
 				Name: c.name, Type: c.typ, Doc: c.doc, Key: c.key, Hidden: c.hidden, Nullable: c.nullable, Push: c.push,
+				Batch: c.batch, PerValue: c.perValue,
 			})
 		}
 		out = append(out, ti)
@@ -54,11 +57,15 @@ func (e *Engine) Tables() []TableInfo {
 	return out
 }
 
-// Table returns one table's description.
+// Table returns one table's description, by its name or an alias.
 func (e *Engine) Table(name string) (TableInfo, bool) {
-	for _, t := range e.Tables() {
-		if t.Name == name {
-			return t, true
+	t := e.byName[name]
+	if t == nil {
+		return TableInfo{}, false
+	}
+	for _, ti := range e.Tables() {
+		if ti.Name == t.name {
+			return ti, true
 		}
 	}
 	return TableInfo{}, false
@@ -68,9 +75,12 @@ func (e *Engine) Table(name string) (TableInfo, bool) {
 // recorded by a dry run (BeginDryRun).
 type FilterInfo struct {
 	Table  string
-	Plan   string         // the plan, as IdxStr
-	Pushed map[string]any // column -> value
-	Limit  int64          // rows needed, LIMIT plus OFFSET; 0: all
+	Plan   string              // the plan, as IdxStr
+	Pushed map[string][]string // column -> the values asked for
+	// Scanned are key columns whose values did not narrow the call: an IN
+	// list longer than one call takes, or values that are not text.
+	Scanned []string
+	Limit   int64 // rows needed, LIMIT plus OFFSET; 0: all
 }
 
 // BeginDryRun is Begin for a statement whose cursors record what they
@@ -84,16 +94,17 @@ func (e *Engine) BeginDryRun(ctx context.Context, record func(FilterInfo)) *Stat
 // PlanInfo describes a plan chosen for a table.
 type PlanInfo struct {
 	Table           string
-	Pushed          []ColumnInfo // the columns whose values go to the list function, in order
+	Pushed          []PushedInfo // the columns whose values go to the list function, in order
 	Rest            []string     // the constraints left to SQLite, e.g. "instance_type LIKE"
 	Limit, Offset   bool
 	MissingRequired bool
 }
 
-var opText = map[vtab.ConstraintOp]string{
-	vtab.OpEQ: "=", vtab.OpGT: ">", vtab.OpLE: "<=", vtab.OpLT: "<", vtab.OpGE: ">=", vtab.OpMATCH: "MATCH",
-	vtab.OpNE: "!=", vtab.OpIS: "IS", vtab.OpISNOT: "IS NOT", vtab.OpISNULL: "IS NULL", vtab.OpISNOTNULL: "IS NOT NULL",
-	vtab.OpLIKE: "LIKE", vtab.OpGLOB: "GLOB", vtab.OpREGEXP: "REGEXP", vtab.OpFUNCTION: "(function)",
+// PushedInfo is one argument of a plan.
+type PushedInfo struct {
+	ColumnInfo
+	In    bool // an IN list, handed over whole
+	Exact bool // SQLite does not re-check it
 }
 
 // ExplainPlan decodes a plan string (IdxStr, as EXPLAIN QUERY PLAN shows
@@ -103,21 +114,37 @@ func (e *Engine) ExplainPlan(idxStr string) (PlanInfo, bool) {
 	if err != nil {
 		return PlanInfo{}, false
 	}
-	t := e.byName[p.Table]
-	if t == nil {
+	ti, ok := e.Table(p.Table)
+	if !ok {
 		return PlanInfo{}, false
 	}
-	ti, _ := e.Table(t.name)
-	info := PlanInfo{Table: t.name, Limit: p.Limit, Offset: p.Offset, MissingRequired: p.MissingRequired}
+	info := PlanInfo{Table: ti.Name, Limit: p.Limit, Offset: p.Offset, MissingRequired: p.MissingRequired}
 	for _, a := range p.Args {
-		info.Pushed = append(info.Pushed, ti.Columns[a])
+		info.Pushed = append(info.Pushed, PushedInfo{ColumnInfo: ti.Columns[a.Column], In: a.In, Exact: a.Exact})
 	}
 	for _, r := range p.Rest {
 		name := "rowid"
 		if r.Column >= 0 && r.Column < len(ti.Columns) {
 			name = ti.Columns[r.Column].Name
 		}
-		info.Rest = append(info.Rest, name+" "+opText[r.Op])
+		text := name + " " + r.Op.String()
+		switch r.Why {
+		case WhyCollation:
+			text += " (not pushed: compared under a collation other than BINARY)"
+		case WhyType:
+			text += " (not pushed: a constant of another type, compared by SQLite's rules)"
+		}
+		info.Rest = append(info.Rest, text)
 	}
 	return info, true
+}
+
+// TableName returns the table an idxStr plan is for.
+func TableName(idxStr string) string {
+	for _, f := range strings.Fields(idxStr) {
+		if t, ok := strings.CutPrefix(f, "t="); ok {
+			return t
+		}
+	}
+	return ""
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-	"modernc.org/sqlite/vtab"
 )
 
 // planTable: 0 account_id (Exact), 1 region (Exact), 2 id (Exact, very
@@ -17,7 +16,8 @@ func planTable(withRequired bool) *table {
 		{name: "region", key: Exact},
 		{name: "id", key: Exact, sel: 1e6},
 		{name: "name", key: Pushed},
-		{name: "size"},
+		{name: "size", typ: Integer},
+		{name: "public", typ: Bool, key: Exact},
 	}}
 	if withRequired {
 		t.columns = append(t.columns, column{name: "bucket", key: Required})
@@ -25,17 +25,39 @@ func planTable(withRequired bool) *table {
 	return t
 }
 
-func eq(col int) vtab.Constraint { return vtab.Constraint{Column: col, Op: vtab.OpEQ, Usable: true} }
+// eq is '=' on col with a text literal on the right: what SQLite offers for
+// "col = 'x'".
+func eq(col int) Constraint {
+	return Constraint{Column: col, Op: OpEQ, Usable: true, Collation: "BINARY", RHS: "x", HasRHS: true}
+}
+
+// eqWith is '=' on col with rhs on the right; no rhs: not a constant (a
+// bound parameter, another table's column).
+func eqWith(col int, rhs ...any) Constraint {
+	c := Constraint{Column: col, Op: OpEQ, Usable: true, Collation: "BINARY"}
+	if len(rhs) == 1 {
+		c.RHS, c.HasRHS = rhs[0], true
+	}
+	return c
+}
+
+func args(cols ...int) []Arg {
+	out := make([]Arg, len(cols))
+	for i, c := range cols {
+		out[i] = Arg{Column: c, Exact: true}
+	}
+	return out
+}
 
 func TestPlan(t *testing.T) {
-	limit := vtab.Constraint{Column: -1, Op: vtab.OpLIMIT, Usable: true}
-	offset := vtab.Constraint{Column: -1, Op: vtab.OpOFFSET, Usable: true}
+	limit := Constraint{Column: -1, Op: OpLIMIT, Usable: true}
+	offset := Constraint{Column: -1, Op: OpOFFSET, Usable: true}
 	unusable := eq(2)
 	unusable.Usable = false
 	tests := []struct {
 		name     string
 		required bool
-		cons     []vtab.Constraint
+		cons     []Constraint
 		orderBy  int
 		want     Plan
 		usage    []Usage
@@ -47,84 +69,126 @@ func TestPlan(t *testing.T) {
 		},
 		{
 			name:  "exact keys are omitted, in constraint order",
-			cons:  []vtab.Constraint{eq(1), eq(2)},
-			want:  Plan{Args: []int{1, 2}, Rows: 1, Cost: costPerCall + costPerRow},
-			usage: []Usage{{0, true}, {1, true}},
+			cons:  []Constraint{eq(1), eq(2)},
+			want:  Plan{Args: args(1, 2), Rows: 1, Cost: costPerCall + costPerRow},
+			usage: []Usage{{0, true, false}, {1, true, false}},
 		},
 		{
 			name:  "a pushed key is passed but re-checked",
-			cons:  []vtab.Constraint{eq(3)},
-			want:  Plan{Args: []int{3}, Rows: 1e5, Cost: costPerCall + 1e5*costPerRow},
-			usage: []Usage{{0, false}},
+			cons:  []Constraint{eq(3)},
+			want:  Plan{Args: []Arg{{Column: 3}}, Rows: 1e5, Cost: costPerCall + 1e5*costPerRow},
+			usage: []Usage{{0, false, false}},
 		},
 		{
 			name:  "a column without key is left to SQLite",
-			cons:  []vtab.Constraint{eq(4)},
+			cons:  []Constraint{eq(4)},
 			want:  Plan{Rows: 1e6, Cost: costPerCall + 1e6*costPerRow},
-			usage: []Usage{{-1, false}},
+			usage: []Usage{{-1, false, false}},
 		},
 		{
 			name:  "the second '=' on one column is left to SQLite",
-			cons:  []vtab.Constraint{eq(1), eq(1)},
-			want:  Plan{Args: []int{1}, Rows: 1e5, Cost: costPerCall + 1e5*costPerRow},
-			usage: []Usage{{0, true}, {-1, false}},
+			cons:  []Constraint{eq(1), eq(1)},
+			want:  Plan{Args: args(1), Rows: 1e5, Cost: costPerCall + 1e5*costPerRow},
+			usage: []Usage{{0, true, false}, {-1, false, false}},
 		},
 		{
 			name:  "unusable and non-'=' constraints are not taken",
-			cons:  []vtab.Constraint{unusable, {Column: 2, Op: vtab.OpGT, Usable: true}, {Column: 3, Op: vtab.OpLIKE, Usable: true}},
+			cons:  []Constraint{unusable, {Column: 2, Op: OpGT, Usable: true}, {Column: 3, Op: OpLIKE, Usable: true}},
 			want:  Plan{Rows: 1e6, Cost: costPerCall + 1e6*costPerRow},
-			usage: []Usage{{-1, false}, {-1, false}, {-1, false}},
+			usage: []Usage{{-1, false, false}, {-1, false, false}, {-1, false, false}},
 		},
 		{
 			name:  "LIMIT and OFFSET taken when everything else is omitted",
-			cons:  []vtab.Constraint{eq(1), limit, offset},
-			want:  Plan{Args: []int{1}, Limit: true, Offset: true, Rows: 1e5, Cost: costPerCall + 1e5*costPerRow},
-			usage: []Usage{{0, true}, {1, true}, {2, true}},
+			cons:  []Constraint{eq(1), limit, offset},
+			want:  Plan{Args: args(1), Limit: true, Offset: true, Rows: 1e5, Cost: costPerCall + 1e5*costPerRow},
+			usage: []Usage{{0, true, false}, {1, true, false}, {2, true, false}},
 		},
 		{
 			name:  "LIMIT alone",
-			cons:  []vtab.Constraint{limit},
+			cons:  []Constraint{limit},
 			want:  Plan{Limit: true, Rows: 1e6, Cost: costPerCall + 1e6*costPerRow},
-			usage: []Usage{{0, true}},
+			usage: []Usage{{0, true, false}},
 		},
 		{
 			name:    "no LIMIT under an unconsumed ORDER BY",
-			cons:    []vtab.Constraint{limit},
+			cons:    []Constraint{limit},
 			orderBy: 1,
 			want:    Plan{Rows: 1e6, Cost: costPerCall + 1e6*costPerRow},
-			usage:   []Usage{{-1, false}},
+			usage:   []Usage{{-1, false, false}},
 		},
 		{
 			name:  "no LIMIT when SQLite re-checks a pushed key",
-			cons:  []vtab.Constraint{eq(3), limit},
-			want:  Plan{Args: []int{3}, Rows: 1e5, Cost: costPerCall + 1e5*costPerRow},
-			usage: []Usage{{0, false}, {-1, false}},
+			cons:  []Constraint{eq(3), limit},
+			want:  Plan{Args: []Arg{{Column: 3}}, Rows: 1e5, Cost: costPerCall + 1e5*costPerRow},
+			usage: []Usage{{0, false, false}, {-1, false, false}},
 		},
 		{
 			name:  "no LIMIT when SQLite checks a constraint we do not take (LIKE)",
-			cons:  []vtab.Constraint{{Column: 3, Op: vtab.OpLIKE, Usable: true}, limit},
+			cons:  []Constraint{{Column: 3, Op: OpLIKE, Usable: true}, limit},
 			want:  Plan{Rows: 1e6, Cost: costPerCall + 1e6*costPerRow},
-			usage: []Usage{{-1, false}, {-1, false}},
+			usage: []Usage{{-1, false, false}, {-1, false, false}},
 		},
 		{
 			name:  "no LIMIT when a constraint is unusable in this plan",
-			cons:  []vtab.Constraint{unusable, limit},
+			cons:  []Constraint{unusable, limit},
 			want:  Plan{Rows: 1e6, Cost: costPerCall + 1e6*costPerRow},
-			usage: []Usage{{-1, false}, {-1, false}},
+			usage: []Usage{{-1, false, false}, {-1, false, false}},
+		},
+		{
+			name:  "a collation other than BINARY is left to SQLite: no API compares that way",
+			cons:  []Constraint{{Column: 1, Op: OpEQ, Usable: true, Collation: "NOCASE", RHS: "x", HasRHS: true}, limit},
+			want:  Plan{Rows: 1e6, Cost: costPerCall + 1e6*costPerRow},
+			usage: []Usage{{-1, false, false}, {-1, false, false}},
+		},
+		{
+			name:  "an integer literal for a text key becomes its text, exactly",
+			cons:  []Constraint{eqWith(2, int64(12))},
+			want:  Plan{Args: args(2), Rows: 1, Cost: costPerCall + costPerRow},
+			usage: []Usage{{0, true, false}},
+		},
+		{
+			name:  "a blob or NULL literal matches nothing, exactly",
+			cons:  []Constraint{eqWith(1, []byte("x")), eqWith(2, nil)},
+			want:  Plan{Args: args(1, 2), Rows: 1, Cost: costPerCall + costPerRow},
+			usage: []Usage{{0, true, false}, {1, true, false}},
+		},
+		{
+			name:  "a REAL literal for a text key is left to SQLite",
+			cons:  []Constraint{eqWith(1, 1.5)},
+			want:  Plan{Rows: 1e6, Cost: costPerCall + 1e6*costPerRow},
+			usage: []Usage{{-1, false, false}},
+		},
+		{
+			name:  "text for an integer key is left to SQLite: affinity may make it a number",
+			cons:  []Constraint{eqWith(5, "1"), eqWith(5, int64(1))},
+			want:  Plan{Args: args(5), Rows: 1e5, Cost: costPerCall + 1e5*costPerRow},
+			usage: []Usage{{-1, false, false}, {0, true, false}},
+		},
+		{
+			name:  "a value that is not a constant narrows the call and SQLite re-checks",
+			cons:  []Constraint{eqWith(1), limit},
+			want:  Plan{Args: []Arg{{Column: 1}}, Rows: 1e5, Cost: costPerCall + 1e5*costPerRow},
+			usage: []Usage{{0, false, false}, {-1, false, false}},
+		},
+		{
+			name:  "an IN list is handed over whole and re-checked",
+			cons:  []Constraint{{Column: 2, Op: OpEQ, Usable: true, In: true}},
+			want:  Plan{Args: []Arg{{Column: 2, In: true}}, Rows: 1, Cost: costPerCall + costPerRow},
+			usage: []Usage{{0, false, true}},
 		},
 		{
 			name:     "a missing required key is priced out of reach, not an error",
 			required: true,
-			cons:     []vtab.Constraint{eq(1)},
-			want:     Plan{Args: []int{1}, MissingRequired: true, Rows: 1e9, Cost: unreachable},
-			usage:    []Usage{{0, true}},
+			cons:     []Constraint{eq(1)},
+			want:     Plan{Args: args(1), MissingRequired: true, Rows: 1e9, Cost: unreachable},
+			usage:    []Usage{{0, true, false}},
 		},
 		{
 			name:     "the required key given",
 			required: true,
-			cons:     []vtab.Constraint{eq(5)},
-			want:     Plan{Args: []int{5}, Rows: 1e5, Cost: costPerCall + 1e5*costPerRow},
-			usage:    []Usage{{0, true}},
+			cons:     []Constraint{eq(6)},
+			want:     Plan{Args: args(6), Rows: 1e5, Cost: costPerCall + 1e5*costPerRow},
+			usage:    []Usage{{0, true, false}},
 		},
 	}
 	for _, tt := range tests {
@@ -142,11 +206,11 @@ func TestPlan(t *testing.T) {
 }
 
 func TestPlanRest(t *testing.T) {
-	like := vtab.Constraint{Column: 3, Op: vtab.OpLIKE, Usable: true}
+	like := Constraint{Column: 3, Op: OpLIKE, Usable: true}
 	unusable := eq(2)
 	unusable.Usable = false
-	p, _ := plan(planTable(false), []vtab.Constraint{eq(1), like, eq(4), unusable}, 0, 0)
-	want := []Rest{{Column: 3, Op: vtab.OpLIKE}, {Column: 4, Op: vtab.OpEQ}}
+	p, _ := plan(planTable(false), []Constraint{eq(1), like, eq(4), unusable}, 0, 0)
+	want := []Rest{{Column: 3, Op: OpLIKE}, {Column: 4, Op: OpEQ}}
 	if diff := cmp.Diff(want, p.Rest); diff != "" {
 		t.Errorf("constraints left to SQLite (-want +got):\n%s", diff)
 	}
@@ -155,8 +219,8 @@ func TestPlanRest(t *testing.T) {
 func TestPlanPrefersLookups(t *testing.T) {
 	tbl := planTable(false)
 	scan, _ := plan(tbl, nil, 0, 0)
-	region, _ := plan(tbl, []vtab.Constraint{eq(1)}, 0, 0)
-	lookup, _ := plan(tbl, []vtab.Constraint{eq(0), eq(1), eq(2)}, 0, 0)
+	region, _ := plan(tbl, []Constraint{eq(1)}, 0, 0)
+	lookup, _ := plan(tbl, []Constraint{eq(0), eq(1), eq(2)}, 0, 0)
 	if !(lookup.Cost < region.Cost && region.Cost < scan.Cost) {
 		t.Errorf("costs: lookup %v, region %v, scan %v: want strictly increasing", lookup.Cost, region.Cost, scan.Cost)
 	}
@@ -165,9 +229,9 @@ func TestPlanPrefersLookups(t *testing.T) {
 func TestPlanEncoding(t *testing.T) {
 	for _, p := range []Plan{
 		{},
-		{Args: []int{0, 5, 2}, Limit: true, Offset: true, Used: 1<<63 | 5},
-		{Args: []int{3}, MissingRequired: true},
-		{Table: "ec2_instances", Args: []int{1}, Rest: []Rest{{Column: 4, Op: vtab.OpLIKE}, {Column: -1, Op: vtab.OpGT}}},
+		{Args: []Arg{{Column: 0, Exact: true}, {Column: 5, In: true}, {Column: 2}}, Limit: true, Offset: true, Used: 1<<63 | 5},
+		{Args: args(3), MissingRequired: true},
+		{Table: "ec2_instances", Args: args(1), Rest: []Rest{{Column: 4, Op: OpLIKE}, {Column: -1, Op: OpGT}, {Column: 2, Op: OpEQ, Why: WhyCollation}}},
 	} {
 		s := p.encode()
 		got, err := decodePlan(s)

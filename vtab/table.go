@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"iter"
 	"regexp"
+	"slices"
 )
 
 // Type is a column's SQL type and how its Go value is converted.
@@ -59,6 +60,26 @@ func (t Type) String() string {
 	}
 }
 
+type affinity int
+
+const (
+	textAffinity affinity = iota
+	integerAffinity
+	realAffinity
+)
+
+// affinity is how SQLite compares the column's values with a constant:
+// from the declared type (sqlType), by SQLite's rules.
+func (t Type) affinity() affinity {
+	switch t {
+	case Integer, Bool:
+		return integerAffinity
+	case Real:
+		return realAffinity
+	}
+	return textAffinity
+}
+
 // Key says that a column's equality constraint is handed to the list function.
 type Key int
 
@@ -91,12 +112,21 @@ type Column[T any] struct {
 	// Push says, for explain and schema, what a pushed value becomes (an
 	// API parameter or filter).
 	Push string
-	Get  func(T) any
+	// Batch is how many values of an IN list one call can carry (EC2: 200
+	// values per filter, 1000 instance ids); 0 means 1. A longer list is
+	// not pushed (one scan, checked by SQLite) unless PerValue is set, or
+	// the key is Required: then the list function runs once per batch.
+	Batch    int
+	PerValue bool
+	Get      func(T) any
 }
 
 // Table is the definition of one virtual table over rows of type T.
 type Table[T any] struct {
-	Name    string
+	Name string
+	// Aliases are other names of the same table (Steampipe's, say): the
+	// same definition, the same pushdown.
+	Aliases []string
 	Doc     string
 	Columns []Column[T]
 	// Example is a WHERE clause shown when a required key is missing.
@@ -125,11 +155,14 @@ type column struct {
 	nullable bool
 	sel      float64
 	push     string
+	batch    int
+	perValue bool
 	get      func(any) any
 }
 
 type table struct {
 	name    string
+	aliases []string
 	doc     string
 	columns []column
 	example string
@@ -144,7 +177,7 @@ func (t *Table[T]) erase() *table {
 		get := c.Get
 		cols[i] = column{
 			name: c.Name, typ: c.Type, doc: c.Doc, key: c.Key, hidden: c.Hidden,
-			nullable: c.Nullable, sel: c.Selectivity, push: c.Push,
+			nullable: c.Nullable, sel: c.Selectivity, push: c.Push, batch: max(c.Batch, 1), perValue: c.PerValue,
 		}
 		if get != nil {
 			cols[i].get = func(row any) any { return get(row.(T)) }
@@ -152,7 +185,7 @@ func (t *Table[T]) erase() *table {
 	}
 	list := t.List
 	id := t.ID
-	et := &table{name: t.Name, doc: t.Doc, columns: cols, example: t.Example, rows: t.Rows}
+	et := &table{name: t.Name, aliases: t.Aliases, doc: t.Doc, columns: cols, example: t.Example, rows: t.Rows}
 	if list != nil {
 		et.list = func(ctx context.Context, q *Query) iter.Seq2[any, error] {
 			return func(yield func(any, error) bool) {
@@ -178,8 +211,10 @@ func (t *table) validate() error {
 	bad := func(format string, args ...any) {
 		errs = append(errs, fmt.Errorf("table %q: "+format, append([]any{t.name}, args...)...))
 	}
-	if !identRE.MatchString(t.name) {
-		bad("name must be snake_case")
+	for _, n := range append([]string{t.name}, t.aliases...) {
+		if !identRE.MatchString(n) {
+			bad("name %q must be snake_case", n)
+		}
 	}
 	if t.doc == "" {
 		bad("no description")
@@ -192,9 +227,6 @@ func (t *table) validate() error {
 	}
 	if len(t.columns) == 0 {
 		bad("no columns")
-	}
-	if len(t.columns) > 63 {
-		bad("%d columns: at most 63 fit SQLite's column-used mask", len(t.columns))
 	}
 	seen := map[string]bool{}
 	required := false
@@ -212,6 +244,12 @@ func (t *table) validate() error {
 		if c.key == Required {
 			required = true
 		}
+		if c.key != NoKey && c.push == "" {
+			bad("column %q is a key but does not say what its value becomes (Push)", c.name)
+		}
+		if c.key != NoKey && c.typ.affinity() == realAffinity {
+			bad("column %q: a REAL column cannot be a key: no API matches floats as SQLite does", c.name)
+		}
 	}
 	if required && t.example == "" {
 		bad("a required key needs an Example WHERE clause")
@@ -221,9 +259,14 @@ func (t *table) validate() error {
 
 // Query is what a list function is asked for: the values of the key
 // columns the plan pushed down, the columns the statement uses, and LIMIT.
+//
+// Pushed values are text, as the API is to be asked for them: a number
+// bound for a text column is its decimal form, a boolean 0 or 1. A column
+// has at most its Batch values (an IN list longer than that was split into
+// several queries, or not pushed at all).
 type Query struct {
 	Table string
-	eq    map[string]any
+	eq    map[string][]string
 	used  map[string]bool
 	// Limit is how many rows the statement needs at most from this call
 	// (LIMIT plus OFFSET), or 0 when it needs them all. A list function may
@@ -231,48 +274,40 @@ type Query struct {
 	Limit int64
 }
 
-// Eq returns the value an equality constraint pushed for column, if any.
-func (q *Query) Eq(column string) (any, bool) {
+// Values returns the pushed values of column, if any were pushed.
+func (q *Query) Values(column string) ([]string, bool) {
 	v, ok := q.eq[column]
 	return v, ok
 }
 
-// String returns the pushed value of column as text. A value of another
-// SQL type is formatted the way SQLite would compare it as text.
+// String returns the pushed value of column when exactly one was pushed.
 func (q *Query) String(column string) (string, bool) {
 	v, ok := q.eq[column]
-	if !ok {
+	if !ok || len(v) != 1 {
 		return "", false
 	}
-	switch v := v.(type) {
-	case string:
-		return v, true
-	case []byte:
-		return string(v), true
-	default:
-		return fmt.Sprint(v), true
-	}
+	return v[0], true
 }
 
 // Uses reports whether the statement reads column (so a costly column can
 // be fetched only when asked for).
 func (q *Query) Uses(column string) bool { return q.used[column] }
 
-// Pushed lists the columns with a pushed value, for diagnostics.
-func (q *Query) Pushed() map[string]any {
-	m := make(map[string]any, len(q.eq))
+// Pushed lists the columns with pushed values, for diagnostics.
+func (q *Query) Pushed() map[string][]string {
+	m := make(map[string][]string, len(q.eq))
 	for k, v := range q.eq {
-		m[k] = v
+		m[k] = slices.Clone(v)
 	}
 	return m
 }
 
 // NewQuery builds a Query directly, for table tests that call a list
 // function without SQLite.
-func NewQuery(table string, eq map[string]any, used []string, limit int64) *Query {
+func NewQuery(table string, eq map[string][]string, used []string, limit int64) *Query {
 	q := &Query{Table: table, eq: eq, used: map[string]bool{}, Limit: limit}
 	if q.eq == nil {
-		q.eq = map[string]any{}
+		q.eq = map[string][]string{}
 	}
 	for _, u := range used {
 		q.used[u] = true

@@ -71,10 +71,11 @@ type app struct {
 	io   streams
 	opts options
 
-	sess *fetch.Session
-	eng  *vtab.Engine
-	db   *sql.DB
-	demo *httptest.Server
+	sess   *fetch.Session
+	tables []tables.Table
+	eng    *vtab.Engine
+	db     *sql.DB
+	demo   *httptest.Server
 
 	// targets over every statement run, for the exit status.
 	targetsOK, targetsFailed int
@@ -223,17 +224,18 @@ func (a *app) engine(ctx context.Context) (*vtab.Engine, *sql.DB, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	eng, err := vtab.New(tables.All(sess)...)
+	ts := tables.All(sess)
+	eng, err := vtab.New(tables.Defs(ts)...)
 	if err != nil {
 		return nil, nil, err
 	}
-	a.eng, a.db = eng, eng.DB()
+	a.tables, a.eng, a.db = ts, eng, eng.DB()
 	return a.eng, a.db, nil
 }
 
 // catalog describes the tables without connecting.
 func catalog() (*vtab.Engine, error) {
-	return vtab.New(tables.All(nil)...)
+	return vtab.New(tables.Defs(tables.All(nil))...)
 }
 
 func (a *app) close() {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/awssql/awssql/fetch"
 	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/vtab/tables"
 )
 
 func (a *app) connectionFlags(f *pflag.FlagSet) {
@@ -281,6 +282,7 @@ func (a *app) fetchOptions() (fetch.Options, error) {
 		sessionName = fetch.SessionName(name)
 	}
 	fo := fetch.Options{
+		Operations:      tables.Operations(),
 		Profile:         o.profile,
 		AccessKeyID:     o.accessKeyID,
 		SessionToken:    o.sessionToken,

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/awssql/awssql/fetch"
+	"github.com/awssql/awssql/vtab/tables"
 )
 
 // TestREADMEMentionsEveryFlag walks the command tree: a flag users cannot
@@ -79,7 +80,7 @@ func TestPolicyMatchesAllowlist(t *testing.T) {
 		return out
 	}
 	var reader, caller []string
-	for _, op := range fetch.Operations() {
+	for _, op := range fetch.Allowlist(tables.Operations()) {
 		if op.Caller {
 			caller = append(caller, op.Action)
 		} else if !slices.Contains(reader, op.Action) {

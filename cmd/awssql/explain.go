@@ -3,14 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/awssql/awssql/fetch"
 	"github.com/awssql/awssql/vtab"
+	"github.com/awssql/awssql/vtab/tables"
 )
 
 var (
@@ -24,8 +26,9 @@ func (a *app) explainCommand() *cobra.Command {
 		Short: "Show how a statement would call AWS, without calling any resource API",
 		Long: `For each table of the statement: which WHERE constraints go into the API call
 (as which parameter or filter), which SQLite checks itself, whether LIMIT is pushed,
-and the targets (accounts x regions) a run would call. It asks AWS only who the
-caller is, the organization's accounts (--list-accounts) and the caller's regions.`,
+and the targets (accounts x regions) a run would call. It calls no resource API: it
+asks AWS only who the caller is, the organization's accounts (--list-accounts), and
+each account's enabled regions (assuming its member role).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			params, err := parseParams(a.opts.params)
@@ -151,12 +154,17 @@ func (a *app) explainTable(ctx context.Context, tp *tablePlan) error {
 	}
 	// Values a dry run saw; a table read once per outer row has none.
 	values := map[string][]string{}
+	scanned := map[string]bool{}
 	for _, c := range tp.calls {
-		for col, v := range c.Pushed {
-			s := fmt.Sprintf("'%v'", v)
-			if !slices.Contains(values[col], s) {
-				values[col] = append(values[col], s)
+		for col, vs := range c.Pushed {
+			for _, v := range vs {
+				if !slices.Contains(values[col], v) {
+					values[col] = append(values[col], v)
+				}
 			}
+		}
+		for _, col := range c.Scanned {
+			scanned[col] = true
 		}
 	}
 	if len(tp.info.Pushed) == 0 {
@@ -165,18 +173,24 @@ func (a *app) explainTable(ctx context.Context, tp *tablePlan) error {
 		fmt.Fprintln(out, "  pushed into the call:")
 	}
 	for _, c := range tp.info.Pushed {
-		v := strings.Join(values[c.Name], ", ")
+		op := "="
+		if c.In {
+			op = "IN"
+		}
+		v := quoteAll(values[c.Name])
 		switch {
-		case v == "" && len(tp.calls) == 0:
+		case scanned[c.Name]:
+			v = "(values that do not narrow the call: more than one call takes, or not text)"
+		case len(tp.calls) == 0:
 			v = "(a value from another table, per row)"
 		case v == "":
 			v = "?"
 		}
 		check := "exact"
-		if c.Key == vtab.Pushed {
-			check = "re-checked by SQLite"
+		if !c.Exact {
+			check = "SQLite re-checks each row"
 		}
-		fmt.Fprintf(out, "    %s = %s -> %s (%s)\n", c.Name, v, c.Push, check)
+		fmt.Fprintf(out, "    %s %s %s -> %s (%s)\n", c.Name, op, v, c.Push, check)
 	}
 	if len(tp.info.Rest) > 0 {
 		fmt.Fprintf(out, "  checked by SQLite: %s\n", strings.Join(tp.info.Rest, ", "))
@@ -189,19 +203,33 @@ func (a *app) explainTable(ctx context.Context, tp *tablePlan) error {
 	return a.explainTargets(ctx, tp, values)
 }
 
-// explainTargets counts the targets a run would call: accounts from the
-// connection (or account_id), regions from --regions as enabled in the
-// caller's account (or region).
-func (a *app) explainTargets(ctx context.Context, tp *tablePlan, values map[string][]string) error {
-	perRow := func(col string) bool {
-		for _, c := range tp.info.Pushed {
-			if c.Name == col {
-				return len(values[col]) == 0
-			}
-		}
-		return false
+func quoteAll(vs []string) string {
+	q := make([]string, len(vs))
+	for i, v := range vs {
+		q[i] = "'" + strings.ReplaceAll(v, "'", "''") + "'"
 	}
-	if perRow("account_id") && (perRow("region") || tp.info.Table == "accounts" || tp.info.Table == "regions") {
+	if len(q) > 5 {
+		return strings.Join(q[:5], ", ") + fmt.Sprintf(", ... (%d values)", len(q))
+	}
+	return strings.Join(q, ", ")
+}
+
+// explainTargets counts the targets a run would call, from the table's
+// declared scope: the connection's accounts (or those of account_id), and
+// for a regional table each account's own enabled regions (one
+// DescribeRegions per account) under --regions (or region).
+func (a *app) explainTargets(ctx context.Context, tp *tablePlan, values map[string][]string) error {
+	t, ok := tables.Find(a.tables, tp.info.Table)
+	if !ok {
+		return fmt.Errorf("explain: no table %s", tp.info.Table)
+	}
+	// A dry run reads every table as empty, so a table read once per row
+	// of another was never asked anything.
+	perRow := len(tp.calls) == 0 && len(tp.info.Pushed) > 0
+	pushed := func(col string) bool {
+		return slices.ContainsFunc(tp.info.Pushed, func(c vtab.PushedInfo) bool { return c.Name == col })
+	}
+	if perRow && pushed("account_id") && (pushed("region") || t.Scope != tables.PerRegion) {
 		fmt.Fprintln(a.io.out, "  targets: one (account, region) per row of the outer table, each looked up once")
 		return nil
 	}
@@ -209,38 +237,54 @@ func (a *app) explainTargets(ctx context.Context, tp *tablePlan, values map[stri
 	if err != nil {
 		return err
 	}
-	accounts, err := sess.Accounts(ctx)
-	if err != nil {
-		return err
-	}
-	if v, ok := values["account_id"]; ok {
-		accounts = slices.DeleteFunc(slices.Clone(accounts), func(acct string) bool { return !slices.Contains(v, "'"+acct+"'") })
-	}
-	if tp.info.Table == "accounts" || tp.info.Table == "regions" {
-		fmt.Fprintf(a.io.out, "  targets: %d accounts\n", len(accounts))
-		return nil
-	}
-	id, err := sess.Identity(ctx)
-	if err != nil {
-		return err
-	}
-	regions, _, err := sess.TargetRegions(ctx, id.Account)
-	if err != nil {
-		return err
-	}
-	if v, ok := values["region"]; ok {
-		regions = slices.DeleteFunc(slices.Clone(regions), func(r string) bool { return !slices.Contains(v, "'"+r+"'") })
-	}
-	sort.Strings(regions)
-	shown := strings.Join(regions, ", ")
-	if len(regions) > 6 {
-		shown = strings.Join(regions[:6], ", ") + ", ..."
+	sc := fetch.Scope{Global: t.Scope != tables.PerRegion, Accounts: values["account_id"]}
+	if t.Scope == tables.PerRegion {
+		sc.Regions = values["region"]
 	}
 	per := ""
-	if len(tp.calls) == 0 && tp.verb == "SEARCH" {
+	if perRow {
 		per = ", per row of the outer table"
 	}
-	fmt.Fprintf(a.io.out, "  targets: %d accounts x %d regions = %d%s (%s)\n",
-		len(accounts), len(regions), len(accounts)*len(regions), per, shown)
+	switch t.Scope {
+	case tables.PerConnection:
+		accounts, err := sess.Accounts(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.io.out, "  targets: none; the connection's %d accounts are listed (a member role is assumed only when reachable or error is read)\n", len(accounts))
+		return nil
+	case tables.PerBucket:
+		n := max(len(values["bucket"]), 1)
+		fmt.Fprintf(a.io.out, "  targets: %d (one per bucket, in the bucket's region%s)\n", n, per)
+		return nil
+	}
+	targets, failures, err := sess.Targets(ctx, sc)
+	if err != nil {
+		return err
+	}
+	accounts := map[string]bool{}
+	regions := map[string]bool{}
+	for _, t := range targets {
+		accounts[t.Account] = true
+		regions[t.Region] = true
+	}
+	for _, f := range failures {
+		accounts[f.Account] = true
+	}
+	shown := slices.Sorted(maps.Keys(regions))
+	list := strings.Join(shown, ", ")
+	if len(shown) > 6 {
+		list = strings.Join(shown[:6], ", ") + ", ..."
+	}
+	fail := ""
+	if len(failures) > 0 {
+		fail = fmt.Sprintf("; %d of them cannot be read: an account awssql cannot enter, or a region named that is not enabled", len(failures))
+	}
+	if t.Scope == tables.PerAccount {
+		fmt.Fprintf(a.io.out, "  targets: %d (one per account, in the home region%s%s)\n", len(targets)+len(failures), per, fail)
+		return nil
+	}
+	fmt.Fprintf(a.io.out, "  targets: %d (%d accounts, each in its own enabled regions: %s%s)%s\n",
+		len(targets)+len(failures), len(accounts), list, per, fail)
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/awssql/awssql/fetch"
 	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/vtab/tables"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files with what the tests produce")
@@ -48,7 +49,7 @@ func newFake(t *testing.T, ds *awsfake.Dataset, opts ...awsfake.Option) *fake {
 
 // allowed maps awsfake's "service:Operation" (signing name) to the allowlist.
 func allowed(signingName, op string) bool {
-	for _, o := range fetch.Operations() {
+	for _, o := range fetch.Allowlist(tables.Operations()) {
 		if strings.EqualFold(strings.SplitN(o.Action, ":", 2)[0], signingName) && o.Name == op {
 			return true
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/awssql/awssql/fetch"
 	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/vtab/tables"
 )
 
 const extID = "ext-7c1e-inventory"
@@ -238,7 +239,7 @@ func TestCredentialsRefreshMidQuery(t *testing.T) {
 // TestCheckNamesTheDeniedAction denies each allowlisted action in turn:
 // check must name exactly that action and exit 1.
 func TestCheckNamesTheDeniedAction(t *testing.T) {
-	for _, op := range fetch.Operations() {
+	for _, op := range fetch.Allowlist(tables.Operations()) {
 		t.Run(op.Name, func(t *testing.T) {
 			f, chain := newOrg(t, 3, awsfake.GenOptions{Seed: 1, OUs: 2, BucketsPerRegion: 1, ObjectsPerBucket: 2})
 			svc, _, _ := strings.Cut(op.Action, ":")

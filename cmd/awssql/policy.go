@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/awssql/awssql/fetch"
+	"github.com/awssql/awssql/vtab/tables"
 )
 
 type statement struct {
@@ -29,7 +30,7 @@ type policyDoc struct {
 // readerPolicy allows every operation that reads a table's resources.
 func readerPolicy() policyDoc {
 	var actions []string
-	for _, op := range fetch.Operations() {
+	for _, op := range fetch.Allowlist(tables.Operations()) {
 		if !op.Caller && !slices.Contains(actions, op.Action) {
 			actions = append(actions, op.Action)
 		}
@@ -43,7 +44,7 @@ func readerPolicy() policyDoc {
 // I, list the organization, assume the member role.
 func callerPolicy(partition, memberRole string) policyDoc {
 	var actions []string
-	for _, op := range fetch.Operations() {
+	for _, op := range fetch.Allowlist(tables.Operations()) {
 		if op.Caller && op.Action != "sts:AssumeRole" {
 			actions = append(actions, op.Action)
 		}
@@ -130,7 +131,7 @@ Exit status 0 only when every step passed, else 1.`,
 				return err
 			}
 			failed := 0
-			sess.Check(cmd.Context(), func(st fetch.Step) {
+			sess.Check(cmd.Context(), tables.Probes(tables.All(sess)), func(st fetch.Step) {
 				if st.Err == nil {
 					line := "ok    " + st.Name
 					if st.Detail != "" {

@@ -15,34 +15,27 @@ import (
 
 type instance = fetch.Item[types.Instance]
 
-// instanceFilters maps the columns pushed as DescribeInstances filters.
-var instanceFilters = map[string]string{
-	"instance_state":              "instance-state-name",
-	"instance_type":               "instance-type",
-	"image_id":                    "image-id",
-	"vpc_id":                      "vpc-id",
-	"subnet_id":                   "subnet-id",
-	"placement_availability_zone": "availability-zone",
-	"key_name":                    "key-name",
-	"instance_lifecycle":          "instance-lifecycle",
-	"architecture":                "architecture",
-}
-
 // EC2Instances is ec2_instances: DescribeInstances.
-func EC2Instances(s *fetch.Session) vtab.Def {
-	return define(s, regional[types.Instance]{
-		name: "ec2_instances",
-		doc:  "EC2 instances (DescribeInstances)",
-		rows: 1e5,
-		push: pushes(instanceFilters, map[string]string{"instance_id": "InstanceIds"}),
-		id:   func(i types.Instance) string { return aws.ToString(i.InstanceId) },
-		columns: []vtab.Column[instance]{
-			{Name: "instance_id", Type: vtab.Text, Key: vtab.Exact, Selectivity: 1e6, Get: func(i instance) any { return i.Value.InstanceId }},
+func EC2Instances(s *fetch.Session) Table {
+	return define(s, regional[types.Instance, ec2.DescribeInstancesInput]{
+		name:    "ec2_instances",
+		doc:     "EC2 instances (DescribeInstances)",
+		rows:    1e5,
+		ops:     []fetch.Operation{fetch.Read[ec2.DescribeInstancesOutput]("EC2", "DescribeInstances", "ec2:DescribeInstances")},
+		filters: func(in *ec2.DescribeInstancesInput) *[]types.Filter { return &in.Filters },
+		id:      func(i types.Instance) string { return aws.ToString(i.InstanceId) },
+		probe: func(ctx context.Context, _ *fetch.Session, c *fetch.Client) (string, error) {
+			_, err := fetch.Service(c, ec2.NewFromConfig).DescribeInstances(ctx, &ec2.DescribeInstancesInput{MaxResults: aws.Int32(5)})
+			return "", err
+		},
+		columns: []col[types.Instance, ec2.DescribeInstancesInput]{
+			{Name: "instance_id", Type: vtab.Text, Get: func(i instance) any { return i.Value.InstanceId },
+				Push: param("InstanceIds", 1000, func(in *ec2.DescribeInstancesInput, ids []string) { in.InstanceIds = ids }).selective(1e6)},
 			{Name: "arn", Type: vtab.Text, Get: func(i instance) any {
 				return fmt.Sprintf("arn:%s:ec2:%s:%s:instance/%s", s.Partition(), i.Region, i.Account, aws.ToString(i.Value.InstanceId))
 			}},
-			{Name: "instance_type", Type: vtab.Text, Key: vtab.Exact, Get: func(i instance) any { return str(i.Value.InstanceType) }},
-			{Name: "instance_state", Type: vtab.Text, Key: vtab.Exact, Get: func(i instance) any {
+			{Name: "instance_type", Type: vtab.Text, Push: filter("instance-type"), Get: func(i instance) any { return str(i.Value.InstanceType) }},
+			{Name: "instance_state", Type: vtab.Text, Push: filter("instance-state-name"), Get: func(i instance) any {
 				if i.Value.State == nil {
 					return nil
 				}
@@ -56,15 +49,15 @@ func EC2Instances(s *fetch.Session) vtab.Def {
 			}},
 			{Name: "state_transition_reason", Type: vtab.Text, Get: func(i instance) any { return i.Value.StateTransitionReason }},
 			{Name: "launch_time", Type: vtab.Time, Get: func(i instance) any { return i.Value.LaunchTime }},
-			{Name: "image_id", Type: vtab.Text, Key: vtab.Exact, Get: func(i instance) any { return i.Value.ImageId }},
-			{Name: "key_name", Type: vtab.Text, Key: vtab.Exact, Get: func(i instance) any { return i.Value.KeyName }},
-			{Name: "vpc_id", Type: vtab.Text, Key: vtab.Exact, Get: func(i instance) any { return i.Value.VpcId }},
-			{Name: "subnet_id", Type: vtab.Text, Key: vtab.Exact, Get: func(i instance) any { return i.Value.SubnetId }},
+			{Name: "image_id", Type: vtab.Text, Push: filter("image-id"), Get: func(i instance) any { return i.Value.ImageId }},
+			{Name: "key_name", Type: vtab.Text, Push: filter("key-name"), Get: func(i instance) any { return i.Value.KeyName }},
+			{Name: "vpc_id", Type: vtab.Text, Push: filter("vpc-id"), Get: func(i instance) any { return i.Value.VpcId }},
+			{Name: "subnet_id", Type: vtab.Text, Push: filter("subnet-id"), Get: func(i instance) any { return i.Value.SubnetId }},
 			{Name: "private_ip_address", Type: vtab.Text, Get: func(i instance) any { return i.Value.PrivateIpAddress }},
 			{Name: "private_dns_name", Type: vtab.Text, Get: func(i instance) any { return i.Value.PrivateDnsName }},
 			{Name: "public_ip_address", Type: vtab.Text, Get: func(i instance) any { return i.Value.PublicIpAddress }},
 			{Name: "public_dns_name", Type: vtab.Text, Get: func(i instance) any { return i.Value.PublicDnsName }},
-			{Name: "placement_availability_zone", Type: vtab.Text, Key: vtab.Exact, Get: func(i instance) any {
+			{Name: "placement_availability_zone", Type: vtab.Text, Push: filter("availability-zone"), Get: func(i instance) any {
 				if i.Value.Placement == nil {
 					return nil
 				}
@@ -78,7 +71,7 @@ func EC2Instances(s *fetch.Session) vtab.Def {
 			}},
 			{Name: "platform", Type: vtab.Text, Nullable: true, Doc: "windows, or NULL for Linux/UNIX", Get: func(i instance) any { return str(i.Value.Platform) }},
 			{Name: "platform_details", Type: vtab.Text, Get: func(i instance) any { return i.Value.PlatformDetails }},
-			{Name: "architecture", Type: vtab.Text, Key: vtab.Exact, Get: func(i instance) any { return str(i.Value.Architecture) }},
+			{Name: "architecture", Type: vtab.Text, Push: filter("architecture"), Get: func(i instance) any { return str(i.Value.Architecture) }},
 			{Name: "hypervisor", Type: vtab.Text, Get: func(i instance) any { return str(i.Value.Hypervisor) }},
 			{Name: "virtualization_type", Type: vtab.Text, Get: func(i instance) any { return str(i.Value.VirtualizationType) }},
 			{Name: "root_device_type", Type: vtab.Text, Get: func(i instance) any { return str(i.Value.RootDeviceType) }},
@@ -89,7 +82,7 @@ func EC2Instances(s *fetch.Session) vtab.Def {
 				}
 				return i.Value.IamInstanceProfile.Arn
 			}},
-			{Name: "instance_lifecycle", Type: vtab.Text, Key: vtab.Exact, Doc: "spot, scheduled, capacity-block; NULL for on-demand",
+			{Name: "instance_lifecycle", Type: vtab.Text, Push: filter("instance-lifecycle"), Doc: "spot, scheduled, capacity-block; NULL for on-demand",
 				Get: func(i instance) any { return str(i.Value.InstanceLifecycle) }},
 			{Name: "spot_instance_request_id", Type: vtab.Text, Get: func(i instance) any { return i.Value.SpotInstanceRequestId }},
 			{Name: "ebs_optimized", Type: vtab.Bool, Get: func(i instance) any { return i.Value.EbsOptimized }},
@@ -123,19 +116,12 @@ func EC2Instances(s *fetch.Session) vtab.Def {
 	})
 }
 
-func listInstances(ctx context.Context, c *fetch.Client, q *vtab.Query) iter.Seq2[[]types.Instance, error] {
-	filters, ok := ec2Filters(q, instanceFilters)
-	if !ok {
-		return done[types.Instance]()
-	}
-	in := &ec2.DescribeInstancesInput{Filters: filters}
-	if id, ok := q.String("instance_id"); ok {
+func listInstances(ctx context.Context, c *fetch.Client, in *ec2.DescribeInstancesInput, q *vtab.Query) iter.Seq2[[]types.Instance, error] {
+	if len(in.InstanceIds) == 0 {
 		// EC2 refuses MaxResults with InstanceIds: a lookup is one page.
-		in.InstanceIds = []string{id}
-	} else {
 		in.MaxResults = aws.Int32(fetch.PageSize(q.Limit, 5, 1000))
 	}
-	p := ec2.NewDescribeInstancesPaginator(c.EC2, in)
+	p := ec2.NewDescribeInstancesPaginator(fetch.Service(c, ec2.NewFromConfig), in)
 	pages := fetch.Pages(ctx, p, func(out *ec2.DescribeInstancesOutput) []types.Instance {
 		var is []types.Instance
 		for _, r := range out.Reservations {

@@ -33,7 +33,7 @@ func open(t testing.TB, ds *awsfake.Dataset, regions []string, mod ...func(*fetc
 	key, secret := srv.Credentials(ds.Accounts[0].ID)
 	opts := fetch.Options{
 		AccessKeyID: key, SecretAccessKey: secret, EndpointURL: url, HomeRegion: "us-east-1",
-		Isolated: true, Regions: regions,
+		Isolated: true, Regions: regions, Operations: tables.Operations(),
 	}
 	for _, m := range mod {
 		m(&opts)
@@ -42,7 +42,7 @@ func open(t testing.TB, ds *awsfake.Dataset, regions []string, mod ...func(*fetc
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, err := vtab.New(tables.All(sess)...)
+	eng, err := vtab.New(tables.Defs(tables.All(sess))...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func open(t testing.TB, ds *awsfake.Dataset, regions []string, mod ...func(*fetc
 		for _, op := range srv.Operations() {
 			svc, name, _ := strings.Cut(op, ":")
 			ok := false
-			for _, o := range fetch.Operations() {
+			for _, o := range sess.Operations() {
 				ok = ok || (strings.HasPrefix(o.Action, svc+":") && o.Name == name)
 			}
 			if !ok {
@@ -195,13 +195,13 @@ func TestFidelity(t *testing.T) {
 					o.RoleChain, o.ExternalID, o.ListAccounts, o.MemberRole = awsfake.DemoRoleChain(), awsfake.DemoExternalID, true, awsfake.DemoMemberRole
 				}
 			})
-			checkTable(t, e, tables.EC2Instances(e.sess), "", items(ds, func(r *awsfake.Region) []ec2types.Instance { return r.Instances }),
+			checkTable(t, e, tables.EC2Instances(e.sess).Def, "", items(ds, func(r *awsfake.Region) []ec2types.Instance { return r.Instances }),
 				func(i ec2types.Instance) string { return aws.ToString(i.InstanceId) }, all)
-			checkTable(t, e, tables.Images(e.sess), "", items(ds, func(r *awsfake.Region) []ec2types.Image { return r.Images }),
+			checkTable(t, e, tables.Images(e.sess).Def, "", items(ds, func(r *awsfake.Region) []ec2types.Image { return r.Images }),
 				func(i ec2types.Image) string { return aws.ToString(i.ImageId) }, all)
-			checkTable(t, e, tables.ReservedInstances(e.sess), "", items(ds, func(r *awsfake.Region) []ec2types.ReservedInstances { return r.ReservedInstances }),
+			checkTable(t, e, tables.ReservedInstances(e.sess).Def, "", items(ds, func(r *awsfake.Region) []ec2types.ReservedInstances { return r.ReservedInstances }),
 				func(i ec2types.ReservedInstances) string { return aws.ToString(i.ReservedInstancesId) }, all)
-			checkTable(t, e, tables.RDSInstances(e.sess), "", items(ds, func(r *awsfake.Region) []rdsInstance { return r.DBInstances }),
+			checkTable(t, e, tables.RDSInstances(e.sess).Def, "", items(ds, func(r *awsfake.Region) []rdsInstance { return r.DBInstances }),
 				func(d rdsInstance) string { return aws.ToString(d.DBInstanceIdentifier) }, all)
 			// Amazon's public images, through the owner alias.
 			var public []fetch.Item[ec2types.Image]
@@ -211,7 +211,7 @@ func TestFidelity(t *testing.T) {
 				}
 			}
 			if len(public) > 0 {
-				checkTable(t, e, tables.Images(e.sess), "WHERE image_owner_alias = 'amazon' AND account_id = '"+ds.Accounts[0].ID+"'", public,
+				checkTable(t, e, tables.Images(e.sess).Def, "WHERE image_owner_alias = 'amazon' AND account_id = '"+ds.Accounts[0].ID+"'", public,
 					func(i ec2types.Image) string { return aws.ToString(i.ImageId) }, false)
 			}
 		})

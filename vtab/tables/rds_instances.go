@@ -14,29 +14,37 @@ import (
 
 type dbInstance = fetch.Item[types.DBInstance]
 
-// RDS filters are pushed but re-checked: DBInstanceIdentifier matches
-// case-insensitively, and the filters' matching is not documented as exact.
-var dbFilters = map[string]string{
-	"engine":                "engine",
-	"db_cluster_identifier": "db-cluster-id",
-	"resource_id":           "dbi-resource-id",
+// rdsFilterValues is how many values RDS takes in one filter.
+const rdsFilterValues = 100
+
+// rdsFilter pushes a column as an RDS filter. RDS's filters are pushed but
+// re-checked: their matching is not documented as exact (identifiers match
+// case-insensitively).
+func rdsFilter(name string) *push {
+	return param("filter "+name, rdsFilterValues, func(in *rds.DescribeDBInstancesInput, vals []string) {
+		in.Filters = append(in.Filters, types.Filter{Name: aws.String(name), Values: vals})
+	}).loose()
 }
 
 // RDSInstances is rds_instances: DescribeDBInstances.
-func RDSInstances(s *fetch.Session) vtab.Def {
-	return define(s, regional[types.DBInstance]{
+func RDSInstances(s *fetch.Session) Table {
+	return define(s, regional[types.DBInstance, rds.DescribeDBInstancesInput]{
 		name: "rds_instances",
 		doc:  "RDS database instances (DescribeDBInstances)",
 		rows: 1e3,
-		push: pushes(dbFilters, map[string]string{"db_instance_identifier": "DBInstanceIdentifier"}),
+		ops:  []fetch.Operation{fetch.Read[rds.DescribeDBInstancesOutput]("RDS", "DescribeDBInstances", "rds:DescribeDBInstances")},
 		id:   func(d types.DBInstance) string { return aws.ToString(d.DBInstanceArn) },
-		columns: []vtab.Column[dbInstance]{
-			{Name: "db_instance_identifier", Type: vtab.Text, Key: vtab.Pushed, Selectivity: 1e3, Get: func(d dbInstance) any { return d.Value.DBInstanceIdentifier }},
+		probe: func(ctx context.Context, _ *fetch.Session, c *fetch.Client) (string, error) {
+			_, err := fetch.Service(c, rds.NewFromConfig).DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{MaxRecords: aws.Int32(20)})
+			return "", err
+		},
+		columns: []col[types.DBInstance, rds.DescribeDBInstancesInput]{
+			{Name: "db_instance_identifier", Type: vtab.Text, Push: rdsFilter("db-instance-id").selective(1e3), Get: func(d dbInstance) any { return d.Value.DBInstanceIdentifier }},
 			{Name: "arn", Type: vtab.Text, Get: func(d dbInstance) any { return d.Value.DBInstanceArn }},
-			{Name: "resource_id", Type: vtab.Text, Key: vtab.Pushed, Selectivity: 1e3, Get: func(d dbInstance) any { return d.Value.DbiResourceId }},
-			{Name: "db_cluster_identifier", Type: vtab.Text, Key: vtab.Pushed, Nullable: true, Get: func(d dbInstance) any { return d.Value.DBClusterIdentifier }},
+			{Name: "resource_id", Type: vtab.Text, Push: rdsFilter("dbi-resource-id").selective(1e3), Get: func(d dbInstance) any { return d.Value.DbiResourceId }},
+			{Name: "db_cluster_identifier", Type: vtab.Text, Push: rdsFilter("db-cluster-id"), Nullable: true, Get: func(d dbInstance) any { return d.Value.DBClusterIdentifier }},
 			{Name: "class", Type: vtab.Text, Get: func(d dbInstance) any { return d.Value.DBInstanceClass }},
-			{Name: "engine", Type: vtab.Text, Key: vtab.Pushed, Get: func(d dbInstance) any { return d.Value.Engine }},
+			{Name: "engine", Type: vtab.Text, Push: rdsFilter("engine"), Get: func(d dbInstance) any { return d.Value.Engine }},
 			{Name: "engine_version", Type: vtab.Text, Get: func(d dbInstance) any { return d.Value.EngineVersion }},
 			{Name: "status", Type: vtab.Text, Get: func(d dbInstance) any { return d.Value.DBInstanceStatus }},
 			{Name: "allocated_storage", Type: vtab.Integer, Doc: "GiB", Get: func(d dbInstance) any { return d.Value.AllocatedStorage }},
@@ -84,24 +92,10 @@ func RDSInstances(s *fetch.Session) vtab.Def {
 			{Name: "vpc_security_groups", Type: vtab.JSON, Get: func(d dbInstance) any { return d.Value.VpcSecurityGroups }},
 			{Name: "tags", Type: vtab.JSON, Get: func(d dbInstance) any { return rdsTags(d.Value.TagList) }},
 		},
-		list: func(ctx context.Context, c *fetch.Client, q *vtab.Query) iter.Seq2[[]types.DBInstance, error] {
-			in := &rds.DescribeDBInstancesInput{MaxRecords: aws.Int32(fetch.PageSize(q.Limit, 20, 100))}
-			for col, name := range dbFilters {
-				if v, ok := q.String(col); ok {
-					in.Filters = append(in.Filters, types.Filter{Name: aws.String(name), Values: []string{v}})
-				}
-			}
-			id, byID := q.String("db_instance_identifier")
-			if byID {
-				in.DBInstanceIdentifier = aws.String(id)
-			}
-			p := rds.NewDescribeDBInstancesPaginator(c.RDS, in)
-			pages := fetch.Pages(ctx, p, func(out *rds.DescribeDBInstancesOutput) []types.DBInstance { return out.DBInstances }, q.Limit)
-			if byID {
-				// An identifier RDS finds malformed matches nothing either.
-				return fetch.NotFound(pages, "DBInstanceNotFound", "DBInstanceNotFoundFault", "InvalidParameterValue")
-			}
-			return pages
+		list: func(ctx context.Context, c *fetch.Client, in *rds.DescribeDBInstancesInput, q *vtab.Query) iter.Seq2[[]types.DBInstance, error] {
+			in.MaxRecords = aws.Int32(fetch.PageSize(q.Limit, 20, 100))
+			p := rds.NewDescribeDBInstancesPaginator(fetch.Service(c, rds.NewFromConfig), in)
+			return fetch.Pages(ctx, p, func(out *rds.DescribeDBInstancesOutput) []types.DBInstance { return out.DBInstances }, q.Limit)
 		},
 	})
 }

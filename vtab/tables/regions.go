@@ -18,36 +18,32 @@ type region = fetch.Item[types.Region]
 // to the home region. Every region of the partition is listed with its
 // opt-in status. The unconstrained call is the one region discovery makes,
 // so the two share one cached answer.
-func Regions(s *fetch.Session) vtab.Def {
-	return define(s, regional[types.Region]{
+func Regions(s *fetch.Session) Table {
+	return define(s, regional[types.Region, ec2.DescribeRegionsInput]{
 		name:   "regions",
 		doc:    "regions of the partition and whether each is enabled (DescribeRegions)",
 		rows:   40,
 		global: true,
-		push:   map[string]string{"region": "RegionNames"},
+		ops:    []fetch.Operation{fetch.Read[ec2.DescribeRegionsOutput]("EC2", "DescribeRegions", "ec2:DescribeRegions")},
 		id:     func(r types.Region) string { return aws.ToString(r.RegionName) },
-		columns: []vtab.Column[region]{
-			{Name: "region", Type: vtab.Text, Key: vtab.Exact, Get: func(r region) any { return r.Value.RegionName }},
+		columns: []col[types.Region, ec2.DescribeRegionsInput]{
+			{Name: "region", Type: vtab.Text, Get: func(r region) any { return r.Value.RegionName },
+				Push: param("RegionNames", 1000, func(in *ec2.DescribeRegionsInput, names []string) { in.RegionNames = names }).
+					values(func(v string) (string, bool) { return v, fetch.CheckRegion(v, false) == nil })},
 			{Name: "endpoint", Type: vtab.Text, Get: func(r region) any { return r.Value.Endpoint }},
 			{Name: "opt_in_status", Type: vtab.Text, Doc: "opt-in-not-required, opted-in or not-opted-in", Get: func(r region) any { return r.Value.OptInStatus }},
 		},
-		list: func(ctx context.Context, c *fetch.Client, q *vtab.Query) iter.Seq2[[]types.Region, error] {
-			in := &ec2.DescribeRegionsInput{AllRegions: aws.Bool(true)}
-			name, byName := q.String("region")
-			if byName {
-				if fetch.CheckRegion(name, false) != nil {
-					return done[types.Region]()
-				}
-				in.RegionNames = []string{name}
-			}
+		list: func(ctx context.Context, c *fetch.Client, in *ec2.DescribeRegionsInput, _ *vtab.Query) iter.Seq2[[]types.Region, error] {
+			in.AllRegions = aws.Bool(true)
 			call := fetch.One(ctx, func(ctx context.Context) ([]types.Region, error) {
-				out, err := c.EC2.DescribeRegions(ctx, in)
+				out, err := fetch.Service(c, ec2.NewFromConfig).DescribeRegions(ctx, in)
 				if err != nil {
 					return nil, err
 				}
 				return out.Regions, nil
 			})
-			if byName {
+			if len(in.RegionNames) > 0 {
+				// A region the partition does not have matches nothing.
 				return fetch.NotFound(call, "InvalidParameterValue")
 			}
 			return call

@@ -29,20 +29,20 @@ type s3Object struct {
 // their content (GetObject) only when the query reads body. The bucket's
 // region comes from HeadBucket; it is read with the credentials of the
 // account in account_id if the query gives one, else the caller's.
-func S3Objects(s *fetch.Session) vtab.Def {
-	return &vtab.Table[s3Object]{
+func S3Objects(s *fetch.Session) Table {
+	def := &vtab.Table[s3Object]{
 		Name:    "s3_objects",
 		Doc:     "objects of an S3 bucket (ListObjectsV2; body with GetObject)",
 		Example: "bucket = 'my-bucket' (and optionally prefix = 'logs/')",
 		Rows:    1e5,
 		Columns: []vtab.Column[s3Object]{
 			{Name: "account_id", Type: vtab.Text, Key: vtab.Exact, Doc: "the account whose credentials read the bucket",
-				Push: "whose credentials read the bucket", Get: func(o s3Object) any { return o.account }},
+				Push: "whose credentials read the bucket", PerValue: true, Get: func(o s3Object) any { return o.account }},
 			{Name: "region", Type: vtab.Text, Doc: "the bucket's region (HeadBucket)", Get: func(o s3Object) any { return o.region }},
 			{Name: "bucket", Type: vtab.Text, Key: vtab.Required, Push: "the bucket listed", Get: func(o s3Object) any { return o.bucket }},
-			{Name: "prefix", Type: vtab.Text, Key: vtab.Exact, Hidden: true, Selectivity: 100, Push: "ListObjectsV2 Prefix",
+			{Name: "prefix", Type: vtab.Text, Key: vtab.Exact, Hidden: true, Selectivity: 100, Push: "ListObjectsV2 Prefix", PerValue: true,
 				Doc: "list only keys that start with it", Get: func(o s3Object) any { return o.prefix }},
-			{Name: "key", Type: vtab.Text, Key: vtab.Pushed, Selectivity: 1e5, Push: "ListObjectsV2 Prefix, then the exact key",
+			{Name: "key", Type: vtab.Text, Key: vtab.Pushed, Selectivity: 1e5, Push: "ListObjectsV2 Prefix, then the exact key", PerValue: true,
 				Get: func(o s3Object) any { return o.obj.Key }},
 			{Name: "size", Type: vtab.Integer, Doc: "bytes", Get: func(o s3Object) any { return o.obj.Size }},
 			{Name: "last_modified", Type: vtab.Time, Get: func(o s3Object) any { return o.obj.LastModified }},
@@ -53,65 +53,111 @@ func S3Objects(s *fetch.Session) vtab.Def {
 		},
 		ID: func(o s3Object) string { return o.bucket + "/" + aws.ToString(o.obj.Key) },
 		List: func(ctx context.Context, q *vtab.Query) iter.Seq2[s3Object, error] {
-			return func(yield func(s3Object, error) bool) {
-				bucket, _ := q.String("bucket")
-				account, byAccount := q.String("account_id")
-				if !byAccount {
-					id, err := s.Identity(ctx)
-					if err != nil {
+			account, _ := q.String("account_id")
+			return fetch.Single(ctx, fetch.Target{Account: account}, listObjects(ctx, s, q))
+		},
+	}
+	return Table{
+		Name:  "s3_objects",
+		Def:   def,
+		Scope: PerBucket,
+		Ops: []fetch.Operation{
+			fetch.Read[s3.ListObjectsV2Output]("S3", "ListObjectsV2", "s3:ListBucket"),
+			fetch.Stream("S3", "GetObject", "s3:GetObject"),
+		},
+		Probe: fetch.Probe{Table: "s3_objects", Actions: []string{"s3:ListBucket", "s3:GetObject"}, Call: probeObjects},
+	}
+}
+
+// listObjects lists the objects of the bucket the query names.
+func listObjects(ctx context.Context, s *fetch.Session, q *vtab.Query) iter.Seq2[s3Object, error] {
+	return func(yield func(s3Object, error) bool) {
+		bucket, _ := q.String("bucket")
+		account, byAccount := q.String("account_id")
+		if !byAccount {
+			id, err := s.Identity(ctx)
+			if err != nil {
+				yield(s3Object{}, err)
+				return
+			}
+			account = id.Account
+		} else if err := s.Reach(ctx, account); err != nil {
+			yield(s3Object{}, err)
+			return
+		}
+		region, err := s.BucketRegion(ctx, account, bucket)
+		if err != nil {
+			yield(s3Object{}, err)
+			return
+		}
+		c := s.Client(fetch.Target{Account: account, Region: region})
+		prefix, byPrefix := q.String("prefix")
+		var prefixValue any
+		if byPrefix {
+			prefixValue = prefix
+		}
+		listPrefix := prefix
+		if key, ok := q.String("key"); ok {
+			if !strings.HasPrefix(key, prefix) {
+				return
+			}
+			listPrefix = key
+		}
+		in := &s3.ListObjectsV2Input{Bucket: aws.String(bucket), MaxKeys: aws.Int32(fetch.PageSize(q.Limit, 1, 1000))}
+		if listPrefix != "" {
+			in.Prefix = aws.String(listPrefix)
+		}
+		withBody := q.Uses("body")
+		p := s3.NewListObjectsV2Paginator(fetch.S3(c), in)
+		for page, err := range fetch.Pages(ctx, p, func(out *s3.ListObjectsV2Output) []types.Object { return out.Contents }, q.Limit) {
+			if err != nil {
+				yield(s3Object{}, s.BucketErr(account, bucket, err))
+				return
+			}
+			for _, obj := range page {
+				row := s3Object{account: account, region: region, bucket: bucket, prefix: prefixValue, obj: obj}
+				if withBody {
+					if row.body, err = readBody(ctx, s, c, bucket, obj); err != nil {
 						yield(s3Object{}, err)
 						return
 					}
-					account = id.Account
-				} else if err := s.Reach(ctx, account); err != nil {
-					yield(s3Object{}, err)
+				}
+				if !yield(row, nil) {
 					return
-				}
-				region, err := s.BucketRegion(ctx, account, bucket)
-				if err != nil {
-					yield(s3Object{}, err)
-					return
-				}
-				c := s.Client(fetch.Target{Account: account, Region: region})
-				prefix, byPrefix := q.String("prefix")
-				var prefixValue any
-				if byPrefix {
-					prefixValue = prefix
-				}
-				listPrefix := prefix
-				if key, ok := q.String("key"); ok {
-					if !strings.HasPrefix(key, prefix) {
-						return
-					}
-					listPrefix = key
-				}
-				in := &s3.ListObjectsV2Input{Bucket: aws.String(bucket), MaxKeys: aws.Int32(fetch.PageSize(q.Limit, 1, 1000))}
-				if listPrefix != "" {
-					in.Prefix = aws.String(listPrefix)
-				}
-				withBody := q.Uses("body")
-				p := s3.NewListObjectsV2Paginator(c.S3, in)
-				for page, err := range fetch.Pages(ctx, p, func(out *s3.ListObjectsV2Output) []types.Object { return out.Contents }, q.Limit) {
-					if err != nil {
-						yield(s3Object{}, s.BucketErr(account, bucket, err))
-						return
-					}
-					for _, obj := range page {
-						row := s3Object{account: account, region: region, bucket: bucket, prefix: prefixValue, obj: obj}
-						if withBody {
-							if row.body, err = readBody(ctx, s, c, bucket, obj); err != nil {
-								yield(s3Object{}, err)
-								return
-							}
-						}
-						if !yield(row, nil) {
-							return
-						}
-					}
 				}
 			}
-		},
+		}
 	}
+}
+
+// probeObjects reads the first object of the account's first bucket: its
+// region, its listing, and the object's content (closed after the
+// headers: that reading is allowed is enough).
+func probeObjects(ctx context.Context, s *fetch.Session, c *fetch.Client) (string, error) {
+	out, err := fetch.S3(c).ListBuckets(ctx, &s3.ListBucketsInput{})
+	if err != nil || len(out.Buckets) == 0 {
+		return "no bucket to read", err
+	}
+	bucket := aws.ToString(out.Buckets[0].Name)
+	region, err := s.BucketRegion(ctx, c.Account, bucket)
+	if err != nil {
+		return "", err
+	}
+	bc := fetch.S3(s.Client(fetch.Target{Account: c.Account, Region: region}))
+	list, err := bc.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), MaxKeys: aws.Int32(1)})
+	if err != nil {
+		return "", s.BucketErr(c.Account, bucket, err)
+	}
+	if len(list.Contents) == 0 {
+		return fmt.Sprintf("s3://%s is empty", bucket), nil
+	}
+	key := aws.ToString(list.Contents[0].Key)
+	obj, err := bc.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err != nil {
+		return "", s.BucketErr(c.Account, bucket, err)
+	}
+	obj.Body.Close()
+	return fmt.Sprintf("read s3://%s/%s", bucket, key), nil
 }
 
 // readBody fetches an object's content: text when it is valid UTF-8, a
@@ -122,7 +168,7 @@ func readBody(ctx context.Context, s *fetch.Session, c *fetch.Client, bucket str
 	if size := aws.ToInt64(obj.Size); size > max {
 		return nil, fmt.Errorf("s3://%s/%s is %d bytes, over --max-object-bytes %d: read a smaller object or raise the cap", bucket, key, size, max)
 	}
-	out, err := c.S3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	out, err := fetch.S3(c).GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 	if err != nil {
 		return nil, s.BucketErr(c.Account, bucket, fmt.Errorf("s3://%s/%s: %w", bucket, key, err))
 	}

@@ -1,12 +1,20 @@
-// Package tables defines awssql's tables: one small file each, joining the
-// SQL engine (vtab) to the AWS side (fetch). A table names its columns,
-// says how each is read from the SDK's own type, which columns push down,
-// and how a query becomes an SDK input.
+// Package tables defines awssql's tables: one file each, joining the SQL
+// engine (vtab) to the AWS side (fetch). A table's file is the one place
+// that says everything about it: its columns and how each is read from the
+// SDK's own type; for each pushed column the API parameter or filter its
+// values become; the operations it may call; its scope; and the probe that
+// `awssql check` makes. The allowlist, `policy`, `check`, `explain`,
+// `schema` and the README's lists are all derived from these declarations.
 package tables
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"iter"
+	"reflect"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -17,9 +25,67 @@ import (
 	"github.com/awssql/awssql/vtab"
 )
 
-// All returns the definitions of every table, reading through s.
-func All(s *fetch.Session) []vtab.Def {
-	return []vtab.Def{
+// Table is a table's declaration as the rest of awssql sees it: the
+// engine's definition and what only the AWS side knows.
+type Table struct {
+	Name    string
+	Aliases []string
+	Def     vtab.Def
+	Scope   Scope
+	// Ops are the operations the table may call.
+	Ops []fetch.Operation
+	// Probe is the read `awssql check` makes for the table in each account.
+	Probe fetch.Probe
+	// problems are mistakes in the declaration that the engine cannot see.
+	problems []error
+}
+
+// Validate reports every mistake in the tables' declarations at once: the
+// engine's checks (vtab.New) and the AWS side's.
+func Validate(ts []Table) error {
+	var errs []error
+	for _, t := range ts {
+		errs = append(errs, t.problems...)
+		if err := fetch.CheckReadOnly(t.Ops); err != nil {
+			errs = append(errs, fmt.Errorf("table %q: %w", t.Name, err))
+		}
+	}
+	if _, err := vtab.New(Defs(ts)...); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// Scope says which targets a scan of the table calls.
+type Scope int
+
+const (
+	// PerRegion: every enabled region of every account the query leaves.
+	PerRegion Scope = iota
+	// PerAccount: once per account, in the home region.
+	PerAccount
+	// PerBucket: once per bucket the query names, in the bucket's region.
+	PerBucket
+	// PerConnection: the connection's own list of accounts; no call is
+	// made in the accounts unless the query reads what needs one.
+	PerConnection
+)
+
+func (s Scope) String() string {
+	switch s {
+	case PerRegion:
+		return "each enabled region of each account"
+	case PerAccount:
+		return "once per account"
+	case PerBucket:
+		return "once per bucket named"
+	}
+	return "the connection's accounts"
+}
+
+// All returns every table, reading through s (nil to describe them only).
+func All(s *fetch.Session) []Table {
+	ts := []Table{
 		Accounts(s),
 		Regions(s),
 		EC2Instances(s),
@@ -29,52 +95,175 @@ func All(s *fetch.Session) []vtab.Def {
 		S3Buckets(s),
 		S3Objects(s),
 	}
+	sort.Slice(ts, func(i, j int) bool { return ts[i].Name < ts[j].Name })
+	return ts
 }
 
-// regional describes a table read from every (account, region) target.
-type regional[T any] struct {
+// Defs returns the engine definitions of the tables.
+func Defs(ts []Table) []vtab.Def {
+	defs := make([]vtab.Def, len(ts))
+	for i, t := range ts {
+		defs[i] = t.Def
+	}
+	return defs
+}
+
+// Operations returns what the tables may call, for the allowlist.
+func Operations() []fetch.Operation {
+	var ops []fetch.Operation
+	for _, t := range All(nil) {
+		ops = append(ops, t.Ops...)
+	}
+	return ops
+}
+
+// Probes returns the reads `awssql check` makes, one per table.
+func Probes(ts []Table) []fetch.Probe {
+	var ps []fetch.Probe
+	for _, t := range ts {
+		if t.Probe.Call != nil {
+			ps = append(ps, t.Probe)
+		}
+	}
+	return ps
+}
+
+// Find returns the table of a name or alias.
+func Find(ts []Table, name string) (Table, bool) {
+	for _, t := range ts {
+		if t.Name == name || slices.Contains(t.Aliases, name) {
+			return t, true
+		}
+	}
+	return Table{}, false
+}
+
+// push is how a column's '=' and IN values reach the API: an EC2 filter,
+// or a parameter of the table's input type set by a function. It is
+// declared on the column itself, so that a pushed column cannot lose its
+// effect on the call while SQLite is told the call matched it.
+type push struct {
+	key      vtab.Key
+	what     string // what the values become, for explain, schema and the README
+	batch    int    // values one call takes
+	perValue bool
+	sel      float64
+	filter   string                      // an EC2 filter name
+	in       reflect.Type                // the input type set takes
+	set      func(in any, vals []string) // a parameter of the input
+	conv     func(string) (string, bool) // a value as the API takes it; false: it matches nothing
+}
+
+// ec2FilterValues is how many values EC2 takes in one filter.
+const ec2FilterValues = 200
+
+// filter pushes a column as an EC2 filter, exactly: values are escaped so
+// that EC2's wildcards match what '=' matches.
+func filter(name string) *push {
+	return &push{key: vtab.Exact, what: "filter " + name, batch: ec2FilterValues, filter: name, conv: nonEmpty}
+}
+
+// param pushes a column as a parameter of the table's input type In,
+// exactly; batch is how many values one call takes.
+func param[In any](what string, batch int, set func(in *In, vals []string)) *push {
+	return &push{key: vtab.Exact, what: what, batch: batch, in: reflect.TypeFor[In](),
+		set: func(in any, vals []string) { set(in.(*In), vals) }, conv: nonEmpty}
+}
+
+// loose marks a push whose API match may be looser than SQL's '=' (case,
+// prefix): SQLite re-checks every row.
+func (p *push) loose() *push { p.key = vtab.Pushed; return p }
+
+// required marks a push without which the table cannot be listed.
+func (p *push) required() *push { p.key = vtab.Required; return p }
+
+// selective says how many times fewer rows the push leaves (an id: many).
+func (p *push) selective(x float64) *push { p.sel = x; return p }
+
+// perCall makes an IN list longer than a call takes one call per batch,
+// not one scan.
+func (p *push) perCall() *push { p.perValue = true; return p }
+
+// values says how a value is written for the API, and which values can
+// match nothing (dropped; no value left: no call).
+func (p *push) values(conv func(string) (string, bool)) *push { p.conv = conv; return p }
+
+func nonEmpty(v string) (string, bool) { return v, v != "" }
+
+// oneOf accepts only the values of an enum (an API parameter that takes
+// nothing else).
+func oneOf(values ...string) func(string) (string, bool) {
+	return func(v string) (string, bool) { return v, slices.Contains(values, v) }
+}
+
+// col is one column of a table read from items of type T, whose pushes set
+// fields of the input type In.
+type col[T, In any] struct {
+	Name     string
+	Type     vtab.Type
+	Doc      string
+	Hidden   bool
+	Nullable bool
+	Get      func(fetch.Item[T]) any
+	Push     *push
+}
+
+// regional describes a table read from (account, region) targets: its
+// rows are the items of T that one SDK call per page returns, its
+// pushdown sets fields of In, the SDK input (or a struct wrapping it).
+type regional[T, In any] struct {
 	name, doc string
+	aliases   []string
 	rows      float64
-	columns   []vtab.Column[fetch.Item[T]]
-	id        func(T) string
-	list      func(ctx context.Context, c *fetch.Client, q *vtab.Query) iter.Seq2[[]T, error]
 	// global: one target per account, in the home region.
 	global bool
-	// push says what each pushed column's value becomes in the call.
-	push map[string]string
-}
-
-// pushes describes filter columns ("filter instance-type") and others.
-func pushes(filters map[string]string, others map[string]string) map[string]string {
-	m := map[string]string{}
-	for col, f := range filters {
-		m[col] = "filter " + f
-	}
-	for col, what := range others {
-		m[col] = what
-	}
-	return m
+	ops    []fetch.Operation
+	probe  func(ctx context.Context, s *fetch.Session, c *fetch.Client) (string, error)
+	// filters gives the EC2 filters of the input, for filter pushes.
+	filters func(*In) *[]ec2types.Filter
+	columns []col[T, In]
+	id      func(T) string
+	// list reads one target with the input the pushed values made.
+	list func(ctx context.Context, c *fetch.Client, in *In, q *vtab.Query) iter.Seq2[[]T, error]
 }
 
 // define adds the shared account_id and region key columns (which trim
-// the fan-out itself) and fans list out over the targets the query leaves.
-func define[T any](s *fetch.Session, r regional[T]) *vtab.Table[fetch.Item[T]] {
+// the fan-out itself), turns the pushes into vtab keys, and fans list out
+// over the targets the query leaves with the input its pushes build.
+func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
 	cols := []vtab.Column[fetch.Item[T]]{
 		{Name: "account_id", Type: vtab.Text, Key: vtab.Exact, Doc: "AWS account id", Push: "the accounts called: none for the others",
-			Get: func(i fetch.Item[T]) any { return i.Account }},
+			Batch: 1 << 20, Get: func(i fetch.Item[T]) any { return i.Account }},
 	}
 	if !r.global {
 		cols = append(cols, vtab.Column[fetch.Item[T]]{Name: "region", Type: vtab.Text, Key: vtab.Exact, Doc: "AWS region",
-			Push: "the regions called: none for the others", Get: func(i fetch.Item[T]) any { return i.Region }})
+			Push: "the regions called: none for the others", Batch: 1 << 20, Get: func(i fetch.Item[T]) any { return i.Region }})
 	}
-	cols = append(cols, r.columns...)
-	for i := range cols {
-		if what, ok := r.push[cols[i].Name]; ok && cols[i].Push == "" {
-			cols[i].Push = what
+	pushes := map[string]*push{}
+	var problems []error
+	for _, c := range r.columns {
+		vc := vtab.Column[fetch.Item[T]]{Name: c.Name, Type: c.Type, Doc: c.Doc, Hidden: c.Hidden, Nullable: c.Nullable, Get: c.Get}
+		if p := c.Push; p != nil {
+			if p.set != nil && p.in != reflect.TypeFor[In]() {
+				problems = append(problems, fmt.Errorf("table %q: column %q sets a %v, not the table's %v", r.name, c.Name, p.in, reflect.TypeFor[In]()))
+				continue
+			}
+			if p.filter != "" && r.filters == nil {
+				problems = append(problems, fmt.Errorf("table %q: column %q is an EC2 filter but the table's input has none", r.name, c.Name))
+				continue
+			}
+			vc.Key, vc.Push, vc.Batch, vc.PerValue, vc.Selectivity = p.key, p.what, p.batch, p.perValue, p.sel
+			pushes[c.Name] = p
 		}
+		cols = append(cols, vc)
 	}
-	return &vtab.Table[fetch.Item[T]]{
+	scope := PerRegion
+	if r.global {
+		scope = PerAccount
+	}
+	def := &vtab.Table[fetch.Item[T]]{
 		Name:    r.name,
+		Aliases: r.aliases,
 		Doc:     r.doc,
 		Rows:    r.rows,
 		Columns: cols,
@@ -83,40 +272,79 @@ func define[T any](s *fetch.Session, r regional[T]) *vtab.Table[fetch.Item[T]] {
 		},
 		List: func(ctx context.Context, q *vtab.Query) iter.Seq2[fetch.Item[T], error] {
 			sc := fetch.Scope{Global: r.global}
-			if a, ok := q.String("account_id"); ok {
-				sc.Accounts = []string{a}
-			}
-			if reg, ok := q.String("region"); ok && !r.global {
-				sc.Regions = []string{reg}
+			sc.Accounts, _ = q.Values("account_id")
+			if !r.global {
+				sc.Regions, _ = q.Values("region")
 			}
 			return fetch.Scan(ctx, s, sc, func(ctx context.Context, c *fetch.Client) iter.Seq2[[]T, error] {
-				return r.list(ctx, c, q)
+				in, ok := r.input(q, pushes)
+				if !ok {
+					return done[T]()
+				}
+				return r.list(ctx, c, in, q)
 			})
 		},
 	}
+	t := Table{Name: r.name, Aliases: r.aliases, Def: def, Scope: scope, Ops: r.ops, problems: problems}
+	if r.probe != nil {
+		t.Probe = fetch.Probe{Table: r.name, Actions: actions(r.ops), Call: r.probe}
+	}
+	return t
 }
 
-// ec2Filters turns the pushed values of filter columns into EC2 filters.
-// EC2 filter values are wildcards: '*', '?' and '\' are escaped so the
-// filter matches exactly what SQL's '=' does. ok is false when a value
-// cannot match anything (the empty string), so no call is needed.
-func ec2Filters(q *vtab.Query, names map[string]string) (filters []ec2types.Filter, ok bool) {
-	for col, name := range names {
-		v, pushed := q.String(col)
-		if !pushed {
+// input builds the call's input from the pushed values; ok is false when
+// a pushed column has no value the API could match.
+func (r regional[T, In]) input(q *vtab.Query, pushes map[string]*push) (*In, bool) {
+	in := new(In)
+	for _, c := range r.columns {
+		p := pushes[c.Name]
+		if p == nil {
 			continue
 		}
-		if v == "" {
+		raw, ok := q.Values(c.Name)
+		if !ok {
+			continue
+		}
+		var vals []string
+		for _, v := range raw {
+			if v, ok := p.conv(v); ok {
+				vals = append(vals, v)
+			}
+		}
+		if len(vals) == 0 {
 			return nil, false
 		}
-		filters = append(filters, ec2types.Filter{Name: aws.String(name), Values: []string{escapeEC2(v)}})
+		if p.filter != "" {
+			f := r.filters(in)
+			*f = append(*f, ec2types.Filter{Name: aws.String(p.filter), Values: escapeEC2(vals)})
+			continue
+		}
+		p.set(in, vals)
 	}
-	return filters, true
+	return in, true
+}
+
+func actions(ops []fetch.Operation) []string {
+	var out []string
+	for _, op := range ops {
+		if !slices.Contains(out, op.Action) {
+			out = append(out, op.Action)
+		}
+	}
+	return out
 }
 
 var ec2Escaper = strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`)
 
-func escapeEC2(v string) string { return ec2Escaper.Replace(v) }
+// escapeEC2 escapes EC2 filter values, which are wildcards: '*', '?' and
+// '\' match literally, as in SQL's '='.
+func escapeEC2(vals []string) []string {
+	out := make([]string, len(vals))
+	for i, v := range vals {
+		out[i] = ec2Escaper.Replace(v)
+	}
+	return out
+}
 
 // ec2Tags and rdsTags render tags as a JSON object {"Key": "Value"}.
 func ec2Tags(tags []ec2types.Tag) any {
@@ -150,4 +378,17 @@ func str[S ~string](v S) any {
 // done is an iterator with nothing in it: a query that cannot match.
 func done[T any]() iter.Seq2[[]T, error] {
 	return func(func([]T, error) bool) {}
+}
+
+// enumValues lists an SDK enum's values as text.
+func enumValues[E interface {
+	~string
+	Values() []E
+}]() []string {
+	var zero E
+	var out []string
+	for _, v := range zero.Values() {
+		out = append(out, string(v))
+	}
+	return out
 }
