@@ -29,7 +29,7 @@ func TestExplain(t *testing.T) {
 		"LIMIT: not pushed",
 		"targets: 3 (3 accounts, each in its own enabled regions: us-east-2)",
 		"images AS m",
-		"image_id = (a value from another table, per row) -> ImageIds (whoever owns it) (SQLite re-checks each row)",
+		"image_id = (a value from another table, per row) -> filter image-id (whoever owns it) (SQLite re-checks each row)",
 		"targets: one (account, region) per row of the outer table",
 	} {
 		if !strings.Contains(r.stdout, want) {

@@ -65,8 +65,10 @@ func TestPushdownLookup(t *testing.T) {
 	if len(reqs) != 1 {
 		t.Fatalf("%d DescribeInstances calls, want exactly 1", len(reqs))
 	}
-	if got := reqs[0].Params.Get("InstanceId.1"); got != id || reqs[0].Region != "us-west-1" || reqs[0].Params.Has("MaxResults") {
-		t.Errorf("call %v in %s: want InstanceId.1=%s in us-west-1 without MaxResults", reqs[0].Params, reqs[0].Region, id)
+	// A filter rather than InstanceIds, which fails the whole call for one
+	// id that does not exist.
+	if p := reqs[0].Params; p.Get("Filter.1.Name") != "instance-id" || p.Get("Filter.1.Value.1") != id || reqs[0].Region != "us-west-1" {
+		t.Errorf("call %v in %s: want the filter instance-id=%s in us-west-1", p, reqs[0].Region, id)
 	}
 	// A lookup of an id that does not exist, or is malformed, has no rows.
 	for _, bad := range []string{"i-0123456789abcdef0", "not-an-id"} {
@@ -191,7 +193,10 @@ func TestPushdownJoinLooksImagesUpOnce(t *testing.T) {
 		}
 	}
 	for _, q := range f.requestsOf("DescribeImages") {
-		seen[key{q.Region, q.Params.Get("ImageId.1")}]++
+		if q.Params.Get("Filter.1.Name") != "image-id" {
+			t.Errorf("DescribeImages %v: want the filter image-id", q.Params)
+		}
+		seen[key{q.Region, q.Params.Get("Filter.1.Value.1")}]++
 	}
 	for k, n := range seen {
 		if n != 1 {

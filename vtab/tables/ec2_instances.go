@@ -30,7 +30,9 @@ func EC2Instances(s *fetch.Session) Table {
 		},
 		columns: []col[types.Instance, ec2.DescribeInstancesInput]{
 			{Name: "instance_id", Type: vtab.Text, Get: func(i instance) any { return i.Value.InstanceId },
-				Push: param("InstanceIds", 1000, func(in *ec2.DescribeInstancesInput, ids []string) { in.InstanceIds = ids }).selective(1e6)},
+				// A filter, not InstanceIds: one id that does not exist would
+				// fail the whole call, and an IN list may hold one.
+				Push: filter("instance-id").selective(1e6)},
 			{Name: "arn", Type: vtab.Text, Get: func(i instance) any {
 				return fmt.Sprintf("arn:%s:ec2:%s:%s:instance/%s", s.Partition(), i.Region, i.Account, aws.ToString(i.Value.InstanceId))
 			}},
@@ -117,10 +119,7 @@ func EC2Instances(s *fetch.Session) Table {
 }
 
 func listInstances(ctx context.Context, c *fetch.Client, in *ec2.DescribeInstancesInput, q *vtab.Query) iter.Seq2[[]types.Instance, error] {
-	if len(in.InstanceIds) == 0 {
-		// EC2 refuses MaxResults with InstanceIds: a lookup is one page.
-		in.MaxResults = aws.Int32(fetch.PageSize(q.Limit, 5, 1000))
-	}
+	in.MaxResults = aws.Int32(fetch.PageSize(q.Limit, 5, 1000))
 	p := ec2.NewDescribeInstancesPaginator(fetch.Service(c, ec2.NewFromConfig), in)
 	pages := fetch.Pages(ctx, p, func(out *ec2.DescribeInstancesOutput) []types.Instance {
 		var is []types.Instance

@@ -3,7 +3,6 @@ package tables
 import (
 	"context"
 	"iter"
-	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -16,10 +15,12 @@ import (
 
 type image = fetch.Item[types.Image]
 
-// imagesInput is DescribeImages' input and the owner aliases the query
-// named, which become Owners when no owner id or image id narrows the call.
+// imagesInput is DescribeImages' input and what decides whose images it
+// lists: image ids (anyone's), or the owner aliases the query named, which
+// become Owners when no owner id narrows the call.
 type imagesInput struct {
 	ec2.DescribeImagesInput
+	byID    bool
 	aliases []string
 }
 
@@ -45,7 +46,12 @@ func Images(s *fetch.Session) Table {
 		},
 		columns: []col[types.Image, imagesInput]{
 			{Name: "image_id", Type: vtab.Text, Doc: "any image by id, whoever owns it", Get: func(i image) any { return i.Value.ImageId },
-				Push: param("ImageIds (whoever owns it)", 1000, func(in *imagesInput, ids []string) { in.ImageIds = ids }).selective(1e6)},
+				// A filter, not ImageIds: one id that does not exist would
+				// fail the whole call, and an IN list may hold one.
+				Push: param("filter image-id (whoever owns it)", ec2FilterValues, func(in *imagesInput, ids []string) {
+					in.byID = true
+					in.Filters = append(in.Filters, types.Filter{Name: aws.String("image-id"), Values: escapeEC2(ids)})
+				}).selective(1e6)},
 			{Name: "name", Type: vtab.Text, Push: filter("name").selective(1e3), Get: func(i image) any { return i.Value.Name }},
 			{Name: "description", Type: vtab.Text, Get: func(i image) any { return i.Value.Description }},
 			{Name: "state", Type: vtab.Text, Push: filter("state"), Get: func(i image) any { return str(i.Value.State) }},
@@ -81,22 +87,19 @@ func Images(s *fetch.Session) Table {
 			{Name: "tags", Type: vtab.JSON, Get: func(i image) any { return ec2Tags(i.Value.Tags) }},
 		},
 		list: func(ctx context.Context, c *fetch.Client, in *imagesInput, q *vtab.Query) iter.Seq2[[]types.Image, error] {
-			in.IncludeDeprecated = aws.Bool(true)
+			// Deprecated and disabled images too (only their owner sees the
+			// disabled ones): the table lists what exists.
+			in.IncludeDeprecated, in.IncludeDisabled = aws.Bool(true), aws.Bool(true)
 			switch {
-			case len(in.ImageIds) > 0:
-				// Whoever owns it: an instance's AMI is often Amazon's. EC2
-				// refuses MaxResults with ImageIds.
 			case len(in.Owners) > 0:
-				in.IncludeDisabled = aws.Bool(slices.Contains(in.Owners, c.Account))
+			case in.byID:
+				// Whoever owns it: an instance's AMI is often Amazon's.
 			case len(in.aliases) > 0:
 				in.Owners = in.aliases
 			default:
 				in.Owners = []string{"self"}
-				in.IncludeDisabled = aws.Bool(true)
 			}
-			if len(in.ImageIds) == 0 {
-				in.MaxResults = aws.Int32(fetch.PageSize(q.Limit, 5, 1000))
-			}
+			in.MaxResults = aws.Int32(fetch.PageSize(q.Limit, 5, 1000))
 			p := ec2.NewDescribeImagesPaginator(fetch.Service(c, ec2.NewFromConfig), &in.DescribeImagesInput)
 			pages := fetch.Pages(ctx, p, func(out *ec2.DescribeImagesOutput) []types.Image { return out.Images }, q.Limit)
 			return fetch.NotFound(pages, "InvalidAMIID.NotFound", "InvalidAMIID.Malformed")

@@ -27,26 +27,22 @@ func Regions(s *fetch.Session) Table {
 		ops:    []fetch.Operation{fetch.Read[ec2.DescribeRegionsOutput]("EC2", "DescribeRegions", "ec2:DescribeRegions")},
 		id:     func(r types.Region) string { return aws.ToString(r.RegionName) },
 		columns: []col[types.Region, ec2.DescribeRegionsInput]{
-			{Name: "region", Type: vtab.Text, Get: func(r region) any { return r.Value.RegionName },
-				Push: param("RegionNames", 1000, func(in *ec2.DescribeRegionsInput, names []string) { in.RegionNames = names }).
-					values(func(v string) (string, bool) { return v, fetch.CheckRegion(v, false) == nil })},
+			// A filter, not RegionNames: a name the partition does not have
+			// would fail the whole call.
+			{Name: "region", Type: vtab.Text, Get: func(r region) any { return r.Value.RegionName }, Push: filter("region-name")},
 			{Name: "endpoint", Type: vtab.Text, Get: func(r region) any { return r.Value.Endpoint }},
 			{Name: "opt_in_status", Type: vtab.Text, Doc: "opt-in-not-required, opted-in or not-opted-in", Get: func(r region) any { return r.Value.OptInStatus }},
 		},
+		filters: func(in *ec2.DescribeRegionsInput) *[]types.Filter { return &in.Filters },
 		list: func(ctx context.Context, c *fetch.Client, in *ec2.DescribeRegionsInput, _ *vtab.Query) iter.Seq2[[]types.Region, error] {
 			in.AllRegions = aws.Bool(true)
-			call := fetch.One(ctx, func(ctx context.Context) ([]types.Region, error) {
+			return fetch.One(ctx, func(ctx context.Context) ([]types.Region, error) {
 				out, err := fetch.Service(c, ec2.NewFromConfig).DescribeRegions(ctx, in)
 				if err != nil {
 					return nil, err
 				}
 				return out.Regions, nil
 			})
-			if len(in.RegionNames) > 0 {
-				// A region the partition does not have matches nothing.
-				return fetch.NotFound(call, "InvalidParameterValue")
-			}
-			return call
 		},
 	})
 }

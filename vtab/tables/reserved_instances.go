@@ -30,7 +30,9 @@ func ReservedInstances(s *fetch.Session) Table {
 		},
 		columns: []col[types.ReservedInstances, ec2.DescribeReservedInstancesInput]{
 			{Name: "reserved_instance_id", Type: vtab.Text, Get: func(r reserved) any { return r.Value.ReservedInstancesId },
-				Push: param("ReservedInstancesIds", 1000, func(in *ec2.DescribeReservedInstancesInput, ids []string) { in.ReservedInstancesIds = ids }).selective(1e6)},
+				// A filter, not ReservedInstancesIds: one id that does not
+				// exist would fail the whole call.
+				Push: filter("reserved-instances-id").selective(1e6)},
 			{Name: "instance_type", Type: vtab.Text, Push: filter("instance-type"), Get: func(r reserved) any { return str(r.Value.InstanceType) }},
 			{Name: "instance_state", Type: vtab.Text, Push: filter("state"), Doc: "payment-pending, active, payment-failed, retired, queued, queued-deleted",
 				Get: func(r reserved) any { return str(r.Value.State) }},

@@ -154,7 +154,9 @@ type push struct {
 	conv     func(string) (string, bool) // a value as the API takes it; false: it matches nothing
 }
 
-// ec2FilterValues is how many values EC2 takes in one filter.
+// ec2FilterValues is how many filter values EC2 takes in one call, all
+// filters together ("The maximum number of filter values specified on a
+// single call is 200").
 const ec2FilterValues = 200
 
 // filter pushes a column as an EC2 filter, exactly: values are escaped so
@@ -321,7 +323,35 @@ func (r regional[T, In]) input(q *vtab.Query, pushes map[string]*push) (*In, boo
 		}
 		p.set(in, vals)
 	}
+	if r.filters != nil {
+		*r.filters(in) = withinFilterLimit(*r.filters(in))
+	}
 	return in, true
+}
+
+// withinFilterLimit drops the filters of the longest IN lists until the
+// call's filter values are within EC2's limit. Only an IN list has more
+// than one value, and SQLite re-checks an IN list's rows, so dropping one
+// only widens the call.
+func withinFilterLimit(filters []ec2types.Filter) []ec2types.Filter {
+	total := 0
+	for _, f := range filters {
+		total += len(f.Values)
+	}
+	for total > ec2FilterValues {
+		longest := 0
+		for i, f := range filters {
+			if len(f.Values) > len(filters[longest].Values) {
+				longest = i
+			}
+		}
+		if len(filters[longest].Values) < 2 {
+			break
+		}
+		total -= len(filters[longest].Values)
+		filters = slices.Delete(filters, longest, longest+1)
+	}
+	return filters
 }
 
 func actions(ops []fetch.Operation) []string {
