@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -205,5 +206,62 @@ func TestPushdownJoinLooksImagesUpOnce(t *testing.T) {
 	}
 	if len(seen) != len(distinct) {
 		t.Errorf("%d images looked up, want the %d distinct ones", len(seen), len(distinct))
+	}
+}
+
+// TestPushdownLongINList: an IN list of 1000 values makes at most one call
+// per target (a list longer than a call takes is one scan, which SQLite
+// checks), and answers exactly.
+func TestPushdownLongINList(t *testing.T) {
+	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 30, Seed: 7})
+	for _, col := range []string{"instance_type", "instance_id"} {
+		t.Run(col, func(t *testing.T) {
+			var vals []string
+			want := 0
+			seen := map[string]bool{}
+			for _, reg := range genRegions {
+				for i, inst := range f.ds.Accounts[0].Regions[reg].Instances {
+					v := string(inst.InstanceType)
+					if col == "instance_id" {
+						v = aws.ToString(inst.InstanceId)
+					}
+					if i%3 == 0 && !seen[v] {
+						seen[v] = true
+						vals = append(vals, "'"+v+"'")
+					}
+				}
+			}
+			for _, reg := range genRegions {
+				for _, inst := range f.ds.Accounts[0].Regions[reg].Instances {
+					v := string(inst.InstanceType)
+					if col == "instance_id" {
+						v = aws.ToString(inst.InstanceId)
+					}
+					if seen[v] {
+						want++
+					}
+				}
+			}
+			for i := len(vals); i < 1000; i++ {
+				vals = append(vals, fmt.Sprintf("'no-such-%d'", i))
+			}
+			f.srv.Reset()
+			r := f.run(fmt.Sprintf("SELECT count(*) FROM ec2_instances WHERE %s IN (%s)", col, strings.Join(vals, ", ")))
+			if r.code != 0 || strings.TrimSpace(r.stdout) != fmt.Sprintf("count(*)\n%d", want) {
+				t.Errorf("exit %d, %q %s: want %d rows", r.code, r.stdout, r.stderr, want)
+			}
+			calls := map[string]int{}
+			for _, q := range f.requestsOf("DescribeInstances") {
+				calls[q.Account+"/"+q.Region]++
+			}
+			if len(calls) != len(genRegions) {
+				t.Errorf("calls in %d targets, want %d", len(calls), len(genRegions))
+			}
+			for target, n := range calls {
+				if n > 1 {
+					t.Errorf("%d calls in %s, want at most one", n, target)
+				}
+			}
+		})
 	}
 }
