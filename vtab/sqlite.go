@@ -440,3 +440,17 @@ func goValue(tls *libc.TLS, v uintptr) any {
 	}
 	return nil
 }
+
+// Complete reports whether sql ends with a complete statement, as SQLite
+// decides it (sqlite3_complete) and so as the sqlite3 shell splits its
+// input: a ';' inside a trigger's BEGIN ... END does not end one.
+func Complete(sql string) bool {
+	tls := libc.NewTLS()
+	defer tls.Close()
+	z, err := libc.CString(sql)
+	if err != nil {
+		return false
+	}
+	defer libc.Xfree(tls, z)
+	return sqlite3.Xsqlite3_complete(tls, z) != 0
+}

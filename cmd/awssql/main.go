@@ -18,19 +18,25 @@ func main() {
 	signal.Ignore(syscall.SIGPIPE)
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	code := run(context.Background(), os.Args[1:], streams{
-		interrupts: sigs,
-		in:         os.Stdin,
-		out:        os.Stdout,
-		errOut:     os.Stderr,
-		inTTY:      term.IsTerminal(int(os.Stdin.Fd())),
-		outTTY:     term.IsTerminal(int(os.Stdout.Fd())),
+	s := osStreams(os.Stdin, os.Stdout, os.Stderr)
+	s.interrupts = sigs
+	os.Exit(run(context.Background(), os.Args[1:], s))
+}
+
+// osStreams are the process's own streams, and what is a terminal.
+func osStreams(in, out, errOut *os.File) streams {
+	return streams{
+		in:         in,
+		out:        out,
+		errOut:     errOut,
+		inTTY:      term.IsTerminal(int(in.Fd())),
+		outTTY:     term.IsTerminal(int(out.Fd())),
+		errTTY:     term.IsTerminal(int(errOut.Fd())),
 		getenv:     os.Getenv,
 		userQuery:  userQueryDir(),
 		configPath: defaultConfigPath(),
 		cacheDir:   defaultCacheDir(),
-	})
-	os.Exit(code)
+	}
 }
 
 // defaultCacheDir is the disk cache under the user's cache directory.

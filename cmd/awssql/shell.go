@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/chzyer/readline"
+
+	"github.com/awssql/awssql/vtab"
 )
 
 const shellHelp = `Statements end with ";" and may span lines. Ctrl-C cancels the running
@@ -142,7 +144,7 @@ func (a *app) shellStatement(ctx context.Context, stmt string, timer bool) {
 func completeStatements(text string) (stmts []string, rest string) {
 	end := -1
 	scanSQL(text, func(i int, code bool) {
-		if code && text[i] == ';' {
+		if code && text[i] == ';' && vtab.Complete(text[:i+1]) {
 			end = i
 		}
 	})

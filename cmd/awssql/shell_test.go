@@ -166,3 +166,37 @@ func copyAll(dst *screen, src *os.File) (int64, error) {
 		}
 	}
 }
+
+// TestProgressOnATerminal: with stderr on a terminal, the progress line is
+// shown while a slow statement fetches, and stdout (a pipe) gets only the
+// rows.
+func TestProgressOnATerminal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "awssql")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 5, Seed: 1})
+	f.srv.AddFault(awsfake.Fault{Operation: "DescribeInstances", Region: "us-west-2", Latency: 800 * time.Millisecond})
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ptmx.Close()
+	scr := &screen{}
+	go func() { _, _ = copyAll(scr, ptmx) }()
+	cmd := exec.Command(bin, append(f.args, "SELECT count(*) FROM ec2_instances")...)
+	cmd.Env = append(os.Environ(), "AWS_SECRET_ACCESS_KEY="+f.env["AWS_SECRET_ACCESS_KEY"], "HOME="+t.TempDir())
+	cmd.Stderr = tty
+	out, err := cmd.Output()
+	tty.Close()
+	if err != nil {
+		t.Fatalf("%v: %s", err, scr.String())
+	}
+	if string(out) != "count(*)\n20\n" {
+		t.Errorf("stdout %q", out)
+	}
+	scr.waitFor(t, 0, "/4 targets, ", 2*time.Second)
+}

@@ -1,6 +1,10 @@
 package main
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/awssql/awssql/vtab"
+)
 
 // scanSQL walks SQL text and calls visit for every byte outside string
 // literals, quoted identifiers and comments (code), and for those inside
@@ -50,30 +54,36 @@ func scanSQL(s string, visit func(i int, code bool)) {
 }
 
 // splitStatements splits SQL text at the semicolons that end statements,
-// dropping statements that hold nothing but whitespace and comments.
+// where SQLite says a statement is complete (a trigger body's semicolons
+// do not end it), dropping statements that hold nothing but whitespace and
+// comments.
 func splitStatements(s string) []string {
 	var out []string
-	start := 0
-	hasCode := false
-	scanSQL(s, func(i int, code bool) {
-		if !code {
-			return
+	add := func(st string) {
+		if hasCode(st) {
+			out = append(out, strings.TrimSpace(st))
 		}
-		switch s[i] {
-		case ';':
-			if hasCode {
-				out = append(out, strings.TrimSpace(s[start:i]))
-			}
-			start, hasCode = i+1, false
-		case ' ', '\t', '\n', '\r':
-		default:
-			hasCode = true
+	}
+	start := 0
+	scanSQL(s, func(i int, code bool) {
+		if code && s[i] == ';' && vtab.Complete(s[start:i+1]) {
+			add(s[start:i])
+			start = i + 1
 		}
 	})
-	if hasCode {
-		out = append(out, strings.TrimSpace(s[start:]))
-	}
+	add(s[start:])
 	return out
+}
+
+// hasCode reports whether SQL text holds more than whitespace and comments.
+func hasCode(s string) bool {
+	found := false
+	scanSQL(s, func(i int, code bool) {
+		if code && !strings.ContainsRune(" \t\n\r;", rune(s[i])) {
+			found = true
+		}
+	})
+	return found
 }
 
 // stripLiterals blanks out literals and comments, keeping offsets.
