@@ -3,16 +3,19 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/awssql/awssql/fetch"
+	"github.com/awssql/awssql/vtab"
 	"github.com/awssql/awssql/vtab/tables"
 )
 
@@ -136,5 +139,81 @@ func TestCompletion(t *testing.T) {
 	r = runCLI(context.Background(), nil, "", false, "completion", "bash")
 	if r.code != 0 || !strings.Contains(r.stdout, "__awssql") {
 		t.Errorf("completion bash: exit %d", r.code)
+	}
+}
+
+// tablesMarkdown renders the README's lists of tables and of what is pushed
+// down, from the tables' declarations and nothing else.
+func tablesMarkdown(t *testing.T) string {
+	ts := tables.All(nil)
+	eng, err := vtab.New(tables.Defs(ts)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("| table | rows | calls | targets |\n|---|---|---|---|\n")
+	for _, tbl := range ts {
+		ti, _ := eng.Table(tbl.Name)
+		name := "`" + tbl.Name + "`"
+		for _, a := range ti.Aliases {
+			name += ", `" + a + "`"
+		}
+		var calls []string
+		for _, op := range tbl.Ops {
+			calls = append(calls, op.Action)
+		}
+		if len(calls) == 0 {
+			calls = []string{"organizations:ListAccounts, or the caller's account (sts:GetCallerIdentity)"}
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", name, ti.Doc, strings.Join(calls, ", "), tbl.Scope)
+	}
+	b.WriteString("\n| table | column | becomes | SQLite | IN list |\n|---|---|---|---|---|\n")
+	b.WriteString("| every table | `account_id`, `region` | the accounts and regions called at all: no call is made for the others | | any length |\n")
+	for _, tbl := range ts {
+		ti, _ := eng.Table(tbl.Name)
+		for _, c := range ti.Columns {
+			if c.Key == vtab.NoKey || c.Push == "the accounts called: none for the others" || c.Push == "the regions called: none for the others" {
+				continue // the row for every table
+			}
+			check := map[vtab.Key]string{vtab.Exact: "exact", vtab.Pushed: "re-checks", vtab.Required: "exact; required"}[c.Key]
+			in := "any length"
+			switch {
+			case c.Batch == 1 && c.Key == vtab.Required, c.Batch == 1 && c.PerValue:
+				in = "a call per value"
+			case c.Batch == 1:
+				in = "one value; a list is one scan"
+			case c.Batch < 1<<20 && c.PerValue:
+				in = fmt.Sprintf("%d values a call", c.Batch)
+			case c.Batch < 1<<20:
+				in = fmt.Sprintf("up to %d values a call, else one scan", c.Batch)
+			}
+			fmt.Fprintf(&b, "| `%s` | `%s` | %s | %s | %s |\n", tbl.Name, c.Name, c.Push, check, in)
+		}
+	}
+	return b.String()
+}
+
+// TestREADMETables: the README's lists of tables and of pushdown are what
+// the declarations say (go test ./cmd/awssql -update rewrites them).
+func TestREADMETables(t *testing.T) {
+	const begin, end = "<!-- tables: generated from the declarations by go test ./cmd/awssql -update -->\n", "<!-- end of tables -->\n"
+	raw, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(raw)
+	i, j := strings.Index(readme, begin), strings.Index(readme, end)
+	if i < 0 || j < i {
+		t.Fatalf("the README has no %q ... %q block", begin, end)
+	}
+	want := tablesMarkdown(t)
+	if got := readme[i+len(begin) : j]; got != want {
+		if *update {
+			if err := os.WriteFile("../../README.md", []byte(readme[:i+len(begin)]+want+readme[j:]), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+		t.Errorf("the README's tables differ from the declarations (go test ./cmd/awssql -update):\n%s", cmp.Diff(want, got))
 	}
 }
