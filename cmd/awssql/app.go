@@ -57,12 +57,13 @@ type options struct {
 	maxObjectBytes              int64
 	noCache                     bool
 
-	output   string
-	files    []string
-	params   []string
-	stats    string
-	strict   bool
-	progress bool
+	output      string
+	allowAttach bool
+	files       []string
+	params      []string
+	stats       string
+	strict      bool
+	progress    bool
 }
 
 // app is one invocation: its streams, options, and the connection it
@@ -191,6 +192,7 @@ func (a *app) queryFlags(f *pflag.FlagSet) {
 	f.BoolVar(&o.strict, "strict", false, "fail (exit 1) on the first account or region that fails")
 	f.BoolVar(&o.progress, "progress", false, "show the progress line on stderr even when it is not a terminal")
 	f.DurationVar(&o.timeout, "timeout", 0, "bound on each statement, e.g. 5m (exit 124 when reached; default none)")
+	f.BoolVar(&o.allowAttach, "allow-attach", false, "let statements ATTACH database files and VACUUM INTO a file (they write files)")
 }
 
 // session opens the connection on first use.
@@ -228,6 +230,9 @@ func (a *app) engine(ctx context.Context) (*vtab.Engine, *sql.DB, error) {
 	eng, err := vtab.New(tables.Defs(ts)...)
 	if err != nil {
 		return nil, nil, err
+	}
+	if a.opts.allowAttach {
+		eng.AllowAttach()
 	}
 	a.tables, a.eng, a.db = ts, eng, eng.DB()
 	return a.eng, a.db, nil

@@ -118,5 +118,8 @@ func message(err error) string {
 	msg := err.Error()
 	msg = sqliteCode.ReplaceAllString(msg, "")
 	msg = strings.TrimPrefix(msg, "SQL logic error: ")
+	if strings.Contains(msg, "too many attached databases - max 0") {
+		msg = "ATTACH and VACUUM INTO write files: awssql refuses them unless given --allow-attach"
+	}
 	return strings.ReplaceAll(msg, "\n", " ")
 }

@@ -278,3 +278,24 @@ func TestCutWhileStreaming(t *testing.T) {
 		}
 	}
 }
+
+// A statement writes no file unless --allow-attach: ATTACH and VACUUM INTO
+// are how sqlite3 users save results, and a saved query or an -f file must
+// not write anywhere unasked.
+func TestAttachNeedsAFlag(t *testing.T) {
+	dir := t.TempDir()
+	for _, stmt := range []string{"ATTACH '" + dir + "/a.db' AS a", "VACUUM INTO '" + dir + "/b.db'"} {
+		r := runCLI(context.Background(), nil, "", false, "--demo", stmt)
+		if r.code != 1 || !strings.Contains(r.stderr, "--allow-attach") {
+			t.Errorf("%s: exit %d, stderr %q: want 1 and a word on --allow-attach", stmt, r.code, r.stderr)
+		}
+	}
+	if files, _ := os.ReadDir(dir); len(files) != 0 {
+		t.Errorf("files written: %v", files)
+	}
+	r := runCLI(context.Background(), nil, "", false, "--demo", "--allow-attach",
+		"ATTACH '"+dir+"/a.db' AS a; CREATE TABLE a.t AS SELECT 1 AS x; SELECT count(*) FROM a.t")
+	if r.code != 0 || r.stdout != "count(*)\n1\n" {
+		t.Errorf("--allow-attach: exit %d, %q %s", r.code, r.stdout, r.stderr)
+	}
+}
