@@ -1,6 +1,8 @@
 package awsfake
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"slices"
@@ -10,6 +12,8 @@ import (
 	"time"
 
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 // EC2 operations: DescribeRegions, DescribeInstances, DescribeImages,
@@ -106,9 +110,10 @@ func (c *call) describeRegions() (any, *apiError) {
 		return nil, aerr
 	}
 	resp := describeRegionsResponse{RequestID: c.requestID}
-	regions := awsRegions()
-	sort.Slice(regions, func(i, j int) bool { return regions[i].Name < regions[j].Name })
-	for _, r := range regions {
+	regions := fakedata.Regions()
+	sort.Strings(regions)
+	for _, name := range regions {
+		r, _ := lookupRegion(name)
 		w := ec2Region{RegionName: r.Name, Endpoint: r.endpoint(), OptInStatus: r.optInStatus(c.account)}
 		// Named regions are listed whether enabled or not (as the API
 		// reference says); otherwise disabled ones only with AllRegions.
@@ -265,7 +270,8 @@ func instanceFields(owner string) ec2Fields[ec2types.Instance] {
 // reservationID derives a stable reservation id from the instance id: the
 // fake puts each instance in a reservation of its own.
 func reservationID(instanceID string) string {
-	return "r-" + hexDigest("reservation:"+instanceID, 17)
+	h := sha256.Sum256([]byte("reservation:" + instanceID))
+	return "r-" + hex.EncodeToString(h[:])[:17]
 }
 
 // notFoundList formats ids the way EC2's NotFound messages do: "'a'" for
@@ -292,7 +298,7 @@ func (c *call) describeInstances() (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	all := c.account.region(c.region).Instances
+	all := resources(c.account, c.region).Instances
 	if len(ids) > 0 {
 		var missing []string
 		for _, id := range ids {
@@ -405,7 +411,7 @@ func imageFields() ec2Fields[ec2types.Image] {
 // public ones.
 func (c *call) visibleImages() []*ec2types.Image {
 	var out []*ec2types.Image
-	own := c.account.region(c.region).Images
+	own := resources(c.account, c.region).Images
 	for i := range own {
 		out = append(out, &own[i])
 	}
@@ -417,7 +423,7 @@ func (c *call) visibleImages() []*ec2types.Image {
 		if a.ID == c.account.ID {
 			continue
 		}
-		imgs := a.region(c.region).Images
+		imgs := resources(a, c.region).Images
 		for i := range imgs {
 			if deref(imgs[i].Public) {
 				out = append(out, &imgs[i])
@@ -553,7 +559,7 @@ func (c *call) describeReservedInstances() (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	all := c.account.region(c.region).ReservedInstances
+	all := resources(c.account, c.region).ReservedInstances
 	for _, id := range ids {
 		if !slices.ContainsFunc(all, func(r ec2types.ReservedInstances) bool { return deref(r.ReservedInstancesId) == id }) {
 			return nil, errorf(http.StatusBadRequest, "InvalidReservedInstancesId",

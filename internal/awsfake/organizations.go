@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 // Organizations over the JSON 1.1 protocol: DescribeOrganization,
@@ -122,8 +124,8 @@ func errInvalidInput(reason, message string) *apiError {
 // org is the organization view of one call: the organization, if the
 // caller's account is in it.
 type org struct {
-	*Organization
-	ds *Dataset
+	*fakedata.Organization
+	ds *fakedata.Dataset
 }
 
 // organization returns the caller's organization, or
@@ -146,18 +148,18 @@ func (c *call) managedOrganization() (org, *apiError) {
 	return o, aerr
 }
 
-func (o org) contains(a *Account) bool { return a.ID == o.ManagementAccount || a.Parent != "" }
+func (o org) contains(a *fakedata.Account) bool { return a.ID == o.ManagementAccount || a.Parent != "" }
 
 // parentOf is the root or OU an account of the organization is in.
-func (o org) parentOf(a *Account) string {
+func (o org) parentOf(a *fakedata.Account) string {
 	if a.Parent == "" {
 		return o.RootID
 	}
 	return a.Parent
 }
 
-func (o org) accounts() []*Account {
-	var out []*Account
+func (o org) accounts() []*fakedata.Account {
+	var out []*fakedata.Account
 	for _, a := range o.ds.Accounts {
 		if o.contains(a) {
 			out = append(out, a)
@@ -166,7 +168,7 @@ func (o org) accounts() []*Account {
 	return out
 }
 
-func (o org) ou(id string) *OU {
+func (o org) ou(id string) *fakedata.OU {
 	for i := range o.OUs {
 		if o.OUs[i].ID == id {
 			return &o.OUs[i]
@@ -176,7 +178,7 @@ func (o org) ou(id string) *OU {
 }
 
 func (o org) arn(resource string) string {
-	return "arn:" + o.ds.partition() + ":organizations::" + o.ManagementAccount + ":" + resource
+	return "arn:" + partition(o.ds) + ":organizations::" + o.ManagementAccount + ":" + resource
 }
 
 // path is the entity path of a root or OU: o-.../r-.../ou-.../ with every
@@ -198,7 +200,7 @@ func (o org) path(id string) string {
 	return p
 }
 
-func (o org) accountJSON(a *Account) orgAccountJSON {
+func (o org) accountJSON(a *fakedata.Account) orgAccountJSON {
 	state := a.State
 	if state == "" {
 		state = "ACTIVE"
@@ -228,7 +230,7 @@ func (o org) accountJSON(a *Account) orgAccountJSON {
 	return out
 }
 
-func (o org) ouJSON(ou *OU) orgUnitJSON {
+func (o org) ouJSON(ou *fakedata.OU) orgUnitJSON {
 	return orgUnitJSON{ID: ou.ID, Arn: o.arn("ou/" + o.ID + "/" + ou.ID), Name: ou.Name, Path: o.path(ou.ID)}
 }
 
@@ -345,7 +347,7 @@ func (c *call) listAccountsForParent() (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	var in []*Account
+	var in []*fakedata.Account
 	for _, a := range o.accounts() {
 		if o.parentOf(a) == parent {
 			in = append(in, a)
@@ -354,7 +356,7 @@ func (c *call) listAccountsForParent() (any, *apiError) {
 	return c.accountsPage(o, in)
 }
 
-func (c *call) accountsPage(o org, accounts []*Account) (any, *apiError) {
+func (c *call) accountsPage(o org, accounts []*fakedata.Account) (any, *apiError) {
 	lo, hi, next, aerr := c.orgPage(len(accounts))
 	if aerr != nil {
 		return nil, aerr
@@ -375,7 +377,7 @@ func (c *call) listOrganizationalUnitsForParent() (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	var in []*OU
+	var in []*fakedata.OU
 	for i := range o.OUs {
 		if o.OUs[i].Parent == parent {
 			in = append(in, &o.OUs[i])

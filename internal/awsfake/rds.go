@@ -232,7 +232,7 @@ func (c *call) rdsFilterValues(name string, db *rdstypes.DBInstance) ([]string, 
 			return nil, true
 		}
 		id := strings.ToLower(*db.DBClusterIdentifier)
-		return []string{id, fmt.Sprintf("arn:%s:rds:%s:%s:cluster:%s", c.s.ds.partition(), c.region, c.account.ID, id)}, true
+		return []string{id, fmt.Sprintf("arn:%s:rds:%s:%s:cluster:%s", partition(c.s.ds), c.region, c.account.ID, id)}, true
 	case "engine":
 		return []string{deref(db.Engine)}, true
 	case "dbi-resource-id":
@@ -256,7 +256,7 @@ func (c *call) describeDBInstances() (any, *apiError) {
 			return nil, invalidParameterValue("Unrecognized filter name: %s", f.name)
 		}
 	}
-	all := c.account.region(c.region).DBInstances
+	all := resources(c.account, c.region).DBInstances
 	id := c.params.Get("DBInstanceIdentifier")
 	var matched []*rdstypes.DBInstance
 	for i := range all {

@@ -1,16 +1,17 @@
 // Package awsfake is a local AWS endpoint for tests, benchmarks and demos.
 //
-// A Server is an http.Handler that serves a deterministic Dataset over the
-// real AWS wire protocols (EC2, RDS and STS query protocols with XML
-// answers, Organizations JSON 1.1), so the real aws-sdk-go-v2 clients,
-// pointed at it with BaseEndpoint and static credentials, sign, page, retry
-// and decode errors exactly as they do against AWS. Requests are routed by
-// their SigV4 credential scope (service, region) and access key (account),
-// the signature is verified, and every request is recorded. STS AssumeRole
-// checks the role's trust and external id and issues session credentials
-// that the server then accepts until they expire, so role chains and
-// organization-wide fan-out run as they do against AWS. Faults (errors,
+// A Server is an http.Handler that serves a deterministic fakedata.Dataset
+// over the real AWS wire protocols (EC2, RDS and STS query protocols with
+// XML answers, Organizations JSON 1.1, S3 REST), so the real aws-sdk-go-v2
+// clients, pointed at it with BaseEndpoint and static credentials, sign,
+// page, retry and decode errors exactly as they do against AWS. Requests are
+// routed by their SigV4 credential scope (service, region) and access key
+// (account), the signature is verified, and every request is recorded. STS
+// AssumeRole checks the role's trust and external id and issues session
+// credentials that the server then accepts until they expire, so role chains
+// and organization-wide fan-out run as they do against AWS. Faults (errors,
 // throttling, latency) can be injected per operation, account and region.
+// Tests start one with awsfaketest.NewServer.
 package awsfake
 
 import (
@@ -24,22 +25,22 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 // Server serves a Dataset. It is safe for concurrent use.
 type Server struct {
-	ds       *Dataset
+	ds       *fakedata.Dataset
 	seed     int64
 	dataTime time.Time        // "now" for data semantics (AMI deprecation)
 	wallTime func() time.Time // "now" for credential expiry
@@ -47,7 +48,7 @@ type Server struct {
 	// issues; 0: no cap beyond the role's.
 	maxSession time.Duration
 	pageSize   int // the most items in one page of a paged listing; 0: no cap (WithPageSize)
-	accounts   map[string]*Account
+	accounts   map[string]*fakedata.Account
 	signer     *v4.Signer // for verifying signatures; safe for concurrent use
 
 	mu       sync.Mutex
@@ -83,12 +84,12 @@ func WithMaxSessionDuration(d time.Duration) Option { return func(s *Server) { s
 
 // New returns a Server for ds. The server reads ds; it must not change
 // afterwards.
-func New(ds *Dataset, opts ...Option) *Server {
+func New(ds *fakedata.Dataset, opts ...Option) *Server {
 	s := &Server{
 		ds:       ds,
-		dataTime: ReferenceTime(),
+		dataTime: fakedata.ReferenceTime(),
 		wallTime: time.Now,
-		accounts: map[string]*Account{},
+		accounts: map[string]*fakedata.Account{},
 		signer:   v4.NewSigner(),
 		creds:    map[string]Principal{},
 		repeats:  map[uint64]int{},
@@ -102,22 +103,12 @@ func New(ds *Dataset, opts ...Option) *Server {
 			s.creds[k.ID] = Principal{
 				Account: a.ID,
 				Secret:  k.Secret,
-				ARN:     fmt.Sprintf("arn:%s:iam::%s:user/%s", ds.partition(), a.ID, k.UserName),
+				ARN:     fmt.Sprintf("arn:%s:iam::%s:user/%s", partition(ds), a.ID, k.UserName),
 				UserID:  userID(k.ID),
 			}
 		}
 	}
 	return s
-}
-
-// NewTestServer starts an httptest server for ds, closed when the test ends,
-// and returns the Server and its URL (for BaseEndpoint).
-func NewTestServer(tb testing.TB, ds *Dataset, opts ...Option) (*Server, string) {
-	tb.Helper()
-	s := New(ds, opts...)
-	hs := httptest.NewServer(s)
-	tb.Cleanup(hs.Close)
-	return s, hs.URL
 }
 
 // Request is the record of one request the server received.
@@ -223,8 +214,8 @@ type call struct {
 	action    string
 	region    string
 	requestID string
-	account   *Account // the caller's
-	subject   string   // the account the request concerns; see Request.Account
+	account   *fakedata.Account // the caller's
+	subject   string            // the account the request concerns; see Request.Account
 	principal Principal
 	params    url.Values
 	badInput  *apiError // a body that does not parse, answered once authenticated

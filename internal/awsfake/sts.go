@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 // STS: GetCallerIdentity (who the request's credentials belong to) and
@@ -180,11 +182,11 @@ func (c *call) assumeRole() (any, *apiError) {
 			"The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
 	}
 	m := roleARNPattern.FindStringSubmatch(roleARN)
-	partition, account := m[1], m[2]
+	rolePartition, account := m[1], m[2]
 	// AWS does not say whether the role is missing, does not trust the
 	// caller, or wanted another external id.
-	role := c.s.role(partition, account, m[3])
-	if role == nil || !role.trusts(c.principal, c.s.ds.partition()) ||
+	role := c.s.role(rolePartition, account, m[3])
+	if role == nil || !trusts(role, c.principal, partition(c.s.ds)) ||
 		role.ExternalID != "" && role.ExternalID != c.params.Get("ExternalId") {
 		return nil, errorf(http.StatusForbidden, "AccessDenied",
 			"User: %s is not authorized to perform: sts:AssumeRole on resource: %s", c.principal.ARN, roleARN)
@@ -204,7 +206,7 @@ func (c *call) assumeRole() (any, *apiError) {
 
 	assumed := assumedRoleUser{
 		AssumedRoleID: uniqueID("AROA", "role:"+roleARN) + ":" + sessionName,
-		Arn:           fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/%s", partition, account, role.Name, sessionName),
+		Arn:           fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/%s", rolePartition, account, role.Name, sessionName),
 	}
 	creds := stsCredentials{
 		AccessKeyID:     uniqueID("ASIA", "session key:"+c.requestID)[:20],
@@ -228,9 +230,9 @@ func (c *call) assumeRole() (any, *apiError) {
 
 // role finds a role of the data set by the parts of its ARN (name with any
 // path); nil when there is none.
-func (s *Server) role(partition, account, name string) *Role {
+func (s *Server) role(rolePartition, account, name string) *fakedata.Role {
 	a := s.accounts[account]
-	if a == nil || partition != s.ds.partition() {
+	if a == nil || rolePartition != partition(s.ds) {
 		return nil
 	}
 	for i := range a.Roles {
@@ -253,7 +255,7 @@ func sessionRoleARN(arn string) (string, bool) {
 }
 
 // trusts reports whether the role's trust policy lets p assume it.
-func (r *Role) trusts(p Principal, partition string) bool {
+func trusts(r *fakedata.Role, p Principal, partition string) bool {
 	root := "arn:" + partition + ":iam::" + p.Account + ":root"
 	fromRole, isSession := sessionRoleARN(p.ARN)
 	for _, t := range r.TrustedPrincipals {

@@ -1,4 +1,4 @@
-package awsfake
+package fakedata
 
 import (
 	"fmt"
@@ -361,7 +361,7 @@ type imageSpec struct {
 	encrypted         bool
 }
 
-func isoMillis(t time.Time) string { return t.UTC().Format(ec2TimeFormat) }
+func isoMillis(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
 func imageID(owner, region, name string) string {
 	return "ami-" + hexDigest("image:"+owner+region+name, 17)

@@ -1,4 +1,9 @@
-package awsfake
+// Package fakedata is what awsfake serves: the Dataset (accounts, their
+// credentials, roles and organization, and their resources as the SDK's own
+// types), the demo estate (Demo) and generated ones of any size (Generate).
+// It knows nothing of the wire: awsfake serves it, tests compare what a
+// client decodes with it.
+package fakedata
 
 import (
 	"crypto/sha256"
@@ -104,21 +109,6 @@ const AmazonOwnerID = "137112412989"
 // expiry, which the SDK also checks, uses the wall clock.
 func ReferenceTime() time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) }
 
-func (d *Dataset) partition() string {
-	if d.Partition == "" {
-		return "aws"
-	}
-	return d.Partition
-}
-
-// region returns the account's resources in region, or an empty Region.
-func (a *Account) region(name string) *Region {
-	if r := a.Regions[name]; r != nil {
-		return r
-	}
-	return &Region{}
-}
-
 // hexDigest returns n lower-case hex digits derived from s: stable ids
 // (reservations, generated resources) without a random source.
 func hexDigest(s string, n int) string {
@@ -129,4 +119,12 @@ func hexDigest(s string, n int) string {
 		x += hex.EncodeToString(h[:])
 	}
 	return x[:n]
+}
+
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
 }
