@@ -49,6 +49,8 @@ type Server struct {
 	maxSession time.Duration
 	pageSize   int // the most items in one page of a paged listing; 0: no cap (WithPageSize)
 	accounts   map[string]*fakedata.Account
+	routes     map[string]handler
+	ec2        *ec2Encoder
 	signer     *v4.Signer // for verifying signatures; safe for concurrent use
 
 	mu       sync.Mutex
@@ -90,6 +92,8 @@ func New(ds *fakedata.Dataset, opts ...Option) *Server {
 		dataTime: fakedata.ReferenceTime(),
 		wallTime: time.Now,
 		accounts: map[string]*fakedata.Account{},
+		routes:   routes(),
+		ec2:      newEC2Encoder(ec2Names()),
 		signer:   v4.NewSigner(),
 		creds:    map[string]Principal{},
 		repeats:  map[uint64]int{},
@@ -221,8 +225,8 @@ type call struct {
 	badInput  *apiError // a body that does not parse, answered once authenticated
 }
 
-// handler answers one operation with a response value that marshals to the
-// operation's XML (or JSON, for a JSON protocol), or with an error.
+// handler answers one operation with the SDK's output value, or with an
+// error.
 type handler func(*call) (any, *apiError)
 
 // Service versions and XML namespaces of the query protocols served.
@@ -270,38 +274,27 @@ func serviceFromVersion(version string) string {
 	return ""
 }
 
-// handlerFor is the table of operations served. Only read operations exist:
-// the fake cannot change its data set.
-func handlerFor(service, action string) handler {
-	switch service + ":" + action {
-	case "ec2:DescribeRegions":
-		return (*call).describeRegions
-	case "ec2:DescribeInstances":
-		return (*call).describeInstances
-	case "ec2:DescribeImages":
-		return (*call).describeImages
-	case "ec2:DescribeReservedInstances":
-		return (*call).describeReservedInstances
-	case "rds:DescribeDBInstances":
-		return (*call).describeDBInstances
-	case "sts:GetCallerIdentity":
-		return (*call).getCallerIdentity
-	case "sts:AssumeRole":
-		return (*call).assumeRole
-	case "organizations:DescribeOrganization":
-		return (*call).describeOrganization
-	case "organizations:ListRoots":
-		return (*call).listRoots
-	case "organizations:ListAccounts":
-		return (*call).listAccounts
-	case "organizations:ListAccountsForParent":
-		return (*call).listAccountsForParent
-	case "organizations:ListOrganizationalUnitsForParent":
-		return (*call).listOrganizationalUnitsForParent
-	case "organizations:ListParents":
-		return (*call).listParents
+// routes is the table of operations served, by "service:Action". Only read
+// operations exist: the fake cannot change its data set. A handler answers
+// with the SDK's own output type (*ec2.DescribeInstancesOutput, ...), which
+// the protocol's encoder writes (wire.go); the round-trip test decodes the
+// answer of every route with the real client.
+func routes() map[string]handler {
+	return map[string]handler{
+		"ec2:DescribeRegions":                            (*call).describeRegions,
+		"ec2:DescribeInstances":                          (*call).describeInstances,
+		"ec2:DescribeImages":                             (*call).describeImages,
+		"ec2:DescribeReservedInstances":                  (*call).describeReservedInstances,
+		"rds:DescribeDBInstances":                        (*call).describeDBInstances,
+		"sts:GetCallerIdentity":                          (*call).getCallerIdentity,
+		"sts:AssumeRole":                                 (*call).assumeRole,
+		"organizations:DescribeOrganization":             (*call).describeOrganization,
+		"organizations:ListRoots":                        (*call).listRoots,
+		"organizations:ListAccounts":                     (*call).listAccounts,
+		"organizations:ListAccountsForParent":            (*call).listAccountsForParent,
+		"organizations:ListOrganizationalUnitsForParent": (*call).listOrganizationalUnitsForParent,
+		"organizations:ListParents":                      (*call).listParents,
 	}
-	return nil
 }
 
 // jsonService reports whether service speaks a JSON protocol (X-Amz-Target
@@ -371,50 +364,39 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// the request in the log.
 	s.finish(idx, gen, c, status, code, false)
 
-	if jsonService(c.service) {
-		writeJSON(w, c, status, resp, aerr)
-	} else {
-		writeXML(w, c, status, resp, aerr)
-	}
+	s.write(w, c, status, resp, aerr)
 }
 
-func writeXML(w http.ResponseWriter, c *call, status int, resp any, aerr *apiError) {
-	out := resp
-	if aerr != nil {
-		out = errorBody(c.service, aerr, c.requestID)
+// write answers the call in its service's protocol: resp, or the error.
+func (s *Server) write(w http.ResponseWriter, c *call, status int, resp any, aerr *apiError) {
+	var body []byte
+	var err error
+	switch {
+	case aerr != nil && jsonService(c.service):
+		body, err = json.Marshal(jsonErrorBody(aerr))
+	case aerr != nil:
+		body, err = xml.Marshal(errorBody(c.service, aerr, c.requestID))
+		body = append([]byte(xml.Header), body...)
+	default:
+		body, err = s.answerBody(c, resp)
 	}
-	buf, err := xml.Marshal(out)
 	if err != nil {
-		http.Error(w, "awsfake: marshal: "+err.Error(), http.StatusInternalServerError)
+		http.Error(w, "awsfake: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
-	if c.service == "ec2" {
+	switch {
+	case jsonService(c.service):
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		w.Header().Set("X-Amzn-Requestid", c.requestID)
+	case c.service == "ec2":
 		w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
-	} else {
+	default:
 		w.Header().Set("Content-Type", "text/xml")
 		w.Header().Set("X-Amzn-Requestid", c.requestID)
 	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(xml.Header)+len(buf)))
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
-	io.WriteString(w, xml.Header)
-	w.Write(buf)
-}
-
-func writeJSON(w http.ResponseWriter, c *call, status int, resp any, aerr *apiError) {
-	out := resp
-	if aerr != nil {
-		out = jsonErrorBody(aerr)
-	}
-	buf, err := json.Marshal(out)
-	if err != nil {
-		http.Error(w, "awsfake: marshal: "+err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	w.Header().Set("X-Amzn-Requestid", c.requestID)
-	w.Header().Set("Content-Length", strconv.Itoa(len(buf)))
-	w.WriteHeader(status)
-	w.Write(buf)
+	w.Write(body)
 }
 
 // jsonParams flattens the top-level members of a JSON request body into
@@ -473,7 +455,7 @@ func (s *Server) answer(r *http.Request, body []byte, auth authorization, signed
 	if c.badInput != nil {
 		return nil, c.badInput, false
 	}
-	h := handlerFor(c.service, c.action)
+	h := s.routes[c.service+":"+c.action]
 	if h == nil {
 		return nil, errInvalidAction(c.service, c.action, serviceVersion(c.service)), false
 	}
