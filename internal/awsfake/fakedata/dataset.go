@@ -16,7 +16,7 @@ import (
 
 // Dataset is everything the fake serves. Records are the SDK's own types so a
 // test can compare what a client decodes with what went in. The server only
-// reads a Dataset: do not change one after passing it to New.
+// reads a Dataset: do not change one after passing it to awsfake.New.
 type Dataset struct {
 	Partition string // "aws" when empty
 	Accounts  []*Account
@@ -97,7 +97,7 @@ type Region struct {
 	Images            []ec2types.Image // owned by the account (OwnerId = account ID)
 	ReservedInstances []ec2types.ReservedInstances
 	DBInstances       []rdstypes.DBInstance
-	Buckets           []Bucket // S3 buckets owned by the account in this region (s3data.go)
+	Buckets           []Bucket // S3 buckets owned by the account in this region (s3.go)
 }
 
 // AmazonOwnerID is the account that owns Amazon's public AMIs.
@@ -105,8 +105,8 @@ const AmazonOwnerID = "137112412989"
 
 // ReferenceTime is the fixed "now" of the data: every timestamp in Demo and
 // Generate lies before it, and the server judges AMI deprecation against it
-// (see WithDataTime), so output never depends on the wall clock. Credential
-// expiry, which the SDK also checks, uses the wall clock.
+// (see awsfake.WithDataTime), so output never depends on the wall clock.
+// Credential expiry, which the SDK also checks, uses the wall clock.
 func ReferenceTime() time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) }
 
 // hexDigest returns n lower-case hex digits derived from s: stable ids
