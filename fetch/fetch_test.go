@@ -16,6 +16,8 @@ import (
 
 	"github.com/awssql/awssql/fetch"
 	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/internal/awsfake/awsfaketest"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 // testOps are what the tests' own list functions call, declared as a
@@ -26,9 +28,9 @@ var testOps = []fetch.Operation{fetch.Read[ec2.DescribeInstancesOutput]("EC2", "
 var fourRegions = []string{"us-east-1", "us-east-2", "us-west-1", "us-west-2"}
 
 // connect starts awsfake with ds and opens a session on its first account.
-func connect(t *testing.T, ds *awsfake.Dataset, mod func(*fetch.Options)) (*fetch.Session, *awsfake.Server) {
+func connect(t *testing.T, ds *fakedata.Dataset, mod func(*fetch.Options)) (*fetch.Session, *awsfake.Server) {
 	t.Helper()
-	srv, url := awsfake.NewTestServer(t, ds)
+	srv, url := awsfaketest.NewServer(t, ds)
 	key, secret := srv.Credentials(ds.Accounts[0].ID)
 	opts := fetch.Options{
 		AccessKeyID: key, SecretAccessKey: secret, EndpointURL: url, HomeRegion: "us-east-1",
@@ -61,8 +63,8 @@ func onAllowlist(signingName, op string) bool {
 	return false
 }
 
-func dataset() *awsfake.Dataset {
-	return awsfake.Generate(awsfake.GenOptions{Accounts: 1, Regions: 4, InstancesPerRegion: 12, Seed: 1})
+func dataset() *fakedata.Dataset {
+	return fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 4, InstancesPerRegion: 12, Seed: 1})
 }
 
 // TestAllowlist: fetch's own operations only read, the tables' are added

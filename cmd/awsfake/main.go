@@ -32,6 +32,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 func main() {
@@ -147,8 +148,8 @@ func usage(w io.Writer, fs *pflag.FlagSet) {
 // opt-in, in awsfake's order.
 func genRegions(n int) []string {
 	var out []string
-	for _, r := range awsfake.Regions() {
-		if !slices.Contains(awsfake.OptInRegions(), r) && len(out) < n {
+	for _, r := range fakedata.Regions() {
+		if !slices.Contains(fakedata.OptInRegions(), r) && len(out) < n {
 			out = append(out, r)
 		}
 	}
@@ -288,7 +289,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// takes a million instances from 18 s to 14 s on a 2-core machine
 	// (steady RSS 3.5 GB, 4.8 GB at the peak).
 	gc := debug.SetGCPercent(400)
-	ds := awsfake.Generate(awsfake.GenOptions{
+	ds := fakedata.Generate(fakedata.GenOptions{
 		Accounts:             o.accounts,
 		Regions:              o.regions,
 		InstancesPerRegion:   o.instances,
@@ -337,9 +338,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	url := "http://" + ln.Addr().String()
-	key, secret := srv.Credentials(awsfake.GenAccountID(0))
+	key, secret := srv.Credentials(fakedata.GenAccountID(0))
 	connect := []string{"--endpoint-url", url, "--access-key-id", key, "--home-region", homeRegion,
-		"--list-accounts", "--member-role", awsfake.GenMemberRole, "--regions", strings.Join(regions, ",")}
+		"--list-accounts", "--member-role", fakedata.GenMemberRole, "--regions", strings.Join(regions, ",")}
 	if o.externalID != "" {
 		connect = append(connect, "--external-id", shellQuote(o.externalID))
 	}

@@ -9,14 +9,15 @@ import (
 	"time"
 
 	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 func TestDiskCache(t *testing.T) {
-	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 5, Seed: 1})
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 5, Seed: 1})
 	cache := t.TempDir()
 	f.env["XDG_CACHE_HOME"] = cache
 	// A second user of the same account.
-	other := awsfake.Key{ID: "AKIAOTHERUSER0000001", Secret: "other-secret-0123456789", UserName: "other"}
+	other := fakedata.Key{ID: "AKIAOTHERUSER0000001", Secret: "other-secret-0123456789", UserName: "other"}
 	f.ds.Accounts[0].Keys = append(f.ds.Accounts[0].Keys, other)
 	f.srv.AddCredentials(other.ID, awsfake.Principal{Account: f.ds.Accounts[0].ID, Secret: other.Secret,
 		ARN: "arn:aws:iam::" + f.ds.Accounts[0].ID + ":user/other", UserID: "AIDAOTHER"})

@@ -18,6 +18,7 @@ import (
 
 	"github.com/awssql/awssql/fetch"
 	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 	"github.com/awssql/awssql/vtab/tables"
 )
 
@@ -340,15 +341,15 @@ func (a *app) startDemo(fo *fetch.Options) error {
 	if fo.EndpointURL != "" || fo.Profile != "" || fo.AccessKeyID != "" || len(fo.RoleChain) > 0 {
 		return usageErrorf("--demo brings its own endpoint, credentials and roles: drop --endpoint-url, --profile, --access-key-id and --assume-role")
 	}
-	a.demo = httptest.NewServer(awsfake.New(awsfake.Demo()))
+	a.demo = httptest.NewServer(awsfake.New(fakedata.Demo()))
 	fo.EndpointURL = a.demo.URL
-	fo.AccessKeyID, fo.SecretAccessKey, fo.SessionToken = awsfake.DemoAccessKeyID, awsfake.DemoSecretAccessKey, ""
+	fo.AccessKeyID, fo.SecretAccessKey, fo.SessionToken = fakedata.DemoAccessKeyID, fakedata.DemoSecretAccessKey, ""
 	fo.Isolated = true
-	fo.RoleChain = awsfake.DemoRoleChain()
-	fo.ExternalID = awsfake.DemoExternalID
+	fo.RoleChain = fakedata.DemoRoleChain()
+	fo.ExternalID = fakedata.DemoExternalID
 	fo.ListAccounts = true
 	if fo.MemberRole == fetch.DefaultMemberRole {
-		fo.MemberRole = awsfake.DemoMemberRole
+		fo.MemberRole = fakedata.DemoMemberRole
 	}
 	if fo.HomeRegion == "" {
 		fo.HomeRegion = "us-east-1"

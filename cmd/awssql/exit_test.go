@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 func TestExitStatus(t *testing.T) {
@@ -35,7 +36,7 @@ func TestExitStatus(t *testing.T) {
 		{"bad param", []string{"--param", "x", "SELECT 1"}, 2, `--param "x"`},
 		{"SQL twice", []string{"-f", "x.sql", "SELECT 1"}, 2, "not both"},
 	}
-	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 5, Seed: 1})
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 5, Seed: 1})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := f.run(tt.args...)
@@ -60,7 +61,7 @@ func TestExitStatus(t *testing.T) {
 }
 
 func TestExitStatusCredentials(t *testing.T) {
-	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 5, Seed: 1})
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 5, Seed: 1})
 	f.env["AWS_SECRET_ACCESS_KEY"] = "not-the-secret-0123456789"
 	r := f.run("SELECT count(*) FROM ec2_instances")
 	if r.code != 1 || !strings.Contains(r.stderr, "AWS credentials refused") {
@@ -84,7 +85,7 @@ func failOnPage2(f *fake, region string) {
 }
 
 func TestPartialFailure(t *testing.T) {
-	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 1200, Seed: 2})
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 1200, Seed: 2})
 	failOnPage2(f, "us-east-2")
 	r := f.run("SELECT instance_id FROM ec2_instances")
 	if r.code != 3 {
@@ -108,7 +109,7 @@ func TestPartialFailure(t *testing.T) {
 }
 
 func TestEveryTargetFailed(t *testing.T) {
-	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 5, Seed: 2})
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 5, Seed: 2})
 	f.srv.AddFault(awsfake.Fault{Operation: "DescribeInstances", Code: "UnauthorizedOperation", Status: 403, Message: "You are not authorized to perform this operation."})
 	r := f.run("SELECT count(*) FROM ec2_instances")
 	if r.code != 1 {
@@ -120,7 +121,7 @@ func TestEveryTargetFailed(t *testing.T) {
 }
 
 func TestInterrupted(t *testing.T) {
-	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 5, Seed: 2})
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 5, Seed: 2})
 	f.srv.AddFault(awsfake.Fault{Operation: "DescribeInstances", Latency: 10 * time.Second})
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(300*time.Millisecond, cancel)
@@ -151,7 +152,7 @@ func TestInterrupted(t *testing.T) {
 }
 
 func TestClosedStdout(t *testing.T) {
-	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 2500, Seed: 2}) // 3 pages a region
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 2500, Seed: 2}) // 3 pages a region
 	var errOut bytes.Buffer
 	code := run(context.Background(), append(f.args, "SELECT instance_id FROM ec2_instances"), streams{
 		in: strings.NewReader(""), out: &failingWriter{n: 100, err: syscall.EPIPE}, errOut: &errOut,
@@ -174,7 +175,7 @@ func TestClosedStdout(t *testing.T) {
 }
 
 func TestStatsJSON(t *testing.T) {
-	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 5, Seed: 2})
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 5, Seed: 2})
 	failOnPage2(f, "none")
 	f.srv.AddFault(awsfake.Fault{Operation: "DescribeInstances", Region: "us-west-1", Code: "UnauthorizedOperation", Status: 403, Message: "no"})
 	r := f.run("--stats=json", "SELECT count(*) FROM ec2_instances")
@@ -251,7 +252,7 @@ func TestCutWhileStreaming(t *testing.T) {
 	} {
 		for _, format := range []string{"csv", "jsonl", "json", "table"} {
 			t.Run(tc.name+"/"+format, func(t *testing.T) {
-				f := newFake(t, awsfake.Generate(awsfake.GenOptions{Accounts: 1, Regions: 4, InstancesPerRegion: 30, Seed: 2}), awsfake.WithPageSize(10))
+				f := newFake(t, fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 4, InstancesPerRegion: 30, Seed: 2}), awsfake.WithPageSize(10))
 				f.args = append(f.args, "--regions", strings.Join(genRegions, ","))
 				f.srv.AddFault(awsfake.Fault{Operation: "DescribeInstances", Latency: 10 * time.Second,
 					Match: func(r awsfake.Request) bool { return r.Params.Get("NextToken") != "" }})

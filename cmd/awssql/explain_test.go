@@ -8,12 +8,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 	"github.com/awssql/awssql/vtab/tables"
 )
 
 func TestExplain(t *testing.T) {
-	f, chain := newOrg(t, 3, awsfake.GenOptions{Seed: 1})
+	f, chain := newOrg(t, 3, fakedata.GenOptions{Seed: 1})
 	args := append(chainArgs(chain), "--list-accounts", "explain", `SELECT i.instance_id, m.name
 		FROM ec2_instances i LEFT JOIN images m ON m.image_id = i.image_id AND m.account_id = i.account_id AND m.region = i.region
 		WHERE i.instance_state = 'running' AND i.instance_type LIKE 't3%' AND i.region = 'us-east-2'`)

@@ -8,13 +8,13 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 	"github.com/awssql/awssql/queries"
 )
 
 // goldenData is the fixture every golden test reads.
-func goldenData() awsfake.GenOptions {
-	return awsfake.GenOptions{InstancesPerRegion: 6, ImagesPerRegion: 3, DBInstancesPerRegion: 3, ReservedPerRegion: 3,
+func goldenData() fakedata.GenOptions {
+	return fakedata.GenOptions{InstancesPerRegion: 6, ImagesPerRegion: 3, DBInstancesPerRegion: 3, ReservedPerRegion: 3,
 		BucketsPerRegion: 1, ObjectsPerBucket: 30, Seed: 42}
 }
 

@@ -11,6 +11,8 @@ import (
 
 	"github.com/awssql/awssql/fetch"
 	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/internal/awsfake/awsfaketest"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 	"github.com/awssql/awssql/vtab/tables"
 )
 
@@ -22,14 +24,14 @@ type fake struct {
 	t    *testing.T
 	srv  *awsfake.Server
 	url  string
-	ds   *awsfake.Dataset
+	ds   *fakedata.Dataset
 	env  map[string]string
 	args []string
 }
 
-func newFake(t *testing.T, ds *awsfake.Dataset, opts ...awsfake.Option) *fake {
+func newFake(t *testing.T, ds *fakedata.Dataset, opts ...awsfake.Option) *fake {
 	t.Helper()
-	srv, url := awsfake.NewTestServer(t, ds, opts...)
+	srv, url := awsfaketest.NewServer(t, ds, opts...)
 	key, secret := srv.Credentials(ds.Accounts[0].ID)
 	f := &fake{t: t, srv: srv, url: url, ds: ds,
 		env:  map[string]string{"AWS_SECRET_ACCESS_KEY": secret},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/awssql/awssql/fetch"
 	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 	"github.com/awssql/awssql/vtab/tables"
 )
 
@@ -19,20 +20,20 @@ const extID = "ext-7c1e-inventory"
 // management account) with two regions each, and a three-role chain in
 // the management account: hop-1 trusts the base user, hop-2 trusts hop-1,
 // hop-3 trusts hop-2; hop-2 and hop-3 require the external id.
-func newOrg(t *testing.T, n int, g awsfake.GenOptions, opts ...awsfake.Option) (*fake, []string) {
+func newOrg(t *testing.T, n int, g fakedata.GenOptions, opts ...awsfake.Option) (*fake, []string) {
 	t.Helper()
 	g.Accounts, g.Regions = n, 2
 	if g.InstancesPerRegion == 0 {
 		g.InstancesPerRegion = 3
 	}
-	ds := awsfake.Generate(g)
+	ds := fakedata.Generate(g)
 	mgmt := ds.Accounts[0]
 	user := fmt.Sprintf("arn:aws:iam::%s:user/%s", mgmt.ID, mgmt.Keys[0].UserName)
 	role := func(name string) string { return fmt.Sprintf("arn:aws:iam::%s:role/%s", mgmt.ID, name) }
 	mgmt.Roles = append(mgmt.Roles,
-		awsfake.Role{Name: "hop-1", TrustedPrincipals: []string{user}},
-		awsfake.Role{Name: "hop-2", TrustedPrincipals: []string{role("hop-1")}, ExternalID: extID},
-		awsfake.Role{Name: "hop-3", TrustedPrincipals: []string{role("hop-2")}, ExternalID: extID},
+		fakedata.Role{Name: "hop-1", TrustedPrincipals: []string{user}},
+		fakedata.Role{Name: "hop-2", TrustedPrincipals: []string{role("hop-1")}, ExternalID: extID},
+		fakedata.Role{Name: "hop-3", TrustedPrincipals: []string{role("hop-2")}, ExternalID: extID},
 	)
 	f := newFake(t, ds, opts...)
 	f.args = append(f.args, "--regions", "us-east-1,us-east-2")
@@ -57,7 +58,7 @@ func (f *fake) assumeRoles() map[string]int {
 }
 
 func TestOrgWideQueryAssumesEachRoleOnce(t *testing.T) {
-	f, chain := newOrg(t, 5, awsfake.GenOptions{Seed: 1})
+	f, chain := newOrg(t, 5, fakedata.GenOptions{Seed: 1})
 	args := append(chainArgs(chain), "--list-accounts", "SELECT account_id, count(*) FROM ec2_instances GROUP BY 1 ORDER BY 1")
 	r := f.run(args...)
 	if r.code != 0 {
@@ -69,7 +70,7 @@ func TestOrgWideQueryAssumesEachRoleOnce(t *testing.T) {
 	got := f.assumeRoles()
 	want := map[string]int{chain[0]: 1, chain[1]: 1, chain[2]: 1}
 	for i := 1; i < 5; i++ {
-		want[fmt.Sprintf("arn:aws:iam::%s:role/%s", awsfake.GenAccountID(i), awsfake.GenMemberRole)] = 1
+		want[fmt.Sprintf("arn:aws:iam::%s:role/%s", fakedata.GenAccountID(i), fakedata.GenMemberRole)] = 1
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("AssumeRole calls %v, want the three hops and each member once: %v", got, want)
@@ -92,7 +93,7 @@ func TestOrgWideQueryAssumesEachRoleOnce(t *testing.T) {
 }
 
 func TestWrongExternalIDNamesTheHop(t *testing.T) {
-	f, chain := newOrg(t, 2, awsfake.GenOptions{Seed: 1})
+	f, chain := newOrg(t, 2, fakedata.GenOptions{Seed: 1})
 	args := append(chainArgs(chain), "--external-id", "not-the-right-one", "SELECT count(*) FROM ec2_instances")
 	r := f.run(args...)
 	if r.code != 1 || !strings.Contains(r.stderr, "role chain hop 2 ("+chain[1]+")") || !strings.Contains(r.stderr, "AccessDenied") {
@@ -104,7 +105,7 @@ func TestWrongExternalIDNamesTheHop(t *testing.T) {
 }
 
 func TestListAccountsUnderOUs(t *testing.T) {
-	f, chain := newOrg(t, 9, awsfake.GenOptions{Seed: 1, OUs: 4})
+	f, chain := newOrg(t, 9, fakedata.GenOptions{Seed: 1, OUs: 4})
 	ds := f.ds
 	// Pick a top-level OU with a nested OU under it.
 	var top, nested string
@@ -154,14 +155,14 @@ func TestListAccountsUnderOUs(t *testing.T) {
 }
 
 func TestMissingMemberRole(t *testing.T) {
-	f, chain := newOrg(t, 4, awsfake.GenOptions{Seed: 1})
-	broken := awsfake.GenAccountID(2)
+	f, chain := newOrg(t, 4, fakedata.GenOptions{Seed: 1})
+	broken := fakedata.GenAccountID(2)
 	f.ds.Accounts[2].Roles = nil
 	r := f.run(append(chainArgs(chain), "--list-accounts", "SELECT DISTINCT account_id FROM ec2_instances ORDER BY 1")...)
 	if r.code != 3 {
 		t.Errorf("exit %d, want 3: %s", r.code, r.stderr)
 	}
-	role := fmt.Sprintf("arn:aws:iam::%s:role/%s", broken, awsfake.GenMemberRole)
+	role := fmt.Sprintf("arn:aws:iam::%s:role/%s", broken, fakedata.GenMemberRole)
 	for _, want := range []string{"account " + broken, "AssumeRole", "AccessDenied", role, "trust policy", "external ID"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr lacks %q: %s", want, r.stderr)
@@ -171,25 +172,25 @@ func TestMissingMemberRole(t *testing.T) {
 	for _, rec := range records(t, r.stdout)[1:] {
 		got = append(got, rec[0])
 	}
-	want := []string{awsfake.GenAccountID(0), awsfake.GenAccountID(1), awsfake.GenAccountID(3)}
+	want := []string{fakedata.GenAccountID(0), fakedata.GenAccountID(1), fakedata.GenAccountID(3)}
 	if !slices.Equal(got, want) {
 		t.Errorf("accounts %v, want the other three %v", got, want)
 	}
 	// The accounts table says the same, as data.
 	r = f.run(append(chainArgs(chain), "--list-accounts", "SELECT account_id, reachable, error IS NOT NULL FROM accounts ORDER BY 1")...)
-	if r.code != 0 || !strings.Contains(r.stdout, broken+",0,1\n") || !strings.Contains(r.stdout, awsfake.GenAccountID(1)+",1,0\n") {
+	if r.code != 0 || !strings.Contains(r.stdout, broken+",0,1\n") || !strings.Contains(r.stdout, fakedata.GenAccountID(1)+",1,0\n") {
 		t.Errorf("accounts: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
 
 func TestAccountPushdown(t *testing.T) {
-	f, chain := newOrg(t, 5, awsfake.GenOptions{Seed: 1})
-	target := awsfake.GenAccountID(3)
+	f, chain := newOrg(t, 5, fakedata.GenOptions{Seed: 1})
+	target := fakedata.GenAccountID(3)
 	r := f.run(append(chainArgs(chain), "--list-accounts", "SELECT count(*) FROM ec2_instances WHERE account_id = '"+target+"'")...)
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	mgmt := awsfake.GenAccountID(0)
+	mgmt := fakedata.GenAccountID(0)
 	for _, q := range f.srv.Requests() {
 		if q.Account != target && q.Account != mgmt {
 			t.Errorf("%s was called for account %s", q.Operation, q.Account)
@@ -201,7 +202,7 @@ func TestAccountPushdown(t *testing.T) {
 }
 
 func TestAccountsTableIsCheap(t *testing.T) {
-	f, chain := newOrg(t, 5, awsfake.GenOptions{Seed: 1})
+	f, chain := newOrg(t, 5, fakedata.GenOptions{Seed: 1})
 	r := f.run(append(chainArgs(chain), "--list-accounts", "SELECT account_id, name, state FROM accounts ORDER BY 1")...)
 	if r.code != 0 || len(records(t, r.stdout)) != 6 {
 		t.Fatalf("exit %d: %s%s", r.code, r.stdout, r.stderr)
@@ -218,7 +219,7 @@ func TestAccountsTableIsCheap(t *testing.T) {
 }
 
 func TestCredentialsRefreshMidQuery(t *testing.T) {
-	f, chain := newOrg(t, 2, awsfake.GenOptions{Seed: 1, InstancesPerRegion: 30}, awsfake.WithMaxSessionDuration(2*time.Second))
+	f, chain := newOrg(t, 2, fakedata.GenOptions{Seed: 1, InstancesPerRegion: 30}, awsfake.WithMaxSessionDuration(2*time.Second))
 	// Slow pages make the query outlive the sessions.
 	f.srv.AddFault(awsfake.Fault{Operation: "DescribeInstances", Latency: 700 * time.Millisecond})
 	r := f.run(append(chainArgs(chain), "--list-accounts", "--concurrency", "1",
@@ -241,7 +242,7 @@ func TestCredentialsRefreshMidQuery(t *testing.T) {
 func TestCheckNamesTheDeniedAction(t *testing.T) {
 	for _, op := range fetch.Allowlist(tables.Operations()) {
 		t.Run(op.Name, func(t *testing.T) {
-			f, chain := newOrg(t, 3, awsfake.GenOptions{Seed: 1, OUs: 2, BucketsPerRegion: 1, ObjectsPerBucket: 2})
+			f, chain := newOrg(t, 3, fakedata.GenOptions{Seed: 1, OUs: 2, BucketsPerRegion: 1, ObjectsPerBucket: 2})
 			svc, _, _ := strings.Cut(op.Action, ":")
 			name := op.Name
 			code := map[string]string{"ec2": "UnauthorizedOperation", "organizations": "AccessDeniedException"}[svc]
@@ -258,7 +259,7 @@ func TestCheckNamesTheDeniedAction(t *testing.T) {
 				args = append(args, "--ou", f.ds.Org.OUs[0].ID)
 			case "AssumeRole":
 				// Deny a member role, not the chain (the chain has its own test).
-				fault.Account = awsfake.GenAccountID(2)
+				fault.Account = fakedata.GenAccountID(2)
 			case "GetCallerIdentity":
 				fault.Times = 1 // the base identity
 			}
@@ -278,7 +279,7 @@ func TestCheckNamesTheDeniedAction(t *testing.T) {
 		})
 	}
 	// And with nothing denied, every step passes.
-	f, chain := newOrg(t, 3, awsfake.GenOptions{Seed: 1, BucketsPerRegion: 1, ObjectsPerBucket: 2})
+	f, chain := newOrg(t, 3, fakedata.GenOptions{Seed: 1, BucketsPerRegion: 1, ObjectsPerBucket: 2})
 	r := f.run(append([]string{"check"}, append(chainArgs(chain), "--list-accounts")...)...)
 	if r.code != 0 || strings.Contains(r.stdout, "FAIL") {
 		t.Errorf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)

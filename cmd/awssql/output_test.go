@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 const trickySQL = `SELECT 1 AS n, 2.5 AS f, NULL AS z, 'a,"b"' || char(10) || 'c' || char(9) || '\|' AS s, 'é' AS "Mixed Case"`
@@ -44,7 +44,7 @@ func TestOutputDependsOnTerminal(t *testing.T) {
 }
 
 func TestOutputJSONColumnsStayJSON(t *testing.T) {
-	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 3, Seed: 1})
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 3, Seed: 1})
 	r := f.run("-o", "jsonl", "SELECT tags, json_extract(tags, '$.Index') AS idx, state_code FROM ec2_instances WHERE region = 'us-east-1' ORDER BY 2 LIMIT 1")
 	want := `{"tags":{"Environment":`
 	if r.code != 0 || !strings.HasPrefix(r.stdout, want) || !strings.Contains(r.stdout, `"idx":"0","state_code":`) {
@@ -53,7 +53,7 @@ func TestOutputJSONColumnsStayJSON(t *testing.T) {
 }
 
 func TestOutputJSONClosedOnError(t *testing.T) {
-	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 1200, Seed: 2})
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 1200, Seed: 2})
 	failOnPage2(f, "us-east-1")
 	r := f.run("--strict", "-o", "json", "SELECT instance_id FROM ec2_instances")
 	if r.code != 1 || !strings.HasPrefix(r.stdout, "[") || !strings.HasSuffix(r.stdout, "]\n") {

@@ -12,20 +12,21 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
-// genRegions are the four regions awsfake.Generate fills.
+// genRegions are the four regions fakedata.Generate fills.
 var genRegions = []string{"us-east-1", "us-east-2", "us-west-1", "us-west-2"}
 
 // newGen serves a generated account with n instances in each of four
 // regions, and connects to exactly those regions.
-func newGen(t *testing.T, g awsfake.GenOptions) *fake {
+func newGen(t *testing.T, g fakedata.GenOptions) *fake {
 	t.Helper()
 	if g.Accounts == 0 {
 		g.Accounts = 1
 	}
 	g.Regions = 4
-	f := newFake(t, awsfake.Generate(g))
+	f := newFake(t, fakedata.Generate(g))
 	f.args = append(f.args, "--regions", strings.Join(genRegions, ","))
 	return f
 }
@@ -51,7 +52,7 @@ func (f *fake) requestsOf(op string) []awsfake.Request {
 }
 
 func TestPushdownLookup(t *testing.T) {
-	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 30, Seed: 7})
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 30, Seed: 7})
 	inst := f.ds.Accounts[0].Regions["us-west-1"].Instances[5]
 	id := aws.ToString(inst.InstanceId)
 	r := f.run("SELECT instance_id, instance_type FROM ec2_instances WHERE region = 'us-west-1' AND instance_id = '" + id + "'")
@@ -81,7 +82,7 @@ func TestPushdownLookup(t *testing.T) {
 }
 
 func TestPushdownFilterEveryRegion(t *testing.T) {
-	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 30, Seed: 7})
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 30, Seed: 7})
 	r := f.run("SELECT count(*) FROM ec2_instances WHERE instance_state = 'running'")
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
@@ -112,7 +113,7 @@ func TestPushdownFilterEveryRegion(t *testing.T) {
 }
 
 func TestPushdownRegionIn(t *testing.T) {
-	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 10, Seed: 7})
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 10, Seed: 7})
 	r := f.run("SELECT DISTINCT region FROM ec2_instances WHERE region IN ('us-east-1', 'us-west-2') ORDER BY 1")
 	if r.code != 0 || r.stdout != "region\nus-east-1\nus-west-2\n" {
 		t.Fatalf("exit %d: %q %s", r.code, r.stdout, r.stderr)
@@ -128,7 +129,7 @@ func TestPushdownRegionIn(t *testing.T) {
 }
 
 func TestPushdownLimit(t *testing.T) {
-	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 2500, Seed: 3})
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 2500, Seed: 3})
 	r := f.run("SELECT instance_id FROM ec2_instances LIMIT 1")
 	if r.code != 0 || len(records(t, r.stdout)) != 2 {
 		t.Fatalf("exit %d: %q %s", r.code, r.stdout, r.stderr)
@@ -174,7 +175,7 @@ func TestPushdownLimit(t *testing.T) {
 }
 
 func TestPushdownJoinLooksImagesUpOnce(t *testing.T) {
-	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 40, ImagesPerRegion: 6, Seed: 11})
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 40, ImagesPerRegion: 6, Seed: 11})
 	r := f.run(`SELECT i.instance_id, m.name
 		FROM ec2_instances i JOIN images m
 		  ON m.image_id = i.image_id AND m.account_id = i.account_id AND m.region = i.region
@@ -213,7 +214,7 @@ func TestPushdownJoinLooksImagesUpOnce(t *testing.T) {
 // per target (a list longer than a call takes is one scan, which SQLite
 // checks), and answers exactly.
 func TestPushdownLongINList(t *testing.T) {
-	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 30, Seed: 7})
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 30, Seed: 7})
 	for _, col := range []string{"instance_type", "instance_id"} {
 		t.Run(col, func(t *testing.T) {
 			var vals []string

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 // newS3 serves a two-account organization whose management account owns
@@ -15,12 +15,12 @@ import (
 // may not read.
 func newS3(t *testing.T) (*fake, []string) {
 	t.Helper()
-	f, chain := newOrg(t, 2, awsfake.GenOptions{Seed: 1})
+	f, chain := newOrg(t, 2, fakedata.GenOptions{Seed: 1})
 	at := time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)
 	mgmt, member := f.ds.Accounts[0], f.ds.Accounts[1]
-	mgmt.Regions["us-east-2"].Buckets = append(mgmt.Regions["us-east-2"].Buckets, awsfake.Bucket{
+	mgmt.Regions["us-east-2"].Buckets = append(mgmt.Regions["us-east-2"].Buckets, fakedata.Bucket{
 		Name: "acme-logs", Created: at,
-		Objects: []awsfake.Object{
+		Objects: []fakedata.Object{
 			{Key: "logs/2026/11/01/a.log", Body: []byte("first line\nsecond, with é\n"), LastModified: at},
 			{Key: "logs/2026/11/02/b.log", Body: []byte("b"), LastModified: at.Add(time.Hour)},
 			{Key: "logs/2026/12/01/c.log", Body: bytes.Repeat([]byte("c"), 300), LastModified: at.Add(2 * time.Hour)},
@@ -29,8 +29,8 @@ func newS3(t *testing.T) (*fake, []string) {
 			{Key: "with space/ünï.txt", Body: []byte("ok"), LastModified: at},
 		},
 	})
-	member.Regions["us-east-1"].Buckets = append(member.Regions["us-east-1"].Buckets, awsfake.Bucket{
-		Name: "member-private", Created: at, Objects: []awsfake.Object{{Key: "secret.txt", Body: []byte("no"), LastModified: at}},
+	member.Regions["us-east-1"].Buckets = append(member.Regions["us-east-1"].Buckets, fakedata.Bucket{
+		Name: "member-private", Created: at, Objects: []fakedata.Object{{Key: "secret.txt", Body: []byte("no"), LastModified: at}},
 	})
 	return f, chain
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/awssql/awssql/fetch"
 	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 // statsOf reads the last --stats=json line of stderr.
@@ -25,12 +26,12 @@ func statsOf(t *testing.T, stderr string) statsJSON {
 // organization-wide answer is the same as without.
 func TestThrottlingGivesExactResults(t *testing.T) {
 	const q = "SELECT account_id, region, count(*), group_concat(instance_id) FROM (SELECT * FROM ec2_instances ORDER BY instance_id) GROUP BY 1, 2 ORDER BY 1, 2"
-	clean, chain := newOrg(t, 3, awsfake.GenOptions{Seed: 4, InstancesPerRegion: 12})
+	clean, chain := newOrg(t, 3, fakedata.GenOptions{Seed: 4, InstancesPerRegion: 12})
 	want := clean.run(append(chainArgs(chain), "--list-accounts", q)...)
 	if want.code != 0 {
 		t.Fatalf("exit %d: %s", want.code, want.stderr)
 	}
-	throttled, chain := newOrg(t, 3, awsfake.GenOptions{Seed: 4, InstancesPerRegion: 12}, awsfake.WithSeed(9))
+	throttled, chain := newOrg(t, 3, fakedata.GenOptions{Seed: 4, InstancesPerRegion: 12}, awsfake.WithSeed(9))
 	throttled.srv.AddFault(awsfake.Fault{Service: "ec2", Code: "RequestLimitExceeded", Status: 503, Probability: 0.3,
 		Message: "Request limit exceeded."})
 	got := throttled.run(append(chainArgs(chain), "--list-accounts", "--stats=json", q)...)
@@ -47,7 +48,7 @@ func TestThrottlingGivesExactResults(t *testing.T) {
 }
 
 func TestHangingRegion(t *testing.T) {
-	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 5, Seed: 1})
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 5, Seed: 1})
 	f.srv.AddFault(awsfake.Fault{Operation: "DescribeInstances", Region: "us-west-1", Latency: time.Hour})
 	start := time.Now()
 	r := f.run("--call-timeout", "300ms", "SELECT count(*) FROM ec2_instances")
@@ -72,7 +73,7 @@ func TestHangingRegion(t *testing.T) {
 }
 
 func TestServerErrorsAreReportedWithinSeconds(t *testing.T) {
-	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 5, Seed: 1})
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 5, Seed: 1})
 	f.srv.AddFault(awsfake.Fault{Operation: "DescribeInstances", Region: "us-east-2", Code: "InternalError", Status: 500, Message: "We encountered an internal error."})
 	start := time.Now()
 	r := f.run("SELECT count(*) FROM ec2_instances")
@@ -88,7 +89,7 @@ func TestServerErrorsAreReportedWithinSeconds(t *testing.T) {
 }
 
 func TestIgnoreErrors(t *testing.T) {
-	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 5, Seed: 1})
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 5, Seed: 1})
 	f.srv.AddFault(awsfake.Fault{Operation: "DescribeInstances", Region: "us-west-1", Code: "UnauthorizedOperation", Status: 403, Message: "denied by an SCP"})
 	f.srv.AddFault(awsfake.Fault{Operation: "DescribeInstances", Region: "us-west-2", Code: "AccessDeniedException", Status: 400, Message: "denied"})
 	for _, args := range [][]string{{}, {"--strict"}} {
@@ -109,9 +110,9 @@ func TestIgnoreErrors(t *testing.T) {
 }
 
 func TestGroupedFailureReport(t *testing.T) {
-	f, chain := newOrg(t, 12, awsfake.GenOptions{Seed: 1})
+	f, chain := newOrg(t, 12, fakedata.GenOptions{Seed: 1})
 	f.srv.AddFault(awsfake.Fault{Operation: "DescribeInstances", Region: "us-east-2", Code: "UnauthorizedOperation", Status: 403, Message: "You are not authorized to perform this operation."})
-	f.srv.AddFault(awsfake.Fault{Operation: "DescribeInstances", Account: awsfake.GenAccountID(3), Region: "us-east-1", Code: "InternalError", Status: 500, Message: "internal"})
+	f.srv.AddFault(awsfake.Fault{Operation: "DescribeInstances", Account: fakedata.GenAccountID(3), Region: "us-east-1", Code: "InternalError", Status: 500, Message: "internal"})
 	r := f.run(append(chainArgs(chain), "--list-accounts", "SELECT count(*) FROM ec2_instances")...)
 	if r.code != 3 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
@@ -145,7 +146,7 @@ func TestInProcessCache(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 20, ImagesPerRegion: 3, DBInstancesPerRegion: 2, Seed: 1})
+			f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 20, ImagesPerRegion: 3, DBInstancesPerRegion: 2, Seed: 1})
 			r := f.run(tt.sql)
 			if r.code != 0 {
 				t.Fatalf("exit %d: %s", r.code, r.stderr)
@@ -167,7 +168,7 @@ func TestInProcessCache(t *testing.T) {
 }
 
 func TestProgressLine(t *testing.T) {
-	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 5, Seed: 1})
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 5, Seed: 1})
 	f.srv.AddFault(awsfake.Fault{Operation: "DescribeInstances", Latency: 400 * time.Millisecond})
 	r := f.run("--progress", "SELECT count(*) FROM ec2_instances")
 	if r.code != 0 || !strings.Contains(r.stderr, "targets, ") || !strings.HasSuffix(r.stderr, "\r\033[K") {

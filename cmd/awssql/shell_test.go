@@ -13,6 +13,7 @@ import (
 	"github.com/creack/pty"
 
 	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 // screen collects what the program writes to its terminal.
@@ -62,7 +63,7 @@ func TestShell(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 5, DBInstancesPerRegion: 1, Seed: 1})
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 5, DBInstancesPerRegion: 1, Seed: 1})
 	f.srv.AddFault(awsfake.Fault{Operation: "DescribeDBInstances", Latency: 20 * time.Second})
 	home := t.TempDir()
 	cmd := exec.Command(bin, f.args...)
@@ -178,7 +179,7 @@ func TestProgressOnATerminal(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 5, Seed: 1})
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 5, Seed: 1})
 	f.srv.AddFault(awsfake.Fault{Operation: "DescribeInstances", Region: "us-west-2", Latency: 800 * time.Millisecond})
 	ptmx, tty, err := pty.Open()
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 
-	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 // setSomewhere reports whether the dotted field path (e.g.
@@ -54,7 +54,7 @@ func setSomewhere(v reflect.Value, path []string) bool {
 // The project's fidelity test checks that every column is non-NULL in some
 // row of the demo, so the demo must fill every field the fake serializes.
 func TestDemoFillsEveryField(t *testing.T) {
-	ds := awsfake.Demo()
+	ds := fakedata.Demo()
 	var instances []ec2types.Instance
 	var images []ec2types.Image
 	var reserved []ec2types.ReservedInstances
@@ -118,10 +118,10 @@ func TestDemoFillsEveryField(t *testing.T) {
 
 // The demo has the situations queries look for.
 func TestDemoScenarios(t *testing.T) {
-	ds := awsfake.Demo()
+	ds := fakedata.Demo()
 	acct := ds.Accounts[0]
 	var all []ec2types.Instance
-	for _, r := range awsfake.DemoRegions() {
+	for _, r := range fakedata.DemoRegions() {
 		all = append(all, acct.Regions[r].Instances...)
 	}
 	if n := len(all); n < 30 || n > 60 {
@@ -168,7 +168,7 @@ func TestDemoScenarios(t *testing.T) {
 		return false
 	})
 	for _, i := range all {
-		if i.LaunchTime.After(awsfake.ReferenceTime()) {
+		if i.LaunchTime.After(fakedata.ReferenceTime()) {
 			t.Errorf("%s launched after the reference time", *i.InstanceId)
 		}
 	}
@@ -186,7 +186,7 @@ func TestDemoScenarios(t *testing.T) {
 		}
 		for _, img := range imgs {
 			usedPublic = usedPublic || used[*img.ImageId]
-			if *img.OwnerId != awsfake.AmazonOwnerID || *img.ImageOwnerAlias != "amazon" || !*img.Public {
+			if *img.OwnerId != fakedata.AmazonOwnerID || *img.ImageOwnerAlias != "amazon" || !*img.Public {
 				t.Errorf("public image %s is not Amazon's", *img.ImageId)
 			}
 		}
@@ -218,25 +218,25 @@ func TestDemoScenarios(t *testing.T) {
 		t.Errorf("reserved instance states %v", states)
 	}
 	// An opted-in opt-in region with no resources.
-	if acct.OptIn[awsfake.DemoOptInRegion] != "opted-in" || acct.Regions[awsfake.DemoOptInRegion] != nil {
+	if acct.OptIn[fakedata.DemoOptInRegion] != "opted-in" || acct.Regions[fakedata.DemoOptInRegion] != nil {
 		t.Error("opt-in region")
 	}
-	if !reflect.DeepEqual(awsfake.Demo(), ds) {
+	if !reflect.DeepEqual(fakedata.Demo(), ds) {
 		t.Error("Demo is not deterministic")
 	}
 }
 
 func TestGenerateDeterministic(t *testing.T) {
-	g := awsfake.GenOptions{Accounts: 3, Regions: 2, InstancesPerRegion: 20, ImagesPerRegion: 5, DBInstancesPerRegion: 3, ReservedPerRegion: 4, Seed: 9}
-	a, b := awsfake.Generate(g), awsfake.Generate(g)
+	g := fakedata.GenOptions{Accounts: 3, Regions: 2, InstancesPerRegion: 20, ImagesPerRegion: 5, DBInstancesPerRegion: 3, ReservedPerRegion: 4, Seed: 9}
+	a, b := fakedata.Generate(g), fakedata.Generate(g)
 	if !reflect.DeepEqual(a, b) {
 		t.Fatal("same options, different data")
 	}
 	g.Seed = 10
-	if reflect.DeepEqual(a, awsfake.Generate(g)) {
+	if reflect.DeepEqual(a, fakedata.Generate(g)) {
 		t.Error("the seed changes nothing")
 	}
-	if len(a.Accounts) != 3 || a.Accounts[2].ID != awsfake.GenAccountID(2) || a.Accounts[2].Keys[0].ID != awsfake.GenAccessKeyID(2) {
+	if len(a.Accounts) != 3 || a.Accounts[2].ID != fakedata.GenAccountID(2) || a.Accounts[2].Keys[0].ID != fakedata.GenAccessKeyID(2) {
 		t.Errorf("accounts %+v", a.Accounts[2])
 	}
 	for _, acct := range a.Accounts {

@@ -1,6 +1,8 @@
 package awsfake
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"slices"
@@ -9,7 +11,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 // EC2 operations: DescribeRegions, DescribeInstances, DescribeImages,
@@ -83,6 +89,30 @@ func (c *call) boolParam(name string) bool {
 	return b
 }
 
+// ec2Time formats a time as EC2 writes it, for the filters on times.
+func ec2Time(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format(xmlTimeLayout("ec2"))
+}
+
+// fmtFloat32 formats a price as EC2 writes it, for the filters on prices.
+func fmtFloat32(f *float32) string {
+	if f == nil {
+		return ""
+	}
+	return formatFloat(float64(*f), 32)
+}
+
+// optional is s, or nil when s is empty: an absent member.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
 // --- DescribeRegions ---
 
 func (c *call) describeRegions() (any, *apiError) {
@@ -97,25 +127,26 @@ func (c *call) describeRegions() (any, *apiError) {
 	if len(unknown) > 0 {
 		return nil, invalidParameterValue("Invalid region: [%s]", strings.Join(unknown, ", "))
 	}
-	pred, aerr := compileEC2Filters(ec2Filters(c.params), ec2Fields[ec2Region]{
-		"region-name":   func(r *ec2Region) []string { return []string{r.RegionName} },
-		"endpoint":      func(r *ec2Region) []string { return []string{r.Endpoint} },
-		"opt-in-status": func(r *ec2Region) []string { return []string{r.OptInStatus} },
+	pred, aerr := compileEC2Filters(ec2Filters(c.params), ec2Fields[ec2types.Region]{
+		"region-name":   func(r *ec2types.Region) []string { return strs(r.RegionName) },
+		"endpoint":      func(r *ec2types.Region) []string { return strs(r.Endpoint) },
+		"opt-in-status": func(r *ec2types.Region) []string { return strs(r.OptInStatus) },
 	}, nil)
 	if aerr != nil {
 		return nil, aerr
 	}
-	resp := describeRegionsResponse{RequestID: c.requestID}
-	regions := awsRegions()
-	sort.Slice(regions, func(i, j int) bool { return regions[i].Name < regions[j].Name })
-	for _, r := range regions {
-		w := ec2Region{RegionName: r.Name, Endpoint: r.endpoint(), OptInStatus: r.optInStatus(c.account)}
+	resp := &ec2.DescribeRegionsOutput{Regions: []ec2types.Region{}}
+	regions := fakedata.Regions()
+	sort.Strings(regions)
+	for _, name := range regions {
+		r, _ := lookupRegion(name)
+		w := ec2types.Region{RegionName: aws.String(r.Name), Endpoint: aws.String(r.endpoint()), OptInStatus: aws.String(r.optInStatus(c.account))}
 		// Named regions are listed whether enabled or not (as the API
 		// reference says); otherwise disabled ones only with AllRegions.
 		switch {
 		case len(names) > 0 && !slices.Contains(names, r.Name):
 			continue
-		case len(names) == 0 && !all && w.OptInStatus == "not-opted-in":
+		case len(names) == 0 && !all && *w.OptInStatus == "not-opted-in":
 			continue
 		}
 		if pred(&w) {
@@ -265,7 +296,8 @@ func instanceFields(owner string) ec2Fields[ec2types.Instance] {
 // reservationID derives a stable reservation id from the instance id: the
 // fake puts each instance in a reservation of its own.
 func reservationID(instanceID string) string {
-	return "r-" + hexDigest("reservation:"+instanceID, 17)
+	h := sha256.Sum256([]byte("reservation:" + instanceID))
+	return "r-" + hex.EncodeToString(h[:])[:17]
 }
 
 // notFoundList formats ids the way EC2's NotFound messages do: "'a'" for
@@ -292,7 +324,7 @@ func (c *call) describeInstances() (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	all := c.account.region(c.region).Instances
+	all := resources(c.account, c.region).Instances
 	if len(ids) > 0 {
 		var missing []string
 		for _, id := range ids {
@@ -320,12 +352,13 @@ func (c *call) describeInstances() (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	resp := describeInstancesResponse{RequestID: c.requestID, NextToken: next}
+	resp := &ec2.DescribeInstancesOutput{Reservations: []ec2types.Reservation{}, NextToken: optional(next)}
 	for _, in := range matched[lo:hi] {
-		resp.Reservations = append(resp.Reservations, ec2Reservation{
-			ReservationID: reservationID(deref(in.InstanceId)),
-			OwnerID:       c.account.ID,
-			Instances:     []ec2Instance{toEC2Instance(in)},
+		resp.Reservations = append(resp.Reservations, ec2types.Reservation{
+			ReservationId: aws.String(reservationID(deref(in.InstanceId))),
+			OwnerId:       aws.String(c.account.ID),
+			Groups:        []ec2types.GroupIdentifier{}, // as AWS: in a VPC, the groups are the instance's
+			Instances:     []ec2types.Instance{*in},
 		})
 	}
 	return resp, nil
@@ -405,7 +438,7 @@ func imageFields() ec2Fields[ec2types.Image] {
 // public ones.
 func (c *call) visibleImages() []*ec2types.Image {
 	var out []*ec2types.Image
-	own := c.account.region(c.region).Images
+	own := resources(c.account, c.region).Images
 	for i := range own {
 		out = append(out, &own[i])
 	}
@@ -417,7 +450,7 @@ func (c *call) visibleImages() []*ec2types.Image {
 		if a.ID == c.account.ID {
 			continue
 		}
-		imgs := a.region(c.region).Images
+		imgs := resources(a, c.region).Images
 		for i := range imgs {
 			if deref(imgs[i].Public) {
 				out = append(out, &imgs[i])
@@ -513,9 +546,9 @@ func (c *call) describeImages() (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	resp := describeImagesResponse{RequestID: c.requestID, NextToken: next}
+	resp := &ec2.DescribeImagesOutput{Images: []ec2types.Image{}, NextToken: optional(next)}
 	for _, img := range matched[lo:hi] {
-		resp.Images = append(resp.Images, toEC2Image(img))
+		resp.Images = append(resp.Images, *img)
 	}
 	return resp, nil
 }
@@ -553,7 +586,7 @@ func (c *call) describeReservedInstances() (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	all := c.account.region(c.region).ReservedInstances
+	all := resources(c.account, c.region).ReservedInstances
 	for _, id := range ids {
 		if !slices.ContainsFunc(all, func(r ec2types.ReservedInstances) bool { return deref(r.ReservedInstancesId) == id }) {
 			return nil, errorf(http.StatusBadRequest, "InvalidReservedInstancesId",
@@ -562,7 +595,7 @@ func (c *call) describeReservedInstances() (any, *apiError) {
 	}
 	offeringClass := c.params.Get("OfferingClass")
 	offeringType := c.params.Get("OfferingType")
-	resp := describeReservedInstancesResponse{RequestID: c.requestID}
+	resp := &ec2.DescribeReservedInstancesOutput{ReservedInstances: []ec2types.ReservedInstances{}}
 	for i := range all {
 		r := &all[i]
 		switch {
@@ -574,7 +607,7 @@ func (c *call) describeReservedInstances() (any, *apiError) {
 			continue
 		}
 		if pred(r) {
-			resp.ReservedInstances = append(resp.ReservedInstances, toEC2ReservedInstances(r))
+			resp.ReservedInstances = append(resp.ReservedInstances, *r)
 		}
 	}
 	return resp, nil

@@ -10,6 +10,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/internal/awsfake/awsfaketest"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 func allImages(t *testing.T, c *ec2.Client, in *ec2.DescribeImagesInput) []ec2types.Image {
@@ -46,8 +48,8 @@ func imageID(t *testing.T, imgs []ec2types.Image, name string) string {
 
 func TestDescribeImagesFidelity(t *testing.T) {
 	e := demoEndpoint(t)
-	demo := awsfake.Demo()
-	for _, region := range awsfake.DemoRegions() {
+	demo := fakedata.Demo()
+	for _, region := range fakedata.DemoRegions() {
 		t.Run(region, func(t *testing.T) {
 			c := e.ec2(region)
 			own := allImages(t, c, &ec2.DescribeImagesInput{Owners: []string{"self"}, IncludeDeprecated: aws.Bool(true), IncludeDisabled: aws.Bool(true)})
@@ -67,7 +69,7 @@ func TestDescribeImagesFidelity(t *testing.T) {
 // request.
 func TestDescribeImagesVisibility(t *testing.T) {
 	e := demoEndpoint(t)
-	demo := awsfake.Demo()
+	demo := fakedata.Demo()
 	own := demo.Accounts[0].Regions["us-east-1"].Images
 	public := demo.PublicImages["us-east-1"]
 	c := e.ec2("us-east-1")
@@ -102,7 +104,7 @@ func TestDescribeImagesVisibility(t *testing.T) {
 		t.Errorf("IncludeDisabled: got %q", got)
 	}
 	// Deprecation is judged against the data time, not the wall clock.
-	_, url := awsfake.NewTestServer(t, awsfake.Demo(), awsfake.WithDataTime(awsfake.ReferenceTime().AddDate(-2, 0, 0)))
+	_, url := awsfaketest.NewServer(t, fakedata.Demo(), awsfake.WithDataTime(fakedata.ReferenceTime().AddDate(-2, 0, 0)))
 	early := endpoint{url: url, key: e.key, secret: e.secret}.ec2("us-east-1")
 	got = imageNames(allImages(t, early, &ec2.DescribeImagesInput{Owners: []string{"amazon"}}))
 	if !slices.Contains(got, "amzn2-ami-hvm-2.0.20230101.0-x86_64-gp2") {
@@ -112,7 +114,7 @@ func TestDescribeImagesVisibility(t *testing.T) {
 
 func TestDescribeImagesOwnersAndIDs(t *testing.T) {
 	e := demoEndpoint(t)
-	demo := awsfake.Demo()
+	demo := fakedata.Demo()
 	own := demo.Accounts[0].Regions["us-east-1"].Images
 	public := demo.PublicImages["us-east-1"]
 	c := e.ec2("us-east-1")
@@ -121,7 +123,7 @@ func TestDescribeImagesOwnersAndIDs(t *testing.T) {
 		in   ec2.DescribeImagesInput
 		want []string
 	}{
-		{"by account id", ec2.DescribeImagesInput{Owners: []string{awsfake.AmazonOwnerID}},
+		{"by account id", ec2.DescribeImagesInput{Owners: []string{fakedata.AmazonOwnerID}},
 			[]string{*public[0].Name, *public[1].Name, *public[2].Name, *public[3].Name}},
 		{"self and amazon", ec2.DescribeImagesInput{Owners: []string{"self", "amazon"}, Filters: []ec2types.Filter{filterOf("name", "app-base-v2", "RHEL-*")}},
 			[]string{"app-base-v2", *public[3].Name}},
@@ -156,7 +158,7 @@ func TestDescribeImagesFilters(t *testing.T) {
 			[]string{"win-golden-2025", "Windows_Server-2022-English-Full-Base-2025.01.15"}},
 		{"owner alias", nil, []ec2types.Filter{filterOf("owner-alias", "amazon"), filterOf("architecture", "arm64")},
 			[]string{"al2023-ami-2023.6.20250115.0-kernel-6.1-arm64"}},
-		{"owner id", nil, []ec2types.Filter{filterOf("owner-id", awsfake.DemoAccountID), filterOf("tag:Version", "3")}, []string{"app-base-v3"}},
+		{"owner id", nil, []ec2types.Filter{filterOf("owner-id", fakedata.DemoAccountID), filterOf("tag:Version", "3")}, []string{"app-base-v3"}},
 		{"tag with quotes", self, []ec2types.Filter{filterOf("tag:Notes", `canary, "not" prod`)}, []string{"app-base-v3"}},
 		{"state", self, []ec2types.Filter{filterOf("state", "available"), filterOf("image-type", "machine"), filterOf("name", "s*")}, []string{"shared-tools"}},
 		{"image id", self, []ec2types.Filter{filterOf("image-id", "ami-*"), filterOf("product-code.type", "marketplace")}, []string{"marketplace-firewall-copy"}},
@@ -172,9 +174,9 @@ func TestDescribeImagesFilters(t *testing.T) {
 }
 
 func TestDescribeImagesPaging(t *testing.T) {
-	ds := awsfake.Generate(awsfake.GenOptions{Accounts: 1, Regions: 1, ImagesPerRegion: 57, Seed: 3})
-	srv, url := awsfake.NewTestServer(t, ds)
-	key, secret := srv.Credentials(awsfake.GenAccountID(0))
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 1, ImagesPerRegion: 57, Seed: 3})
+	srv, url := awsfaketest.NewServer(t, ds)
+	key, secret := srv.Credentials(fakedata.GenAccountID(0))
 	c := endpoint{srv: srv, url: url, key: key, secret: secret}.ec2("us-east-1")
 	want := allImages(t, c, &ec2.DescribeImagesInput{Owners: []string{"self"}, IncludeDeprecated: aws.Bool(true)})
 	if len(want) != 57 {
@@ -192,7 +194,7 @@ func TestDescribeImagesPaging(t *testing.T) {
 
 func TestDescribeImagesErrors(t *testing.T) {
 	e := demoEndpoint(t)
-	own := awsfake.Demo().Accounts[0].Regions["us-east-1"].Images
+	own := fakedata.Demo().Accounts[0].Regions["us-east-1"].Images
 	tests := []struct {
 		name string
 		in   ec2.DescribeImagesInput
@@ -202,8 +204,8 @@ func TestDescribeImagesErrors(t *testing.T) {
 		{"unknown id", ec2.DescribeImagesInput{ImageIds: []string{"ami-0123456789abcdef0"}},
 			"InvalidAMIID.NotFound", "The image id '[ami-0123456789abcdef0]' does not exist"},
 		// An image of the account in another region is not visible here.
-		{"other region's id", ec2.DescribeImagesInput{ImageIds: []string{*awsfake.Demo().Accounts[0].Regions["us-west-2"].Images[0].ImageId}},
-			"InvalidAMIID.NotFound", "The image id '[" + *awsfake.Demo().Accounts[0].Regions["us-west-2"].Images[0].ImageId + "]' does not exist"},
+		{"other region's id", ec2.DescribeImagesInput{ImageIds: []string{*fakedata.Demo().Accounts[0].Regions["us-west-2"].Images[0].ImageId}},
+			"InvalidAMIID.NotFound", "The image id '[" + *fakedata.Demo().Accounts[0].Regions["us-west-2"].Images[0].ImageId + "]' does not exist"},
 		{"malformed id", ec2.DescribeImagesInput{ImageIds: []string{"ami-12"}},
 			"InvalidAMIID.Malformed", `Invalid id: "ami-12" (expecting "ami-...")`},
 		{"ids with max results", ec2.DescribeImagesInput{ImageIds: []string{*own[0].ImageId}, MaxResults: aws.Int32(10)},

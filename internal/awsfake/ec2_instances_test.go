@@ -11,7 +11,8 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/internal/awsfake/awsfaketest"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 // allInstances pages through DescribeInstances with the SDK paginator and
@@ -55,8 +56,8 @@ func instanceIDs(is []ec2types.Instance) []string {
 // Every serialized field decodes to exactly what the data set holds.
 func TestDescribeInstancesFidelity(t *testing.T) {
 	e := demoEndpoint(t)
-	demo := awsfake.Demo().Accounts[0]
-	for _, region := range awsfake.DemoRegions() {
+	demo := fakedata.Demo().Accounts[0]
+	for _, region := range fakedata.DemoRegions() {
 		t.Run(region, func(t *testing.T) {
 			out, err := e.ec2(region).DescribeInstances(ctx(t), &ec2.DescribeInstancesInput{})
 			if err != nil {
@@ -67,7 +68,7 @@ func TestDescribeInstancesFidelity(t *testing.T) {
 			}
 			var got []ec2types.Instance
 			for _, r := range out.Reservations {
-				if aws.ToString(r.OwnerId) != awsfake.DemoAccountID || !strings.HasPrefix(aws.ToString(r.ReservationId), "r-") {
+				if aws.ToString(r.OwnerId) != fakedata.DemoAccountID || !strings.HasPrefix(aws.ToString(r.ReservationId), "r-") {
 					t.Errorf("reservation %q owner %q", aws.ToString(r.ReservationId), aws.ToString(r.OwnerId))
 				}
 				got = append(got, r.Instances...)
@@ -84,9 +85,9 @@ func TestDescribeInstancesFidelity(t *testing.T) {
 }
 
 func TestDescribeInstancesPaging(t *testing.T) {
-	ds := awsfake.Generate(awsfake.GenOptions{Accounts: 1, Regions: 1, InstancesPerRegion: 123, Seed: 7})
-	srv, url := awsfake.NewTestServer(t, ds)
-	key, secret := srv.Credentials(awsfake.GenAccountID(0))
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 1, InstancesPerRegion: 123, Seed: 7})
+	srv, url := awsfaketest.NewServer(t, ds)
+	key, secret := srv.Credentials(fakedata.GenAccountID(0))
 	e := endpoint{srv: srv, url: url, key: key, secret: secret}
 	want := instanceIDs(ds.Accounts[0].Regions["us-east-1"].Instances)
 	for _, max := range []int32{5, 10, 50, 122, 123, 1000} {
@@ -124,7 +125,7 @@ func filterOf(name string, values ...string) ec2types.Filter {
 
 func TestDescribeInstancesFilters(t *testing.T) {
 	e := demoEndpoint(t)
-	all := awsfake.Demo().Accounts[0].Regions["us-east-1"].Instances
+	all := fakedata.Demo().Accounts[0].Regions["us-east-1"].Instances
 	byName := func(ns ...string) []string { return ns }
 	// where selects the demo instances a predicate keeps, in data set order:
 	// the expectation is computed from the data, independently of the fake.
@@ -200,7 +201,7 @@ func TestDescribeInstancesFilters(t *testing.T) {
 
 func TestDescribeInstancesByID(t *testing.T) {
 	e := demoEndpoint(t)
-	all := awsfake.Demo().Accounts[0].Regions["us-east-1"].Instances
+	all := fakedata.Demo().Accounts[0].Regions["us-east-1"].Instances
 	ids := []string{*all[5].InstanceId, *all[1].InstanceId}
 	got := allInstances(t, e.ec2("us-east-1"), &ec2.DescribeInstancesInput{InstanceIds: ids})
 	// Served in data set order, each once.
@@ -218,7 +219,7 @@ func TestDescribeInstancesByID(t *testing.T) {
 
 func TestDescribeInstancesErrors(t *testing.T) {
 	e := demoEndpoint(t)
-	existing := *awsfake.Demo().Accounts[0].Regions["us-east-1"].Instances[0].InstanceId
+	existing := *fakedata.Demo().Accounts[0].Regions["us-east-1"].Instances[0].InstanceId
 	tests := []struct {
 		name string
 		in   ec2.DescribeInstancesInput

@@ -9,13 +9,13 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 func TestDescribeReservedInstancesFidelity(t *testing.T) {
 	e := demoEndpoint(t)
-	demo := awsfake.Demo().Accounts[0]
-	for _, region := range awsfake.DemoRegions() {
+	demo := fakedata.Demo().Accounts[0]
+	for _, region := range fakedata.DemoRegions() {
 		t.Run(region, func(t *testing.T) {
 			out, err := e.ec2(region).DescribeReservedInstances(ctx(t), &ec2.DescribeReservedInstancesInput{})
 			if err != nil {
@@ -30,7 +30,7 @@ func TestDescribeReservedInstancesFidelity(t *testing.T) {
 
 func TestDescribeReservedInstancesSelection(t *testing.T) {
 	e := demoEndpoint(t)
-	all := awsfake.Demo().Accounts[0].Regions["us-east-1"].ReservedInstances
+	all := fakedata.Demo().Accounts[0].Regions["us-east-1"].ReservedInstances
 	idx := func(is ...int) []string {
 		var out []string
 		for _, i := range is {
@@ -93,8 +93,8 @@ func TestDescribeRegions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(out.Regions) != len(awsfake.Regions()) {
-		t.Errorf("AllRegions: %d regions, want %d", len(out.Regions), len(awsfake.Regions()))
+	if len(out.Regions) != len(fakedata.Regions()) {
+		t.Errorf("AllRegions: %d regions, want %d", len(out.Regions), len(fakedata.Regions()))
 	}
 	status := map[string]string{}
 	for _, r := range out.Regions {
@@ -117,11 +117,11 @@ func TestDescribeRegions(t *testing.T) {
 		in   ec2.DescribeRegionsInput
 		want int
 	}{
-		{"enabled only", ec2.DescribeRegionsInput{}, len(awsfake.Regions()) - len(awsfake.OptInRegions()) + 1},
+		{"enabled only", ec2.DescribeRegionsInput{}, len(fakedata.Regions()) - len(fakedata.OptInRegions()) + 1},
 		{"names", ec2.DescribeRegionsInput{RegionNames: []string{"eu-west-1", "us-west-2"}}, 2},
 		{"a named region is listed even when disabled", ec2.DescribeRegionsInput{RegionNames: []string{"me-south-1"}}, 1},
 		{"opt-in filter", ec2.DescribeRegionsInput{AllRegions: aws.Bool(true), Filters: []ec2types.Filter{filterOf("opt-in-status", "not-opted-in")}},
-			len(awsfake.OptInRegions()) - 1},
+			len(fakedata.OptInRegions()) - 1},
 		{"name filter", ec2.DescribeRegionsInput{Filters: []ec2types.Filter{filterOf("region-name", "eu-*")}}, 5},
 		{"endpoint filter", ec2.DescribeRegionsInput{Filters: []ec2types.Filter{filterOf("endpoint", "ec2.us-east-?.amazonaws.com")}}, 2},
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/awssql/awssql/fetch"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 	"net/http/httptest"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -18,11 +19,11 @@ import (
 // The real SDK client reads the demo data set from the fake: point
 // BaseEndpoint at it and sign with one of its accounts' keys.
 func Example() {
-	srv := awsfake.New(awsfake.Demo())
+	srv := awsfake.New(fakedata.Demo())
 	hs := httptest.NewServer(srv)
 	defer hs.Close()
 
-	key, secret := srv.Credentials(awsfake.DemoAccountID)
+	key, secret := srv.Credentials(fakedata.DemoAccountID)
 	client := ec2.NewFromConfig(aws.Config{
 		Region:       "us-west-2",
 		Credentials:  credentials.NewStaticCredentialsProvider(key, secret, ""),
@@ -40,7 +41,7 @@ func Example() {
 			fmt.Println(i.InstanceType, i.State.Name)
 		}
 	}
-	fmt.Println(srv.Operations(), srv.Count("DescribeInstances", awsfake.DemoAccountID, "us-west-2"))
+	fmt.Println(srv.Operations(), srv.Count("DescribeInstances", fakedata.DemoAccountID, "us-west-2"))
 	// Output:
 	// m6g.large running
 	// m6g.large running

@@ -5,6 +5,8 @@ import (
 	"errors"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/awssql/awssql/fetch"
+	"github.com/awssql/awssql/internal/awsfake/awsfaketest"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 	"go/token"
 	"sync"
 	"testing"
@@ -34,8 +36,8 @@ type endpoint struct {
 
 func demoEndpoint(t *testing.T, opts ...awsfake.Option) endpoint {
 	t.Helper()
-	srv, url := awsfake.NewTestServer(t, awsfake.Demo(), opts...)
-	key, secret := srv.Credentials(awsfake.DemoAccountID)
+	srv, url := awsfaketest.NewServer(t, fakedata.Demo(), opts...)
+	key, secret := srv.Credentials(fakedata.DemoAccountID)
 	return endpoint{srv: srv, url: url, key: key, secret: secret}
 }
 

@@ -4,7 +4,12 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
-	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 // Organizations over the JSON 1.1 protocol: DescribeOrganization,
@@ -26,84 +31,6 @@ var (
 	childIDPattern  = regexp.MustCompile(`^(?:\d{12}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$`)
 )
 
-// epochSeconds is how JSON 1.1 sends a timestamp: seconds since the epoch,
-// as a number with the milliseconds in its fraction.
-type epochSeconds time.Time
-
-func (t epochSeconds) MarshalJSON() ([]byte, error) {
-	return strconv.AppendFloat(nil, float64(time.Time(t).UnixMilli())/1000, 'f', -1, 64), nil
-}
-
-type orgAccountJSON struct {
-	ID              string        `json:"Id"`
-	Arn             string        `json:"Arn"`
-	Email           string        `json:"Email,omitempty"`
-	Name            string        `json:"Name,omitempty"`
-	Status          string        `json:"Status"`
-	State           string        `json:"State"`
-	Paths           []string      `json:"Paths"`
-	JoinedMethod    string        `json:"JoinedMethod,omitempty"`
-	JoinedTimestamp *epochSeconds `json:"JoinedTimestamp,omitempty"`
-}
-
-type orgUnitJSON struct {
-	ID   string `json:"Id"`
-	Arn  string `json:"Arn"`
-	Name string `json:"Name"`
-	Path string `json:"Path"`
-}
-
-type policyTypeJSON struct {
-	Type   string `json:"Type"`
-	Status string `json:"Status"`
-}
-
-type rootJSON struct {
-	ID          string           `json:"Id"`
-	Arn         string           `json:"Arn"`
-	Name        string           `json:"Name"`
-	PolicyTypes []policyTypeJSON `json:"PolicyTypes"`
-}
-
-type parentJSON struct {
-	ID   string `json:"Id"`
-	Type string `json:"Type"`
-}
-
-type organizationJSON struct {
-	ID                   string           `json:"Id"`
-	Arn                  string           `json:"Arn"`
-	FeatureSet           string           `json:"FeatureSet"`
-	MasterAccountArn     string           `json:"MasterAccountArn"`
-	MasterAccountID      string           `json:"MasterAccountId"`
-	MasterAccountEmail   string           `json:"MasterAccountEmail,omitempty"`
-	AvailablePolicyTypes []policyTypeJSON `json:"AvailablePolicyTypes"`
-}
-
-type describeOrganizationJSON struct {
-	Organization organizationJSON `json:"Organization"`
-}
-
-type listAccountsJSON struct {
-	Accounts  []orgAccountJSON `json:"Accounts"`
-	NextToken string           `json:"NextToken,omitempty"`
-}
-
-type listOUsJSON struct {
-	OrganizationalUnits []orgUnitJSON `json:"OrganizationalUnits"`
-	NextToken           string        `json:"NextToken,omitempty"`
-}
-
-type listRootsJSON struct {
-	Roots     []rootJSON `json:"Roots"`
-	NextToken string     `json:"NextToken,omitempty"`
-}
-
-type listParentsJSON struct {
-	Parents   []parentJSON `json:"Parents"`
-	NextToken string       `json:"NextToken,omitempty"`
-}
-
 // The errors Organizations answers, with AWS's messages and the statuses of
 // the service model's httpError traits.
 
@@ -122,8 +49,8 @@ func errInvalidInput(reason, message string) *apiError {
 // org is the organization view of one call: the organization, if the
 // caller's account is in it.
 type org struct {
-	*Organization
-	ds *Dataset
+	*fakedata.Organization
+	ds *fakedata.Dataset
 }
 
 // organization returns the caller's organization, or
@@ -146,18 +73,18 @@ func (c *call) managedOrganization() (org, *apiError) {
 	return o, aerr
 }
 
-func (o org) contains(a *Account) bool { return a.ID == o.ManagementAccount || a.Parent != "" }
+func (o org) contains(a *fakedata.Account) bool { return a.ID == o.ManagementAccount || a.Parent != "" }
 
 // parentOf is the root or OU an account of the organization is in.
-func (o org) parentOf(a *Account) string {
+func (o org) parentOf(a *fakedata.Account) string {
 	if a.Parent == "" {
 		return o.RootID
 	}
 	return a.Parent
 }
 
-func (o org) accounts() []*Account {
-	var out []*Account
+func (o org) accounts() []*fakedata.Account {
+	var out []*fakedata.Account
 	for _, a := range o.ds.Accounts {
 		if o.contains(a) {
 			out = append(out, a)
@@ -166,7 +93,7 @@ func (o org) accounts() []*Account {
 	return out
 }
 
-func (o org) ou(id string) *OU {
+func (o org) ou(id string) *fakedata.OU {
 	for i := range o.OUs {
 		if o.OUs[i].ID == id {
 			return &o.OUs[i]
@@ -176,7 +103,7 @@ func (o org) ou(id string) *OU {
 }
 
 func (o org) arn(resource string) string {
-	return "arn:" + o.ds.partition() + ":organizations::" + o.ManagementAccount + ":" + resource
+	return "arn:" + partition(o.ds) + ":organizations::" + o.ManagementAccount + ":" + resource
 }
 
 // path is the entity path of a root or OU: o-.../r-.../ou-.../ with every
@@ -198,7 +125,7 @@ func (o org) path(id string) string {
 	return p
 }
 
-func (o org) accountJSON(a *Account) orgAccountJSON {
+func (o org) account(a *fakedata.Account) orgtypes.Account {
 	state := a.State
 	if state == "" {
 		state = "ACTIVE"
@@ -211,31 +138,35 @@ func (o org) accountJSON(a *Account) orgAccountJSON {
 	case "PENDING_CLOSURE":
 		status = "PENDING_CLOSURE"
 	}
-	out := orgAccountJSON{
-		ID:           a.ID,
-		Arn:          o.arn("account/" + o.ID + "/" + a.ID),
-		Email:        a.Email,
-		Name:         a.Name,
-		Status:       status,
-		State:        state,
+	out := orgtypes.Account{
+		Id:           aws.String(a.ID),
+		Arn:          aws.String(o.arn("account/" + o.ID + "/" + a.ID)),
+		Email:        optional(a.Email),
+		Name:         optional(a.Name),
+		Status:       orgtypes.AccountStatus(status),
+		State:        orgtypes.AccountState(state),
 		Paths:        []string{o.path(o.parentOf(a)) + a.ID + "/"},
-		JoinedMethod: a.JoinedMethod,
+		JoinedMethod: orgtypes.AccountJoinedMethod(a.JoinedMethod),
 	}
 	if !a.JoinedTimestamp.IsZero() {
-		t := epochSeconds(a.JoinedTimestamp)
-		out.JoinedTimestamp = &t
+		out.JoinedTimestamp = aws.Time(a.JoinedTimestamp)
 	}
 	return out
 }
 
-func (o org) ouJSON(ou *OU) orgUnitJSON {
-	return orgUnitJSON{ID: ou.ID, Arn: o.arn("ou/" + o.ID + "/" + ou.ID), Name: ou.Name, Path: o.path(ou.ID)}
+func (o org) unit(ou *fakedata.OU) orgtypes.OrganizationalUnit {
+	return orgtypes.OrganizationalUnit{
+		Id:   aws.String(ou.ID),
+		Arn:  aws.String(o.arn("ou/" + o.ID + "/" + ou.ID)),
+		Name: aws.String(ou.Name),
+		Path: aws.String(o.path(ou.ID)),
+	}
 }
 
-func (o org) policyTypes() []policyTypeJSON {
-	out := []policyTypeJSON{}
+func (o org) policyTypes() []orgtypes.PolicyTypeSummary {
+	out := []orgtypes.PolicyTypeSummary{}
 	for _, t := range o.PolicyTypes {
-		out = append(out, policyTypeJSON{Type: t, Status: "ENABLED"})
+		out = append(out, orgtypes.PolicyTypeSummary{Type: orgtypes.PolicyType(t), Status: orgtypes.PolicyTypeStatusEnabled})
 	}
 	return out
 }
@@ -304,13 +235,13 @@ func (c *call) describeOrganization() (any, *apiError) {
 	if feature == "" {
 		feature = "ALL"
 	}
-	return describeOrganizationJSON{Organization: organizationJSON{
-		ID:                   o.ID,
-		Arn:                  o.arn("organization/" + o.ID),
-		FeatureSet:           feature,
-		MasterAccountArn:     o.arn("account/" + o.ID + "/" + o.ManagementAccount),
-		MasterAccountID:      o.ManagementAccount,
-		MasterAccountEmail:   email,
+	return &organizations.DescribeOrganizationOutput{Organization: &orgtypes.Organization{
+		Id:                   aws.String(o.ID),
+		Arn:                  aws.String(o.arn("organization/" + o.ID)),
+		FeatureSet:           orgtypes.OrganizationFeatureSet(feature),
+		MasterAccountArn:     aws.String(o.arn("account/" + o.ID + "/" + o.ManagementAccount)),
+		MasterAccountId:      aws.String(o.ManagementAccount),
+		MasterAccountEmail:   optional(email),
 		AvailablePolicyTypes: o.policyTypes(),
 	}}, nil
 }
@@ -320,12 +251,17 @@ func (c *call) listRoots() (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	roots := []rootJSON{{ID: o.RootID, Arn: o.arn("root/" + o.ID + "/" + o.RootID), Name: "Root", PolicyTypes: o.policyTypes()}}
+	roots := []orgtypes.Root{{
+		Id:          aws.String(o.RootID),
+		Arn:         aws.String(o.arn("root/" + o.ID + "/" + o.RootID)),
+		Name:        aws.String("Root"),
+		PolicyTypes: o.policyTypes(),
+	}}
 	lo, hi, next, aerr := c.orgPage(len(roots))
 	if aerr != nil {
 		return nil, aerr
 	}
-	return listRootsJSON{Roots: roots[lo:hi], NextToken: next}, nil
+	return &organizations.ListRootsOutput{Roots: roots[lo:hi], NextToken: optional(next)}, nil
 }
 
 func (c *call) listAccounts() (any, *apiError) {
@@ -333,7 +269,11 @@ func (c *call) listAccounts() (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	return c.accountsPage(o, o.accounts())
+	page, next, aerr := c.accountsPage(o, o.accounts())
+	if aerr != nil {
+		return nil, aerr
+	}
+	return &organizations.ListAccountsOutput{Accounts: page, NextToken: next}, nil
 }
 
 func (c *call) listAccountsForParent() (any, *apiError) {
@@ -345,25 +285,31 @@ func (c *call) listAccountsForParent() (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	var in []*Account
+	var in []*fakedata.Account
 	for _, a := range o.accounts() {
 		if o.parentOf(a) == parent {
 			in = append(in, a)
 		}
 	}
-	return c.accountsPage(o, in)
-}
-
-func (c *call) accountsPage(o org, accounts []*Account) (any, *apiError) {
-	lo, hi, next, aerr := c.orgPage(len(accounts))
+	page, next, aerr := c.accountsPage(o, in)
 	if aerr != nil {
 		return nil, aerr
 	}
-	out := listAccountsJSON{Accounts: []orgAccountJSON{}, NextToken: next}
-	for _, a := range accounts[lo:hi] {
-		out.Accounts = append(out.Accounts, o.accountJSON(a))
+	return &organizations.ListAccountsForParentOutput{Accounts: page, NextToken: next}, nil
+}
+
+// accountsPage is the page of accounts that MaxResults and NextToken ask
+// for, and the token of the next page.
+func (c *call) accountsPage(o org, accounts []*fakedata.Account) ([]orgtypes.Account, *string, *apiError) {
+	lo, hi, next, aerr := c.orgPage(len(accounts))
+	if aerr != nil {
+		return nil, nil, aerr
 	}
-	return out, nil
+	page := []orgtypes.Account{}
+	for _, a := range accounts[lo:hi] {
+		page = append(page, o.account(a))
+	}
+	return page, optional(next), nil
 }
 
 func (c *call) listOrganizationalUnitsForParent() (any, *apiError) {
@@ -375,7 +321,7 @@ func (c *call) listOrganizationalUnitsForParent() (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	var in []*OU
+	var in []*fakedata.OU
 	for i := range o.OUs {
 		if o.OUs[i].Parent == parent {
 			in = append(in, &o.OUs[i])
@@ -385,9 +331,9 @@ func (c *call) listOrganizationalUnitsForParent() (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	out := listOUsJSON{OrganizationalUnits: []orgUnitJSON{}, NextToken: next}
+	out := &organizations.ListOrganizationalUnitsForParentOutput{OrganizationalUnits: []orgtypes.OrganizationalUnit{}, NextToken: optional(next)}
 	for _, ou := range in[lo:hi] {
-		out.OrganizationalUnits = append(out.OrganizationalUnits, o.ouJSON(ou))
+		out.OrganizationalUnits = append(out.OrganizationalUnits, o.unit(ou))
 	}
 	return out, nil
 }
@@ -415,10 +361,10 @@ func (c *call) listParents() (any, *apiError) {
 	if parent == o.RootID {
 		typ = "ROOT"
 	}
-	parents := []parentJSON{{ID: parent, Type: typ}}
+	parents := []orgtypes.Parent{{Id: aws.String(parent), Type: orgtypes.ParentType(typ)}}
 	lo, hi, next, aerr := c.orgPage(len(parents))
 	if aerr != nil {
 		return nil, aerr
 	}
-	return listParentsJSON{Parents: parents[lo:hi], NextToken: next}, nil
+	return &organizations.ListParentsOutput{Parents: parents[lo:hi], NextToken: optional(next)}, nil
 }

@@ -18,6 +18,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/internal/awsfake/awsfaketest"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 func (e endpoint) org(creds aws.CredentialsProvider) *organizations.Client {
@@ -26,8 +28,8 @@ func (e endpoint) org(creds aws.CredentialsProvider) *organizations.Client {
 
 // The demo organization as AWS would describe it, written out by hand.
 const (
-	demoOrg  = awsfake.DemoOrganizationID
-	demoRoot = awsfake.DemoRootID
+	demoOrg  = fakedata.DemoOrganizationID
+	demoRoot = fakedata.DemoRootID
 	prodOU   = "ou-d3m0-prod0001"
 	webOU    = "ou-d3m0-web00001"
 	sboxOU   = "ou-d3m0-sbox0001"
@@ -42,15 +44,15 @@ func demoOrgARN(resource string) *string {
 func demoAccounts(t *testing.T) []orgtypes.Account {
 	t.Helper()
 	paths := map[string]string{
-		"123456789012":            demoOrg + "/" + demoRoot + "/123456789012/",
-		"210987654321":            demoOrg + "/" + demoRoot + "/" + prodOU + "/" + webOU + "/210987654321/",
-		"345678901234":            demoOrg + "/" + demoRoot + "/" + prodOU + "/345678901234/",
-		"456789012345":            demoOrg + "/" + demoRoot + "/" + sboxOU + "/456789012345/",
-		awsfake.DemoNoRoleAccount: demoOrg + "/" + demoRoot + "/" + sboxOU + "/" + awsfake.DemoNoRoleAccount + "/",
-		"678901234567":            demoOrg + "/" + demoRoot + "/678901234567/",
+		"123456789012":             demoOrg + "/" + demoRoot + "/123456789012/",
+		"210987654321":             demoOrg + "/" + demoRoot + "/" + prodOU + "/" + webOU + "/210987654321/",
+		"345678901234":             demoOrg + "/" + demoRoot + "/" + prodOU + "/345678901234/",
+		"456789012345":             demoOrg + "/" + demoRoot + "/" + sboxOU + "/456789012345/",
+		fakedata.DemoNoRoleAccount: demoOrg + "/" + demoRoot + "/" + sboxOU + "/" + fakedata.DemoNoRoleAccount + "/",
+		"678901234567":             demoOrg + "/" + demoRoot + "/678901234567/",
 	}
 	var out []orgtypes.Account
-	for _, a := range awsfake.Demo().Accounts {
+	for _, a := range fakedata.Demo().Accounts {
 		state, status := orgtypes.AccountStateActive, orgtypes.AccountStatusActive
 		if a.State == "SUSPENDED" {
 			state, status = orgtypes.AccountStateSuspended, orgtypes.AccountStatusSuspended
@@ -109,14 +111,14 @@ func TestDescribeOrganization(t *testing.T) {
 		Arn:                  demoOrgARN("organization/" + demoOrg),
 		FeatureSet:           orgtypes.OrganizationFeatureSetAll,
 		MasterAccountArn:     demoOrgARN("account/" + demoOrg + "/123456789012"),
-		MasterAccountId:      aws.String(awsfake.DemoManagementAccount),
+		MasterAccountId:      aws.String(fakedata.DemoManagementAccount),
 		MasterAccountEmail:   aws.String("aws-demo@example.com"),
 		AvailablePolicyTypes: []orgtypes.PolicyTypeSummary{{Type: orgtypes.PolicyTypeServiceControlPolicy, Status: orgtypes.PolicyTypeStatusEnabled}},
 	}
 	// The management account, and a member: any account of the
 	// organization may describe it.
-	hop2 := e.chain(e.base(), awsfake.DemoExternalID, awsfake.DemoRoleChain()...)
-	member := e.chain(hop2, awsfake.DemoExternalID, "arn:aws:iam::456789012345:role/"+awsfake.DemoMemberRole)
+	hop2 := e.chain(e.base(), fakedata.DemoExternalID, fakedata.DemoRoleChain()...)
+	member := e.chain(hop2, fakedata.DemoExternalID, "arn:aws:iam::456789012345:role/"+fakedata.DemoMemberRole)
 	for name, creds := range map[string]aws.CredentialsProvider{"user": e.base(), "last hop": hop2, "member": member} {
 		out, err := e.org(creds).DescribeOrganization(ctx(t), &organizations.DescribeOrganizationInput{})
 		if err != nil {
@@ -149,7 +151,7 @@ func TestListAccounts(t *testing.T) {
 			if max > 0 {
 				pages = (len(want) + int(max) - 1) / int(max)
 			}
-			if n := e.srv.Count("ListAccounts", awsfake.DemoAccountID, "us-east-1"); n != pages {
+			if n := e.srv.Count("ListAccounts", fakedata.DemoAccountID, "us-east-1"); n != pages {
 				t.Errorf("%d requests, want %d", n, pages)
 			}
 		})
@@ -169,7 +171,7 @@ func TestListAccounts(t *testing.T) {
 // ListAccounts pages through a generated organization too, by the default
 // page of 20.
 func TestListAccountsPaging(t *testing.T) {
-	e, ds := genEndpoint(t, awsfake.GenOptions{Accounts: 45, Seed: 4})
+	e, ds := genEndpoint(t, fakedata.GenOptions{Accounts: 45, Seed: 4})
 	got, err := listAllAccounts(t, e.org(e.base()), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -230,7 +232,7 @@ func walk(t *testing.T, c *organizations.Client, parent string, max *int32, tree
 
 func TestOrganizationTree(t *testing.T) {
 	e := demoEndpoint(t)
-	c := e.org(e.chain(e.base(), awsfake.DemoExternalID, awsfake.DemoRoleChain()...))
+	c := e.org(e.chain(e.base(), fakedata.DemoExternalID, fakedata.DemoRoleChain()...))
 
 	roots, err := c.ListRoots(ctx(t), &organizations.ListRootsInput{})
 	if err != nil {
@@ -246,7 +248,7 @@ func TestOrganizationTree(t *testing.T) {
 		demoRoot: {Accounts: []string{"123456789012", "678901234567"}, OUs: []string{prodOU, sboxOU}},
 		prodOU:   {Accounts: []string{"345678901234"}, OUs: []string{webOU}},
 		webOU:    {Accounts: []string{"210987654321"}},
-		sboxOU:   {Accounts: []string{"456789012345", awsfake.DemoNoRoleAccount}},
+		sboxOU:   {Accounts: []string{"456789012345", fakedata.DemoNoRoleAccount}},
 	}
 	for _, max := range []*int32{nil, aws.Int32(1)} {
 		tree, ous := map[string]node{}, map[string]orgtypes.OrganizationalUnit{}
@@ -261,15 +263,15 @@ func TestOrganizationTree(t *testing.T) {
 
 	// ListParents, for every account and OU.
 	parents := map[string]orgtypes.Parent{
-		"123456789012":            {Id: aws.String(demoRoot), Type: orgtypes.ParentTypeRoot},
-		"678901234567":            {Id: aws.String(demoRoot), Type: orgtypes.ParentTypeRoot},
-		"345678901234":            {Id: aws.String(prodOU), Type: orgtypes.ParentTypeOrganizationalUnit},
-		"210987654321":            {Id: aws.String(webOU), Type: orgtypes.ParentTypeOrganizationalUnit},
-		"456789012345":            {Id: aws.String(sboxOU), Type: orgtypes.ParentTypeOrganizationalUnit},
-		awsfake.DemoNoRoleAccount: {Id: aws.String(sboxOU), Type: orgtypes.ParentTypeOrganizationalUnit},
-		prodOU:                    {Id: aws.String(demoRoot), Type: orgtypes.ParentTypeRoot},
-		sboxOU:                    {Id: aws.String(demoRoot), Type: orgtypes.ParentTypeRoot},
-		webOU:                     {Id: aws.String(prodOU), Type: orgtypes.ParentTypeOrganizationalUnit},
+		"123456789012":             {Id: aws.String(demoRoot), Type: orgtypes.ParentTypeRoot},
+		"678901234567":             {Id: aws.String(demoRoot), Type: orgtypes.ParentTypeRoot},
+		"345678901234":             {Id: aws.String(prodOU), Type: orgtypes.ParentTypeOrganizationalUnit},
+		"210987654321":             {Id: aws.String(webOU), Type: orgtypes.ParentTypeOrganizationalUnit},
+		"456789012345":             {Id: aws.String(sboxOU), Type: orgtypes.ParentTypeOrganizationalUnit},
+		fakedata.DemoNoRoleAccount: {Id: aws.String(sboxOU), Type: orgtypes.ParentTypeOrganizationalUnit},
+		prodOU:                     {Id: aws.String(demoRoot), Type: orgtypes.ParentTypeRoot},
+		sboxOU:                     {Id: aws.String(demoRoot), Type: orgtypes.ParentTypeRoot},
+		webOU:                      {Id: aws.String(prodOU), Type: orgtypes.ParentTypeOrganizationalUnit},
 	}
 	for child, want := range parents {
 		out, err := c.ListParents(ctx(t), &organizations.ListParentsInput{ChildId: aws.String(child)})
@@ -285,12 +287,12 @@ func TestOrganizationTree(t *testing.T) {
 // Generate nests its OUs two deep and deals the members over them; every
 // member's role trusts the management account.
 func TestGeneratedOrganization(t *testing.T) {
-	e, ds := genEndpoint(t, awsfake.GenOptions{Accounts: 10, OUs: 4, ExternalID: "ext-id-1", Seed: 2})
+	e, ds := genEndpoint(t, fakedata.GenOptions{Accounts: 10, OUs: 4, ExternalID: "ext-id-1", Seed: 2})
 	c := e.org(e.base())
 	tree, ous := map[string]node{}, map[string]orgtypes.OrganizationalUnit{}
 	walk(t, c, ds.Org.RootID, nil, tree, ous)
 	o := ds.Org.OUs
-	id := awsfake.GenAccountID
+	id := fakedata.GenAccountID
 	want := map[string]node{
 		ds.Org.RootID: {Accounts: []string{id(0)}, OUs: []string{o[0].ID, o[1].ID}},
 		o[0].ID:       {Accounts: []string{id(1), id(5), id(9)}, OUs: []string{o[2].ID}},
@@ -318,18 +320,18 @@ func TestGeneratedOrganization(t *testing.T) {
 
 func TestOrganizationsErrors(t *testing.T) {
 	e := demoEndpoint(t)
-	mgmt := e.org(e.chain(e.base(), awsfake.DemoExternalID, awsfake.DemoRoleChain()...))
-	hop2 := e.chain(e.base(), awsfake.DemoExternalID, awsfake.DemoRoleChain()...)
-	member := e.org(e.chain(hop2, awsfake.DemoExternalID, "arn:aws:iam::210987654321:role/"+awsfake.DemoMemberRole))
+	mgmt := e.org(e.chain(e.base(), fakedata.DemoExternalID, fakedata.DemoRoleChain()...))
+	hop2 := e.chain(e.base(), fakedata.DemoExternalID, fakedata.DemoRoleChain()...)
+	member := e.org(e.chain(hop2, fakedata.DemoExternalID, "arn:aws:iam::210987654321:role/"+fakedata.DemoMemberRole))
 
 	// Not in any organization: a data set without one, and an account left
 	// out of one.
-	none := awsfake.Generate(awsfake.GenOptions{Accounts: 2, Seed: 1})
+	none := fakedata.Generate(fakedata.GenOptions{Accounts: 2, Seed: 1})
 	none.Org = nil
-	outside := awsfake.Generate(awsfake.GenOptions{Accounts: 2, Seed: 1})
+	outside := fakedata.Generate(fakedata.GenOptions{Accounts: 2, Seed: 1})
 	outside.Accounts[1].Parent = ""
-	notInUse := func(ds *awsfake.Dataset, account string) *organizations.Client {
-		srv, url := awsfake.NewTestServer(t, ds)
+	notInUse := func(ds *fakedata.Dataset, account string) *organizations.Client {
+		srv, url := awsfaketest.NewServer(t, ds)
 		key, secret := srv.Credentials(account)
 		return endpoint{srv: srv, url: url, key: key, secret: secret}.org(credentials.NewStaticCredentialsProvider(key, secret, ""))
 	}
@@ -356,11 +358,11 @@ func TestOrganizationsErrors(t *testing.T) {
 			return err
 		}, denied},
 		{"no organization", func() error {
-			_, err := notInUse(none, awsfake.GenAccountID(0)).DescribeOrganization(ctx(t), &organizations.DescribeOrganizationInput{})
+			_, err := notInUse(none, fakedata.GenAccountID(0)).DescribeOrganization(ctx(t), &organizations.DescribeOrganizationInput{})
 			return err
 		}, check{"AWSOrganizationsNotInUseException", "Your account is not a member of an organization.", 404, ""}},
 		{"account outside the organization", func() error {
-			_, err := notInUse(outside, awsfake.GenAccountID(1)).ListAccounts(ctx(t), &organizations.ListAccountsInput{})
+			_, err := notInUse(outside, fakedata.GenAccountID(1)).ListAccounts(ctx(t), &organizations.ListAccountsInput{})
 			return err
 		}, check{"AWSOrganizationsNotInUseException", "Your account is not a member of an organization.", 404, ""}},
 		{"no such parent", func() error {
@@ -460,8 +462,8 @@ func TestOrganizationsThrottling(t *testing.T) {
 // answers AccessDenied; nothing is asked of the suspended account.
 func TestDemoOrganizationWalk(t *testing.T) {
 	e := demoEndpoint(t)
-	ds := awsfake.Demo()
-	hop2 := e.chain(e.base(), awsfake.DemoExternalID, awsfake.DemoRoleChain()...)
+	ds := fakedata.Demo()
+	hop2 := e.chain(e.base(), fakedata.DemoExternalID, fakedata.DemoRoleChain()...)
 	accounts, err := listAllAccounts(t, e.org(hop2), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -469,7 +471,7 @@ func TestDemoOrganizationWalk(t *testing.T) {
 	if len(accounts) < 5 {
 		t.Fatalf("%d accounts, want the management account and at least four members", len(accounts))
 	}
-	data := map[string]*awsfake.Account{}
+	data := map[string]*fakedata.Account{}
 	for _, a := range ds.Accounts {
 		data[a.ID] = a
 	}
@@ -479,11 +481,11 @@ func TestDemoOrganizationWalk(t *testing.T) {
 			continue
 		}
 		creds := hop2
-		if *a.Id != awsfake.DemoManagementAccount {
-			creds = e.chain(hop2, awsfake.DemoExternalID, "arn:aws:iam::"+*a.Id+":role/"+awsfake.DemoMemberRole)
+		if *a.Id != fakedata.DemoManagementAccount {
+			creds = e.chain(hop2, fakedata.DemoExternalID, "arn:aws:iam::"+*a.Id+":role/"+fakedata.DemoMemberRole)
 		}
 		n := 0
-		for _, region := range awsfake.DemoRegions() {
+		for _, region := range fakedata.DemoRegions() {
 			var got []string
 			p := ec2.NewDescribeInstancesPaginator(ec2.NewFromConfig(e.as(creds, region)), &ec2.DescribeInstancesInput{})
 			for p.HasMorePages() {
@@ -516,7 +518,7 @@ func TestDemoOrganizationWalk(t *testing.T) {
 	if want := []string{"123456789012", "210987654321", "345678901234", "456789012345"}; !slices.Equal(read, want) {
 		t.Errorf("read instances of %q, want %q", read, want)
 	}
-	if !slices.Equal(denied, []string{awsfake.DemoNoRoleAccount}) {
+	if !slices.Equal(denied, []string{fakedata.DemoNoRoleAccount}) {
 		t.Errorf("denied %q", denied)
 	}
 	if n := e.srv.Count("", "678901234567", ""); n != 0 {

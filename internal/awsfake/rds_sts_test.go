@@ -12,7 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/internal/awsfake/awsfaketest"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 func allDBs(t *testing.T, c *rds.Client, in *rds.DescribeDBInstancesInput) []rdstypes.DBInstance {
@@ -39,8 +40,8 @@ func dbIDs(dbs []rdstypes.DBInstance) []string {
 
 func TestDescribeDBInstancesFidelity(t *testing.T) {
 	e := demoEndpoint(t)
-	demo := awsfake.Demo().Accounts[0]
-	for _, region := range awsfake.DemoRegions() {
+	demo := fakedata.Demo().Accounts[0]
+	for _, region := range fakedata.DemoRegions() {
 		t.Run(region, func(t *testing.T) {
 			out, err := e.rds(region).DescribeDBInstances(ctx(t), &rds.DescribeDBInstancesInput{})
 			if err != nil {
@@ -58,7 +59,7 @@ func TestDescribeDBInstancesFidelity(t *testing.T) {
 
 func TestDescribeDBInstancesSelection(t *testing.T) {
 	e := demoEndpoint(t)
-	all := awsfake.Demo().Accounts[0].Regions["us-east-1"].DBInstances
+	all := fakedata.Demo().Accounts[0].Regions["us-east-1"].DBInstances
 	filter := func(name string, values ...string) rdstypes.Filter {
 		return rdstypes.Filter{Name: aws.String(name), Values: values}
 	}
@@ -115,11 +116,11 @@ func TestDescribeDBInstancesSelection(t *testing.T) {
 }
 
 func TestDescribeDBInstancesPaging(t *testing.T) {
-	ds := awsfake.Generate(awsfake.GenOptions{Accounts: 1, Regions: 2, DBInstancesPerRegion: 45, Seed: 11})
-	srv, url := awsfake.NewTestServer(t, ds)
-	key, secret := srv.Credentials(awsfake.GenAccountID(0))
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 2, DBInstancesPerRegion: 45, Seed: 11})
+	srv, url := awsfaketest.NewServer(t, ds)
+	key, secret := srv.Credentials(fakedata.GenAccountID(0))
 	e := endpoint{srv: srv, url: url, key: key, secret: secret}
-	region := awsfake.Regions()[1]
+	region := fakedata.Regions()[1]
 	want := dbIDs(ds.Accounts[0].Regions[region].DBInstances)
 	for _, max := range []int32{20, 21, 44, 45, 100} {
 		t.Run(fmt.Sprint(max), func(t *testing.T) {
@@ -144,12 +145,12 @@ func TestDescribeDBInstancesPaging(t *testing.T) {
 
 func TestGetCallerIdentity(t *testing.T) {
 	e := demoEndpoint(t)
-	for _, region := range []string{"us-east-1", "eu-west-1", awsfake.DemoOptInRegion} {
+	for _, region := range []string{"us-east-1", "eu-west-1", fakedata.DemoOptInRegion} {
 		out, err := e.sts(region).GetCallerIdentity(ctx(t), &sts.GetCallerIdentityInput{})
 		if err != nil {
 			t.Fatal(region, err)
 		}
-		if *out.Account != awsfake.DemoAccountID || *out.Arn != "arn:aws:iam::123456789012:user/"+awsfake.DemoUserName ||
+		if *out.Account != fakedata.DemoAccountID || *out.Arn != "arn:aws:iam::123456789012:user/"+fakedata.DemoUserName ||
 			!strings.HasPrefix(*out.UserId, "AIDA") || len(*out.UserId) != 21 {
 			t.Errorf("%s: got %s %s %s", region, *out.Account, *out.Arn, *out.UserId)
 		}

@@ -1,66 +1,29 @@
 package awsfake
 
-// regionInfo is one region of the aws partition as DescribeRegions reports it.
+import (
+	"slices"
+
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
+)
+
+// regionInfo is one region of the partition as the server judges calls to
+// it: the region list itself is data (fakedata.Regions).
 type regionInfo struct {
 	Name  string
 	OptIn bool // true: disabled until the account opts in
 }
 
-// awsRegions is the fixed list of the aws partition's commercial regions.
-// A fixed list (not the SDK's endpoint tables) keeps the fake's answers
-// stable across SDK upgrades. Generate takes its regions from the front.
-func awsRegions() []regionInfo {
-	regions := []regionInfo{
-		{"us-east-1", false}, {"us-east-2", false}, {"us-west-1", false}, {"us-west-2", false},
-		{"ca-central-1", false}, {"sa-east-1", false},
-		{"eu-west-1", false}, {"eu-west-2", false}, {"eu-west-3", false},
-		{"eu-central-1", false}, {"eu-north-1", false},
-		{"ap-south-1", false}, {"ap-northeast-1", false}, {"ap-northeast-2", false},
-		{"ap-northeast-3", false}, {"ap-southeast-1", false}, {"ap-southeast-2", false},
-		{"af-south-1", true}, {"ap-east-1", true}, {"ap-south-2", true},
-		{"ap-southeast-3", true}, {"ap-southeast-4", true}, {"ap-southeast-5", true},
-		{"ap-southeast-7", true}, {"ca-west-1", true}, {"eu-central-2", true},
-		{"eu-south-1", true}, {"eu-south-2", true}, {"il-central-1", true},
-		{"me-central-1", true}, {"me-south-1", true}, {"mx-central-1", true},
-	}
-	return regions
-}
-
-// Regions returns the names of the aws partition's regions the fake knows,
-// in a fixed order: the regions that need no opt-in first, starting with
-// us-east-1, then the opt-in regions.
-func Regions() []string {
-	var names []string
-	for _, r := range awsRegions() {
-		names = append(names, r.Name)
-	}
-	return names
-}
-
-// OptInRegions returns the names of the regions that need an opt-in.
-func OptInRegions() []string {
-	var names []string
-	for _, r := range awsRegions() {
-		if r.OptIn {
-			names = append(names, r.Name)
-		}
-	}
-	return names
-}
-
 func lookupRegion(name string) (regionInfo, bool) {
-	for _, r := range awsRegions() {
-		if r.Name == name {
-			return r, true
-		}
+	if !slices.Contains(fakedata.Regions(), name) {
+		return regionInfo{}, false
 	}
-	return regionInfo{}, false
+	return regionInfo{name, slices.Contains(fakedata.OptInRegions(), name)}, true
 }
 
 func (r regionInfo) endpoint() string { return "ec2." + r.Name + ".amazonaws.com" }
 
 // optInStatus is the region's opt-in-status for the account, as EC2 reports it.
-func (r regionInfo) optInStatus(a *Account) string {
+func (r regionInfo) optInStatus(a *fakedata.Account) string {
 	switch {
 	case !r.OptIn:
 		return "opt-in-not-required"
@@ -73,7 +36,23 @@ func (r regionInfo) optInStatus(a *Account) string {
 
 // regionEnabled reports whether the account may call APIs in the region. An
 // unknown region name is never enabled: AWS answers both the same way.
-func regionEnabled(a *Account, region string) bool {
+func regionEnabled(a *fakedata.Account, region string) bool {
 	r, ok := lookupRegion(region)
 	return ok && r.optInStatus(a) != "not-opted-in"
+}
+
+// resources returns the account's resources in region, or an empty Region.
+func resources(a *fakedata.Account, region string) *fakedata.Region {
+	if r := a.Regions[region]; r != nil {
+		return r
+	}
+	return &fakedata.Region{}
+}
+
+// partition is the data set's partition: "aws" unless it names another.
+func partition(ds *fakedata.Dataset) string {
+	if ds.Partition == "" {
+		return "aws"
+	}
+	return ds.Partition
 }

@@ -29,6 +29,8 @@ import (
 
 	"github.com/awssql/awssql/fetch"
 	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/internal/awsfake/awsfaketest"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 // s3 is a path-style S3 client, as awssql builds one for an endpoint URL.
@@ -37,9 +39,9 @@ func (e endpoint) s3(region string, opts ...func(*s3.Options)) *s3.Client {
 }
 
 // demoBucket returns a bucket of the demo data set.
-func demoBucket(t *testing.T, name string) awsfake.Bucket {
+func demoBucket(t *testing.T, name string) fakedata.Bucket {
 	t.Helper()
-	for _, a := range awsfake.Demo().Accounts {
+	for _, a := range fakedata.Demo().Accounts {
 		for _, r := range a.Regions {
 			for _, b := range r.Buckets {
 				if b.Name == name {
@@ -49,11 +51,11 @@ func demoBucket(t *testing.T, name string) awsfake.Bucket {
 		}
 	}
 	t.Fatalf("no demo bucket %s", name)
-	return awsfake.Bucket{}
+	return fakedata.Bucket{}
 }
 
 // sortedKeys returns the bucket's keys under prefix in UTF-8 binary order.
-func sortedKeys(b awsfake.Bucket, prefix string) []string {
+func sortedKeys(b fakedata.Bucket, prefix string) []string {
 	var keys []string
 	for _, o := range b.Objects {
 		if strings.HasPrefix(o.Key, prefix) {
@@ -64,7 +66,7 @@ func sortedKeys(b awsfake.Bucket, prefix string) []string {
 	return keys
 }
 
-func objectNamed(t *testing.T, b awsfake.Bucket, key string) awsfake.Object {
+func objectNamed(t *testing.T, b fakedata.Bucket, key string) fakedata.Object {
 	t.Helper()
 	for _, o := range b.Objects {
 		if o.Key == key {
@@ -72,7 +74,7 @@ func objectNamed(t *testing.T, b awsfake.Bucket, key string) awsfake.Object {
 		}
 	}
 	t.Fatalf("no object %q in %s", key, b.Name)
-	return awsfake.Object{}
+	return fakedata.Object{}
 }
 
 func etag(body []byte) string {
@@ -104,9 +106,9 @@ func listAll(t *testing.T, c *s3.Client, in *s3.ListObjectsV2Input) (keys, prefi
 func TestS3ListBuckets(t *testing.T) {
 	e := demoEndpoint(t)
 	want := []s3types.Bucket{
-		{Name: aws.String(awsfake.DemoDataBucket), CreationDate: aws.Time(time.Date(2023, 3, 1, 8, 30, 0, 0, time.UTC)), BucketRegion: aws.String("us-east-1")},
-		{Name: aws.String(awsfake.DemoArchiveBucket), CreationDate: aws.Time(time.Date(2023, 6, 1, 12, 0, 0, 0, time.UTC)), BucketRegion: aws.String("eu-west-1")},
-		{Name: aws.String(awsfake.DemoLogsBucket), CreationDate: aws.Time(time.Date(2024, 3, 15, 10, 0, 0, 0, time.UTC)), BucketRegion: aws.String("us-east-1")},
+		{Name: aws.String(fakedata.DemoDataBucket), CreationDate: aws.Time(time.Date(2023, 3, 1, 8, 30, 0, 0, time.UTC)), BucketRegion: aws.String("us-east-1")},
+		{Name: aws.String(fakedata.DemoArchiveBucket), CreationDate: aws.Time(time.Date(2023, 6, 1, 12, 0, 0, 0, time.UTC)), BucketRegion: aws.String("eu-west-1")},
+		{Name: aws.String(fakedata.DemoLogsBucket), CreationDate: aws.Time(time.Date(2024, 3, 15, 10, 0, 0, 0, time.UTC)), BucketRegion: aws.String("us-east-1")},
 	}
 	// ListBuckets answers the same in every region: the account's buckets.
 	for _, region := range []string{"us-east-1", "eu-west-1", "ap-southeast-2"} {
@@ -117,7 +119,7 @@ func TestS3ListBuckets(t *testing.T) {
 		if diff := cmp.Diff(want, out.Buckets, cmpOpts...); diff != "" {
 			t.Errorf("%s: buckets (-want +got):\n%s", region, diff)
 		}
-		wantOwner := &s3types.Owner{ID: aws.String(awsfake.CanonicalUserID(awsfake.DemoAccountID))}
+		wantOwner := &s3types.Owner{ID: aws.String(fakedata.CanonicalUserID(fakedata.DemoAccountID))}
 		if diff := cmp.Diff(wantOwner, out.Owner, cmpOpts...); diff != "" {
 			t.Errorf("owner (-want +got):\n%s", diff)
 		}
@@ -140,7 +142,7 @@ func TestS3ListBuckets(t *testing.T) {
 			names = append(names, *b.Name)
 		}
 	}
-	if want := []string{awsfake.DemoDataBucket, awsfake.DemoArchiveBucket, awsfake.DemoLogsBucket}; !slices.Equal(names, want) || pages != 3 {
+	if want := []string{fakedata.DemoDataBucket, fakedata.DemoArchiveBucket, fakedata.DemoLogsBucket}; !slices.Equal(names, want) || pages != 3 {
 		t.Errorf("paged: %v in %d pages, want %v in 3", names, pages, want)
 	}
 
@@ -149,7 +151,7 @@ func TestS3ListBuckets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(out.Buckets) != 2 || *out.Buckets[0].Name != awsfake.DemoDataBucket || *out.Buckets[1].Name != awsfake.DemoLogsBucket ||
+	if len(out.Buckets) != 2 || *out.Buckets[0].Name != fakedata.DemoDataBucket || *out.Buckets[1].Name != fakedata.DemoLogsBucket ||
 		aws.ToString(out.Prefix) != "awssql-demo-" {
 		t.Errorf("filtered: %+v prefix %v", out.Buckets, out.Prefix)
 	}
@@ -158,7 +160,7 @@ func TestS3ListBuckets(t *testing.T) {
 	} else {
 		apiError(t, err, "InvalidArgument")
 	}
-	if n := e.srv.Count("ListBuckets", awsfake.DemoAccountID, ""); n != 3+3+1+1 {
+	if n := e.srv.Count("ListBuckets", fakedata.DemoAccountID, ""); n != 3+3+1+1 {
 		t.Errorf("%d ListBuckets counted", n)
 	}
 }
@@ -166,11 +168,11 @@ func TestS3ListBuckets(t *testing.T) {
 func TestS3ListObjectsV2Paging(t *testing.T) {
 	e := demoEndpoint(t)
 	c := e.s3("us-east-1")
-	data := demoBucket(t, awsfake.DemoDataBucket)
+	data := demoBucket(t, fakedata.DemoDataBucket)
 	want := sortedKeys(data, "")
 	for _, maxKeys := range []int32{0, 1, 2, 3, 7, 1000} {
 		e.srv.Reset()
-		in := &s3.ListObjectsV2Input{Bucket: aws.String(awsfake.DemoDataBucket)}
+		in := &s3.ListObjectsV2Input{Bucket: aws.String(fakedata.DemoDataBucket)}
 		if maxKeys != 0 {
 			in.MaxKeys = aws.Int32(maxKeys)
 		}
@@ -188,7 +190,7 @@ func TestS3ListObjectsV2Paging(t *testing.T) {
 		for i, p := range pages {
 			last := i == len(pages)-1
 			if aws.ToBool(p.IsTruncated) == last || (p.NextContinuationToken != nil) == last ||
-				int(aws.ToInt32(p.KeyCount)) != len(p.Contents) || aws.ToString(p.Name) != awsfake.DemoDataBucket ||
+				int(aws.ToInt32(p.KeyCount)) != len(p.Contents) || aws.ToString(p.Name) != fakedata.DemoDataBucket ||
 				(maxKeys != 0 && aws.ToInt32(p.MaxKeys) != maxKeys) || (maxKeys == 0 && aws.ToInt32(p.MaxKeys) != 1000) ||
 				(i > 0) != (p.ContinuationToken != nil) {
 				t.Errorf("max-keys %d page %d: truncated %v next %v keycount %v name %v maxkeys %v token %v", maxKeys, i,
@@ -196,23 +198,23 @@ func TestS3ListObjectsV2Paging(t *testing.T) {
 					aws.ToInt32(p.MaxKeys), p.ContinuationToken)
 			}
 		}
-		if n := e.srv.Count("ListObjectsV2", awsfake.DemoAccountID, "us-east-1"); n != len(pages) {
+		if n := e.srv.Count("ListObjectsV2", fakedata.DemoAccountID, "us-east-1"); n != len(pages) {
 			t.Errorf("max-keys %d: %d requests counted for %d pages", maxKeys, n, len(pages))
 		}
 	}
 
 	// max-keys 0 answers an empty, untruncated page; above 1000 a page of
 	// at most 1000, echoing what was asked.
-	out, err := c.ListObjectsV2(ctx(t), &s3.ListObjectsV2Input{Bucket: aws.String(awsfake.DemoDataBucket), MaxKeys: aws.Int32(0)})
+	out, err := c.ListObjectsV2(ctx(t), &s3.ListObjectsV2Input{Bucket: aws.String(fakedata.DemoDataBucket), MaxKeys: aws.Int32(0)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(out.Contents) != 0 || aws.ToBool(out.IsTruncated) || aws.ToInt32(out.KeyCount) != 0 || aws.ToInt32(out.MaxKeys) != 0 {
 		t.Errorf("max-keys 0: %+v", out)
 	}
-	big := awsfake.Generate(awsfake.GenOptions{Accounts: 1, Regions: 1, BucketsPerRegion: 1, ObjectsPerBucket: 2500, Seed: 3})
-	srv, u := awsfake.NewTestServer(t, big)
-	key, secret := srv.Credentials(awsfake.GenAccountID(0))
+	big := fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 1, BucketsPerRegion: 1, ObjectsPerBucket: 2500, Seed: 3})
+	srv, u := awsfaketest.NewServer(t, big)
+	key, secret := srv.Credentials(fakedata.GenAccountID(0))
 	ge := endpoint{srv: srv, url: u, key: key, secret: secret}
 	bucket := big.Accounts[0].Regions["us-east-1"].Buckets[0]
 	keys, _, pages := listAll(t, ge.s3("us-east-1"), &s3.ListObjectsV2Input{Bucket: aws.String(bucket.Name), MaxKeys: aws.Int32(5000)})
@@ -224,8 +226,8 @@ func TestS3ListObjectsV2Paging(t *testing.T) {
 
 func TestS3ListObjectsV2Contents(t *testing.T) {
 	e := demoEndpoint(t)
-	data := demoBucket(t, awsfake.DemoDataBucket)
-	out, err := e.s3("us-east-1").ListObjectsV2(ctx(t), &s3.ListObjectsV2Input{Bucket: aws.String(awsfake.DemoDataBucket), FetchOwner: aws.Bool(true)})
+	data := demoBucket(t, fakedata.DemoDataBucket)
+	out, err := e.s3("us-east-1").ListObjectsV2(ctx(t), &s3.ListObjectsV2Input{Bucket: aws.String(fakedata.DemoDataBucket), FetchOwner: aws.Bool(true)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,12 +240,12 @@ func TestS3ListObjectsV2Contents(t *testing.T) {
 			ETag:         aws.String(etag(o.Body)),
 			Size:         aws.Int64(int64(len(o.Body))),
 			StorageClass: s3types.ObjectStorageClassStandard,
-			Owner:        &s3types.Owner{ID: aws.String(awsfake.CanonicalUserID(awsfake.DemoAccountID))},
+			Owner:        &s3types.Owner{ID: aws.String(fakedata.CanonicalUserID(fakedata.DemoAccountID))},
 		}
 		if o.StorageClass != "" {
 			w.StorageClass = s3types.ObjectStorageClass(o.StorageClass)
 		}
-		if !o.LastModified.Before(awsfake.S3ChecksumSince()) {
+		if !o.LastModified.Before(fakedata.S3ChecksumSince()) {
 			w.ChecksumAlgorithm = []s3types.ChecksumAlgorithm{s3types.ChecksumAlgorithmCrc64nvme}
 			w.ChecksumType = s3types.ChecksumTypeFullObject
 		}
@@ -270,7 +272,7 @@ func TestS3ListObjectsV2Contents(t *testing.T) {
 		}
 	}
 	// Without fetch-owner there is no owner.
-	out, err = e.s3("us-east-1").ListObjectsV2(ctx(t), &s3.ListObjectsV2Input{Bucket: aws.String(awsfake.DemoDataBucket), MaxKeys: aws.Int32(1)})
+	out, err = e.s3("us-east-1").ListObjectsV2(ctx(t), &s3.ListObjectsV2Input{Bucket: aws.String(fakedata.DemoDataBucket), MaxKeys: aws.Int32(1)})
 	if err != nil || out.Contents[0].Owner != nil || aws.ToString(out.Prefix) != "" || out.Delimiter != nil || out.EncodingType != "" {
 		t.Errorf("plain listing: %v owner %v prefix %v delimiter %v encoding %q", err, out.Contents[0].Owner, out.Prefix, out.Delimiter, out.EncodingType)
 	}
@@ -279,7 +281,7 @@ func TestS3ListObjectsV2Contents(t *testing.T) {
 func TestS3ListObjectsV2PrefixDelimiter(t *testing.T) {
 	e := demoEndpoint(t)
 	c := e.s3("us-east-1")
-	logs := demoBucket(t, awsfake.DemoLogsBucket)
+	logs := demoBucket(t, fakedata.DemoLogsBucket)
 	tests := []struct {
 		name, prefix, delimiter, startAfter string
 		keys, prefixes                      []string
@@ -304,7 +306,7 @@ func TestS3ListObjectsV2PrefixDelimiter(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, maxKeys := range []int32{1, 2, 1000} {
-				in := &s3.ListObjectsV2Input{Bucket: aws.String(awsfake.DemoLogsBucket), MaxKeys: aws.Int32(maxKeys)}
+				in := &s3.ListObjectsV2Input{Bucket: aws.String(fakedata.DemoLogsBucket), MaxKeys: aws.Int32(maxKeys)}
 				if tc.prefix != "" {
 					in.Prefix = aws.String(tc.prefix)
 				}
@@ -335,9 +337,9 @@ func TestS3ListObjectsV2PrefixDelimiter(t *testing.T) {
 func TestS3TrickyKeys(t *testing.T) {
 	e := demoEndpoint(t)
 	c := e.s3("us-east-1")
-	data := demoBucket(t, awsfake.DemoDataBucket)
+	data := demoBucket(t, fakedata.DemoDataBucket)
 	want := sortedKeys(data, "")
-	keys, _, _ := listAll(t, c, &s3.ListObjectsV2Input{Bucket: aws.String(awsfake.DemoDataBucket), MaxKeys: aws.Int32(4)})
+	keys, _, _ := listAll(t, c, &s3.ListObjectsV2Input{Bucket: aws.String(fakedata.DemoDataBucket), MaxKeys: aws.Int32(4)})
 	if !slices.Equal(keys, want) {
 		t.Fatalf("keys\n%q\nwant\n%q", keys, want)
 	}
@@ -347,7 +349,7 @@ func TestS3TrickyKeys(t *testing.T) {
 		if o.StorageClass == "GLACIER" || o.StorageClass == "DEEP_ARCHIVE" {
 			continue
 		}
-		out, err := c.GetObject(ctx(t), &s3.GetObjectInput{Bucket: aws.String(awsfake.DemoDataBucket), Key: aws.String(k)})
+		out, err := c.GetObject(ctx(t), &s3.GetObjectInput{Bucket: aws.String(fakedata.DemoDataBucket), Key: aws.String(k)})
 		if err != nil {
 			t.Errorf("GetObject %q: %v", k, err)
 			continue
@@ -367,7 +369,7 @@ func TestS3TrickyKeys(t *testing.T) {
 	// encoding-type=url: the SDK does not decode, so the keys and the
 	// echoed prefix arrive URL-encoded (a space as "+").
 	out, err := c.ListObjectsV2(ctx(t), &s3.ListObjectsV2Input{
-		Bucket: aws.String(awsfake.DemoDataBucket), Prefix: aws.String("tricky/"), Delimiter: aws.String("/"),
+		Bucket: aws.String(fakedata.DemoDataBucket), Prefix: aws.String("tricky/"), Delimiter: aws.String("/"),
 		EncodingType: s3types.EncodingTypeUrl,
 	})
 	if err != nil {
@@ -415,7 +417,7 @@ func TestS3TrickyKeys(t *testing.T) {
 		t.Errorf("encoded common prefixes %q, want %q", cps, want)
 	}
 	// The encoded prefix is echoed encoded.
-	out, err = c.ListObjectsV2(ctx(t), &s3.ListObjectsV2Input{Bucket: aws.String(awsfake.DemoDataBucket),
+	out, err = c.ListObjectsV2(ctx(t), &s3.ListObjectsV2Input{Bucket: aws.String(fakedata.DemoDataBucket),
 		Prefix: aws.String("reports/2026/Überblick"), EncodingType: s3types.EncodingTypeUrl})
 	if err != nil || aws.ToString(out.Prefix) != "reports/2026/%C3%9Cberblick" || len(out.Contents) != 1 {
 		t.Errorf("unicode prefix: %v %v %d", err, out.Prefix, len(out.Contents))
@@ -425,7 +427,7 @@ func TestS3TrickyKeys(t *testing.T) {
 func TestS3ListObjectsV2Errors(t *testing.T) {
 	e := demoEndpoint(t)
 	c := e.s3("us-east-1")
-	bucket := aws.String(awsfake.DemoDataBucket)
+	bucket := aws.String(fakedata.DemoDataBucket)
 	tests := []struct {
 		name   string
 		in     *s3.ListObjectsV2Input
@@ -438,7 +440,7 @@ func TestS3ListObjectsV2Errors(t *testing.T) {
 		{"bad encoding", &s3.ListObjectsV2Input{Bucket: bucket, EncodingType: "base64"}, c, "InvalidArgument", 400},
 		{"no such bucket", &s3.ListObjectsV2Input{Bucket: aws.String("no-such-bucket-anywhere")}, c, "NoSuchBucket", 404},
 		{"wrong region", &s3.ListObjectsV2Input{Bucket: bucket}, e.s3("eu-west-1"), "PermanentRedirect", 301},
-		{"other account", &s3.ListObjectsV2Input{Bucket: aws.String(awsfake.DemoForbiddenBucket)}, e.s3("us-west-2"), "AccessDenied", 403},
+		{"other account", &s3.ListObjectsV2Input{Bucket: aws.String(fakedata.DemoForbiddenBucket)}, e.s3("us-west-2"), "AccessDenied", 403},
 		{"expected owner", &s3.ListObjectsV2Input{Bucket: bucket, ExpectedBucketOwner: aws.String("999999999999")}, c, "AccessDenied", 403},
 	}
 	for _, tc := range tests {
@@ -455,7 +457,7 @@ func TestS3ListObjectsV2Errors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.ListObjectsV2(ctx(t), &s3.ListObjectsV2Input{Bucket: aws.String(awsfake.DemoLogsBucket), ContinuationToken: out.NextContinuationToken})
+	_, err = c.ListObjectsV2(ctx(t), &s3.ListObjectsV2Input{Bucket: aws.String(fakedata.DemoLogsBucket), ContinuationToken: out.NextContinuationToken})
 	apiError(t, err, "InvalidArgument")
 
 	// What the SDK cannot send, and the error documents' extra elements.
@@ -534,9 +536,9 @@ func (e endpoint) rawS3(t *testing.T, method, region, target string, header http
 func TestS3HeadBucket(t *testing.T) {
 	e := demoEndpoint(t)
 	for _, tc := range []struct{ bucket, region string }{
-		{awsfake.DemoDataBucket, "us-east-1"},
-		{awsfake.DemoArchiveBucket, "eu-west-1"},
-		{awsfake.DemoExportsBucket, "us-east-1"}, // another account's, readable by this one
+		{fakedata.DemoDataBucket, "us-east-1"},
+		{fakedata.DemoArchiveBucket, "eu-west-1"},
+		{fakedata.DemoExportsBucket, "us-east-1"}, // another account's, readable by this one
 	} {
 		out, err := e.s3(tc.region).HeadBucket(ctx(t), &s3.HeadBucketInput{Bucket: aws.String(tc.bucket)})
 		if err != nil {
@@ -555,9 +557,9 @@ func TestS3HeadBucket(t *testing.T) {
 		status                     int
 		bucketRegion               string
 	}{
-		{"wrong region", awsfake.DemoDataBucket, "eu-west-1", "MovedPermanently", 301, "us-east-1"},
-		{"wrong region too", awsfake.DemoArchiveBucket, "us-east-1", "MovedPermanently", 301, "eu-west-1"},
-		{"other account", awsfake.DemoForbiddenBucket, "us-west-2", "Forbidden", 403, "us-west-2"},
+		{"wrong region", fakedata.DemoDataBucket, "eu-west-1", "MovedPermanently", 301, "us-east-1"},
+		{"wrong region too", fakedata.DemoArchiveBucket, "us-east-1", "MovedPermanently", 301, "eu-west-1"},
+		{"other account", fakedata.DemoForbiddenBucket, "us-west-2", "Forbidden", 403, "us-west-2"},
 		{"missing", "no-such-bucket-anywhere", "us-east-1", "NotFound", 404, ""},
 	}
 	for _, tc := range tests {
@@ -589,8 +591,8 @@ func TestS3GetObject(t *testing.T) {
 	// As config.LoadDefaultConfig sets it: the SDK asks for checksums
 	// (x-amz-checksum-mode: ENABLED) and validates the body against them.
 	c := e.s3("us-east-1", func(o *s3.Options) { o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenSupported })
-	data := demoBucket(t, awsfake.DemoDataBucket)
-	logs := demoBucket(t, awsfake.DemoLogsBucket)
+	data := demoBucket(t, fakedata.DemoDataBucket)
+	logs := demoBucket(t, fakedata.DemoLogsBucket)
 	get := func(bucket, key string, opt ...func(*s3.GetObjectInput)) (*s3.GetObjectOutput, []byte, error) {
 		in := &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}
 		for _, o := range opt {
@@ -606,7 +608,7 @@ func TestS3GetObject(t *testing.T) {
 	}
 
 	for _, tc := range []struct {
-		bucket awsfake.Bucket
+		bucket fakedata.Bucket
 		key    string
 	}{
 		{data, "README.md"}, {data, "images/logo.png"}, {data, "data/blob.bin"}, {data, "empty.txt"},
@@ -635,13 +637,13 @@ func TestS3GetObject(t *testing.T) {
 				out.AcceptRanges, out.ServerSideEncryption)
 		}
 		// Objects written since S3 stores checksums have one.
-		if hasSum := !o.LastModified.Before(awsfake.S3ChecksumSince()); (out.ChecksumCRC64NVME != nil) != hasSum ||
+		if hasSum := !o.LastModified.Before(fakedata.S3ChecksumSince()); (out.ChecksumCRC64NVME != nil) != hasSum ||
 			(out.ChecksumType == s3types.ChecksumTypeFullObject) != hasSum {
 			t.Errorf("%s: checksum %v type %q", tc.key, out.ChecksumCRC64NVME, out.ChecksumType)
 		}
 	}
 	// Not asked for, no checksum.
-	if out, err := e.s3("us-east-1").GetObject(ctx(t), &s3.GetObjectInput{Bucket: aws.String(awsfake.DemoDataBucket), Key: aws.String("README.md")}); err != nil ||
+	if out, err := e.s3("us-east-1").GetObject(ctx(t), &s3.GetObjectInput{Bucket: aws.String(fakedata.DemoDataBucket), Key: aws.String("README.md")}); err != nil ||
 		out.ChecksumCRC64NVME != nil || out.ChecksumType != "" {
 		t.Errorf("unasked checksum: %v", err)
 	} else {
@@ -664,7 +666,7 @@ func TestS3GetObject(t *testing.T) {
 		{"bytes=0-9", 0, 9}, {"bytes=100-", 100, n - 1}, {"bytes=-16", n - 16, n - 1}, {"bytes=10-999999999", 10, n - 1},
 		{"bytes=-999999999", 0, n - 1},
 	} {
-		out, body, err := get(awsfake.DemoDataBucket, "data/blob.bin", func(in *s3.GetObjectInput) { in.Range = aws.String(tc.rng) })
+		out, body, err := get(fakedata.DemoDataBucket, "data/blob.bin", func(in *s3.GetObjectInput) { in.Range = aws.String(tc.rng) })
 		if err != nil {
 			t.Errorf("%s: %v", tc.rng, err)
 			continue
@@ -678,12 +680,12 @@ func TestS3GetObject(t *testing.T) {
 		t.Errorf("recorded %+v", r[len(r)-1])
 	}
 	// A malformed range is ignored: the whole object.
-	if out, body, err := get(awsfake.DemoDataBucket, "data/blob.bin", func(in *s3.GetObjectInput) { in.Range = aws.String("bytes=9-1") }); err != nil ||
+	if out, body, err := get(fakedata.DemoDataBucket, "data/blob.bin", func(in *s3.GetObjectInput) { in.Range = aws.String("bytes=9-1") }); err != nil ||
 		!bytes.Equal(body, blob) || out.ContentRange != nil {
 		t.Errorf("malformed range: %v, %d bytes", err, len(body))
 	}
 	// response-* parameters override headers.
-	if out, _, err := get(awsfake.DemoDataBucket, "README.md", func(in *s3.GetObjectInput) {
+	if out, _, err := get(fakedata.DemoDataBucket, "README.md", func(in *s3.GetObjectInput) {
 		in.ResponseContentType = aws.String("text/plain")
 		in.ResponseContentDisposition = aws.String(`attachment; filename="readme.md"`)
 	}); err != nil || aws.ToString(out.ContentType) != "text/plain" || aws.ToString(out.ContentDisposition) != `attachment; filename="readme.md"` {
@@ -691,39 +693,39 @@ func TestS3GetObject(t *testing.T) {
 	}
 
 	// Errors, as the SDK decodes them.
-	_, _, err := get(awsfake.DemoDataBucket, "no/such/key")
+	_, _, err := get(fakedata.DemoDataBucket, "no/such/key")
 	var nsk *s3types.NoSuchKey
 	if !errors.As(err, &nsk) || statusOf(t, err) != 404 {
 		t.Errorf("missing key: %v", err)
 	}
 	_, _, err = get("no-such-bucket-anywhere", "x")
 	apiError(t, err, "NoSuchBucket")
-	_, _, err = get(awsfake.DemoDataBucket, "data/blob.bin", func(in *s3.GetObjectInput) { in.Range = aws.String(fmt.Sprintf("bytes=%d-", n)) })
+	_, _, err = get(fakedata.DemoDataBucket, "data/blob.bin", func(in *s3.GetObjectInput) { in.Range = aws.String(fmt.Sprintf("bytes=%d-", n)) })
 	apiError(t, err, "InvalidRange")
 	if statusOf(t, err) != http.StatusRequestedRangeNotSatisfiable {
 		t.Errorf("status %d", statusOf(t, err))
 	}
-	_, _, err = get(awsfake.DemoDataBucket, "empty.txt", func(in *s3.GetObjectInput) { in.Range = aws.String("bytes=0-0") })
+	_, _, err = get(fakedata.DemoDataBucket, "empty.txt", func(in *s3.GetObjectInput) { in.Range = aws.String("bytes=0-0") })
 	apiError(t, err, "InvalidRange")
-	_, _, err = get(awsfake.DemoDataBucket, "README.md", func(in *s3.GetObjectInput) { in.VersionId = aws.String("3HL4kqtJlcpXroDTDmJ") })
+	_, _, err = get(fakedata.DemoDataBucket, "README.md", func(in *s3.GetObjectInput) { in.VersionId = aws.String("3HL4kqtJlcpXroDTDmJ") })
 	apiError(t, err, "InvalidArgument")
 
 	w2 := e.s3("us-west-2")
-	_, err = w2.GetObject(ctx(t), &s3.GetObjectInput{Bucket: aws.String(awsfake.DemoForbiddenBucket), Key: aws.String("notes.txt")})
+	_, err = w2.GetObject(ctx(t), &s3.GetObjectInput{Bucket: aws.String(fakedata.DemoForbiddenBucket), Key: aws.String("notes.txt")})
 	apiError(t, err, "AccessDenied")
 	if statusOf(t, err) != 403 {
 		t.Errorf("status %d", statusOf(t, err))
 	}
-	_, err = w2.GetObject(ctx(t), &s3.GetObjectInput{Bucket: aws.String(awsfake.DemoDataBucket), Key: aws.String("README.md")})
+	_, err = w2.GetObject(ctx(t), &s3.GetObjectInput{Bucket: aws.String(fakedata.DemoDataBucket), Key: aws.String("README.md")})
 	apiError(t, err, "PermanentRedirect")
 
 	eu := e.s3("eu-west-1")
-	_, err = eu.GetObject(ctx(t), &s3.GetObjectInput{Bucket: aws.String(awsfake.DemoArchiveBucket), Key: aws.String("backups/db/2023-12-31.dump")})
+	_, err = eu.GetObject(ctx(t), &s3.GetObjectInput{Bucket: aws.String(fakedata.DemoArchiveBucket), Key: aws.String("backups/db/2023-12-31.dump")})
 	var ios *s3types.InvalidObjectState
 	if !errors.As(err, &ios) || ios.StorageClass != s3types.StorageClassGlacier || statusOf(t, err) != 403 {
 		t.Errorf("glacier object: %v", err)
 	}
-	out, err := eu.GetObject(ctx(t), &s3.GetObjectInput{Bucket: aws.String(awsfake.DemoArchiveBucket), Key: aws.String("backups/db/2025-06-30.dump")})
+	out, err := eu.GetObject(ctx(t), &s3.GetObjectInput{Bucket: aws.String(fakedata.DemoArchiveBucket), Key: aws.String("backups/db/2025-06-30.dump")})
 	if err != nil || out.StorageClass != s3types.StorageClassGlacierIr {
 		t.Errorf("glacier instant retrieval object: %v", err)
 	} else {
@@ -731,12 +733,12 @@ func TestS3GetObject(t *testing.T) {
 	}
 
 	// Another account's bucket that grants this one read access.
-	out, err = c.GetObject(ctx(t), &s3.GetObjectInput{Bucket: aws.String(awsfake.DemoExportsBucket), Key: aws.String("manifest.json")})
+	out, err = c.GetObject(ctx(t), &s3.GetObjectInput{Bucket: aws.String(fakedata.DemoExportsBucket), Key: aws.String("manifest.json")})
 	if err != nil {
 		t.Fatalf("cross-account read: %v", err)
 	}
 	out.Body.Close()
-	if r := e.srv.Requests(); r[len(r)-1].Account != awsfake.DemoAccountID || r[len(r)-1].Params.Get("Bucket") != awsfake.DemoExportsBucket {
+	if r := e.srv.Requests(); r[len(r)-1].Account != fakedata.DemoAccountID || r[len(r)-1].Params.Get("Bucket") != fakedata.DemoExportsBucket {
 		t.Errorf("recorded %+v", r[len(r)-1])
 	}
 }
@@ -745,7 +747,7 @@ func TestS3GetObject(t *testing.T) {
 // (Host: BUCKET.s3.localhost:PORT) to the server through a dialer that
 // connects every host to its listener.
 func TestS3VirtualHosted(t *testing.T) {
-	srv := awsfake.New(awsfake.Demo())
+	srv := awsfake.New(fakedata.Demo())
 	var mu sync.Mutex
 	var hosts, paths []string
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -762,7 +764,7 @@ func TestS3VirtualHosted(t *testing.T) {
 			return (&net.Dialer{}).DialContext(ctx, network, addr)
 		}
 	})
-	key, secret := srv.Credentials(awsfake.DemoAccountID)
+	key, secret := srv.Credentials(fakedata.DemoAccountID)
 	cfg := aws.Config{
 		Region:           "us-east-1",
 		Credentials:      credentials.NewStaticCredentialsProvider(key, secret, ""),
@@ -770,18 +772,18 @@ func TestS3VirtualHosted(t *testing.T) {
 		HTTPClient:       fetch.RaceFree(client),
 		RetryMaxAttempts: 1,
 	}
-	data := demoBucket(t, awsfake.DemoDataBucket)
+	data := demoBucket(t, fakedata.DemoDataBucket)
 	for _, pathStyle := range []bool{false, true} {
 		mu.Lock()
 		hosts, paths = nil, nil
 		mu.Unlock()
 		c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = pathStyle })
-		keys, _, _ := listAll(t, c, &s3.ListObjectsV2Input{Bucket: aws.String(awsfake.DemoDataBucket), MaxKeys: aws.Int32(10)})
+		keys, _, _ := listAll(t, c, &s3.ListObjectsV2Input{Bucket: aws.String(fakedata.DemoDataBucket), MaxKeys: aws.Int32(10)})
 		if !slices.Equal(keys, sortedKeys(data, "")) {
 			t.Errorf("path-style %v: keys %q", pathStyle, keys)
 		}
 		for _, k := range []string{"tricky/50% off.txt", "tricky/日本語/ファイル.txt", "tricky/double//slash.txt", "tricky/#hash?query.txt"} {
-			out, err := c.GetObject(ctx(t), &s3.GetObjectInput{Bucket: aws.String(awsfake.DemoDataBucket), Key: aws.String(k)})
+			out, err := c.GetObject(ctx(t), &s3.GetObjectInput{Bucket: aws.String(fakedata.DemoDataBucket), Key: aws.String(k)})
 			if err != nil {
 				t.Errorf("path-style %v: %s: %v", pathStyle, k, err)
 				continue
@@ -792,7 +794,7 @@ func TestS3VirtualHosted(t *testing.T) {
 				t.Errorf("path-style %v: %s: body %q", pathStyle, k, body)
 			}
 		}
-		head, err := c.HeadBucket(ctx(t), &s3.HeadBucketInput{Bucket: aws.String(awsfake.DemoLogsBucket)})
+		head, err := c.HeadBucket(ctx(t), &s3.HeadBucketInput{Bucket: aws.String(fakedata.DemoLogsBucket)})
 		if err != nil || aws.ToString(head.BucketRegion) != "us-east-1" {
 			t.Errorf("path-style %v: HeadBucket %v", pathStyle, err)
 		}
@@ -800,11 +802,11 @@ func TestS3VirtualHosted(t *testing.T) {
 			t.Errorf("path-style %v: ListBuckets %v", pathStyle, err)
 		}
 		mu.Lock()
-		wantHost := awsfake.DemoDataBucket + ".s3.localhost:" + port
+		wantHost := fakedata.DemoDataBucket + ".s3.localhost:" + port
 		if pathStyle {
 			wantHost = "s3.localhost:" + port
 		}
-		if hosts[0] != wantHost || pathStyle != strings.HasPrefix(paths[0], "/"+awsfake.DemoDataBucket) || hosts[len(hosts)-1] != "s3.localhost:"+port {
+		if hosts[0] != wantHost || pathStyle != strings.HasPrefix(paths[0], "/"+fakedata.DemoDataBucket) || hosts[len(hosts)-1] != "s3.localhost:"+port {
 			t.Errorf("path-style %v: hosts %q paths %q", pathStyle, hosts, paths)
 		}
 		mu.Unlock()
@@ -833,12 +835,12 @@ func TestS3Authentication(t *testing.T) {
 		code   string
 		status int
 	}{
-		{"anonymous", list(anon, awsfake.DemoDataBucket), "AccessDenied", 403},
+		{"anonymous", list(anon, fakedata.DemoDataBucket), "AccessDenied", 403},
 		{"anonymous, no bucket", list(anon, "no-such-bucket-anywhere"), "NoSuchBucket", 404},
 		{"anonymous ListBuckets", func() error { _, err := anon.ListBuckets(ctx(t), &s3.ListBucketsInput{}); return err }(), "AccessDenied", 403},
-		{"unknown key", list(static("AKIAUNKNOWN000000000", e.secret, ""), awsfake.DemoDataBucket), "InvalidAccessKeyId", 403},
-		{"bad secret", list(static(e.key, "wrong", ""), awsfake.DemoDataBucket), "SignatureDoesNotMatch", 403},
-		{"long-term key with a token", list(static(e.key, e.secret, "token"), awsfake.DemoDataBucket), "InvalidAccessKeyId", 403},
+		{"unknown key", list(static("AKIAUNKNOWN000000000", e.secret, ""), fakedata.DemoDataBucket), "InvalidAccessKeyId", 403},
+		{"bad secret", list(static(e.key, "wrong", ""), fakedata.DemoDataBucket), "SignatureDoesNotMatch", 403},
+		{"long-term key with a token", list(static(e.key, e.secret, "token"), fakedata.DemoDataBucket), "InvalidAccessKeyId", 403},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -850,7 +852,7 @@ func TestS3Authentication(t *testing.T) {
 	}
 	// An anonymous HEAD learns the bucket's region, as the SDK's bucket
 	// region lookup (feature/s3/manager.GetBucketRegion) relies on.
-	_, err := anon.HeadBucket(ctx(t), &s3.HeadBucketInput{Bucket: aws.String(awsfake.DemoArchiveBucket)})
+	_, err := anon.HeadBucket(ctx(t), &s3.HeadBucketInput{Bucket: aws.String(fakedata.DemoArchiveBucket)})
 	var re *awshttp.ResponseError
 	if !errors.As(err, &re) || re.HTTPStatusCode() != 403 || re.Response.Header.Get("X-Amz-Bucket-Region") != "eu-west-1" {
 		t.Errorf("anonymous HEAD: %v", err)
@@ -863,7 +865,7 @@ func TestS3Authentication(t *testing.T) {
 
 	// By hand: a body hash that does not match, a missing one, a broken
 	// signature, and UNSIGNED-PAYLOAD (accepted).
-	target := "/" + awsfake.DemoDataBucket + "?list-type=2&max-keys=1"
+	target := "/" + fakedata.DemoDataBucket + "?list-type=2&max-keys=1"
 	for _, tc := range []struct {
 		name   string
 		header http.Header
@@ -902,17 +904,17 @@ func TestS3Authentication(t *testing.T) {
 	}
 
 	// Session credentials: a member's role reads the member's bucket.
-	member := e.chain(e.base(), awsfake.DemoExternalID, append(awsfake.DemoRoleChain(), "arn:aws:iam::345678901234:role/"+awsfake.DemoMemberRole)...)
+	member := e.chain(e.base(), fakedata.DemoExternalID, append(fakedata.DemoRoleChain(), "arn:aws:iam::345678901234:role/"+fakedata.DemoMemberRole)...)
 	mc := withCreds(member, "us-east-1")
 	out, err := mc.ListBuckets(ctx(t), &s3.ListBucketsInput{})
-	if err != nil || len(out.Buckets) != 1 || *out.Buckets[0].Name != awsfake.DemoExportsBucket {
+	if err != nil || len(out.Buckets) != 1 || *out.Buckets[0].Name != fakedata.DemoExportsBucket {
 		t.Fatalf("member ListBuckets: %v %+v", err, out)
 	}
-	if err := list(mc, awsfake.DemoExportsBucket); err != nil {
+	if err := list(mc, fakedata.DemoExportsBucket); err != nil {
 		t.Errorf("member ListObjectsV2: %v", err)
 	}
 	// ... and not the management account's, which grants it nothing.
-	apiError(t, list(mc, awsfake.DemoDataBucket), "AccessDenied")
+	apiError(t, list(mc, fakedata.DemoDataBucket), "AccessDenied")
 	if n := e.srv.Count("ListObjectsV2", "345678901234", "us-east-1"); n != 2 {
 		t.Errorf("%d member ListObjectsV2 counted", n)
 	}
@@ -920,13 +922,13 @@ func TestS3Authentication(t *testing.T) {
 
 func TestS3Regions(t *testing.T) {
 	// A bucket in an opt-in region is not redirected to: S3 refuses.
-	ds := awsfake.Demo()
-	ds.Accounts[0].Regions[awsfake.DemoOptInRegion] = &awsfake.Region{Buckets: []awsfake.Bucket{{Name: "cape-town-bucket", Created: awsfake.ReferenceTime().AddDate(-1, 0, 0)}}}
-	srv, u := awsfake.NewTestServer(t, ds)
-	e := endpoint{srv: srv, url: u, key: awsfake.DemoAccessKeyID, secret: awsfake.DemoSecretAccessKey}
+	ds := fakedata.Demo()
+	ds.Accounts[0].Regions[fakedata.DemoOptInRegion] = &fakedata.Region{Buckets: []fakedata.Bucket{{Name: "cape-town-bucket", Created: fakedata.ReferenceTime().AddDate(-1, 0, 0)}}}
+	srv, u := awsfaketest.NewServer(t, ds)
+	e := endpoint{srv: srv, url: u, key: fakedata.DemoAccessKeyID, secret: fakedata.DemoSecretAccessKey}
 	_, err := e.s3("us-east-1").ListObjectsV2(ctx(t), &s3.ListObjectsV2Input{Bucket: aws.String("cape-town-bucket")})
 	apiError(t, err, "IllegalLocationConstraintException")
-	out, err := e.s3(awsfake.DemoOptInRegion).ListObjectsV2(ctx(t), &s3.ListObjectsV2Input{Bucket: aws.String("cape-town-bucket")})
+	out, err := e.s3(fakedata.DemoOptInRegion).ListObjectsV2(ctx(t), &s3.ListObjectsV2Input{Bucket: aws.String("cape-town-bucket")})
 	if err != nil || aws.ToInt32(out.KeyCount) != 0 {
 		t.Errorf("in its region: %v", err)
 	}
@@ -942,7 +944,7 @@ func TestS3CountsAndFaults(t *testing.T) {
 	c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
 	e.srv.AddFault(awsfake.Fault{Service: "s3", Operation: "GetObject", Code: "SlowDown", Times: 1,
 		Match: func(r awsfake.Request) bool { return r.Params.Get("Key") == "README.md" }})
-	out, err := c.GetObject(ctx(t), &s3.GetObjectInput{Bucket: aws.String(awsfake.DemoDataBucket), Key: aws.String("README.md")})
+	out, err := c.GetObject(ctx(t), &s3.GetObjectInput{Bucket: aws.String(fakedata.DemoDataBucket), Key: aws.String("README.md")})
 	if err != nil {
 		t.Fatalf("retried GetObject: %v", err)
 	}
@@ -951,9 +953,9 @@ func TestS3CountsAndFaults(t *testing.T) {
 	if len(reqs) != 2 || reqs[0].Code != "SlowDown" || reqs[0].Status != 503 || reqs[1].Status != 200 {
 		t.Fatalf("requests %+v", reqs)
 	}
-	want := awsfake.Request{Service: "s3", Operation: "GetObject", Region: "us-east-1", Account: awsfake.DemoAccountID,
-		Caller: awsfake.DemoAccountID, CallerARN: "arn:aws:iam::" + awsfake.DemoAccountID + ":user/" + awsfake.DemoUserName,
-		Params: url.Values{"Bucket": {awsfake.DemoDataBucket}, "Key": {"README.md"}}, Status: 200}
+	want := awsfake.Request{Service: "s3", Operation: "GetObject", Region: "us-east-1", Account: fakedata.DemoAccountID,
+		Caller: fakedata.DemoAccountID, CallerARN: "arn:aws:iam::" + fakedata.DemoAccountID + ":user/" + fakedata.DemoUserName,
+		Params: url.Values{"Bucket": {fakedata.DemoDataBucket}, "Key": {"README.md"}}, Status: 200}
 	if diff := cmp.Diff(want, reqs[1]); diff != "" {
 		t.Errorf("request (-want +got):\n%s", diff)
 	}
@@ -963,16 +965,16 @@ func TestS3CountsAndFaults(t *testing.T) {
 	e.srv.ClearFaults()
 	e.srv.AddFault(awsfake.Fault{Service: "s3", Operation: "ListObjectsV2", Code: "InternalError",
 		Match: func(r awsfake.Request) bool {
-			return r.Params.Get("Bucket") == awsfake.DemoLogsBucket && r.Params.Has("continuation-token")
+			return r.Params.Get("Bucket") == fakedata.DemoLogsBucket && r.Params.Has("continuation-token")
 		}})
-	_, _, pages := listAll(t, c, &s3.ListObjectsV2Input{Bucket: aws.String(awsfake.DemoDataBucket), MaxKeys: aws.Int32(10)})
-	p := s3.NewListObjectsV2Paginator(c, &s3.ListObjectsV2Input{Bucket: aws.String(awsfake.DemoLogsBucket), MaxKeys: aws.Int32(5)})
+	_, _, pages := listAll(t, c, &s3.ListObjectsV2Input{Bucket: aws.String(fakedata.DemoDataBucket), MaxKeys: aws.Int32(10)})
+	p := s3.NewListObjectsV2Paginator(c, &s3.ListObjectsV2Input{Bucket: aws.String(fakedata.DemoLogsBucket), MaxKeys: aws.Int32(5)})
 	if _, err := p.NextPage(ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	_, err = p.NextPage(ctx(t))
 	apiError(t, err, "InternalError")
-	if n := e.srv.Count("ListObjectsV2", awsfake.DemoAccountID, "us-east-1"); n != len(pages)+1+3 {
+	if n := e.srv.Count("ListObjectsV2", fakedata.DemoAccountID, "us-east-1"); n != len(pages)+1+3 {
 		t.Errorf("%d ListObjectsV2 counted, want %d", n, len(pages)+1+3)
 	}
 
@@ -982,7 +984,7 @@ func TestS3CountsAndFaults(t *testing.T) {
 	e.srv.AddFault(awsfake.Fault{Service: "s3", Operation: "HeadBucket", Latency: time.Minute})
 	short, cancel := context.WithTimeout(ctx(t), 100*time.Millisecond)
 	defer cancel()
-	if _, err := c.HeadBucket(short, &s3.HeadBucketInput{Bucket: aws.String(awsfake.DemoDataBucket)}); err == nil {
+	if _, err := c.HeadBucket(short, &s3.HeadBucketInput{Bucket: aws.String(fakedata.DemoDataBucket)}); err == nil {
 		t.Fatal("HeadBucket outlived the latency")
 	}
 	deadline := time.Now().Add(5 * time.Second)
@@ -999,9 +1001,9 @@ func TestS3CountsAndFaults(t *testing.T) {
 
 	// Operations the fake does not serve are named and refused.
 	e.srv.ClearFaults()
-	_, err = c.GetBucketLocation(ctx(t), &s3.GetBucketLocationInput{Bucket: aws.String(awsfake.DemoDataBucket)})
+	_, err = c.GetBucketLocation(ctx(t), &s3.GetBucketLocationInput{Bucket: aws.String(fakedata.DemoDataBucket)})
 	apiError(t, err, "NotImplemented")
-	_, err = c.PutObject(ctx(t), &s3.PutObjectInput{Bucket: aws.String(awsfake.DemoDataBucket), Key: aws.String("new.txt"), Body: strings.NewReader("x")})
+	_, err = c.PutObject(ctx(t), &s3.PutObjectInput{Bucket: aws.String(fakedata.DemoDataBucket), Key: aws.String("new.txt"), Body: strings.NewReader("x")})
 	apiError(t, err, "NotImplemented")
 	ops := e.srv.Operations()
 	for _, op := range []string{"s3:GetBucketLocation", "s3:PutObject", "s3:HeadBucket"} {
@@ -1012,16 +1014,16 @@ func TestS3CountsAndFaults(t *testing.T) {
 }
 
 func TestS3DemoData(t *testing.T) {
-	a, b := awsfake.Demo(), awsfake.Demo()
-	logs := demoBucket(t, awsfake.DemoLogsBucket)
+	a, b := fakedata.Demo(), fakedata.Demo()
+	logs := demoBucket(t, fakedata.DemoLogsBucket)
 	if len(logs.Objects) == 0 || len(sortedKeys(logs, "logs/2026/10/")) < 8 {
 		t.Fatalf("logs bucket: %d objects", len(logs.Objects))
 	}
 	// Each Demo is a fresh copy, equal to the others.
-	first := func(ds *awsfake.Dataset) *awsfake.Object {
+	first := func(ds *fakedata.Dataset) *fakedata.Object {
 		for i := range ds.Accounts[0].Regions["us-east-1"].Buckets {
 			bk := &ds.Accounts[0].Regions["us-east-1"].Buckets[i]
-			if bk.Name == awsfake.DemoLogsBucket {
+			if bk.Name == fakedata.DemoLogsBucket {
 				for j := range bk.Objects {
 					if strings.HasSuffix(bk.Objects[j].Key, "access.log") {
 						return &bk.Objects[j]
@@ -1037,7 +1039,7 @@ func TestS3DemoData(t *testing.T) {
 		t.Fatalf("access logs differ or are small: %d, %d bytes", len(oa.Body), len(ob.Body))
 	}
 	oa.Body[0] ^= 0xff
-	if oa.Body[0] == ob.Body[0] || bytes.Equal(first(awsfake.Demo()).Body, oa.Body) {
+	if oa.Body[0] == ob.Body[0] || bytes.Equal(first(fakedata.Demo()).Body, oa.Body) {
 		t.Error("demo bodies are shared between copies")
 	}
 	// Every timestamp lies before ReferenceTime, and every bucket name is unique.
@@ -1045,12 +1047,12 @@ func TestS3DemoData(t *testing.T) {
 	for _, acct := range a.Accounts {
 		for _, r := range acct.Regions {
 			for _, bk := range r.Buckets {
-				if seen[bk.Name] || !bk.Created.Before(awsfake.ReferenceTime()) {
+				if seen[bk.Name] || !bk.Created.Before(fakedata.ReferenceTime()) {
 					t.Errorf("bucket %s: duplicate %v, created %v", bk.Name, seen[bk.Name], bk.Created)
 				}
 				seen[bk.Name] = true
 				for _, o := range bk.Objects {
-					if !o.LastModified.Before(awsfake.ReferenceTime()) || o.LastModified.Before(bk.Created) {
+					if !o.LastModified.Before(fakedata.ReferenceTime()) || o.LastModified.Before(bk.Created) {
 						t.Errorf("%s/%s modified %v", bk.Name, o.Key, o.LastModified)
 					}
 				}
@@ -1065,11 +1067,11 @@ func TestS3DemoData(t *testing.T) {
 // The real S3 client lists the demo's log folders: path-style addressing
 // (as for any endpoint URL), the bucket's region, a delimiter.
 func Example_s3() {
-	srv := awsfake.New(awsfake.Demo())
+	srv := awsfake.New(fakedata.Demo())
 	hs := httptest.NewServer(srv)
 	defer hs.Close()
 
-	key, secret := srv.Credentials(awsfake.DemoAccountID)
+	key, secret := srv.Credentials(fakedata.DemoAccountID)
 	client := s3.NewFromConfig(aws.Config{
 		Region:       "us-east-1",
 		Credentials:  credentials.NewStaticCredentialsProvider(key, secret, ""),
@@ -1077,7 +1079,7 @@ func Example_s3() {
 		HTTPClient:   fetch.RaceFree(awshttp.NewBuildableClient()),
 	}, func(o *s3.Options) { o.UsePathStyle = true })
 	out, err := client.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{
-		Bucket: aws.String(awsfake.DemoLogsBucket), Prefix: aws.String("logs/"), Delimiter: aws.String("/"),
+		Bucket: aws.String(fakedata.DemoLogsBucket), Prefix: aws.String("logs/"), Delimiter: aws.String("/"),
 	})
 	if err != nil {
 		panic(err)
@@ -1088,7 +1090,7 @@ func Example_s3() {
 	for _, o := range out.Contents {
 		fmt.Println(*o.Key, *o.Size)
 	}
-	fmt.Println(srv.Operations(), srv.Count("ListObjectsV2", awsfake.DemoAccountID, "us-east-1"))
+	fmt.Println(srv.Operations(), srv.Count("ListObjectsV2", fakedata.DemoAccountID, "us-east-1"))
 	// Output:
 	// logs/2024/
 	// logs/2025/

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 // The XML documents of the S3 operations served. Element names and order
@@ -118,7 +120,7 @@ func (sc *s3Call) listBuckets() (*s3Response, *s3Error) {
 		after = marker
 	}
 	prefix, region := q.Get("prefix"), q.Get("bucket-region")
-	out := s3ListAllMyBucketsResult{Xmlns: s3Namespace, Owner: s3Owner{ID: CanonicalUserID(owner)}}
+	out := s3ListAllMyBucketsResult{Xmlns: s3Namespace, Owner: s3Owner{ID: fakedata.CanonicalUserID(owner)}}
 	if q.Has("prefix") {
 		out.Prefix = &prefix
 	}
@@ -248,13 +250,13 @@ func (sc *s3Call) listObjectsV2() (*s3Response, *s3Error) {
 			LastModified: s3Time(o.LastModified),
 			ETag:         o.ETag(),
 			Size:         len(o.Body),
-			StorageClass: o.storageClass(),
+			StorageClass: storageClass(o),
 		}
-		if o.hasChecksum() {
+		if hasChecksum(o) {
 			e.ChecksumAlgorithm, e.ChecksumType = "CRC64NVME", "FULL_OBJECT"
 		}
 		if q.Get("fetch-owner") == "true" {
-			e.Owner = &s3Owner{ID: CanonicalUserID(b.owner.ID)}
+			e.Owner = &s3Owner{ID: fakedata.CanonicalUserID(b.owner.ID)}
 		}
 		out.Contents = append(out.Contents, e)
 		out.KeyCount++
@@ -306,17 +308,17 @@ func (sc *s3Call) getObject() (*s3Response, *s3Error) {
 	if o == nil {
 		return nil, s3Errorf(http.StatusNotFound, "NoSuchKey", "The specified key does not exist.", s3Field{"Key", sc.key})
 	}
-	if o.archived() {
+	if archived(o) {
 		return nil, s3Errorf(http.StatusForbidden, "InvalidObjectState", "The operation is not valid for the object's storage class",
 			s3Field{"StorageClass", o.StorageClass})
 	}
 	h := http.Header{}
 	h.Set("Last-Modified", o.LastModified.UTC().Format(http.TimeFormat))
 	h.Set("ETag", o.ETag())
-	h.Set("Content-Type", o.contentType())
+	h.Set("Content-Type", contentType(o))
 	h.Set("Accept-Ranges", "bytes")
 	h.Set("X-Amz-Server-Side-Encryption", "AES256")
-	if class := o.storageClass(); class != "STANDARD" {
+	if class := storageClass(o); class != "STANDARD" {
 		h.Set("X-Amz-Storage-Class", class)
 	}
 	for param, header := range map[string]string{
@@ -342,8 +344,8 @@ func (sc *s3Call) getObject() (*s3Response, *s3Error) {
 		h.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", start, end, size))
 		return &s3Response{status: http.StatusPartialContent, header: h, body: o.Body[start : end+1]}, nil
 	}
-	if o.hasChecksum() && strings.EqualFold(sc.r.Header.Get("X-Amz-Checksum-Mode"), "ENABLED") {
-		h.Set("X-Amz-Checksum-Crc64nvme", o.crc64NVME())
+	if hasChecksum(o) && strings.EqualFold(sc.r.Header.Get("X-Amz-Checksum-Mode"), "ENABLED") {
+		h.Set("X-Amz-Checksum-Crc64nvme", crc64NVME(o))
 		h.Set("X-Amz-Checksum-Type", "FULL_OBJECT")
 	}
 	return &s3Response{header: h, body: o.Body}, nil

@@ -1,6 +1,8 @@
 package awsfake
 
-import "net/http"
+import (
+	"net/http"
+)
 
 // Options and helpers for serving an organization at scale (cmd/awsfake,
 // benchmarks): a server-side page size, and throttling across services.

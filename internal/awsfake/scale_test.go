@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 // pager is one SDK paginator reduced to what the page-size tests check:
@@ -88,7 +89,7 @@ func instancePager(c *ec2.Client, in *ec2.DescribeInstancesInput) pager {
 
 func TestPageSizeEC2AndRDS(t *testing.T) {
 	const size = 7
-	e, ds := genEndpoint(t, awsfake.GenOptions{Accounts: 1, Regions: 2, InstancesPerRegion: 61,
+	e, ds := genEndpoint(t, fakedata.GenOptions{Accounts: 1, Regions: 2, InstancesPerRegion: 61,
 		ImagesPerRegion: 23, DBInstancesPerRegion: 45, Seed: 3}, awsfake.WithPageSize(size))
 	region := ds.Accounts[0].Regions["us-east-2"]
 	var instances, images, dbs []string
@@ -171,7 +172,7 @@ func TestPageSizeEC2AndRDS(t *testing.T) {
 
 func TestPageSizeOrganizations(t *testing.T) {
 	const size = 3
-	e, ds := genEndpoint(t, awsfake.GenOptions{Accounts: 23, OUs: 4, Seed: 5}, awsfake.WithPageSize(size))
+	e, ds := genEndpoint(t, fakedata.GenOptions{Accounts: 23, OUs: 4, Seed: 5}, awsfake.WithPageSize(size))
 	c := e.org(e.base())
 	var all []string
 	for _, a := range ds.Accounts {
@@ -241,7 +242,7 @@ func TestPageSizeOrganizations(t *testing.T) {
 // Without WithPageSize, a page holds what MaxResults asks: today's
 // behaviour.
 func TestNoPageSize(t *testing.T) {
-	e, _ := genEndpoint(t, awsfake.GenOptions{Accounts: 1, Regions: 1, InstancesPerRegion: 61, Seed: 3})
+	e, _ := genEndpoint(t, fakedata.GenOptions{Accounts: 1, Regions: 1, InstancesPerRegion: 61, Seed: 3})
 	if _, n := pages(t, instancePager(e.ec2("us-east-1"), &ec2.DescribeInstancesInput{MaxResults: aws.Int32(1000)}), 61); n != 1 {
 		t.Errorf("%d pages, want 1", n)
 	}
@@ -254,7 +255,7 @@ func TestThrottle(t *testing.T) {
 	if f := awsfake.Throttle(0); f != nil {
 		t.Errorf("Throttle(0) = %v, want no faults", f)
 	}
-	e, _ := genEndpoint(t, awsfake.GenOptions{Accounts: 2, Regions: 1, InstancesPerRegion: 3, DBInstancesPerRegion: 1, Seed: 1})
+	e, _ := genEndpoint(t, fakedata.GenOptions{Accounts: 2, Regions: 1, InstancesPerRegion: 3, DBInstancesPerRegion: 1, Seed: 1})
 	for _, f := range awsfake.Throttle(1) {
 		e.srv.AddFault(f)
 	}
@@ -314,7 +315,7 @@ func TestThrottle(t *testing.T) {
 // same requests.
 func TestThrottleProbability(t *testing.T) {
 	run := func() ([]string, []string) {
-		e, ds := genEndpoint(t, awsfake.GenOptions{Accounts: 1, Regions: 1, InstancesPerRegion: 100, Seed: 1},
+		e, ds := genEndpoint(t, fakedata.GenOptions{Accounts: 1, Regions: 1, InstancesPerRegion: 100, Seed: 1},
 			awsfake.WithPageSize(5), awsfake.WithSeed(7))
 		for _, f := range awsfake.Throttle(0.3) {
 			e.srv.AddFault(f)

@@ -1,16 +1,17 @@
 // Package awsfake is a local AWS endpoint for tests, benchmarks and demos.
 //
-// A Server is an http.Handler that serves a deterministic Dataset over the
-// real AWS wire protocols (EC2, RDS and STS query protocols with XML
-// answers, Organizations JSON 1.1), so the real aws-sdk-go-v2 clients,
-// pointed at it with BaseEndpoint and static credentials, sign, page, retry
-// and decode errors exactly as they do against AWS. Requests are routed by
-// their SigV4 credential scope (service, region) and access key (account),
-// the signature is verified, and every request is recorded. STS AssumeRole
-// checks the role's trust and external id and issues session credentials
-// that the server then accepts until they expire, so role chains and
-// organization-wide fan-out run as they do against AWS. Faults (errors,
+// A Server is an http.Handler that serves a deterministic fakedata.Dataset
+// over the real AWS wire protocols (EC2, RDS and STS query protocols with
+// XML answers, Organizations JSON 1.1, S3 REST), so the real aws-sdk-go-v2
+// clients, pointed at it with BaseEndpoint and static credentials, sign,
+// page, retry and decode errors exactly as they do against AWS. Requests are
+// routed by their SigV4 credential scope (service, region) and access key
+// (account), the signature is verified, and every request is recorded. STS
+// AssumeRole checks the role's trust and external id and issues session
+// credentials that the server then accepts until they expire, so role chains
+// and organization-wide fan-out run as they do against AWS. Faults (errors,
 // throttling, latency) can be injected per operation, account and region.
+// Tests start one with awsfaketest.NewServer.
 package awsfake
 
 import (
@@ -24,22 +25,22 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 // Server serves a Dataset. It is safe for concurrent use.
 type Server struct {
-	ds       *Dataset
+	ds       *fakedata.Dataset
 	seed     int64
 	dataTime time.Time        // "now" for data semantics (AMI deprecation)
 	wallTime func() time.Time // "now" for credential expiry
@@ -47,7 +48,9 @@ type Server struct {
 	// issues; 0: no cap beyond the role's.
 	maxSession time.Duration
 	pageSize   int // the most items in one page of a paged listing; 0: no cap (WithPageSize)
-	accounts   map[string]*Account
+	accounts   map[string]*fakedata.Account
+	routes     map[string]handler
+	ec2        *ec2Encoder
 	signer     *v4.Signer // for verifying signatures; safe for concurrent use
 
 	mu       sync.Mutex
@@ -83,12 +86,14 @@ func WithMaxSessionDuration(d time.Duration) Option { return func(s *Server) { s
 
 // New returns a Server for ds. The server reads ds; it must not change
 // afterwards.
-func New(ds *Dataset, opts ...Option) *Server {
+func New(ds *fakedata.Dataset, opts ...Option) *Server {
 	s := &Server{
 		ds:       ds,
-		dataTime: ReferenceTime(),
+		dataTime: fakedata.ReferenceTime(),
 		wallTime: time.Now,
-		accounts: map[string]*Account{},
+		accounts: map[string]*fakedata.Account{},
+		routes:   routes(),
+		ec2:      newEC2Encoder(ec2Names()),
 		signer:   v4.NewSigner(),
 		creds:    map[string]Principal{},
 		repeats:  map[uint64]int{},
@@ -102,22 +107,12 @@ func New(ds *Dataset, opts ...Option) *Server {
 			s.creds[k.ID] = Principal{
 				Account: a.ID,
 				Secret:  k.Secret,
-				ARN:     fmt.Sprintf("arn:%s:iam::%s:user/%s", ds.partition(), a.ID, k.UserName),
+				ARN:     fmt.Sprintf("arn:%s:iam::%s:user/%s", partition(ds), a.ID, k.UserName),
 				UserID:  userID(k.ID),
 			}
 		}
 	}
 	return s
-}
-
-// NewTestServer starts an httptest server for ds, closed when the test ends,
-// and returns the Server and its URL (for BaseEndpoint).
-func NewTestServer(tb testing.TB, ds *Dataset, opts ...Option) (*Server, string) {
-	tb.Helper()
-	s := New(ds, opts...)
-	hs := httptest.NewServer(s)
-	tb.Cleanup(hs.Close)
-	return s, hs.URL
 }
 
 // Request is the record of one request the server received.
@@ -223,15 +218,15 @@ type call struct {
 	action    string
 	region    string
 	requestID string
-	account   *Account // the caller's
-	subject   string   // the account the request concerns; see Request.Account
+	account   *fakedata.Account // the caller's
+	subject   string            // the account the request concerns; see Request.Account
 	principal Principal
 	params    url.Values
 	badInput  *apiError // a body that does not parse, answered once authenticated
 }
 
-// handler answers one operation with a response value that marshals to the
-// operation's XML (or JSON, for a JSON protocol), or with an error.
+// handler answers one operation with the SDK's output value, or with an
+// error.
 type handler func(*call) (any, *apiError)
 
 // Service versions and XML namespaces of the query protocols served.
@@ -279,38 +274,27 @@ func serviceFromVersion(version string) string {
 	return ""
 }
 
-// handlerFor is the table of operations served. Only read operations exist:
-// the fake cannot change its data set.
-func handlerFor(service, action string) handler {
-	switch service + ":" + action {
-	case "ec2:DescribeRegions":
-		return (*call).describeRegions
-	case "ec2:DescribeInstances":
-		return (*call).describeInstances
-	case "ec2:DescribeImages":
-		return (*call).describeImages
-	case "ec2:DescribeReservedInstances":
-		return (*call).describeReservedInstances
-	case "rds:DescribeDBInstances":
-		return (*call).describeDBInstances
-	case "sts:GetCallerIdentity":
-		return (*call).getCallerIdentity
-	case "sts:AssumeRole":
-		return (*call).assumeRole
-	case "organizations:DescribeOrganization":
-		return (*call).describeOrganization
-	case "organizations:ListRoots":
-		return (*call).listRoots
-	case "organizations:ListAccounts":
-		return (*call).listAccounts
-	case "organizations:ListAccountsForParent":
-		return (*call).listAccountsForParent
-	case "organizations:ListOrganizationalUnitsForParent":
-		return (*call).listOrganizationalUnitsForParent
-	case "organizations:ListParents":
-		return (*call).listParents
+// routes is the table of operations served, by "service:Action". Only read
+// operations exist: the fake cannot change its data set. A handler answers
+// with the SDK's own output type (*ec2.DescribeInstancesOutput, ...), which
+// the protocol's encoder writes (wire.go); the round-trip test decodes the
+// answer of every route with the real client.
+func routes() map[string]handler {
+	return map[string]handler{
+		"ec2:DescribeRegions":                            (*call).describeRegions,
+		"ec2:DescribeInstances":                          (*call).describeInstances,
+		"ec2:DescribeImages":                             (*call).describeImages,
+		"ec2:DescribeReservedInstances":                  (*call).describeReservedInstances,
+		"rds:DescribeDBInstances":                        (*call).describeDBInstances,
+		"sts:GetCallerIdentity":                          (*call).getCallerIdentity,
+		"sts:AssumeRole":                                 (*call).assumeRole,
+		"organizations:DescribeOrganization":             (*call).describeOrganization,
+		"organizations:ListRoots":                        (*call).listRoots,
+		"organizations:ListAccounts":                     (*call).listAccounts,
+		"organizations:ListAccountsForParent":            (*call).listAccountsForParent,
+		"organizations:ListOrganizationalUnitsForParent": (*call).listOrganizationalUnitsForParent,
+		"organizations:ListParents":                      (*call).listParents,
 	}
-	return nil
 }
 
 // jsonService reports whether service speaks a JSON protocol (X-Amz-Target
@@ -380,50 +364,39 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// the request in the log.
 	s.finish(idx, gen, c, status, code, false)
 
-	if jsonService(c.service) {
-		writeJSON(w, c, status, resp, aerr)
-	} else {
-		writeXML(w, c, status, resp, aerr)
-	}
+	s.write(w, c, status, resp, aerr)
 }
 
-func writeXML(w http.ResponseWriter, c *call, status int, resp any, aerr *apiError) {
-	out := resp
-	if aerr != nil {
-		out = errorBody(c.service, aerr, c.requestID)
+// write answers the call in its service's protocol: resp, or the error.
+func (s *Server) write(w http.ResponseWriter, c *call, status int, resp any, aerr *apiError) {
+	var body []byte
+	var err error
+	switch {
+	case aerr != nil && jsonService(c.service):
+		body, err = json.Marshal(jsonErrorBody(aerr))
+	case aerr != nil:
+		body, err = xml.Marshal(errorBody(c.service, aerr, c.requestID))
+		body = append([]byte(xml.Header), body...)
+	default:
+		body, err = s.answerBody(c, resp)
 	}
-	buf, err := xml.Marshal(out)
 	if err != nil {
-		http.Error(w, "awsfake: marshal: "+err.Error(), http.StatusInternalServerError)
+		http.Error(w, "awsfake: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
-	if c.service == "ec2" {
+	switch {
+	case jsonService(c.service):
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		w.Header().Set("X-Amzn-Requestid", c.requestID)
+	case c.service == "ec2":
 		w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
-	} else {
+	default:
 		w.Header().Set("Content-Type", "text/xml")
 		w.Header().Set("X-Amzn-Requestid", c.requestID)
 	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(xml.Header)+len(buf)))
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
-	io.WriteString(w, xml.Header)
-	w.Write(buf)
-}
-
-func writeJSON(w http.ResponseWriter, c *call, status int, resp any, aerr *apiError) {
-	out := resp
-	if aerr != nil {
-		out = jsonErrorBody(aerr)
-	}
-	buf, err := json.Marshal(out)
-	if err != nil {
-		http.Error(w, "awsfake: marshal: "+err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	w.Header().Set("X-Amzn-Requestid", c.requestID)
-	w.Header().Set("Content-Length", strconv.Itoa(len(buf)))
-	w.WriteHeader(status)
-	w.Write(buf)
+	w.Write(body)
 }
 
 // jsonParams flattens the top-level members of a JSON request body into
@@ -482,7 +455,7 @@ func (s *Server) answer(r *http.Request, body []byte, auth authorization, signed
 	if c.badInput != nil {
 		return nil, c.badInput, false
 	}
-	h := handlerFor(c.service, c.action)
+	h := s.routes[c.service+":"+c.action]
 	if h == nil {
 		return nil, errInvalidAction(c.service, c.action, serviceVersion(c.service)), false
 	}

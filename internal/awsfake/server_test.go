@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/internal/awsfake/awsfaketest"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 // call makes one cheap call of a service and returns its error.
@@ -92,11 +94,11 @@ func TestSessionCredentials(t *testing.T) {
 	e := demoEndpoint(t)
 	arn := "arn:aws:sts::123456789012:assumed-role/Auditor/awssql"
 	e.srv.AddCredentials("ASIASESSION000000001", awsfake.Principal{
-		Account: awsfake.DemoAccountID, Secret: "session-secret", SessionToken: "session-token",
+		Account: fakedata.DemoAccountID, Secret: "session-secret", SessionToken: "session-token",
 		Expires: time.Now().Add(time.Hour), ARN: arn, UserID: "AROAEXAMPLE:awssql",
 	})
 	e.srv.AddCredentials("ASIAEXPIRED000000001", awsfake.Principal{
-		Account: awsfake.DemoAccountID, Secret: "old-secret", SessionToken: "old-token",
+		Account: fakedata.DemoAccountID, Secret: "old-secret", SessionToken: "old-token",
 		Expires: time.Now().Add(-time.Minute), ARN: arn,
 	})
 	cfg := func(key, secret, token string) aws.Config {
@@ -105,7 +107,7 @@ func TestSessionCredentials(t *testing.T) {
 		return c
 	}
 	out, err := sts.NewFromConfig(cfg("ASIASESSION000000001", "session-secret", "session-token")).GetCallerIdentity(ctx(t), &sts.GetCallerIdentityInput{})
-	if err != nil || *out.Arn != arn || *out.Account != awsfake.DemoAccountID || *out.UserId != "AROAEXAMPLE:awssql" {
+	if err != nil || *out.Arn != arn || *out.Account != fakedata.DemoAccountID || *out.UserId != "AROAEXAMPLE:awssql" {
 		t.Fatalf("session identity: %v %+v", err, out)
 	}
 	if err := call(t, cfg("ASIASESSION000000001", "session-secret", "session-token"), "ec2"); err != nil {
@@ -140,8 +142,8 @@ func TestRegionRouting(t *testing.T) {
 	apiError(t, err, "InvalidInstanceID.NotFound")
 
 	// The opted-in opt-in region answers, empty.
-	if got := allInstances(t, e.ec2(awsfake.DemoOptInRegion), &ec2.DescribeInstancesInput{}); len(got) != 0 {
-		t.Errorf("%d instances in %s", len(got), awsfake.DemoOptInRegion)
+	if got := allInstances(t, e.ec2(fakedata.DemoOptInRegion), &ec2.DescribeInstancesInput{}); len(got) != 0 {
+		t.Errorf("%d instances in %s", len(got), fakedata.DemoOptInRegion)
 	}
 	// Not opted in, or no such region: the credentials are refused there.
 	for _, region := range []string{"me-south-1", "xx-fake-1"} {
@@ -154,17 +156,17 @@ func TestRegionRouting(t *testing.T) {
 			t.Errorf("%s: status %d", region, statusOf(t, err))
 		}
 	}
-	if n := e.srv.Count("", awsfake.DemoAccountID, "me-south-1"); n != 2 {
+	if n := e.srv.Count("", fakedata.DemoAccountID, "me-south-1"); n != 2 {
 		t.Errorf("refused calls counted %d times, want 2", n)
 	}
 }
 
 func TestAccountRouting(t *testing.T) {
-	ds := awsfake.Generate(awsfake.GenOptions{Accounts: 3, Regions: 1, InstancesPerRegion: 4, Seed: 1})
-	srv, url := awsfake.NewTestServer(t, ds)
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 3, Regions: 1, InstancesPerRegion: 4, Seed: 1})
+	srv, url := awsfaketest.NewServer(t, ds)
 	for i, acct := range ds.Accounts {
 		key, secret := srv.Credentials(acct.ID)
-		if key != awsfake.GenAccessKeyID(i) {
+		if key != fakedata.GenAccessKeyID(i) {
 			t.Errorf("key %s", key)
 		}
 		e := endpoint{srv: srv, url: url, key: key, secret: secret}
@@ -204,10 +206,10 @@ func TestCountersAndLog(t *testing.T) {
 		want                int
 	}{
 		{"DescribeInstances", "", "", 2},
-		{"DescribeInstances", awsfake.DemoAccountID, "us-east-1", 2},
+		{"DescribeInstances", fakedata.DemoAccountID, "us-east-1", 2},
 		{"DescribeInstances", "", "eu-west-1", 0},
 		{"", "", "eu-west-1", 1},
-		{"", awsfake.DemoAccountID, "", 5},
+		{"", fakedata.DemoAccountID, "", 5},
 		{"", "", "", 5},
 	} {
 		if got := e.srv.Count(tc.op, tc.account, tc.region); got != tc.want {
@@ -223,7 +225,7 @@ func TestCountersAndLog(t *testing.T) {
 		t.Fatalf("%d requests", len(reqs))
 	}
 	if r := reqs[1]; r.Status != 400 || r.Code != "InvalidInstanceID.NotFound" || r.Params.Get("InstanceId.1") != "i-00000000" ||
-		r.Service != "ec2" || r.Operation != "DescribeInstances" || r.Region != "us-east-1" || r.Account != awsfake.DemoAccountID {
+		r.Service != "ec2" || r.Operation != "DescribeInstances" || r.Region != "us-east-1" || r.Account != fakedata.DemoAccountID {
 		t.Errorf("failed request recorded as %+v", r)
 	}
 	if r := reqs[0]; r.Status != 200 || r.Code != "" || r.Canceled {

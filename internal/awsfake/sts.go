@@ -3,68 +3,30 @@ package awsfake
 import (
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/xml"
 	"fmt"
 	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
+
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 // STS: GetCallerIdentity (who the request's credentials belong to) and
 // AssumeRole (the role's trust decides; the session credentials issued are
 // added to the server's credential store).
 
-type getCallerIdentityResponse struct {
-	XMLName  xml.Name                `xml:"https://sts.amazonaws.com/doc/2011-06-15/ GetCallerIdentityResponse"`
-	Result   getCallerIdentityResult `xml:"GetCallerIdentityResult"`
-	Metadata responseMetadata        `xml:"ResponseMetadata"`
-}
-
-type getCallerIdentityResult struct {
-	Arn     string `xml:"Arn"`
-	UserID  string `xml:"UserId"`
-	Account string `xml:"Account"`
-}
-
-// responseMetadata closes every awsQuery response.
-type responseMetadata struct {
-	RequestID string `xml:"RequestId"`
-}
-
 func (c *call) getCallerIdentity() (any, *apiError) {
-	return getCallerIdentityResponse{
-		Result: getCallerIdentityResult{
-			Arn:     c.principal.ARN,
-			UserID:  c.principal.UserID,
-			Account: c.principal.Account,
-		},
-		Metadata: responseMetadata{RequestID: c.requestID},
+	return &sts.GetCallerIdentityOutput{
+		Arn:     aws.String(c.principal.ARN),
+		UserId:  aws.String(c.principal.UserID),
+		Account: aws.String(c.principal.Account),
 	}, nil
-}
-
-type assumeRoleResponse struct {
-	XMLName  xml.Name         `xml:"https://sts.amazonaws.com/doc/2011-06-15/ AssumeRoleResponse"`
-	Result   assumeRoleResult `xml:"AssumeRoleResult"`
-	Metadata responseMetadata `xml:"ResponseMetadata"`
-}
-
-type assumeRoleResult struct {
-	AssumedRoleUser assumedRoleUser `xml:"AssumedRoleUser"`
-	Credentials     stsCredentials  `xml:"Credentials"`
-}
-
-type assumedRoleUser struct {
-	AssumedRoleID string `xml:"AssumedRoleId"`
-	Arn           string `xml:"Arn"`
-}
-
-type stsCredentials struct {
-	AccessKeyID     string `xml:"AccessKeyId"`
-	SecretAccessKey string `xml:"SecretAccessKey"`
-	SessionToken    string `xml:"SessionToken"`
-	Expiration      string `xml:"Expiration"`
 }
 
 // AssumeRole's limits on DurationSeconds.
@@ -180,11 +142,11 @@ func (c *call) assumeRole() (any, *apiError) {
 			"The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
 	}
 	m := roleARNPattern.FindStringSubmatch(roleARN)
-	partition, account := m[1], m[2]
+	rolePartition, account := m[1], m[2]
 	// AWS does not say whether the role is missing, does not trust the
 	// caller, or wanted another external id.
-	role := c.s.role(partition, account, m[3])
-	if role == nil || !role.trusts(c.principal, c.s.ds.partition()) ||
+	role := c.s.role(rolePartition, account, m[3])
+	if role == nil || !trusts(role, c.principal, partition(c.s.ds)) ||
 		role.ExternalID != "" && role.ExternalID != c.params.Get("ExternalId") {
 		return nil, errorf(http.StatusForbidden, "AccessDenied",
 			"User: %s is not authorized to perform: sts:AssumeRole on resource: %s", c.principal.ARN, roleARN)
@@ -202,35 +164,32 @@ func (c *call) assumeRole() (any, *apiError) {
 	}
 	expires := c.s.wallTime().Add(duration).UTC().Truncate(time.Second)
 
-	assumed := assumedRoleUser{
-		AssumedRoleID: uniqueID("AROA", "role:"+roleARN) + ":" + sessionName,
-		Arn:           fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/%s", partition, account, role.Name, sessionName),
-	}
-	creds := stsCredentials{
-		AccessKeyID:     uniqueID("ASIA", "session key:"+c.requestID)[:20],
-		SecretAccessKey: digest64("session secret:"+c.requestID, 40),
-		SessionToken:    "IQoJb3JpZ2luX2Vj" + digest64("session token:"+c.requestID, 240),
-		Expiration:      expires.Format("2006-01-02T15:04:05Z"),
-	}
-	c.s.AddCredentials(creds.AccessKeyID, Principal{
+	p := Principal{
 		Account:      account,
-		Secret:       creds.SecretAccessKey,
-		SessionToken: creds.SessionToken,
+		Secret:       digest64("session secret:"+c.requestID, 40),
+		SessionToken: "IQoJb3JpZ2luX2Vj" + digest64("session token:"+c.requestID, 240),
 		Expires:      expires,
-		ARN:          assumed.Arn,
-		UserID:       assumed.AssumedRoleID,
-	})
-	return assumeRoleResponse{
-		Result:   assumeRoleResult{AssumedRoleUser: assumed, Credentials: creds},
-		Metadata: responseMetadata{RequestID: c.requestID},
+		ARN:          fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/%s", rolePartition, account, role.Name, sessionName),
+		UserID:       uniqueID("AROA", "role:"+roleARN) + ":" + sessionName,
+	}
+	key := uniqueID("ASIA", "session key:"+c.requestID)[:20]
+	c.s.AddCredentials(key, p)
+	return &sts.AssumeRoleOutput{
+		AssumedRoleUser: &ststypes.AssumedRoleUser{AssumedRoleId: aws.String(p.UserID), Arn: aws.String(p.ARN)},
+		Credentials: &ststypes.Credentials{
+			AccessKeyId:     aws.String(key),
+			SecretAccessKey: aws.String(p.Secret),
+			SessionToken:    aws.String(p.SessionToken),
+			Expiration:      aws.Time(expires),
+		},
 	}, nil
 }
 
 // role finds a role of the data set by the parts of its ARN (name with any
 // path); nil when there is none.
-func (s *Server) role(partition, account, name string) *Role {
+func (s *Server) role(rolePartition, account, name string) *fakedata.Role {
 	a := s.accounts[account]
-	if a == nil || partition != s.ds.partition() {
+	if a == nil || rolePartition != partition(s.ds) {
 		return nil
 	}
 	for i := range a.Roles {
@@ -253,7 +212,7 @@ func sessionRoleARN(arn string) (string, bool) {
 }
 
 // trusts reports whether the role's trust policy lets p assume it.
-func (r *Role) trusts(p Principal, partition string) bool {
+func trusts(r *fakedata.Role, p Principal, partition string) bool {
 	root := "arn:" + partition + ":iam::" + p.Account + ":root"
 	fromRole, isSession := sessionRoleARN(p.ARN)
 	for _, t := range r.TrustedPrincipals {

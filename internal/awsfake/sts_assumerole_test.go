@@ -16,26 +16,28 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/internal/awsfake/awsfaketest"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 // genEndpoint serves a generated organization and holds the management
 // account's key.
-func genEndpoint(t *testing.T, g awsfake.GenOptions, opts ...awsfake.Option) (endpoint, *awsfake.Dataset) {
+func genEndpoint(t *testing.T, g fakedata.GenOptions, opts ...awsfake.Option) (endpoint, *fakedata.Dataset) {
 	t.Helper()
-	ds := awsfake.Generate(g)
-	srv, url := awsfake.NewTestServer(t, ds, opts...)
-	key, secret := srv.Credentials(awsfake.GenAccountID(0))
+	ds := fakedata.Generate(g)
+	srv, url := awsfaketest.NewServer(t, ds, opts...)
+	key, secret := srv.Credentials(fakedata.GenAccountID(0))
 	return endpoint{srv: srv, url: url, key: key, secret: secret}, ds
 }
 
 func memberRoleARN(account string) string {
-	return "arn:aws:iam::" + account + ":role/" + awsfake.GenMemberRole
+	return "arn:aws:iam::" + account + ":role/" + fakedata.GenMemberRole
 }
 
 func TestAssumeRole(t *testing.T) {
 	now := &clock{now: time.Date(2030, 1, 2, 3, 4, 5, 600e6, time.UTC)}
-	e, ds := genEndpoint(t, awsfake.GenOptions{Accounts: 3, Regions: 1, InstancesPerRegion: 4, Seed: 1}, awsfake.WithWallClock(now.Now))
-	member := awsfake.GenAccountID(1)
+	e, ds := genEndpoint(t, fakedata.GenOptions{Accounts: 3, Regions: 1, InstancesPerRegion: 4, Seed: 1}, awsfake.WithWallClock(now.Now))
+	member := fakedata.GenAccountID(1)
 	out, err := e.assume(t, e.base(), &sts.AssumeRoleInput{RoleArn: aws.String(memberRoleARN(member)), RoleSessionName: aws.String("audit@example.com")})
 	if err != nil {
 		t.Fatal(err)
@@ -77,14 +79,14 @@ func TestAssumeRole(t *testing.T) {
 	if n := e.srv.Count("AssumeRole", member, ""); n != 1 {
 		t.Errorf("%d AssumeRole for %s", n, member)
 	}
-	if n := e.srv.Count("", awsfake.GenAccountID(0), ""); n != 0 {
+	if n := e.srv.Count("", fakedata.GenAccountID(0), ""); n != 0 {
 		t.Errorf("%d calls for the management account", n)
 	}
-	if n := e.srv.Count("", awsfake.GenAccountID(2), ""); n != 0 {
+	if n := e.srv.Count("", fakedata.GenAccountID(2), ""); n != 0 {
 		t.Errorf("%d calls for an account nobody asked about", n)
 	}
 	r := e.srv.Requests()[0]
-	if r.Caller != awsfake.GenAccountID(0) || r.CallerARN != "arn:aws:iam::"+awsfake.GenAccountID(0)+":user/bench" || r.Account != member {
+	if r.Caller != fakedata.GenAccountID(0) || r.CallerARN != "arn:aws:iam::"+fakedata.GenAccountID(0)+":user/bench" || r.Account != member {
 		t.Errorf("AssumeRole recorded as %+v", r)
 	}
 	if r := e.srv.Requests()[1]; r.Caller != member || r.CallerARN != wantARN {
@@ -97,12 +99,12 @@ func TestAssumeRole(t *testing.T) {
 func TestAssumeRoleChain(t *testing.T) {
 	e := demoEndpoint(t)
 	const member = "210987654321"
-	chain := awsfake.DemoRoleChain()
-	hop2 := e.chain(e.base(), awsfake.DemoExternalID, chain...)
-	reader := e.chain(hop2, awsfake.DemoExternalID, "arn:aws:iam::"+member+":role/"+awsfake.DemoMemberRole)
+	chain := fakedata.DemoRoleChain()
+	hop2 := e.chain(e.base(), fakedata.DemoExternalID, chain...)
+	reader := e.chain(hop2, fakedata.DemoExternalID, "arn:aws:iam::"+member+":role/"+fakedata.DemoMemberRole)
 
 	got := allInstances(t, ec2.NewFromConfig(e.as(reader, "eu-west-1")), &ec2.DescribeInstancesInput{})
-	demo := awsfake.Demo()
+	demo := fakedata.Demo()
 	var want []string
 	for _, a := range demo.Accounts {
 		if a.ID == member {
@@ -122,7 +124,7 @@ func TestAssumeRoleChain(t *testing.T) {
 	for _, r := range e.srv.Requests() {
 		if r.Operation == "AssumeRole" {
 			callers = append(callers, r.CallerARN+" -> "+r.Params.Get("RoleArn")+" in "+r.Account)
-			if r.Params.Get("ExternalId") != awsfake.DemoExternalID {
+			if r.Params.Get("ExternalId") != fakedata.DemoExternalID {
 				t.Errorf("hop without the external id: %v", r.Params)
 			}
 		}
@@ -155,13 +157,13 @@ func sessionOf(t *testing.T, e endpoint, n int) string {
 
 func TestAssumeRoleDenied(t *testing.T) {
 	e := demoEndpoint(t)
-	chain := awsfake.DemoRoleChain()
+	chain := fakedata.DemoRoleChain()
 	user := "arn:aws:iam::123456789012:user/demo-user"
-	hop1 := e.chain(e.base(), awsfake.DemoExternalID, chain[0])
-	hop2 := e.chain(hop1, awsfake.DemoExternalID, chain[1])
+	hop1 := e.chain(e.base(), fakedata.DemoExternalID, chain[0])
+	hop2 := e.chain(hop1, fakedata.DemoExternalID, chain[1])
 	hop1ARN, hop2ARN := callerARN(t, e, hop1), callerARN(t, e, hop2)
-	reader := "arn:aws:iam::210987654321:role/" + awsfake.DemoMemberRole
-	id := aws.String(awsfake.DemoExternalID)
+	reader := "arn:aws:iam::210987654321:role/" + fakedata.DemoMemberRole
+	id := aws.String(fakedata.DemoExternalID)
 	tests := []struct {
 		name   string
 		creds  aws.CredentialsProvider
@@ -170,10 +172,10 @@ func TestAssumeRoleDenied(t *testing.T) {
 		extID  *string
 	}{
 		{"no such role", hop2, hop2ARN, "arn:aws:iam::210987654321:role/nope", id},
-		{"the member without the role", hop2, hop2ARN, "arn:aws:iam::" + awsfake.DemoNoRoleAccount + ":role/" + awsfake.DemoMemberRole, id},
-		{"an account outside the data set", hop2, hop2ARN, "arn:aws:iam::999999999999:role/" + awsfake.DemoMemberRole, id},
-		{"a path the role does not have", hop2, hop2ARN, "arn:aws:iam::210987654321:role/team/" + awsfake.DemoMemberRole, id},
-		{"another partition", hop2, hop2ARN, "arn:aws-cn:iam::210987654321:role/" + awsfake.DemoMemberRole, id},
+		{"the member without the role", hop2, hop2ARN, "arn:aws:iam::" + fakedata.DemoNoRoleAccount + ":role/" + fakedata.DemoMemberRole, id},
+		{"an account outside the data set", hop2, hop2ARN, "arn:aws:iam::999999999999:role/" + fakedata.DemoMemberRole, id},
+		{"a path the role does not have", hop2, hop2ARN, "arn:aws:iam::210987654321:role/team/" + fakedata.DemoMemberRole, id},
+		{"another partition", hop2, hop2ARN, "arn:aws-cn:iam::210987654321:role/" + fakedata.DemoMemberRole, id},
 		{"the user is not trusted by the member role", e.base(), user, reader, id},
 		{"hop 1 is not trusted by the member role", hop1, hop1ARN, reader, id},
 		{"the user cannot skip hop 1", e.base(), user, chain[1], id},
@@ -200,8 +202,8 @@ func TestAssumeRoleDenied(t *testing.T) {
 		})
 	}
 	// A role that requires no external id accepts one anyway.
-	g, _ := genEndpoint(t, awsfake.GenOptions{Accounts: 2, Seed: 1})
-	if _, err := g.assume(t, g.base(), &sts.AssumeRoleInput{RoleArn: aws.String(memberRoleARN(awsfake.GenAccountID(1))), ExternalId: id}); err != nil {
+	g, _ := genEndpoint(t, fakedata.GenOptions{Accounts: 2, Seed: 1})
+	if _, err := g.assume(t, g.base(), &sts.AssumeRoleInput{RoleArn: aws.String(memberRoleARN(fakedata.GenAccountID(1))), ExternalId: id}); err != nil {
 		t.Error(err)
 	}
 }
@@ -217,12 +219,12 @@ func callerARN(t *testing.T, e endpoint, creds aws.CredentialsProvider) string {
 }
 
 func TestAssumeRoleValidation(t *testing.T) {
-	ds := awsfake.Generate(awsfake.GenOptions{Accounts: 3, Seed: 1})
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 3, Seed: 1})
 	ds.Accounts[2].Roles[0].MaxSessionDuration = 12 * time.Hour
-	srv, url := awsfake.NewTestServer(t, ds)
-	key, secret := srv.Credentials(awsfake.GenAccountID(0))
+	srv, url := awsfaketest.NewServer(t, ds)
+	key, secret := srv.Credentials(fakedata.GenAccountID(0))
 	e := endpoint{srv: srv, url: url, key: key, secret: secret}
-	role, longRole := memberRoleARN(awsfake.GenAccountID(1)), memberRoleARN(awsfake.GenAccountID(2))
+	role, longRole := memberRoleARN(fakedata.GenAccountID(1)), memberRoleARN(fakedata.GenAccountID(2))
 	prefix := func(n int) string {
 		if n == 1 {
 			return "1 validation error detected: "
@@ -283,22 +285,22 @@ func TestAssumeRoleValidation(t *testing.T) {
 
 	// A session (role chaining) may ask for at most one hour of the next role.
 	d := demoEndpoint(t)
-	chain := awsfake.DemoRoleChain()
-	hop1 := d.chain(d.base(), awsfake.DemoExternalID, chain[0])
-	_, err = d.assume(t, hop1, &sts.AssumeRoleInput{RoleArn: aws.String(chain[1]), ExternalId: aws.String(awsfake.DemoExternalID), DurationSeconds: aws.Int32(3601)})
+	chain := fakedata.DemoRoleChain()
+	hop1 := d.chain(d.base(), fakedata.DemoExternalID, chain[0])
+	_, err = d.assume(t, hop1, &sts.AssumeRoleInput{RoleArn: aws.String(chain[1]), ExternalId: aws.String(fakedata.DemoExternalID), DurationSeconds: aws.Int32(3601)})
 	if ae := apiError(t, err, "ValidationError"); ae.ErrorMessage() != "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining." {
 		t.Errorf("chained: %q", ae.ErrorMessage())
 	}
-	if _, err := d.assume(t, hop1, &sts.AssumeRoleInput{RoleArn: aws.String(chain[1]), ExternalId: aws.String(awsfake.DemoExternalID), DurationSeconds: aws.Int32(3600)}); err != nil {
+	if _, err := d.assume(t, hop1, &sts.AssumeRoleInput{RoleArn: aws.String(chain[1]), ExternalId: aws.String(fakedata.DemoExternalID), DurationSeconds: aws.Int32(3600)}); err != nil {
 		t.Errorf("chained hour: %v", err)
 	}
 }
 
 func TestSessionExpiry(t *testing.T) {
 	now := &clock{now: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)}
-	e, _ := genEndpoint(t, awsfake.GenOptions{Accounts: 2, Regions: 1, Seed: 1},
+	e, _ := genEndpoint(t, fakedata.GenOptions{Accounts: 2, Regions: 1, Seed: 1},
 		awsfake.WithWallClock(now.Now), awsfake.WithMaxSessionDuration(10*time.Minute))
-	out, err := e.assume(t, e.base(), &sts.AssumeRoleInput{RoleArn: aws.String(memberRoleARN(awsfake.GenAccountID(1))), DurationSeconds: aws.Int32(3600)})
+	out, err := e.assume(t, e.base(), &sts.AssumeRoleInput{RoleArn: aws.String(memberRoleARN(fakedata.GenAccountID(1))), DurationSeconds: aws.Int32(3600)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -350,9 +352,9 @@ func callAs(t *testing.T, cfg aws.Config, service string) error {
 // expired between two calls: the server refuses the old token and accepts
 // the new one.
 func TestCredentialsRefreshAcrossExpiry(t *testing.T) {
-	e, _ := genEndpoint(t, awsfake.GenOptions{Accounts: 2, Regions: 1, InstancesPerRegion: 2, Seed: 1},
+	e, _ := genEndpoint(t, fakedata.GenOptions{Accounts: 2, Regions: 1, InstancesPerRegion: 2, Seed: 1},
 		awsfake.WithMaxSessionDuration(2*time.Second))
-	member := awsfake.GenAccountID(1)
+	member := fakedata.GenAccountID(1)
 	cache := e.chain(e.base(), "", memberRoleARN(member)).(*aws.CredentialsCache)
 	client := ec2.NewFromConfig(e.as(cache, "us-east-1"))
 	if _, err := client.DescribeInstances(ctx(t), &ec2.DescribeInstancesInput{}); err != nil {
@@ -383,12 +385,12 @@ func TestCredentialsRefreshAcrossExpiry(t *testing.T) {
 // Faults match AssumeRole by the role's account: one member's AssumeRole
 // is throttled, the others' are not.
 func TestAssumeRoleFaults(t *testing.T) {
-	e, _ := genEndpoint(t, awsfake.GenOptions{Accounts: 3, Seed: 1})
-	e.srv.AddFault(awsfake.Fault{Service: "sts", Operation: "AssumeRole", Account: awsfake.GenAccountID(2), Code: "Throttling"})
-	if _, err := e.assume(t, e.base(), &sts.AssumeRoleInput{RoleArn: aws.String(memberRoleARN(awsfake.GenAccountID(1)))}); err != nil {
+	e, _ := genEndpoint(t, fakedata.GenOptions{Accounts: 3, Seed: 1})
+	e.srv.AddFault(awsfake.Fault{Service: "sts", Operation: "AssumeRole", Account: fakedata.GenAccountID(2), Code: "Throttling"})
+	if _, err := e.assume(t, e.base(), &sts.AssumeRoleInput{RoleArn: aws.String(memberRoleARN(fakedata.GenAccountID(1)))}); err != nil {
 		t.Error(err)
 	}
-	_, err := e.assume(t, e.base(), &sts.AssumeRoleInput{RoleArn: aws.String(memberRoleARN(awsfake.GenAccountID(2)))})
+	_, err := e.assume(t, e.base(), &sts.AssumeRoleInput{RoleArn: aws.String(memberRoleARN(fakedata.GenAccountID(2)))})
 	apiError(t, err, "Throttling")
 	if retry.IsErrorThrottles(retry.DefaultThrottles).IsErrorThrottle(err) != aws.TrueTernary {
 		t.Errorf("Throttling is not a throttle to the SDK: %v", err)

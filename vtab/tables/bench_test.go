@@ -12,6 +12,7 @@ import (
 
 	"github.com/awssql/awssql/fetch"
 	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 // BenchmarkFirstRow measures the time to the first row of a LIMIT 1 scan
@@ -20,7 +21,7 @@ import (
 // DescribeInstances (the regions' calls run at once).
 func BenchmarkFirstRow(b *testing.B) {
 	const latency = 50 * time.Millisecond
-	ds := awsfake.Generate(awsfake.GenOptions{Accounts: 1, Regions: 4, InstancesPerRegion: 2000, Seed: 1})
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 4, InstancesPerRegion: 2000, Seed: 1})
 	var total time.Duration
 	for range b.N {
 		b.StopTimer()
@@ -53,7 +54,7 @@ func BenchmarkFirstRow(b *testing.B) {
 // awsfake encoding the pages in the same process.
 func BenchmarkCPUPerInstance(b *testing.B) {
 	const n = 3000
-	ds := awsfake.Generate(awsfake.GenOptions{Accounts: 1, Regions: 1, InstancesPerRegion: n, Seed: 1})
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 1, InstancesPerRegion: n, Seed: 1})
 	e := open(b, ds, []string{"us-east-1"})
 	key, secret := e.srv.Credentials(ds.Accounts[0].ID)
 	var sdk time.Duration

@@ -14,6 +14,8 @@ import (
 
 	"github.com/awssql/awssql/fetch"
 	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/internal/awsfake/awsfaketest"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 	"github.com/awssql/awssql/vtab"
 	"github.com/awssql/awssql/vtab/tables"
 )
@@ -27,9 +29,9 @@ type env struct {
 	db   *sql.DB
 }
 
-func open(t testing.TB, ds *awsfake.Dataset, regions []string, mod ...func(*fetch.Options)) *env {
+func open(t testing.TB, ds *fakedata.Dataset, regions []string, mod ...func(*fetch.Options)) *env {
 	t.Helper()
-	srv, url := awsfake.NewTestServer(t, ds)
+	srv, url := awsfaketest.NewServer(t, ds)
 	key, secret := srv.Credentials(ds.Accounts[0].ID)
 	opts := fetch.Options{
 		AccessKeyID: key, SecretAccessKey: secret, EndpointURL: url, HomeRegion: "us-east-1",
@@ -150,10 +152,10 @@ func checkTable[T any](t *testing.T, e *env, def vtab.Def, where string, want []
 }
 
 // items are the source records of every account the connection reads.
-func items[T any](ds *awsfake.Dataset, pick func(*awsfake.Region) []T) []fetch.Item[T] {
+func items[T any](ds *fakedata.Dataset, pick func(*fakedata.Region) []T) []fetch.Item[T] {
 	var out []fetch.Item[T]
 	for _, a := range ds.Accounts {
-		if a.ID == awsfake.DemoNoRoleAccount || (a.State != "" && a.State != "ACTIVE") || (ds.Org == nil && a != ds.Accounts[0]) {
+		if a.ID == fakedata.DemoNoRoleAccount || (a.State != "" && a.State != "ACTIVE") || (ds.Org == nil && a != ds.Accounts[0]) {
 			continue
 		}
 		for region, r := range a.Regions {
@@ -170,11 +172,11 @@ func TestFidelity(t *testing.T) {
 	// generated one only adds volume and variety.
 	datasets := []struct {
 		name string
-		ds   *awsfake.Dataset
+		ds   *fakedata.Dataset
 		all  bool
 	}{
-		{"demo", awsfake.Demo(), true},
-		{"generated", awsfake.Generate(awsfake.GenOptions{Accounts: 1, Regions: 3, InstancesPerRegion: 40, ImagesPerRegion: 8, DBInstancesPerRegion: 8, ReservedPerRegion: 8, Seed: 5}), false},
+		{"demo", fakedata.Demo(), true},
+		{"generated", fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 3, InstancesPerRegion: 40, ImagesPerRegion: 8, DBInstancesPerRegion: 8, ReservedPerRegion: 8, Seed: 5}), false},
 	}
 	for _, d := range datasets {
 		ds, all := d.ds, d.all
@@ -192,16 +194,16 @@ func TestFidelity(t *testing.T) {
 			// The demo is an organization: read it as --demo does.
 			e := open(t, ds, list, func(o *fetch.Options) {
 				if ds.Org != nil && d.name == "demo" {
-					o.RoleChain, o.ExternalID, o.ListAccounts, o.MemberRole = awsfake.DemoRoleChain(), awsfake.DemoExternalID, true, awsfake.DemoMemberRole
+					o.RoleChain, o.ExternalID, o.ListAccounts, o.MemberRole = fakedata.DemoRoleChain(), fakedata.DemoExternalID, true, fakedata.DemoMemberRole
 				}
 			})
-			checkTable(t, e, tables.EC2Instances(e.sess).Def, "", items(ds, func(r *awsfake.Region) []ec2types.Instance { return r.Instances }),
+			checkTable(t, e, tables.EC2Instances(e.sess).Def, "", items(ds, func(r *fakedata.Region) []ec2types.Instance { return r.Instances }),
 				func(i ec2types.Instance) string { return aws.ToString(i.InstanceId) }, all)
-			checkTable(t, e, tables.Images(e.sess).Def, "", items(ds, func(r *awsfake.Region) []ec2types.Image { return r.Images }),
+			checkTable(t, e, tables.Images(e.sess).Def, "", items(ds, func(r *fakedata.Region) []ec2types.Image { return r.Images }),
 				func(i ec2types.Image) string { return aws.ToString(i.ImageId) }, all)
-			checkTable(t, e, tables.ReservedInstances(e.sess).Def, "", items(ds, func(r *awsfake.Region) []ec2types.ReservedInstances { return r.ReservedInstances }),
+			checkTable(t, e, tables.ReservedInstances(e.sess).Def, "", items(ds, func(r *fakedata.Region) []ec2types.ReservedInstances { return r.ReservedInstances }),
 				func(i ec2types.ReservedInstances) string { return aws.ToString(i.ReservedInstancesId) }, all)
-			checkTable(t, e, tables.RDSInstances(e.sess).Def, "", items(ds, func(r *awsfake.Region) []rdsInstance { return r.DBInstances }),
+			checkTable(t, e, tables.RDSInstances(e.sess).Def, "", items(ds, func(r *fakedata.Region) []rdsInstance { return r.DBInstances }),
 				func(d rdsInstance) string { return aws.ToString(d.DBInstanceIdentifier) }, all)
 			// Amazon's public images, through the owner alias.
 			var public []fetch.Item[ec2types.Image]
@@ -219,14 +221,14 @@ func TestFidelity(t *testing.T) {
 }
 
 func TestRegionsTable(t *testing.T) {
-	ds := awsfake.Generate(awsfake.GenOptions{Accounts: 1, Regions: 1, Seed: 1})
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 1, Seed: 1})
 	e := open(t, ds, nil)
 	got := e.query(t, "SELECT region, endpoint, opt_in_status FROM regions ORDER BY region")
-	if len(got) != len(awsfake.Regions()) {
-		t.Errorf("%d regions, want every region of the partition (%d)", len(got), len(awsfake.Regions()))
+	if len(got) != len(fakedata.Regions()) {
+		t.Errorf("%d regions, want every region of the partition (%d)", len(got), len(fakedata.Regions()))
 	}
 	optIn := map[string]bool{}
-	for _, r := range awsfake.OptInRegions() {
+	for _, r := range fakedata.OptInRegions() {
 		optIn[r] = true
 	}
 	for _, r := range got {

@@ -1,4 +1,4 @@
-package awsfake
+package fakedata
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package awsfake
+package fakedata
 
 import (
 	"time"
@@ -8,8 +8,8 @@ import (
 )
 
 // The demo account and its credentials (also reachable with
-// Server.Credentials). The demo account is the management account of the
-// demo organization, and the base credentials are its IAM user's.
+// awsfake.Server.Credentials). The demo account is the management account
+// of the demo organization, and the base credentials are its IAM user's.
 const (
 	DemoAccountID       = "123456789012"
 	DemoAccessKeyID     = "AKIADEMOEXAMPLE00001"

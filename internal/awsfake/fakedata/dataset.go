@@ -1,4 +1,9 @@
-package awsfake
+// Package fakedata is what awsfake serves: the Dataset (accounts, their
+// credentials, roles and organization, and their resources as the SDK's own
+// types), the demo estate (Demo) and generated ones of any size (Generate).
+// It knows nothing of the wire: awsfake serves it, tests compare what a
+// client decodes with it.
+package fakedata
 
 import (
 	"crypto/sha256"
@@ -11,7 +16,7 @@ import (
 
 // Dataset is everything the fake serves. Records are the SDK's own types so a
 // test can compare what a client decodes with what went in. The server only
-// reads a Dataset: do not change one after passing it to New.
+// reads a Dataset: do not change one after passing it to awsfake.New.
 type Dataset struct {
 	Partition string // "aws" when empty
 	Accounts  []*Account
@@ -92,7 +97,7 @@ type Region struct {
 	Images            []ec2types.Image // owned by the account (OwnerId = account ID)
 	ReservedInstances []ec2types.ReservedInstances
 	DBInstances       []rdstypes.DBInstance
-	Buckets           []Bucket // S3 buckets owned by the account in this region (s3data.go)
+	Buckets           []Bucket // S3 buckets owned by the account in this region (s3.go)
 }
 
 // AmazonOwnerID is the account that owns Amazon's public AMIs.
@@ -100,24 +105,9 @@ const AmazonOwnerID = "137112412989"
 
 // ReferenceTime is the fixed "now" of the data: every timestamp in Demo and
 // Generate lies before it, and the server judges AMI deprecation against it
-// (see WithDataTime), so output never depends on the wall clock. Credential
-// expiry, which the SDK also checks, uses the wall clock.
+// (see awsfake.WithDataTime), so output never depends on the wall clock.
+// Credential expiry, which the SDK also checks, uses the wall clock.
 func ReferenceTime() time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) }
-
-func (d *Dataset) partition() string {
-	if d.Partition == "" {
-		return "aws"
-	}
-	return d.Partition
-}
-
-// region returns the account's resources in region, or an empty Region.
-func (a *Account) region(name string) *Region {
-	if r := a.Regions[name]; r != nil {
-		return r
-	}
-	return &Region{}
-}
 
 // hexDigest returns n lower-case hex digits derived from s: stable ids
 // (reservations, generated resources) without a random source.
@@ -129,4 +119,12 @@ func hexDigest(s string, n int) string {
 		x += hex.EncodeToString(h[:])
 	}
 	return x[:n]
+}
+
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
 }

@@ -1,4 +1,4 @@
-package awsfake
+package fakedata
 
 import (
 	"fmt"
@@ -208,7 +208,11 @@ func (s *site) instance(sp instanceSpec) ec2types.Instance {
 			EnableResourceNameDnsARecord:    aws.Bool(false),
 			EnableResourceNameDnsAAAARecord: aws.Bool(false),
 		},
-		Tags: append([]ec2types.Tag{{Key: aws.String("Name"), Value: aws.String(sp.name)}}, sp.tags...),
+		Tags:                append([]ec2types.Tag{{Key: aws.String("Name"), Value: aws.String(sp.name)}}, sp.tags...),
+		ProductCodes:        []ec2types.ProductCode{},
+		SecurityGroups:      []ec2types.GroupIdentifier{},
+		NetworkInterfaces:   []ec2types.InstanceNetworkInterface{},
+		BlockDeviceMappings: []ec2types.InstanceBlockDeviceMapping{},
 	}
 	if sp.imdsV1 {
 		in.MetadataOptions.HttpTokens = ec2types.HttpTokensStateOptional
@@ -299,6 +303,7 @@ func (s *site) instance(sp instanceSpec) ec2types.Instance {
 			PrivateDnsName:   aws.String(s.privateDNS(ip)),
 			Primary:          aws.Bool(true),
 		}},
+		Ipv6Addresses: []ec2types.InstanceIpv6Address{},
 	}
 	if sp.publicIP && running {
 		pub := publicIP(id)
@@ -361,7 +366,7 @@ type imageSpec struct {
 	encrypted         bool
 }
 
-func isoMillis(t time.Time) string { return t.UTC().Format(ec2TimeFormat) }
+func isoMillis(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
 func imageID(owner, region, name string) string {
 	return "ami-" + hexDigest("image:"+owner+region+name, 17)
@@ -417,7 +422,8 @@ func (s *site) image(sp imageSpec) ec2types.Image {
 				Encrypted:           aws.Bool(sp.encrypted),
 			},
 		}},
-		Tags: sp.tags,
+		Tags:         list(sp.tags),
+		ProductCodes: []ec2types.ProductCode{},
 	}
 	if sp.alias != "" {
 		img.ImageOwnerAlias = aws.String(sp.alias)
@@ -488,7 +494,7 @@ func (s *site) reserved(n int, sp riSpec) ec2types.ReservedInstances {
 			Frequency: ec2types.RecurringChargeFrequencyHourly,
 			Amount:    aws.Float64(sp.hourly),
 		}},
-		Tags: sp.tags,
+		Tags: list(sp.tags),
 	}
 	if sp.az != "" {
 		ri.Scope = ec2types.ScopeAvailabilityZone
@@ -577,8 +583,8 @@ func (s *site) dbInstance(sp dbSpec) rdstypes.DBInstance {
 		CustomerOwnedIpEnabled:           aws.Bool(false),
 		DedicatedLogVolume:               aws.Bool(false),
 		EngineLifecycleSupport:           aws.String("open-source-rds-extended-support-disabled"),
-		TagList:                          sp.tags,
-		EnabledCloudwatchLogsExports:     sp.logs,
+		TagList:                          list(sp.tags),
+		EnabledCloudwatchLogsExports:     list(sp.logs),
 		VpcSecurityGroups: []rdstypes.VpcSecurityGroupMembership{{
 			VpcSecurityGroupId: s.groups[2].GroupId,
 			Status:             aws.String("active"),
@@ -647,13 +653,22 @@ func (s *site) dbInstance(sp dbSpec) rdstypes.DBInstance {
 	if sp.replicaOf != "" {
 		db.ReadReplicaSourceDBInstanceIdentifier = aws.String(sp.replicaOf)
 	}
-	db.ReadReplicaDBInstanceIdentifiers = sp.replicas
+	db.ReadReplicaDBInstanceIdentifiers = list(sp.replicas)
 	return db
 }
 
 func (s *site) kmsKey(alias string) string {
 	h := hexDigest("kms:"+s.account+s.region+alias, 32)
 	return fmt.Sprintf("arn:%s:kms:%s:%s:key/%s-%s-%s-%s-%s", s.partition, s.region, s.account, h[0:8], h[8:12], h[12:16], h[16:20], h[20:32])
+}
+
+// list is xs, or an empty list for nil: AWS sends these lists even when
+// they are empty (<tagSet/>), so clients decode them as empty, not nil.
+func list[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
 }
 
 func tag(k, v string) ec2types.Tag { return ec2types.Tag{Key: aws.String(k), Value: aws.String(v)} }
