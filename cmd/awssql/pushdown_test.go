@@ -266,3 +266,27 @@ func TestPushdownLongINList(t *testing.T) {
 		})
 	}
 }
+
+// TestPushdownFilterValueLimit: EC2 takes 200 filter values a call, all
+// filters together; two IN lists under 200 each but over it together
+// still answer, exactly.
+func TestPushdownFilterValueLimit(t *testing.T) {
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 30, Seed: 7})
+	list := func(real []string, n int) string {
+		var vals []string
+		for _, v := range real {
+			vals = append(vals, "'"+v+"'")
+		}
+		for i := len(vals); i < n; i++ {
+			vals = append(vals, fmt.Sprintf("'no-such-%d'", i))
+		}
+		return strings.Join(vals, ", ")
+	}
+	q := fmt.Sprintf("SELECT count(*) FROM ec2_instances WHERE instance_type IN (%s) AND instance_state IN (%s)",
+		list([]string{"t3.micro", "m5.large"}, 150), list([]string{"running"}, 60))
+	r := f.run(q)
+	plain := f.run("SELECT count(*) FROM ec2_instances WHERE +instance_type IN ('t3.micro', 'm5.large') AND +instance_state = 'running'")
+	if r.code != 0 || r.stdout != plain.stdout {
+		t.Errorf("exit %d, %q %s: want %q", r.code, r.stdout, r.stderr, plain.stdout)
+	}
+}

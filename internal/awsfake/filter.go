@@ -97,7 +97,18 @@ type ec2Fields[T any] map[string]func(*T) []string
 // compileEC2Filters turns filters into one predicate with EC2's semantics:
 // wildcard values, OR within a filter, AND across filters, tag:<Key>,
 // tag-key and tag-value through tags. An unknown name is an error.
+// maxEC2FilterValues is how many filter values EC2 takes in one call, all
+// filters together.
+const maxEC2FilterValues = 200
+
 func compileEC2Filters[T any](filters []filter, fields ec2Fields[T], tags func(*T) []ec2types.Tag) (func(*T) bool, *apiError) {
+	values := 0
+	for _, f := range filters {
+		values += len(f.values)
+	}
+	if values > maxEC2FilterValues {
+		return nil, invalidParameterValue("The maximum number of filter values specified on a single call is %d", maxEC2FilterValues)
+	}
 	var preds []func(*T) bool
 	for _, f := range filters {
 		var get func(*T) []string

@@ -209,6 +209,9 @@ func TestFidelity(t *testing.T) {
 			var public []fetch.Item[ec2types.Image]
 			for _, region := range list {
 				for _, img := range ds.PublicImages[region] {
+					if aws.ToString(img.ImageOwnerAlias) != "amazon" {
+						continue
+					}
 					public = append(public, fetch.Item[ec2types.Image]{Target: fetch.Target{Account: ds.Accounts[0].ID, Region: region}, Value: img})
 				}
 			}

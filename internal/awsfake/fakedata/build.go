@@ -118,16 +118,18 @@ type instanceSpec struct {
 	arch     ec2types.ArchitectureValues // default x86_64
 	image    string
 	spot     bool
-	publicIP bool
-	imdsV1   bool // HttpTokens optional
-	profile  string
-	key      string
-	launched time.Time
-	changed  time.Time // state change, for stopped/terminated/stopping
-	tags     []ec2types.Tag
-	ipHost   int // last octet of the private IP
-	cores    int32
-	group    string // placement group
+	// lifecycle, when set: scheduled, capacity-block (spot sets spot).
+	lifecycle ec2types.InstanceLifecycleType
+	publicIP  bool
+	imdsV1    bool // HttpTokens optional
+	profile   string
+	key       string
+	launched  time.Time
+	changed   time.Time // state change, for stopped/terminated/stopping
+	tags      []ec2types.Tag
+	ipHost    int // last octet of the private IP
+	cores     int32
+	group     string // placement group
 }
 
 // stateCode is the numeric code EC2 pairs with each state name.
@@ -239,6 +241,9 @@ func (s *site) instance(sp instanceSpec) ec2types.Instance {
 	if sp.spot {
 		in.InstanceLifecycle = ec2types.InstanceLifecycleTypeSpot
 		in.SpotInstanceRequestId = aws.String("sir-" + hexDigest("spot:"+id, 8))
+	}
+	if sp.lifecycle != "" {
+		in.InstanceLifecycle = sp.lifecycle
 	}
 
 	// What the state leaves of the instance, as AWS reports it.

@@ -20,9 +20,9 @@ import (
 type Dataset struct {
 	Partition string // "aws" when empty
 	Accounts  []*Account
-	// PublicImages holds, per region, the public AMIs owned by Amazon
-	// (OwnerId "137112412989", ImageOwnerAlias "amazon", Public true). Every
-	// account sees them.
+	// PublicImages holds, per region, the public AMIs of Amazon (OwnerId
+	// "137112412989", ImageOwnerAlias "amazon") and of Marketplace sellers
+	// (ImageOwnerAlias "aws-marketplace"). Every account sees them.
 	PublicImages map[string][]ec2types.Image
 	// Org is the AWS Organization the accounts belong to; nil: none, and
 	// every Organizations call answers AWSOrganizationsNotInUseException.

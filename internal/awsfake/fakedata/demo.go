@@ -105,6 +105,9 @@ func Demo() *Dataset {
 	return ds
 }
 
+// marketplaceOwnerID owns the demo's AWS Marketplace image.
+const marketplaceOwnerID = "679593333241"
+
 // amazonImages are Amazon's public AMIs of a region: current Amazon Linux
 // (x86 and arm), Windows, RHEL, and an Amazon Linux 2 image deprecated
 // before ReferenceTime.
@@ -124,6 +127,9 @@ func amazonImages(s *site) []ec2types.Image {
 			platform: rhel, created: day(2025, 1, 2, 12), sizeGiB: 10}),
 		amazon(imageSpec{name: "amzn2-ami-hvm-2.0.20230101.0-x86_64-gp2", description: "Amazon Linux 2 AMI 2.0.20230101.0 x86_64 HVM gp2",
 			created: day(2023, 1, 5, 20), deprecated: day(2025, 1, 5, 20)}),
+		// A Marketplace seller's image, listed through the owner alias.
+		s.image(imageSpec{name: "acme-firewall-7.2-x86_64", description: "ACME Firewall 7.2 (AWS Marketplace)",
+			owner: marketplaceOwnerID, alias: "aws-marketplace", public: true, created: day(2025, 6, 1, 9), productCode: "acmefw72"}),
 	}
 }
 

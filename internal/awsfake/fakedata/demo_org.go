@@ -125,7 +125,16 @@ func demoMembers() []demoMember {
 						instanceSpec{name: "etl-1", typ: ec2types.InstanceTypeR5Xlarge, state: running, az: 0, image: img,
 							profile: "etl-role", launched: day(2026, 1, 5, 6), tags: env("prod", "data"), ipHost: 21, cores: 2},
 						instanceSpec{name: "etl-spot-1", typ: ec2types.InstanceTypeC52xlarge, state: running, az: 1, image: img, spot: true,
-							launched: day(2026, 10, 31, 2), tags: env("prod", "data"), ipHost: 22, cores: 4}),
+							launched: day(2026, 10, 31, 2), tags: env("prod", "data"), ipHost: 22, cores: 4},
+						instanceSpec{name: "ml-train-1", typ: ec2types.InstanceTypeP4d24xlarge, state: stopped, az: 2, image: img,
+							lifecycle: ec2types.InstanceLifecycleTypeCapacityBlock, launched: day(2026, 10, 1, 0), changed: day(2026, 10, 8, 0),
+							tags: env("prod", "data"), ipHost: 23, cores: 48}),
+					ReservedInstances: []ec2types.ReservedInstances{
+						// Covers etl-1.
+						s.reserved(0, riSpec{typ: ec2types.InstanceTypeR5Xlarge, product: ec2types.RIProductDescriptionLinuxUnix, count: 1,
+							state: ec2types.ReservedInstanceStateActive, start: day(2026, 1, 1, 0), years: 1,
+							offering: ec2types.OfferingTypeValuesNoUpfront, class: ec2types.OfferingClassTypeStandard, hourly: 0.155}),
+					},
 					DBInstances: []rdstypes.DBInstance{
 						s.dbInstance(dbSpec{id: "warehouse-1", engine: "aurora-postgresql", version: "15.4", class: "db.r6g.xlarge", az: 0,
 							encrypted: true, backupDays: 14, created: day(2024, 4, 4, 4), cluster: "warehouse",
