@@ -109,7 +109,7 @@ func (e *env) query(t testing.TB, q string) []map[string]any {
 // table declares it nullable.
 func checkTable[T any](t *testing.T, e *env, def vtab.Def, where string, want []fetch.Item[T], key func(T) string, everyColumn bool) {
 	t.Helper()
-	tbl := def.(*vtab.Table[fetch.Item[T]])
+	tbl := def.(*vtab.Table[fetch.Item[tables.Hydrated[T]]])
 	var names []string
 	for _, c := range tbl.Columns {
 		names = append(names, c.Name)
@@ -132,7 +132,7 @@ func checkTable[T any](t *testing.T, e *env, def vtab.Def, where string, want []
 			continue
 		}
 		for _, c := range tbl.Columns {
-			exp, err := vtab.SQLValue(c.Type, c.Get(item))
+			exp, err := vtab.SQLValue(c.Type, c.Get(fetch.Item[tables.Hydrated[T]]{Target: item.Target, Value: tables.Hydrated[T]{V: item.Value}}))
 			if err != nil {
 				t.Fatal(err)
 			}

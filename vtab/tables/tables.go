@@ -16,10 +16,13 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/awssql/awssql/fetch"
 	"github.com/awssql/awssql/vtab"
@@ -208,7 +211,22 @@ type col[T, In any] struct {
 	Nullable bool
 	Get      func(fetch.Item[T]) any
 	Push     *push
+	// Hydrate computes the column with an extra call per row (Steampipe's
+	// hydrate functions), made only when the statement reads the column,
+	// and through the call cache: columns that need the same call make it
+	// once. An error fails the row's target, as a failed page does.
+	Hydrate func(ctx context.Context, c *fetch.Client, v T) (any, error)
 }
+
+// Hydrated is the row of a regional table: an item and the values of its
+// hydrated columns that the statement reads.
+type Hydrated[T any] struct {
+	V    T
+	More map[string]any
+}
+
+// hydrateAtOnce bounds the extra calls in flight for one target's page.
+const hydrateAtOnce = 8
 
 // regional describes a table read from (account, region) targets: its
 // rows are the items of T that one SDK call per page returns, its
@@ -225,26 +243,47 @@ type regional[T, In any] struct {
 	filters func(*In) *[]ec2types.Filter
 	columns []col[T, In]
 	id      func(T) string
+	// The columns every table has where the resource has them, as
+	// Steampipe's do: arn (and akas, [arn]), title (a name, else the id),
+	// tags (a JSON object) and tags_src (the tags as the API lists them).
+	arn   func(fetch.Item[T]) string
+	title func(T) any
+	tags  func(T) any
 	// list reads one target with the input the pushed values made.
 	list func(ctx context.Context, c *fetch.Client, in *In, q *vtab.Query) iter.Seq2[[]T, error]
 }
 
 // define adds the shared account_id and region key columns (which trim
-// the fan-out itself), turns the pushes into vtab keys, and fans list out
-// over the targets the query leaves with the input its pushes build.
+// the fan-out itself) and the common ones, turns the pushes into vtab
+// keys, and fans list out over the targets the query leaves with the input
+// its pushes build, hydrating the columns the statement reads.
 func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
-	cols := []vtab.Column[fetch.Item[T]]{
+	type row = fetch.Item[Hydrated[T]]
+	item := func(i row) fetch.Item[T] { return fetch.Item[T]{Target: i.Target, Value: i.Value.V} }
+	cols := []vtab.Column[row]{
 		{Name: "account_id", Type: vtab.Text, Key: vtab.Exact, Doc: "AWS account id", Push: "the accounts called: none for the others",
-			Batch: 1 << 20, Get: func(i fetch.Item[T]) any { return i.Account }},
+			Batch: 1 << 20, Get: func(i row) any { return i.Account }},
 	}
 	if !r.global {
-		cols = append(cols, vtab.Column[fetch.Item[T]]{Name: "region", Type: vtab.Text, Key: vtab.Exact, Doc: "AWS region",
-			Push: "the regions called: none for the others", Batch: 1 << 20, Get: func(i fetch.Item[T]) any { return i.Region }})
+		cols = append(cols, vtab.Column[row]{Name: "region", Type: vtab.Text, Key: vtab.Exact, Doc: "AWS region",
+			Push: "the regions called: none for the others", Batch: 1 << 20, Get: func(i row) any { return i.Region }})
 	}
 	pushes := map[string]*push{}
+	var hydrates []col[T, In]
 	var problems []error
-	for _, c := range r.columns {
-		vc := vtab.Column[fetch.Item[T]]{Name: c.Name, Type: c.Type, Doc: c.Doc, Hidden: c.Hidden, Nullable: c.Nullable, Get: c.Get}
+	for _, c := range r.common(s) {
+		vc := vtab.Column[row]{Name: c.Name, Type: c.Type, Doc: c.Doc, Hidden: c.Hidden, Nullable: c.Nullable}
+		if get := c.Get; get != nil {
+			vc.Get = func(i row) any { return get(item(i)) }
+		}
+		if c.Hydrate != nil {
+			if c.Push != nil || c.Get != nil {
+				problems = append(problems, fmt.Errorf("table %q: column %q is hydrated: it can neither be pushed nor have a getter", r.name, c.Name))
+			}
+			name := c.Name
+			vc.Get = func(i row) any { return i.Value.More[name] }
+			hydrates = append(hydrates, c)
+		}
 		if p := c.Push; p != nil {
 			if p.set != nil && p.in != reflect.TypeFor[In]() {
 				problems = append(problems, fmt.Errorf("table %q: column %q sets a %v, not the table's %v", r.name, c.Name, p.in, reflect.TypeFor[In]()))
@@ -263,27 +302,33 @@ func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
 	if r.global {
 		scope = PerAccount
 	}
-	def := &vtab.Table[fetch.Item[T]]{
+	def := &vtab.Table[row]{
 		Name:    r.name,
 		Aliases: r.aliases,
 		Doc:     r.doc,
 		Rows:    r.rows,
 		Columns: cols,
-		ID: func(i fetch.Item[T]) string {
-			return i.Account + "/" + i.Region + "/" + r.id(i.Value)
+		ID: func(i row) string {
+			return i.Account + "/" + i.Region + "/" + r.id(i.Value.V)
 		},
-		List: func(ctx context.Context, q *vtab.Query) iter.Seq2[fetch.Item[T], error] {
+		List: func(ctx context.Context, q *vtab.Query) iter.Seq2[row, error] {
 			sc := fetch.Scope{Global: r.global}
 			sc.Accounts, _ = q.Values("account_id")
 			if !r.global {
 				sc.Regions, _ = q.Values("region")
 			}
-			return fetch.Scan(ctx, s, sc, func(ctx context.Context, c *fetch.Client) iter.Seq2[[]T, error] {
+			var used []col[T, In]
+			for _, c := range hydrates {
+				if q.Uses(c.Name) {
+					used = append(used, c)
+				}
+			}
+			return fetch.Scan(ctx, s, sc, func(ctx context.Context, c *fetch.Client) iter.Seq2[[]Hydrated[T], error] {
 				in, ok := r.input(q, pushes)
 				if !ok {
-					return done[T]()
+					return done[Hydrated[T]]()
 				}
-				return r.list(ctx, c, in, q)
+				return hydrate(ctx, c, r.list(ctx, c, in, q), used)
 			})
 		},
 	}
@@ -292,6 +337,77 @@ func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
 		t.Probe = fetch.Probe{Table: r.name, Actions: actions(r.ops), Call: r.probe}
 	}
 	return t
+}
+
+// common returns the table's columns and, after them, the common ones it
+// declares how to make.
+func (r regional[T, In]) common(s *fetch.Session) []col[T, In] {
+	cols := slices.Clone(r.columns)
+	if r.arn != nil {
+		arn := r.arn
+		cols = append(cols,
+			col[T, In]{Name: "arn", Type: vtab.Text, Doc: "Amazon Resource Name", Get: func(i fetch.Item[T]) any { return arn(i) }},
+			col[T, In]{Name: "akas", Type: vtab.JSON, Doc: "the resource's ARN as a list, as Steampipe names it", Get: func(i fetch.Item[T]) any {
+				return []string{arn(i)}
+			}})
+	}
+	if r.title != nil {
+		title := r.title
+		cols = append(cols, col[T, In]{Name: "title", Type: vtab.Text, Doc: "the resource's Name tag, else its id",
+			Get: func(i fetch.Item[T]) any { return title(i.Value) }})
+	}
+	if r.tags != nil {
+		tags := r.tags
+		cols = append(cols,
+			col[T, In]{Name: "tags", Type: vtab.JSON, Doc: `the tags as an object {"Key": "Value"}`, Get: func(i fetch.Item[T]) any { return tagObject(tags(i.Value)) }},
+			col[T, In]{Name: "tags_src", Type: vtab.JSON, Doc: "the tags as the API lists them", Get: func(i fetch.Item[T]) any { return tags(i.Value) }})
+	}
+	return append(cols, col[T, In]{Name: "partition", Type: vtab.Text, Doc: "aws, aws-cn or aws-us-gov",
+		Get: func(fetch.Item[T]) any { return s.Partition() }})
+}
+
+// hydrate adds to each item of a target's pages the hydrated columns the
+// statement reads, a few calls at a time.
+func hydrate[T, In any](ctx context.Context, c *fetch.Client, pages iter.Seq2[[]T, error], cols []col[T, In]) iter.Seq2[[]Hydrated[T], error] {
+	return func(yield func([]Hydrated[T], error) bool) {
+		for page, err := range pages {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			out := make([]Hydrated[T], len(page))
+			g, gctx := errgroup.WithContext(ctx)
+			g.SetLimit(hydrateAtOnce)
+			for i, v := range page {
+				out[i].V = v
+				if len(cols) == 0 {
+					continue
+				}
+				more := make(map[string]any, len(cols))
+				out[i].More = more
+				var mu sync.Mutex
+				for _, col := range cols {
+					g.Go(func() error {
+						val, err := col.Hydrate(gctx, c, v)
+						if err != nil {
+							return fmt.Errorf("%s: %w", col.Name, err)
+						}
+						mu.Lock()
+						more[col.Name] = val
+						mu.Unlock()
+						return nil
+					})
+				}
+			}
+			if err := g.Wait(); err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(out, nil) {
+				return
+			}
+		}
+	}
 }
 
 // input builds the call's input from the pushed values; ok is false when
@@ -376,6 +492,36 @@ func escapeEC2(vals []string) []string {
 	return out
 }
 
+// tagObject turns a list of tags of any SDK type (structs with Key and
+// Value) into a JSON object {"Key": "Value"}; NULL when there are none.
+func tagObject(tags any) any {
+	v := reflect.ValueOf(tags)
+	if v.Kind() != reflect.Slice || v.Len() == 0 {
+		return nil
+	}
+	m := make(map[string]string, v.Len())
+	for i := range v.Len() {
+		t := reflect.Indirect(v.Index(i))
+		k, val := t.FieldByName("Key"), t.FieldByName("Value")
+		if !k.IsValid() || !val.IsValid() {
+			return nil
+		}
+		m[deref(k)] = deref(val)
+	}
+	return m
+}
+
+// deref reads a string or *string field.
+func deref(v reflect.Value) string {
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return ""
+		}
+		v = v.Elem()
+	}
+	return v.String()
+}
+
 // ec2Tags and rdsTags render tags as a JSON object {"Key": "Value"}.
 func ec2Tags(tags []ec2types.Tag) any {
 	return tagMap(tags, func(t ec2types.Tag) (*string, *string) { return t.Key, t.Value })
@@ -421,4 +567,40 @@ func enumValues[E interface {
 		out = append(out, string(v))
 	}
 	return out
+}
+
+// from reads a field of the item's SDK value by its Go path, "State.Name"
+// (Steampipe's transform.FromField): a nil pointer on the way is NULL.
+// The path is resolved once, when the table is declared; a path that does
+// not exist is a mistake that panics at start-up, in every test.
+func from[T any](path string) func(fetch.Item[T]) any {
+	t := reflect.TypeFor[T]()
+	var index [][]int
+	for _, name := range strings.Split(path, ".") {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		f, ok := t.FieldByName(name)
+		if !ok || t.Kind() != reflect.Struct {
+			panic(fmt.Sprintf("tables: %v has no field %s (path %s)", reflect.TypeFor[T](), name, path))
+		}
+		index = append(index, f.Index)
+		t = f.Type
+	}
+	return func(i fetch.Item[T]) any {
+		v := reflect.ValueOf(&i.Value).Elem()
+		for _, ix := range index {
+			for v.Kind() == reflect.Pointer {
+				if v.IsNil() {
+					return nil
+				}
+				v = v.Elem()
+			}
+			v = v.FieldByIndex(ix)
+		}
+		if v.Kind() == reflect.Pointer && v.IsNil() {
+			return nil
+		}
+		return v.Interface()
+	}
 }
