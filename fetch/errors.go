@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -85,6 +86,7 @@ func Describe(err error) (op, code, msg string) {
 func describe(err error, oe *smithy.OperationError) (code, msg string) {
 	var ct *CallTimeoutError
 	var ia *IncompleteAnswerError
+	var ba *BadAnswerError
 	var ae smithy.APIError
 	var de *smithy.DeserializationError
 	var me *retry.MaxAttemptsError
@@ -93,21 +95,30 @@ func describe(err error, oe *smithy.OperationError) (code, msg string) {
 		return "Timeout", ct.Error()
 	case errors.As(err, &ia):
 		return "IncompleteAnswer", ia.Error()
-	case errors.As(err, &ae):
-		code, msg = ae.ErrorCode(), ae.ErrorMessage()
-		if status, ctype := httpStatus(err); status >= 300 && (code == "UnknownError" || code == "") {
+	case errors.As(err, &ba):
+		return "BadAnswer", ba.Error()
+	}
+	// An error status whose body is not an AWS error: a load balancer's or
+	// a proxy's page (HTML), or nothing the SDK could read.
+	if status, ctype := httpStatus(err); status >= 300 {
+		isAWS := errors.As(err, &ae) && ae.ErrorCode() != "UnknownError" && ae.ErrorCode() != ""
+		if !isAWS || strings.HasPrefix(ctype, "text/html") {
 			if ctype == "" {
 				ctype = "no content type"
 			}
 			return fmt.Sprintf("HTTP%d", status), fmt.Sprintf("HTTP %d %s, and the body (%s) was not an AWS error: "+
 				"a proxy or load balancer answered, or the service failed", status, http.StatusText(status), ctype)
 		}
+	}
+	switch {
+	case errors.As(err, &ae):
+		code, msg = ae.ErrorCode(), ae.ErrorMessage()
 		if msg == "" {
 			msg = ae.Error()
 		}
 		return code, msg
 	case errors.As(err, &de):
-		return "BadAnswer", "the answer could not be decoded: " + de.Err.Error()
+		return "BadAnswer", "the answer could not be decoded: " + decodeCause(de).Error()
 	case errors.Is(err, context.DeadlineExceeded):
 		return "Timeout", "no answer in time"
 	case errors.Is(err, context.Canceled):

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -102,17 +103,7 @@ func attemptTimeout(d time.Duration) func(*middleware.Stack) error {
 				if err != nil {
 					timedOut := actx.Err() != nil
 					cancel()
-					if ctx.Err() != nil {
-						return out, md, err
-					}
-					if timedOut {
-						// Not the SDK's CanceledError, which is never retried.
-						return out, md, context.Cause(actx)
-					}
-					if rerr := body.readError(); rerr != nil {
-						return out, md, &IncompleteAnswerError{Status: body.status, Problem: rerr.Error(), Err: err}
-					}
-					return out, md, err
+					return out, md, attemptError(ctx, actx, timedOut, body, err)
 				}
 				if body.streaming() {
 					body.cancelOnClose(ctx, actx, cancel)
@@ -142,6 +133,33 @@ func attemptTimeout(d time.Duration) func(*middleware.Stack) error {
 
 type answerBodyKey struct{}
 
+// attemptError says why an attempt failed, so that the retryer and the
+// user can tell a cut or garbled answer, and an attempt over its bound,
+// from AWS's own errors.
+func attemptError(ctx, actx context.Context, timedOut bool, body *answerBody, err error) error {
+	switch {
+	case ctx.Err() != nil:
+		return err // the statement ended: not retried
+	case timedOut:
+		return context.Cause(actx) // not the SDK's CanceledError, which is never retried
+	}
+	if rerr := body.readError(); rerr != nil {
+		return &IncompleteAnswerError{Status: body.status, Problem: rerr.Error(), Err: err}
+	}
+	var ae smithy.APIError
+	if body.rc == nil || body.status < 200 || body.status > 299 || errors.As(err, &ae) {
+		return err
+	}
+	// A successful status whose body the SDK could not decode: say it was
+	// cut when it was, else that it was garbled.
+	var ia *IncompleteAnswerError
+	if errors.As(body.whole(), &ia) {
+		ia.Err = err
+		return ia
+	}
+	return &BadAnswerError{Status: body.status, Problem: fmt.Sprintf("could not be decoded: %v", decodeCause(err)), Err: err}
+}
+
 // CallTimeoutError says an attempt got no answer within --call-timeout.
 type CallTimeoutError struct{ Timeout time.Duration }
 
@@ -169,3 +187,41 @@ func (e *IncompleteAnswerError) Unwrap() error { return e.Err }
 
 // RetryableError makes the SDK's retryer retry the call.
 func (e *IncompleteAnswerError) RetryableError() bool { return true }
+
+// BadAnswerError says a successful answer could not be decoded, or did not
+// match its checksum: its body was garbled on the way. It is a transient failure: the call is retried.
+type BadAnswerError struct {
+	Status  int
+	Problem string // what was wrong with it
+	Err     error  // the SDK's error
+}
+
+func (e *BadAnswerError) Error() string {
+	return fmt.Sprintf("HTTP %d answer garbled: %s", e.Status, e.Problem)
+}
+
+func (e *BadAnswerError) Unwrap() error { return e.Err }
+
+// RetryableError makes the SDK's retryer retry the call.
+func (e *BadAnswerError) RetryableError() bool { return true }
+
+// decodeCause is the decoder's own complaint, without the SDK's wrapping
+// (status and request id, "failed to decode response body").
+func decodeCause(err error) error {
+	for {
+		var re *smithyhttp.ResponseError
+		var de *smithy.DeserializationError
+		switch {
+		case errors.As(err, &re) && re.Err != nil && re.Err != err:
+			err = re.Err
+		case errors.As(err, &de) && de.Err != nil:
+			err = de.Err
+			if u := errors.Unwrap(err); u != nil && strings.HasPrefix(err.Error(), "failed to decode response body, ") {
+				err = u
+			}
+			return err
+		default:
+			return err
+		}
+	}
+}

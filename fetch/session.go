@@ -314,10 +314,6 @@ func (e *CredentialsError) Error() string {
 	if op == "" {
 		op = "checking the credentials"
 	}
-	switch code {
-	case "NetworkError", "TLSError", "Timeout":
-		return fmt.Sprintf("%s: %s", op, msg)
-	}
 	return fmt.Sprintf("%s: %s: %s", op, code, msg)
 }
 
