@@ -169,6 +169,9 @@ func (b *answerBody) whole() error {
 			return fail("the body (%d bytes) ends before </%s>: it was cut short", b.n, root)
 		}
 	case '{', '[':
+		// A cut that happens to end with an inner brace is left to the
+		// SDK's JSON decoder, which refuses any unterminated document; an
+		// empty body it takes for an empty result, hence the check above.
 		closing := map[byte]byte{'{': '}', '[': ']'}[head[0]]
 		if len(tail) == 0 || tail[len(tail)-1] != closing {
 			return fail("the JSON body (%d bytes) ends before its closing %c: it was cut short", b.n, closing)
