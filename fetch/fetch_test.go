@@ -22,7 +22,10 @@ import (
 
 // testOps are what the tests' own list functions call, declared as a
 // table declares its operations.
-var testOps = []fetch.Operation{fetch.Read[ec2.DescribeInstancesOutput]("EC2", "DescribeInstances", "ec2:DescribeInstances")}
+var testOps = []fetch.Operation{
+	fetch.Read[ec2.DescribeInstancesOutput]("EC2", "DescribeInstances", "ec2:DescribeInstances"),
+	fetch.Stream("S3", "GetObject", "s3:GetObject"),
+}
 
 // fourRegions are the regions dataset has resources in.
 var fourRegions = []string{"us-east-1", "us-east-2", "us-west-1", "us-west-2"}
@@ -78,7 +81,7 @@ func TestAllowlist(t *testing.T) {
 		"ec2:DescribeInstances", "ec2:DescribeRegions",
 		"organizations:DescribeOrganization", "organizations:ListAccounts", "organizations:ListAccountsForParent",
 		"organizations:ListOrganizationalUnitsForParent", "organizations:ListParents",
-		"s3:ListBucket", // HeadBucket, for a bucket's region
+		"s3:GetObject", "s3:ListBucket", // HeadBucket, for a bucket's region
 		"sts:AssumeRole", "sts:GetCallerIdentity",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

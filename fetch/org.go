@@ -135,8 +135,8 @@ func (s *Session) checkChain(ctx context.Context) error {
 	for i, h := range s.chain {
 		if _, err := h.creds.Retrieve(ctx); err != nil {
 			_, code, msg := Describe(err)
-			return &CredentialsError{Err: err, Detail: fmt.Sprintf("role chain hop %d (%s): %s: %s; check that its trust policy allows the previous identity, and the external ID",
-				i+1, h.arn, code, msg)}
+			return &CredentialsError{Err: err, Detail: fmt.Sprintf("role chain hop %d (%s): %s: %s%s",
+				i+1, h.arn, code, strings.TrimSpace(msg), s.trustHint(code, ""))}
 		}
 	}
 	return nil
@@ -297,22 +297,40 @@ func (s *Session) configFor(account string) aws.Config {
 }
 
 // Reach makes sure awssql can read an account: for a member account it
-// assumes the member role (once; later calls reuse the session). The error
-// names the role and what to check.
+// assumes the member role (once; later calls reuse the session). Call it
+// before Client for an account: it learns who the caller is first, so that
+// the caller's own account is read with the caller's credentials, whatever
+// was asked before. The error names the role and what to check.
 func (s *Session) Reach(ctx context.Context, account string) error {
-	if account == s.callerAccount() {
+	id, err := s.Identity(ctx)
+	if err != nil {
+		return err
+	}
+	if account == id.Account {
 		return nil
 	}
 	if _, err := s.configFor(account).Credentials.Retrieve(ctx); err != nil {
 		_, code, msg := Describe(err)
-		id, _ := s.Identity(ctx)
-		ext := ""
-		if s.opts.ExternalID != "" {
-			ext = " and that it expects the external ID given"
-		}
 		return &TargetError{Account: account, Operation: "AssumeRole", Code: code, Err: err,
-			Message: fmt.Sprintf("cannot assume %s: %s (check that the role exists, that its trust policy allows %s%s)",
-				s.MemberRoleARN(account), strings.TrimSpace(msg), id.ARN, ext)}
+			Message: fmt.Sprintf("cannot assume %s: %s%s", s.MemberRoleARN(account), strings.TrimSpace(msg), s.trustHint(code, id.ARN))}
 	}
 	return nil
+}
+
+// trustHint says what to check when a role could not be assumed: the trust
+// policy and the external ID, when STS refused (AccessDenied); nothing when
+// the call failed otherwise (throttled, unreachable), which the role's
+// configuration cannot cause.
+func (s *Session) trustHint(code, principal string) string {
+	if code != "AccessDenied" {
+		return ""
+	}
+	ext := ""
+	if s.opts.ExternalID != "" {
+		ext = " and that it expects the external ID given"
+	}
+	if principal == "" {
+		return fmt.Sprintf(" (check that the role exists and that its trust policy allows the previous identity%s)", ext)
+	}
+	return fmt.Sprintf(" (check that the role exists, that its trust policy allows %s%s)", principal, ext)
 }

@@ -330,8 +330,9 @@ func (e *CredentialsError) Error() string {
 		}
 		return "the SSO session has expired or is not logged in: run aws sso login --profile " + profile
 	}
-	_, code, msg := Describe(e.Err)
-	if code == "Error" || code == "" {
+	op, code, msg := Describe(e.Err)
+	switch {
+	case code == "Error" || code == "":
 		msg = e.Err.Error()
 		if strings.Contains(msg, "no EC2 IMDS role found") || strings.Contains(msg, "failed to retrieve credentials") ||
 			strings.Contains(msg, "failed to refresh cached credentials") {
@@ -339,8 +340,16 @@ func (e *CredentialsError) Error() string {
 				"or log in with aws sso login; or try awssql --demo"
 		}
 		return "AWS credentials: " + msg
+	case refusal(e.Err):
+		return fmt.Sprintf("AWS credentials refused: %s: %s", code, msg)
 	}
-	return fmt.Sprintf("AWS credentials refused: %s: %s", code, msg)
+	// Not a refusal: the credentials could not be checked at all (the
+	// endpoint unreachable, TLS, a timeout, throttling, a 5xx or a page
+	// that is not AWS's). Say that, not that they were refused.
+	if op == "" {
+		op = "checking the credentials"
+	}
+	return fmt.Sprintf("%s: %s: %s", op, code, msg)
 }
 
 func (e *CredentialsError) Unwrap() error { return e.Err }

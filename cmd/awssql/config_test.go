@@ -59,7 +59,7 @@ connections:
 func TestConfigChecks(t *testing.T) {
 	dir := t.TempDir()
 	secret := filepath.Join(dir, "secret.yaml")
-	os.WriteFile(secret, []byte("connections:\n  c:\n    session-token: abc\n"), 0o644)
+	os.WriteFile(secret, []byte("connections:\n  c:\n    access-key-id: AKIAEXAMPLE000000000\n    session-token: abc\n"), 0o644)
 	r := runCLI(context.Background(), map[string]string{"AWSSQL_CONFIG": secret}, "", false, "--connection", "c", "policy")
 	if r.code != 0 || !strings.Contains(r.stderr, "holds session-token and is readable by others") || strings.Contains(r.stderr, "abc") {
 		t.Errorf("exit %d, stderr %q: want a warning that names the setting, not its value", r.code, r.stderr)

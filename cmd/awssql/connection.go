@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -66,17 +67,26 @@ type configFile struct {
 	Connections map[string]map[string]any `yaml:"connections"`
 }
 
-// notFromConfig are the flags that choose the configuration or are not part
-// of a connection.
+// notFromEnv are the flags that choose the configuration (AWSSQL_CONFIG and
+// AWSSQL_CONNECTION are read by loadConnection) or only ask for help.
+var notFromEnv = map[string]bool{"config": true, "connection": true, "help": true}
+
+// notFromConfig are, besides those, the flags that are not part of a
+// connection: what to run and how to print it belong to the invocation.
 var notFromConfig = map[string]bool{"config": true, "connection": true, "help": true, "file": true, "param": true}
 
 // secretKeys hold secrets: a config file holding one must not be readable
-// by others.
+// by others, and a command line holding one is visible in ps.
 var secretKeys = []string{"secret-access-key", "session-token"}
 
+// secretEnv is where each secret is better given than on the command line.
+var secretEnv = map[string]string{"secret-access-key": "AWS_SECRET_ACCESS_KEY", "session-token": "AWS_SESSION_TOKEN"}
+
 // applyConfig fills every flag not given on the command line from the
-// environment (AWSSQL_<FLAG>) and then from the config file's connection:
-// flags override the environment, the environment overrides the file.
+// environment (AWSSQL_<FLAG>; a repeatable flag takes comma-separated
+// values) and then from the config file's connection: flags override the
+// environment, the environment overrides the file. Then it checks what
+// every source can get wrong alike.
 func (a *app) applyConfig(cmd *cobra.Command) error {
 	conn, err := a.loadConnection(cmd)
 	if err != nil {
@@ -84,7 +94,7 @@ func (a *app) applyConfig(cmd *cobra.Command) error {
 	}
 	var errs []error
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
-		if f.Changed || notFromConfig[f.Name] {
+		if f.Changed || notFromEnv[f.Name] {
 			return
 		}
 		env := "AWSSQL_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
@@ -94,7 +104,7 @@ func (a *app) applyConfig(cmd *cobra.Command) error {
 			if strings.HasSuffix(f.Value.Type(), "Array") {
 				vals = strings.Split(v, ",")
 			}
-		} else if v, ok := conn[f.Name]; ok {
+		} else if v, ok := conn[f.Name]; ok && !notFromConfig[f.Name] {
 			vals = configValues(v)
 		}
 		for _, v := range vals {
@@ -103,8 +113,23 @@ func (a *app) applyConfig(cmd *cobra.Command) error {
 			}
 		}
 	})
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if f.Value.Type() != "duration" {
+			return
+		}
+		if d, err := time.ParseDuration(f.Value.String()); err == nil && d < 0 {
+			errs = append(errs, fmt.Errorf("--%s must not be negative, not %s", f.Name, d))
+		}
+	})
 	if err := errors.Join(errs...); err != nil {
-		return &usageError{msg: err.Error()}
+		return &usageError{msg: strings.ReplaceAll(err.Error(), "\n", "; ")}
+	}
+	// Only the command line is visible to other users; the environment and
+	// a private config file are not.
+	for _, k := range secretKeys {
+		if f := cmd.Flags().Lookup(k); f != nil && f.Changed {
+			fmt.Fprintf(a.io.errOut, "awssql: warning: --%s is visible to other users in ps; prefer %s\n", k, secretEnv[k])
+		}
 	}
 	return nil
 }
@@ -271,6 +296,9 @@ func (a *app) fetchOptions() (fetch.Options, error) {
 	if o.secretAccessKey != "" && o.accessKeyID == "" {
 		errs = append(errs, errors.New("--secret-access-key needs --access-key-id"))
 	}
+	if o.sessionToken != "" && o.accessKeyID == "" {
+		errs = append(errs, errors.New("--session-token needs --access-key-id (a profile or the default chain brings its own)"))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return fetch.Options{}, &usageError{msg: strings.ReplaceAll(err.Error(), "\n", "; ")}
 	}
@@ -305,10 +333,14 @@ func (a *app) fetchOptions() (fetch.Options, error) {
 		SkipAccounts:    skip,
 	}
 	if o.accessKeyID != "" {
+		// The secret and the session token of temporary credentials come
+		// from the environment as the AWS CLI reads them, unless given.
 		fo.SecretAccessKey = a.io.getenv("AWS_SECRET_ACCESS_KEY")
 		if o.secretAccessKey != "" {
-			fmt.Fprintln(a.io.errOut, "awssql: warning: --secret-access-key is visible to other users in ps; prefer AWS_SECRET_ACCESS_KEY")
 			fo.SecretAccessKey = o.secretAccessKey
+		}
+		if fo.SessionToken == "" {
+			fo.SessionToken = a.io.getenv("AWS_SESSION_TOKEN")
 		}
 	}
 	if o.cacheTTL > 0 && !o.noCache {

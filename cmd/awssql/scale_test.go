@@ -120,7 +120,7 @@ func TestGroupedFailureReport(t *testing.T) {
 	want := []string{
 		"awssql: 13 targets failed:",
 		"  DescribeInstances UnauthorizedOperation in 12 targets (account 100000000000, region us-east-2; account 100000000001, region us-east-2; account 100000000002, region us-east-2, ...): You are not authorized to perform this operation.",
-		"  DescribeInstances InternalError in 1 targets (account 100000000003, region us-east-1): internal",
+		"  DescribeInstances InternalError in 1 targets (account 100000000003, region us-east-1): internal (3 attempts)",
 		"  (--stats=json lists every failure)",
 	}
 	if got := strings.Split(strings.TrimSpace(r.stderr), "\n"); strings.Join(got, "\n") != strings.Join(want, "\n") {

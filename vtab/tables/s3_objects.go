@@ -168,7 +168,7 @@ func readBody(ctx context.Context, s *fetch.Session, c *fetch.Client, bucket str
 	if size := aws.ToInt64(obj.Size); size > max {
 		return nil, fmt.Errorf("s3://%s/%s is %d bytes, over --max-object-bytes %d: read a smaller object or raise the cap", bucket, key, size, max)
 	}
-	out, err := fetch.S3(c).GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	out, err := fetch.S3(c).GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}, fetch.WholeObject(max))
 	if err != nil {
 		return nil, s.BucketErr(c.Account, bucket, fmt.Errorf("s3://%s/%s: %w", bucket, key, err))
 	}
