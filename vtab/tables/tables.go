@@ -39,6 +39,9 @@ type Table struct {
 	Ops []fetch.Operation
 	// Probe is the read `awssql check` makes for the table in each account.
 	Probe fetch.Probe
+	// Missing are the columns of Steampipe's table of the same resource
+	// that this table does not have, and why.
+	Missing map[string]string
 	// problems are mistakes in the declaration that the engine cannot see.
 	problems []error
 }
@@ -249,6 +252,8 @@ type regional[T, In any] struct {
 	arn   func(fetch.Item[T]) string
 	title func(T) any
 	tags  func(T) any
+	// missing are Steampipe's columns the table does not have, and why.
+	missing map[string]string
 	// list reads one target with the input the pushed values made.
 	list func(ctx context.Context, c *fetch.Client, in *In, q *vtab.Query) iter.Seq2[[]T, error]
 }
@@ -332,7 +337,7 @@ func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
 			})
 		},
 	}
-	t := Table{Name: r.name, Aliases: r.aliases, Def: def, Scope: scope, Ops: r.ops, problems: problems}
+	t := Table{Name: r.name, Aliases: r.aliases, Def: def, Scope: scope, Ops: r.ops, Missing: r.missing, problems: problems}
 	if r.probe != nil {
 		t.Probe = fetch.Probe{Table: r.name, Actions: actions(r.ops), Call: r.probe}
 	}
