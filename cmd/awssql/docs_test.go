@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"sort"
@@ -188,6 +189,12 @@ func tablesMarkdown(t *testing.T) string {
 				in = fmt.Sprintf("up to %d values a call, else one scan", c.Batch)
 			}
 			fmt.Fprintf(&b, "| `%s` | `%s` | %s | %s | %s |\n", tbl.Name, c.Name, c.Push, check, in)
+		}
+	}
+	b.WriteString("\nSteampipe's columns that a table does not have, and why:\n\n| table | column | why |\n|---|---|---|\n")
+	for _, tbl := range ts {
+		for _, name := range slices.Sorted(maps.Keys(tbl.Missing)) {
+			fmt.Fprintf(&b, "| `%s` | `%s` | %s |\n", tbl.Name, name, tbl.Missing[name])
 		}
 	}
 	return b.String()

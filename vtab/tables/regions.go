@@ -2,6 +2,7 @@ package tables
 
 import (
 	"context"
+	"fmt"
 	"iter"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -20,16 +21,27 @@ type region = fetch.Item[types.Region]
 // so the two share one cached answer.
 func Regions(s *fetch.Session) Table {
 	return define(s, regional[types.Region, ec2.DescribeRegionsInput]{
-		name:   "regions",
-		doc:    "regions of the partition and whether each is enabled (DescribeRegions)",
-		rows:   40,
-		global: true,
-		ops:    []fetch.Operation{fetch.Read[ec2.DescribeRegionsOutput]("EC2", "DescribeRegions", "ec2:DescribeRegions")},
-		id:     func(r types.Region) string { return aws.ToString(r.RegionName) },
+		name:    "regions",
+		aliases: []string{"aws_region"},
+		doc:     "regions of the partition and whether each is enabled (DescribeRegions)",
+		rows:    40,
+		global:  true,
+		ops:     []fetch.Operation{fetch.Read[ec2.DescribeRegionsOutput]("EC2", "DescribeRegions", "ec2:DescribeRegions")},
+		id:      func(r types.Region) string { return aws.ToString(r.RegionName) },
+		arn: func(r region) string {
+			return fmt.Sprintf("arn:%s::%s:%s", s.Partition(), aws.ToString(r.Value.RegionName), r.Account)
+		},
+		title: func(r types.Region) any { return r.RegionName },
+		missing: map[string]string{
+			"steampipe_available": "Steampipe's own connection setting; awssql's regions are --regions, and opt_in_status says which are enabled",
+			"steampipe_default":   "Steampipe's own connection setting; awssql's regions are --regions, and opt_in_status says which are enabled",
+		},
 		columns: []col[types.Region, ec2.DescribeRegionsInput]{
 			// A filter, not RegionNames: a name the partition does not have
 			// would fail the whole call.
 			{Name: "region", Type: vtab.Text, Get: func(r region) any { return r.Value.RegionName }, Push: filter("region-name")},
+			{Name: "name", Type: vtab.Text, Doc: "the region, as Steampipe names it", Get: func(r region) any { return r.Value.RegionName },
+				Push: filter("region-name")},
 			{Name: "endpoint", Type: vtab.Text, Get: func(r region) any { return r.Value.Endpoint }},
 			{Name: "opt_in_status", Type: vtab.Text, Doc: "opt-in-not-required, opted-in or not-opted-in", Get: func(r region) any { return r.Value.OptInStatus }},
 		},
