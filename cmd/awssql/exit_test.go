@@ -300,3 +300,13 @@ func TestAttachNeedsAFlag(t *testing.T) {
 		t.Errorf("--allow-attach: exit %d, %q %s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// An account awssql cannot enter is named once per statement, however many
+// of the statement's scans meet it.
+func TestFailureNamedOnce(t *testing.T) {
+	r := runCLI(context.Background(), nil, "", false, "--demo",
+		"SELECT count(*) FROM ec2_instances i JOIN reserved_instances r USING (account_id, region, instance_type)")
+	if r.code != 3 || strings.Count(r.stderr, "AssumeRole: AccessDenied") != 1 {
+		t.Errorf("exit %d, stderr %q: want 3 and the account named once", r.code, r.stderr)
+	}
+}

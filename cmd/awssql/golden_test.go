@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -147,4 +148,28 @@ func TestUserQueries(t *testing.T) {
 	if r := f.run("run", "nope"); r.code != 2 || !strings.Contains(r.stderr, `no saved query "nope"`) {
 		t.Errorf("unknown query: exit %d %s", r.code, r.stderr)
 	}
+}
+
+// TestRIUtilisationSizeFlexibility: in the demo, regional Linux/UNIX
+// reservations cover other sizes of their family in normalised units
+// (eu-west-1: three t3.medium reservations, 6 units, against two running
+// t3.medium and a t3.micro, 4.5; us-east-1: two m5.large, 8 units, against
+// an m5.xlarge), while zonal and other platforms' reservations match their
+// exact type.
+func TestRIUtilisationSizeFlexibility(t *testing.T) {
+	r := runCLI(context.Background(), nil, "", false, "--demo", "--skip-accounts", fakedata.DemoNoRoleAccount, "run", "ri_utilisation")
+	if r.code != 0 || r.stderr != "" {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, row := range []string{
+		"123456789012,eu-west-1,t3.*,Linux/UNIX,normalised units,6,4.5,1.5,0",
+		"123456789012,us-east-1,m5.*,Linux/UNIX,normalised units,8,8,0,0",
+		"123456789012,us-east-1,t3.micro,Linux/UNIX,instances,1,1,0,0",
+		"123456789012,us-east-1,m5.large,Windows,instances,1,0,1,0",
+	} {
+		if !strings.Contains(r.stdout, row+"\n") {
+			t.Errorf("no row %s in:\n%s", row, r.stdout)
+		}
+	}
+	compareGolden(t, filepath.Join("testdata", "queries", "ri_utilisation_demo.csv"), r.stdout)
 }

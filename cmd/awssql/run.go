@@ -250,6 +250,17 @@ func running(st *fetch.Stats) []string {
 // when there are many, one line per (operation, code) with a count and a
 // few examples.
 func (a *app) reportFailures(st *fetch.Stats) {
+	// A statement that reads a table twice, or two tables, meets an
+	// account it cannot enter once per scan: say it once.
+	seen := map[fetch.Failure]bool{}
+	var failures []fetch.Failure
+	for _, f := range st.Failures {
+		if !seen[f] {
+			seen[f] = true
+			failures = append(failures, f)
+		}
+	}
+	st.Failures = failures
 	if len(st.Failures) == 0 {
 		return
 	}
