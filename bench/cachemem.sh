@@ -10,8 +10,10 @@
 # twice against an empty cache directory: the first run asks awsfake and
 # writes every page to disk, the second reads every page from disk (it
 # must make no DescribeInstances call). Reports the max RSS of both runs
-# and their ratio (target: at most MAX_RATIO, default 1.15), wall and CPU
-# times, and what the cache holds on disk.
+# and their ratio (target: at most MAX_RATIO, default 1.15), their heap
+# (from GODEBUG=gctrace=1: the largest heap a collection started at, and
+# the largest heap it left live), wall and CPU times, and what the cache
+# holds on disk.
 #
 # Usage: bench/cachemem.sh
 # Environment (defaults in brackets): ACCOUNTS [10] REGIONS [10]
@@ -44,33 +46,37 @@ cache_args=(--cache-ttl 1h)
 [[ -z $CACHE_MAX ]] || cache_args+=(--cache-max "$CACHE_MAX")
 cache_dir=$WORK/home/cache/awssql
 
-# run NAME: one awssql run; sets RSS_KB, WALL_MS, CPU_MS and the stats in
-# $WORK/NAME.stats.
+# run NAME: one awssql run; sets RSS_KB, WALL_MS, CPU_MS, HEAP_MB and
+# LIVE_MB, and the stats in $WORK/NAME.stats.
 run() {
-	measure_clean /dev/null "$WORK/$1.err" "$BIN/awssql" "${FAKE_ARGS[@]}" "${cache_args[@]}" --concurrency "$CONCURRENCY" \
-		--stats=json -o "$OUTPUT" 'SELECT * FROM ec2_instances'
-	((RC == 0)) || die "awssql ($1) exited $RC: $(tail -n 3 "$WORK/$1.err")"
+	measure_clean /dev/null "$WORK/$1.err" env GODEBUG=gctrace=1 "$BIN/awssql" "${FAKE_ARGS[@]}" "${cache_args[@]}" \
+		--concurrency "$CONCURRENCY" --stats=json -o "$OUTPUT" 'SELECT * FROM ec2_instances'
+	((RC == 0)) || die "awssql ($1) exited $RC: $(grep -v '^gc ' "$WORK/$1.err" | tail -n 3)"
 	stats "$WORK/$1.err" >"$WORK/$1.stats"
+	read -r HEAP_MB LIVE_MB < <(awk 'match($0, /[0-9]+->[0-9]+->[0-9]+ MB/) {
+		split(substr($0, RSTART, RLENGTH - 3), m, "->")
+		if (m[1] + 0 > h) h = m[1] + 0; if (m[2] + 0 > h) h = m[2] + 0; if (m[3] + 0 > l) l = m[3] + 0
+	} END { print h + 0, l + 0 }' "$WORK/$1.err")
 	local rows
 	rows=$(stat rows <"$WORK/$1.stats")
 	((rows == total)) || die "awssql ($1) returned $rows rows, want $total"
 }
 
-firsts=() seconds=() fwalls=() swalls=() fcpus=() scpus=()
+firsts=() seconds=() fwalls=() swalls=() fcpus=() scpus=() fheaps=() sheaps=() flives=() slives=()
 for ((i = 1; i <= RUNS; i++)); do
 	rm -rf "$cache_dir"
 	log "bench: pair $i of $RUNS: first run, empty cache"
 	run first
-	firsts+=("$RSS_KB") fwalls+=("$WALL_MS") fcpus+=("$CPU_MS")
+	firsts+=("$RSS_KB") fwalls+=("$WALL_MS") fcpus+=("$CPU_MS") fheaps+=("$HEAP_MB") flives+=("$LIVE_MB")
 	disk_kb=$(du -sk "$cache_dir" | awk '{ print $1 }')
 	files=$(find "$cache_dir" -type f | wc -l)
-	log "bench: first: max RSS $((RSS_KB / 1024)) MB, wall $WALL_MS ms, CPU $CPU_MS ms; cache $((disk_kb / 1024)) MB in $files files"
+	log "bench: first: max RSS $((RSS_KB / 1024)) MB, heap $HEAP_MB MB (live $LIVE_MB MB), wall $WALL_MS ms, CPU $CPU_MS ms; cache $((disk_kb / 1024)) MB in $files files"
 	log "bench: pair $i of $RUNS: second run, from the disk cache"
 	run second
-	seconds+=("$RSS_KB") swalls+=("$WALL_MS") scpus+=("$CPU_MS")
+	seconds+=("$RSS_KB") swalls+=("$WALL_MS") scpus+=("$CPU_MS") sheaps+=("$HEAP_MB") slives+=("$LIVE_MB")
 	calls=$(stat calls.DescribeInstances <"$WORK/second.stats")
 	((calls == 0)) || die "the second run made $calls DescribeInstances calls: the cache did not hold the first run's pages"
-	log "bench: second: max RSS $((RSS_KB / 1024)) MB, wall $WALL_MS ms, CPU $CPU_MS ms;" \
+	log "bench: second: max RSS $((RSS_KB / 1024)) MB, heap $HEAP_MB MB (live $LIVE_MB MB), wall $WALL_MS ms, CPU $CPU_MS ms;" \
 		"$(stat disk_cache_hits <"$WORK/second.stats") answers from disk"
 done
 first=$(median "${firsts[@]}")
@@ -89,6 +95,8 @@ echo "second run (disk): $(stat disk_cache_hits <"$WORK/second.stats") answers f
 	"$(stat calls.DescribeInstances <"$WORK/second.stats") DescribeInstances calls, $(stat cache_hits <"$WORK/second.stats") from memory"
 echo "max RSS: first $((first / 1024)) MB, second $((second / 1024)) MB; second / first = $ratio ($verdict the $MAX_RATIO target)" \
 	"(median of $RUNS; first ${firsts[*]} kB, second ${seconds[*]} kB)"
+echo "heap: first $(median "${fheaps[@]}") MB (live $(median "${flives[@]}") MB), second $(median "${sheaps[@]}") MB" \
+	"(live $(median "${slives[@]}") MB): the largest heap at a collection, and the largest it left live (GODEBUG=gctrace=1)"
 echo "wall: first $(median "${fwalls[@]}") ms, second $(median "${swalls[@]}") ms;" \
 	"CPU: first $(median "${fcpus[@]}") ms, second $(median "${scpus[@]}") ms"
 ((CONTENDED_RUNS == 0)) || echo "WARNING: $CONTENDED_RUNS runs kept although other work took more than ${CONTENTION_PCT:-5}% of the machine during them"
