@@ -18,15 +18,15 @@ import (
 // TestCacheHeapStaysWithinBound asks for 20,000 instances one by one, so
 // that the call cache is offered 20,000 small answers, about 90 MB in all,
 // and checks that the heap the session holds afterwards stays within the
-// cache's bound, whether the answers came from the network or from the
-// disk cache.
+// cache's default bound, whether the answers came from the network or
+// from the disk cache.
 func TestCacheHeapStaysWithinBound(t *testing.T) {
 	if testing.Short() {
 		t.Skip("makes 20,000 calls")
 	}
 	const (
 		perRegion = 5000
-		bound     = 8 << 20
+		bound     = DefaultCacheBytes
 		// What the estimate may miss (TestHeapSizeMatchesTheRuntime),
 		// and what the session holds besides its cache: clients,
 		// connections, the stats of a statement.
@@ -39,7 +39,7 @@ func TestCacheHeapStaysWithinBound(t *testing.T) {
 	for _, from := range []string{"network", "disk"} {
 		t.Run(from, func(t *testing.T) {
 			s := openSession(t, srv, url, ds, func(o *Options) {
-				o.CacheBytes, o.CacheTTL, o.CacheDir = bound, time.Hour, dir
+				o.CacheTTL, o.CacheDir = time.Hour, dir
 			})
 			ctx := WithStats(t.Context(), NewStats())
 			if _, err := s.Identity(ctx); err != nil {
