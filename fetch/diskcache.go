@@ -167,7 +167,7 @@ func (d *diskCache) write(id, key string, out any) error {
 		err = cerr
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("write %s: %w", f.Name(), err)
 	}
 	// The file's time is its entry's: eviction goes by it.
 	if err := os.Chtimes(f.Name(), fetched, fetched); err != nil {
