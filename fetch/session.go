@@ -52,11 +52,13 @@ type Options struct {
 	// Isolated builds the configuration from these options alone, ignoring
 	// the environment, shared config files and instance metadata (--demo).
 	Isolated bool
-	// CacheBytes bounds the in-process call cache (response bytes).
+	// CacheBytes bounds the heap the in-process call cache holds.
 	CacheBytes int64
-	// CacheTTL > 0 keeps answers on disk under CacheDir for that long.
+	// CacheTTL > 0 keeps answers on disk under CacheDir for that long, in
+	// at most CacheMax bytes (default DefaultCacheMax), oldest out first.
 	CacheTTL   time.Duration
 	CacheDir   string
+	CacheMax   int64
 	HTTPClient aws.HTTPClient
 
 	// RoleChain are roles assumed one after another from the base
@@ -87,6 +89,7 @@ type Options struct {
 const (
 	DefaultConcurrency = 32
 	DefaultCacheBytes  = 32 << 20
+	DefaultCacheMax    = 512 << 20
 	// DefaultMaxObjectBytes caps an S3 object's body read by a query.
 	DefaultMaxObjectBytes = 1 << 20
 	DefaultHomeRegion     = "us-east-1"
@@ -178,6 +181,9 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 	if opts.CacheBytes <= 0 {
 		opts.CacheBytes = DefaultCacheBytes
 	}
+	if opts.CacheMax <= 0 {
+		opts.CacheMax = DefaultCacheMax
+	}
 	if opts.MaxObjectBytes <= 0 {
 		opts.MaxObjectBytes = DefaultMaxObjectBytes
 	}
@@ -223,7 +229,7 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 	cfg.APIOptions = append(cfg.APIOptions[:len(cfg.APIOptions):len(cfg.APIOptions)], s.readOnly, attemptTimeout(opts.CallTimeout))
 	s.base, s.caller = cfg, cfg
 	if opts.CacheTTL > 0 && opts.CacheDir != "" {
-		s.disk = &diskCache{root: opts.CacheDir, ttl: opts.CacheTTL, now: time.Now}
+		s.disk = newDiskCache(opts.CacheDir, opts.CacheTTL, opts.CacheMax)
 	}
 	// Each hop is assumed with the credentials of the one before, once per
 	// process, and renewed before its session ends.

@@ -54,6 +54,7 @@ type options struct {
 	callTimeout, timeout        time.Duration
 	ignoreErrors                string
 	cacheTTL                    time.Duration
+	cacheMax                    fetch.ByteSize
 	maxObjectBytes              int64
 	noCache                     bool
 

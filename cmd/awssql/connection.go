@@ -46,6 +46,8 @@ func (a *app) connectionFlags(f *pflag.FlagSet) {
 	f.BoolVar(&o.demo, "demo", false, "query the built-in sample organization (no AWS account needed)")
 	f.Int64Var(&o.maxObjectBytes, "max-object-bytes", fetch.DefaultMaxObjectBytes, "the most of one S3 object that s3_objects.body reads")
 	f.DurationVar(&o.cacheTTL, "cache-ttl", 0, "keep answers on disk this long and reuse them across runs, e.g. 10m (default: off)")
+	o.cacheMax = fetch.DefaultCacheMax
+	f.Var(&o.cacheMax, "cache-max", "the most the disk cache keeps, e.g. 200MB or 1GiB; the oldest answers go first")
 	f.BoolVar(&o.noCache, "no-cache", false, "neither read nor write the disk cache")
 	f.StringVar(&o.configFile, "config", "", "config file of named connections (default: $XDG_CONFIG_HOME/awssql/config.yaml)")
 	f.StringVar(&o.connection, "connection", "", "named connection of the config file to use")
@@ -348,7 +350,7 @@ func (a *app) fetchOptions() (fetch.Options, error) {
 		if dir == "" {
 			return fetch.Options{}, usageErrorf("--cache-ttl: no cache directory (set XDG_CACHE_HOME)")
 		}
-		fo.CacheTTL, fo.CacheDir = o.cacheTTL, dir
+		fo.CacheTTL, fo.CacheDir, fo.CacheMax = o.cacheTTL, dir, int64(o.cacheMax)
 	}
 	if a.io.inTTY {
 		fo.MFATokenProvider = a.promptMFA
