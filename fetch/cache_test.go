@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/awssql/awssql/internal/awsfake/awsfaketest"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 	"runtime"
 	"sync"
 	"testing"
@@ -33,8 +35,8 @@ func TestCacheHeapStaysWithinBound(t *testing.T) {
 		tolerancePct = 10
 		slack        = 2 << 20
 	)
-	ds := awsfake.Generate(awsfake.GenOptions{Accounts: 1, Regions: 4, InstancesPerRegion: perRegion, Seed: 1})
-	srv, url := awsfake.NewTestServer(t, ds)
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 4, InstancesPerRegion: perRegion, Seed: 1})
+	srv, url := awsfaketest.NewServer(t, ds)
 	dir := t.TempDir()
 	for _, from := range []string{"network", "disk"} {
 		t.Run(from, func(t *testing.T) {
@@ -48,7 +50,7 @@ func TestCacheHeapStaysWithinBound(t *testing.T) {
 			regions := []string{"us-east-1", "us-east-2", "us-west-1", "us-west-2"}
 			describe := func(region string, i int) error {
 				id := ds.Accounts[0].Regions[region].Instances[i].InstanceId
-				out, err := s.Client(Target{Account: ds.Accounts[0].ID, Region: region}).EC2.DescribeInstances(ctx,
+				out, err := Service(s.Client(Target{Account: ds.Accounts[0].ID, Region: region}), ec2.NewFromConfig).DescribeInstances(ctx,
 					&ec2.DescribeInstancesInput{InstanceIds: []string{aws.ToString(id)}})
 				if err == nil && (len(out.Reservations) != 1 || len(out.Reservations[0].Instances) != 1) {
 					err = fmt.Errorf("%s: %d reservations, want the one instance", aws.ToString(id), len(out.Reservations))
@@ -102,8 +104,8 @@ func TestCacheHeapStaysWithinBound(t *testing.T) {
 // holds more than maxCachedCall of heap is not kept in memory, wherever it
 // came from; a small one is.
 func TestBigPagesAreNotKept(t *testing.T) {
-	ds := awsfake.Generate(awsfake.GenOptions{Accounts: 1, Regions: 4, InstancesPerRegion: 400, Seed: 1})
-	srv, url := awsfake.NewTestServer(t, ds)
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 4, InstancesPerRegion: 400, Seed: 1})
+	srv, url := awsfaketest.NewServer(t, ds)
 	tests := []struct {
 		name                   string
 		pageSize               int32
@@ -132,7 +134,7 @@ func TestBigPagesAreNotKept(t *testing.T) {
 			c := s.Client(Target{Account: ds.Accounts[0].ID, Region: "us-east-2"})
 			var size int64
 			for range 3 {
-				out, err := c.EC2.DescribeInstances(ctx, &ec2.DescribeInstancesInput{MaxResults: aws.Int32(tt.pageSize)})
+				out, err := Service(c, ec2.NewFromConfig).DescribeInstances(ctx, &ec2.DescribeInstancesInput{MaxResults: aws.Int32(tt.pageSize)})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -156,7 +158,7 @@ func TestBigPagesAreNotKept(t *testing.T) {
 // on for the others; when the caller who made the call goes away, a waiter
 // makes the call itself.
 func TestWaitersOfACall(t *testing.T) {
-	ds := awsfake.Generate(awsfake.GenOptions{Accounts: 1, Regions: 4, InstancesPerRegion: 5, Seed: 1})
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 4, InstancesPerRegion: 5, Seed: 1})
 	const latency = 400 * time.Millisecond
 	tests := []struct {
 		name      string
@@ -175,7 +177,7 @@ func TestWaitersOfACall(t *testing.T) {
 			srv.AddFault(awsfake.Fault{Operation: "DescribeInstances", Latency: latency})
 			c := s.Client(Target{Account: ds.Accounts[0].ID, Region: "us-east-1"})
 			describe := func(ctx context.Context) error {
-				_, err := c.EC2.DescribeInstances(ctx, &ec2.DescribeInstancesInput{})
+				_, err := Service(c, ec2.NewFromConfig).DescribeInstances(ctx, &ec2.DescribeInstancesInput{})
 				return err
 			}
 			callerCtx, cancelCaller := context.WithCancel(t.Context())

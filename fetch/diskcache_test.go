@@ -2,6 +2,8 @@ package fetch
 
 import (
 	"encoding/json"
+	"github.com/awssql/awssql/internal/awsfake/awsfaketest"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,8 +14,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
-
-	"github.com/awssql/awssql/internal/awsfake"
 )
 
 // TestDiskEntryDates: an entry is read while it is younger than the TTL
@@ -87,8 +87,8 @@ func TestDiskCacheCap(t *testing.T) {
 		n   = 300
 		max = 256 << 10
 	)
-	ds := awsfake.Generate(awsfake.GenOptions{Accounts: 1, Regions: 4, InstancesPerRegion: n, Seed: 1})
-	srv, url := awsfake.NewTestServer(t, ds)
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 4, InstancesPerRegion: n, Seed: 1})
+	srv, url := awsfaketest.NewServer(t, ds)
 	dir := t.TempDir()
 	open := func() *Session {
 		s := openSession(t, srv, url, ds, func(o *Options) { o.CacheTTL, o.CacheDir, o.CacheMax = time.Hour, dir, max })
@@ -121,7 +121,7 @@ func TestDiskCacheCap(t *testing.T) {
 		t.Helper()
 		ctx := WithStats(t.Context(), NewStats())
 		c := s.Client(Target{Account: ds.Accounts[0].ID, Region: "us-east-1"})
-		if _, err := c.EC2.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{*instances[i].InstanceId}}); err != nil {
+		if _, err := Service(c, ec2.NewFromConfig).DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{*instances[i].InstanceId}}); err != nil {
 			t.Fatal(err)
 		}
 		return *StatsFrom(ctx).Snapshot()
@@ -175,7 +175,7 @@ func TestDiskCacheCap(t *testing.T) {
 // what decoding the output allocates, and nothing more: no second copy of
 // the output's JSON.
 func TestDiskReadHoldsNoCopy(t *testing.T) {
-	ds := awsfake.Generate(awsfake.GenOptions{Accounts: 1, Regions: 4, InstancesPerRegion: 200, Seed: 1})
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 4, InstancesPerRegion: 200, Seed: 1})
 	s, _ := testSession(t, ds, nil)
 	cfg := s.base.Copy()
 	cfg.Region = "us-east-2"

@@ -3,6 +3,8 @@ package fetch
 import (
 	"context"
 	"fmt"
+	"github.com/awssql/awssql/internal/awsfake/awsfaketest"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 	"math"
 	"reflect"
 	"runtime"
@@ -14,8 +16,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-
-	"github.com/awssql/awssql/internal/awsfake"
 )
 
 // TestHeapSizeMatchesTheRuntime keeps n answers of each kind, decoded by
@@ -31,7 +31,7 @@ func TestHeapSizeMatchesTheRuntime(t *testing.T) {
 	// 16-byte blocks shared with garbage, which the estimate counts as a
 	// block each) and at most 15 % over (encoding/json packs them).
 	const under, over = 0.10, 0.15
-	ds := awsfake.Generate(awsfake.GenOptions{Accounts: 3, Regions: 4, InstancesPerRegion: 250, ImagesPerRegion: 5,
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 3, Regions: 4, InstancesPerRegion: 250, ImagesPerRegion: 5,
 		DBInstancesPerRegion: 20, BucketsPerRegion: 1, ObjectsPerBucket: 300, Seed: 1})
 	s, srv := testSession(t, ds, nil)
 	cfg := s.base.Copy()
@@ -129,11 +129,11 @@ func reflectNew(out any) any { return reflect.New(reflect.TypeOf(out).Elem()).In
 // decoding 184 ms, the full walk 6.7 ms (under 4 %), the walk to the
 // limit 1.3 ms (under 1 %).
 func BenchmarkHeapSize(b *testing.B) {
-	ds := awsfake.Generate(awsfake.GenOptions{Accounts: 1, Regions: 4, InstancesPerRegion: 1000, Seed: 1})
-	srv, url := awsfake.NewTestServer(b, ds)
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 4, InstancesPerRegion: 1000, Seed: 1})
+	srv, url := awsfaketest.NewServer(b, ds)
 	key, secret := srv.Credentials(ds.Accounts[0].ID)
 	s, err := NewSession(b.Context(), Options{AccessKeyID: key, SecretAccessKey: secret, EndpointURL: url,
-		HomeRegion: "us-east-2", Isolated: true})
+		HomeRegion: "us-east-2", Isolated: true, Operations: internalOps})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -123,7 +123,7 @@ func TestCacheMax(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newGen(t, awsfake.GenOptions{InstancesPerRegion: 5, Seed: 1})
+			f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 5, Seed: 1})
 			f.env["XDG_CACHE_HOME"] = t.TempDir()
 			for k, v := range tt.env {
 				f.env[k] = v
