@@ -41,9 +41,17 @@ func EBSSnapshots(s *fetch.Session) Table {
 		},
 		filters: func(in *snapshotsInput) *[]types.Filter { return &in.Filters },
 		id:      func(v types.Snapshot) string { return aws.ToString(v.SnapshotId) },
+		// Both operations: create_volume_permissions needs the second.
 		probe: func(ctx context.Context, _ *fetch.Session, c *fetch.Client) (string, error) {
-			_, err := fetch.Service(c, ec2.NewFromConfig).DescribeSnapshots(ctx, &ec2.DescribeSnapshotsInput{OwnerIds: []string{"self"}, MaxResults: aws.Int32(5)})
-			return "", err
+			client := fetch.Service(c, ec2.NewFromConfig)
+			out, err := client.DescribeSnapshots(ctx, &ec2.DescribeSnapshotsInput{OwnerIds: []string{"self"}, MaxResults: aws.Int32(5)})
+			if err != nil || len(out.Snapshots) == 0 {
+				return "no snapshot of its own to read the permissions of", err
+			}
+			id := out.Snapshots[0].SnapshotId
+			_, err = client.DescribeSnapshotAttribute(ctx, &ec2.DescribeSnapshotAttributeInput{SnapshotId: id,
+				Attribute: types.SnapshotAttributeNameCreateVolumePermission})
+			return "read the permissions of " + aws.ToString(id), err
 		},
 		// The owner's ARN: a public or shared snapshot is another account's.
 		arn: func(v snapshotItem) string {

@@ -30,9 +30,16 @@ func EBSVolumes(s *fetch.Session) Table {
 		},
 		filters: func(in *ec2.DescribeVolumesInput) *[]types.Filter { return &in.Filters },
 		id:      func(v types.Volume) string { return aws.ToString(v.VolumeId) },
+		// Both operations: the hydrated columns need the second.
 		probe: func(ctx context.Context, _ *fetch.Session, c *fetch.Client) (string, error) {
-			_, err := fetch.Service(c, ec2.NewFromConfig).DescribeVolumes(ctx, &ec2.DescribeVolumesInput{MaxResults: aws.Int32(5)})
-			return "", err
+			client := fetch.Service(c, ec2.NewFromConfig)
+			out, err := client.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{MaxResults: aws.Int32(5)})
+			if err != nil || len(out.Volumes) == 0 {
+				return "no volume to read the attributes of", err
+			}
+			id := out.Volumes[0].VolumeId
+			_, err = client.DescribeVolumeAttribute(ctx, &ec2.DescribeVolumeAttributeInput{VolumeId: id, Attribute: types.VolumeAttributeNameAutoEnableIO})
+			return "read the attributes of " + aws.ToString(id), err
 		},
 		arn: func(v volumeItem) string {
 			return fmt.Sprintf("arn:%s:ec2:%s:%s:volume/%s", s.Partition(), v.Region, v.Account, aws.ToString(v.Value.VolumeId))
