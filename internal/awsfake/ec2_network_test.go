@@ -10,6 +10,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/awssql/awssql/internal/awsfake"
 	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
@@ -488,5 +489,31 @@ func TestNetworkErrors(t *testing.T) {
 	// Above its limit, DescribeVolumes answers its limit rather than fail.
 	if _, err := c.DescribeVolumes(ctx(t), &ec2.DescribeVolumesInput{MaxResults: aws.Int32(501)}); err != nil {
 		t.Errorf("MaxResults 501: %v", err)
+	}
+}
+
+// TestNetworkPageSize: the server's page size cuts the new listings into
+// pages too, and the pages add up to the whole listing.
+func TestNetworkPageSize(t *testing.T) {
+	e := demoEndpoint(t, awsfake.WithPageSize(2))
+	c := e.ec2("us-east-1")
+	want := fakedata.Demo().Accounts[0].Regions["us-east-1"].Volumes
+	var got []ec2types.Volume
+	p := ec2.NewDescribeVolumesPaginator(c, &ec2.DescribeVolumesInput{})
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out.Volumes) > 2 {
+			t.Errorf("a page of %d volumes, want at most 2", len(out.Volumes))
+		}
+		got = append(got, out.Volumes...)
+	}
+	if d := cmp.Diff(want, got, cmpOpts...); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	if n, min := e.srv.Count("DescribeVolumes", "", ""), (len(want)+1)/2; n != min {
+		t.Errorf("%d pages, want %d", n, min)
 	}
 }
