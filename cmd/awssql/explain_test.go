@@ -59,14 +59,20 @@ func TestExplain(t *testing.T) {
 // which cannot be entered.
 func TestExplainTargetsMatchARun(t *testing.T) {
 	statements := map[string]string{
-		"accounts":           "SELECT * FROM accounts",
-		"regions":            "SELECT * FROM regions",
-		"ec2_instances":      "SELECT * FROM ec2_instances",
-		"images":             "SELECT * FROM images WHERE account_id IN ('123456789012', '234567890123')",
-		"reserved_instances": "SELECT * FROM reserved_instances WHERE region IN ('us-east-1', 'eu-west-1', 'ap-east-1')",
-		"rds_instances":      "SELECT * FROM rds_instances WHERE account_id = '234567890123'",
-		"s3_buckets":         "SELECT * FROM s3_buckets",
-		"s3_objects":         "SELECT key FROM s3_objects WHERE bucket = 'awssql-demo-data'",
+		"accounts":            "SELECT * FROM accounts",
+		"regions":             "SELECT * FROM regions",
+		"ec2_instances":       "SELECT * FROM ec2_instances",
+		"images":              "SELECT * FROM images WHERE account_id IN ('123456789012', '234567890123')",
+		"reserved_instances":  "SELECT * FROM reserved_instances WHERE region IN ('us-east-1', 'eu-west-1', 'ap-east-1')",
+		"rds_instances":       "SELECT * FROM rds_instances WHERE account_id = '234567890123'",
+		"s3_buckets":          "SELECT * FROM s3_buckets",
+		"s3_objects":          "SELECT key FROM s3_objects WHERE bucket = 'awssql-demo-data'",
+		"ec2_instance_types":  "SELECT instance_type FROM ec2_instance_types WHERE region = 'eu-west-1'",
+		"ebs_volumes":         "SELECT * FROM ebs_volumes WHERE state = 'available'",
+		"ebs_snapshots":       "SELECT * FROM ebs_snapshots WHERE account_id = '123456789012' AND region IN ('us-east-1', 'ap-east-1')",
+		"vpcs":                "SELECT * FROM vpcs WHERE is_default",
+		"vpc_subnets":         "SELECT * FROM vpc_subnets WHERE account_id IN ('210987654321', '567890123456')",
+		"vpc_security_groups": "SELECT group_id FROM vpc_security_groups WHERE group_name = 'web'",
 	}
 	targets := regexp.MustCompile(`targets: (\d+|none)`)
 	for _, tbl := range tables.All(nil) {

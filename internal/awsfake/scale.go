@@ -10,10 +10,10 @@ import (
 // WithPageSize caps the items the server puts in one page of a paged
 // listing at n, whatever MaxResults or MaxRecords asks for, as AWS may
 // return fewer items than asked and a NextToken (or Marker) to go on with.
-// It applies to EC2 DescribeInstances and DescribeImages (listings; a
-// lookup by instance or image ids, which cannot ask for a page size, is
-// answered whole), RDS DescribeDBInstances and the Organizations List
-// operations. A MaxResults below n still gives pages of MaxResults. n <= 0:
+// It applies to the EC2 listings (DescribeInstances, DescribeImages and
+// those of ec2_network.go; a lookup by ids, which cannot ask for a page
+// size, is answered whole), RDS DescribeDBInstances and the Organizations
+// List operations. A MaxResults below n still gives pages of MaxResults. n <= 0:
 // no cap, the default: a page holds what MaxResults asks (or everything,
 // for an EC2 call without MaxResults).
 func WithPageSize(n int) Option { return func(s *Server) { s.pageSize = max(n, 0) } }

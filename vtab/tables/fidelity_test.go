@@ -106,8 +106,10 @@ func (e *env) query(t testing.TB, q string) []map[string]any {
 // row with what the table's own getters make of awsfake's source record:
 // a field the SDK failed to decode (a misnamed XML element) shows up as a
 // difference. Every column must also be non-NULL in some row unless the
-// table declares it nullable.
-func checkTable[T any](t *testing.T, e *env, def vtab.Def, where string, want []fetch.Item[T], key func(T) string, everyColumn bool) {
+// table declares it nullable. hydrated, when given, says what a row's
+// hydrated columns hold (what their extra calls answer from the source).
+func checkTable[T any](t *testing.T, e *env, def vtab.Def, where string, want []fetch.Item[T], key func(T) string, everyColumn bool,
+	hydrated ...func(fetch.Item[T]) map[string]any) {
 	t.Helper()
 	tbl := def.(*vtab.Table[fetch.Item[tables.Hydrated[T]]])
 	var names []string
@@ -131,8 +133,12 @@ func checkTable[T any](t *testing.T, e *env, def vtab.Def, where string, want []
 			t.Errorf("%s: no row for %s", tbl.Name, k)
 			continue
 		}
+		var more map[string]any
+		for _, h := range hydrated {
+			more = h(item)
+		}
 		for _, c := range tbl.Columns {
-			exp, err := vtab.SQLValue(c.Type, c.Get(fetch.Item[tables.Hydrated[T]]{Target: item.Target, Value: tables.Hydrated[T]{V: item.Value}}))
+			exp, err := vtab.SQLValue(c.Type, c.Get(fetch.Item[tables.Hydrated[T]]{Target: item.Target, Value: tables.Hydrated[T]{V: item.Value, More: more}}))
 			if err != nil {
 				t.Fatal(err)
 			}

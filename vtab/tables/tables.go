@@ -100,6 +100,12 @@ func All(s *fetch.Session) []Table {
 		RDSInstances(s),
 		S3Buckets(s),
 		S3Objects(s),
+		EC2InstanceTypes(s),
+		EBSVolumes(s),
+		EBSSnapshots(s),
+		VPCs(s),
+		VPCSubnets(s),
+		VPCSecurityGroups(s),
 	}
 	sort.Slice(ts, func(i, j int) bool { return ts[i].Name < ts[j].Name })
 	return ts

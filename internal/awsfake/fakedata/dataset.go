@@ -24,6 +24,14 @@ type Dataset struct {
 	// "137112412989", ImageOwnerAlias "amazon") and of Marketplace sellers
 	// (ImageOwnerAlias "aws-marketplace"). Every account sees them.
 	PublicImages map[string][]ec2types.Image
+	// PublicSnapshots holds, per region, public EBS snapshots that no
+	// account of the data set owns (Amazon's, OwnerAlias "amazon", and a
+	// Marketplace seller's): those behind PublicImages. Every account sees
+	// them.
+	PublicSnapshots map[string][]ec2types.Snapshot
+	// InstanceTypes holds, per region, the instance types the region
+	// offers (DescribeInstanceTypes): the same for every account.
+	InstanceTypes map[string][]ec2types.InstanceTypeInfo
 	// Org is the AWS Organization the accounts belong to; nil: none, and
 	// every Organizations call answers AWSOrganizationsNotInUseException.
 	Org *Organization
@@ -98,6 +106,28 @@ type Region struct {
 	ReservedInstances []ec2types.ReservedInstances
 	DBInstances       []rdstypes.DBInstance
 	Buckets           []Bucket // S3 buckets owned by the account in this region (s3.go)
+
+	// The network and storage (network.go), owned by the account.
+	Vpcs           []ec2types.Vpc
+	Subnets        []ec2types.Subnet
+	SecurityGroups []ec2types.SecurityGroup
+	Volumes        []ec2types.Volume
+	// VolumeAttributes are what DescribeVolumeAttribute answers, by
+	// volume id.
+	VolumeAttributes map[string]VolumeAttributes
+	Snapshots        []ec2types.Snapshot
+	// SnapshotPermissions say who else may create volumes from a snapshot,
+	// by snapshot id: an account (UserId), or everyone (Group "all": the
+	// snapshot is public). DescribeSnapshots shows other accounts the
+	// snapshots they may use.
+	SnapshotPermissions map[string][]ec2types.CreateVolumePermission
+}
+
+// VolumeAttributes are a volume's attributes that DescribeVolumes leaves
+// out.
+type VolumeAttributes struct {
+	AutoEnableIO bool
+	ProductCodes []ec2types.ProductCode
 }
 
 // AmazonOwnerID is the account that owns Amazon's public AMIs.

@@ -102,6 +102,7 @@ func Demo() *Dataset {
 	}
 	demoOrganization(ds)
 	demoBuckets(ds) // s3demo.go
+	demoNetwork(ds) // demo_network.go
 	return ds
 }
 

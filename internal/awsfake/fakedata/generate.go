@@ -82,6 +82,7 @@ func Generate(g GenOptions) *Dataset {
 		ds.Accounts = append(ds.Accounts, a)
 	}
 	generateOrganization(ds, g)
+	generateNetwork(ds, g, regions) // demo_network.go
 	return ds
 }
 
