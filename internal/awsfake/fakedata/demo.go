@@ -102,6 +102,7 @@ func Demo() *Dataset {
 	}
 	demoOrganization(ds)
 	demoBuckets(ds) // s3demo.go
+	demoEC2Details(ds)
 	return ds
 }
 

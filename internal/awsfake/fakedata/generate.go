@@ -82,6 +82,7 @@ func Generate(g GenOptions) *Dataset {
 		ds.Accounts = append(ds.Accounts, a)
 	}
 	generateOrganization(ds, g)
+	generatedEC2Details(ds) // ec2details.go
 	return ds
 }
 
