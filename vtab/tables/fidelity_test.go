@@ -110,9 +110,21 @@ func (e *env) query(t testing.TB, q string) []map[string]any {
 func checkTable[T any](t *testing.T, e *env, def vtab.Def, where string, want []fetch.Item[T], key func(T) string, everyColumn bool) {
 	t.Helper()
 	tbl := def.(*vtab.Table[fetch.Item[tables.Hydrated[T]]])
+	// Hydrated columns come from calls of their own, not from the record:
+	// their tests are beside each table's.
+	hydrated := map[string]bool{}
+	if t, ok := tables.Find(tables.All(nil), tbl.Name); ok {
+		for _, name := range t.Hydrated {
+			hydrated[name] = true
+		}
+	}
 	var names []string
+	var columns []vtab.Column[fetch.Item[tables.Hydrated[T]]]
 	for _, c := range tbl.Columns {
-		names = append(names, c.Name)
+		if !hydrated[c.Name] {
+			names = append(names, c.Name)
+			columns = append(columns, c)
+		}
 	}
 	got := e.query(t, fmt.Sprintf("SELECT %s FROM %s %s", strings.Join(names, ", "), tbl.Name, where))
 	if len(got) != len(want) {
@@ -131,7 +143,7 @@ func checkTable[T any](t *testing.T, e *env, def vtab.Def, where string, want []
 			t.Errorf("%s: no row for %s", tbl.Name, k)
 			continue
 		}
-		for _, c := range tbl.Columns {
+		for _, c := range columns {
 			exp, err := vtab.SQLValue(c.Type, c.Get(fetch.Item[tables.Hydrated[T]]{Target: item.Target, Value: tables.Hydrated[T]{V: item.Value}}))
 			if err != nil {
 				t.Fatal(err)
@@ -144,7 +156,7 @@ func checkTable[T any](t *testing.T, e *env, def vtab.Def, where string, want []
 			}
 		}
 	}
-	for _, c := range tbl.Columns {
+	for _, c := range columns {
 		if everyColumn && !nonNull[c.Name] && !c.Nullable {
 			t.Errorf("%s: column %s is NULL in every row and not declared nullable", tbl.Name, c.Name)
 		}
