@@ -169,7 +169,7 @@ func demoEC2Details(ds *Dataset) {
 	// Amazon's, some of which are free-tier eligible.
 	for _, r := range mgmt.Regions {
 		for i := range r.Images {
-			r.Images[i].ImageAllowed = aws.Bool(true)
+			r.Images[i].ImageAllowed, r.Images[i].FreeTierEligible = aws.Bool(true), aws.Bool(false)
 		}
 	}
 	for _, imgs := range ds.PublicImages {
