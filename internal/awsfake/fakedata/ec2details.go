@@ -203,8 +203,8 @@ func demoEC2Details(ds *Dataset) {
 	}
 }
 
-// riModification is a change to a reservation: fulfilled ones name the
-// reservation they made.
+// riModification is a change to a reservation: a fulfilled one names the
+// reservation it made (which the data sets leave out of their lists).
 func riModification(ri ec2types.ReservedInstances, status string, at time.Time, target *ec2types.ReservedInstancesConfiguration) ec2types.ReservedInstancesModification {
 	id := aws.ToString(ri.ReservedInstancesId)
 	h := hexDigest("rimod:"+id+status, 32)
@@ -221,7 +221,8 @@ func riModification(ri ec2types.ReservedInstances, status string, at time.Time, 
 	case "fulfilled":
 		m.EffectiveDate = aws.Time(at.Add(time.Hour))
 		m.StatusMessage = aws.String("")
-		m.ModificationResults[0].ReservedInstancesId = ri.ReservedInstancesId
+		made := hexDigest("ri-made:"+id, 32)
+		m.ModificationResults[0].ReservedInstancesId = aws.String(made[0:8] + "-" + made[8:12] + "-" + made[12:16] + "-" + made[16:20] + "-" + made[20:32])
 	case "processing":
 		m.StatusMessage = aws.String("Your modification request is being processed.")
 	}
