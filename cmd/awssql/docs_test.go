@@ -163,8 +163,8 @@ func tablesMarkdown(t *testing.T) string {
 		for _, op := range tbl.Ops {
 			calls = append(calls, op.Action)
 		}
-		if len(calls) == 0 {
-			calls = []string{"organizations:ListAccounts, or the caller's account (sts:GetCallerIdentity)"}
+		if tbl.Scope == tables.PerConnection {
+			calls = append([]string{"organizations:ListAccounts, or the caller's account (sts:GetCallerIdentity)"}, calls...)
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", name, ti.Doc, strings.Join(calls, ", "), tbl.Scope)
 	}

@@ -247,6 +247,15 @@ func (a *app) explainTargets(ctx context.Context, tp *tablePlan, values map[stri
 	}
 	switch t.Scope {
 	case tables.PerConnection:
+		// Columns read with a call in each account make a target of each.
+		if read := slices.DeleteFunc(slices.Clone(t.Hydrated), func(c string) bool { return !slices.Contains(tp.info.Used, c) }); len(read) > 0 {
+			targets, failures, err := sess.Targets(ctx, fetch.Scope{Global: true, Accounts: values["account_id"]})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.io.out, "  targets: %d (one per account, in the home region, for %s)\n", len(targets)+len(failures), strings.Join(read, ", "))
+			return nil
+		}
 		accounts, err := sess.Accounts(ctx)
 		if err != nil {
 			return err

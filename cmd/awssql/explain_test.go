@@ -59,7 +59,7 @@ func TestExplain(t *testing.T) {
 // which cannot be entered.
 func TestExplainTargetsMatchARun(t *testing.T) {
 	statements := map[string]string{
-		"accounts":            "SELECT * FROM accounts",
+		"accounts":            "SELECT *, account_aliases FROM accounts",
 		"regions":             "SELECT * FROM regions",
 		"ec2_instances":       "SELECT * FROM ec2_instances",
 		"images":              "SELECT * FROM images WHERE account_id IN ('123456789012', '234567890123')",

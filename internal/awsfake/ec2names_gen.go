@@ -8,9 +8,48 @@ package awsfake
 // "name" for a value or a structure, "name/item" for a list and its items.
 func ec2Names() map[string]map[string]string {
 	return map[string]map[string]string{
+		"ec2.DescribeImageAttributeOutput": {
+			"BlockDeviceMappings":      "blockDeviceMapping/item",
+			"BootMode":                 "bootMode",
+			"DeregistrationProtection": "deregistrationProtection",
+			"Description":              "description",
+			"ImageId":                  "imageId",
+			"ImdsSupport":              "imdsSupport",
+			"KernelId":                 "kernel",
+			"LastLaunchedTime":         "lastLaunchedTime",
+			"LaunchPermissions":        "launchPermission/item",
+			"ProductCodes":             "productCodes/item",
+			"RamdiskId":                "ramdisk",
+			"SriovNetSupport":          "sriovNetSupport",
+			"TpmSupport":               "tpmSupport",
+			"UefiData":                 "uefiData",
+		},
 		"ec2.DescribeImagesOutput": {
 			"Images":    "imagesSet/item",
 			"NextToken": "nextToken",
+		},
+		"ec2.DescribeInstanceAttributeOutput": {
+			"BlockDeviceMappings":               "blockDeviceMapping/item",
+			"DisableApiStop":                    "disableApiStop",
+			"DisableApiTermination":             "disableApiTermination",
+			"EbsOptimized":                      "ebsOptimized",
+			"EnaSupport":                        "enaSupport",
+			"EnclaveOptions":                    "enclaveOptions",
+			"Groups":                            "groupSet/item",
+			"InstanceId":                        "instanceId",
+			"InstanceInitiatedShutdownBehavior": "instanceInitiatedShutdownBehavior",
+			"InstanceType":                      "instanceType",
+			"KernelId":                          "kernel",
+			"ProductCodes":                      "productCodes/item",
+			"RamdiskId":                         "ramdisk",
+			"RootDeviceName":                    "rootDeviceName",
+			"SourceDestCheck":                   "sourceDestCheck",
+			"SriovNetSupport":                   "sriovNetSupport",
+			"UserData":                          "userData",
+		},
+		"ec2.DescribeInstanceStatusOutput": {
+			"InstanceStatuses": "instanceStatusSet/item",
+			"NextToken":        "nextToken",
 		},
 		"ec2.DescribeInstanceTypesOutput": {
 			"InstanceTypes": "instanceTypeSet/item",
@@ -22,6 +61,10 @@ func ec2Names() map[string]map[string]string {
 		},
 		"ec2.DescribeRegionsOutput": {
 			"Regions": "regionInfo/item",
+		},
+		"ec2.DescribeReservedInstancesModificationsOutput": {
+			"NextToken":                      "nextToken",
+			"ReservedInstancesModifications": "reservedInstancesModificationsSet/item",
 		},
 		"ec2.DescribeReservedInstancesOutput": {
 			"ReservedInstances": "reservedInstancesSet/item",
@@ -56,8 +99,33 @@ func ec2Names() map[string]map[string]string {
 			"NextToken": "nextToken",
 			"Vpcs":      "vpcSet/item",
 		},
+		"ec2.GetLaunchTemplateDataOutput": {
+			"LaunchTemplateData": "launchTemplateData",
+		},
+		"types.AcceleratorCount": {
+			"Max": "max",
+			"Min": "min",
+		},
+		"types.AcceleratorTotalMemoryMiB": {
+			"Max": "max",
+			"Min": "min",
+		},
+		"types.ApplicationStatusSummary": {
+			"ImpairedSince": "impairedSince",
+			"Status":        "status",
+		},
 		"types.AttributeBooleanValue": {
 			"Value": "value",
+		},
+		"types.AttributeValue": {
+			"Value": "value",
+		},
+		"types.BaselineEbsBandwidthMbps": {
+			"Max": "max",
+			"Min": "min",
+		},
+		"types.BaselinePerformanceFactors": {
+			"Cpu": "cpu",
 		},
 		"types.BlockDeviceMapping": {
 			"DeviceName":  "deviceName",
@@ -76,6 +144,11 @@ func ec2Names() map[string]map[string]string {
 			"CapacityReservationId":               "capacityReservationId",
 			"CapacityReservationResourceGroupArn": "capacityReservationResourceGroupArn",
 		},
+		"types.ConnectionTrackingSpecification": {
+			"TcpEstablishedTimeout": "tcpEstablishedTimeout",
+			"UdpStreamTimeout":      "udpStreamTimeout",
+			"UdpTimeout":            "udpTimeout",
+		},
 		"types.ConnectionTrackingSpecificationResponse": {
 			"TcpEstablishedTimeout": "tcpEstablishedTimeout",
 			"UdpStreamTimeout":      "udpStreamTimeout",
@@ -87,9 +160,15 @@ func ec2Names() map[string]map[string]string {
 			"NestedVirtualization": "nestedVirtualization",
 			"ThreadsPerCore":       "threadsPerCore",
 		},
+		"types.CpuPerformanceFactor": {
+			"References": "referenceSet/item",
+		},
 		"types.CreateVolumePermission": {
 			"Group":  "group",
 			"UserId": "userId",
+		},
+		"types.CreditSpecification": {
+			"CpuCredits": "cpuCredits",
 		},
 		"types.DefaultConnectionTrackingConfiguration": {
 			"DefaultTcpEstablishedTimeout": "defaultTcpEstablishedTimeout",
@@ -153,6 +232,15 @@ func ec2Names() map[string]map[string]string {
 			"MaximumIops":              "maximumIops",
 			"MaximumThroughputInMBps":  "maximumThroughputInMBps",
 		},
+		"types.EbsStatusDetails": {
+			"ImpairedSince": "impairedSince",
+			"Name":          "name",
+			"Status":        "status",
+		},
+		"types.EbsStatusSummary": {
+			"Details": "details/item",
+			"Status":  "status",
+		},
 		"types.EfaInfo": {
 			"MaximumEfaInterfaces": "maximumEfaInterfaces",
 		},
@@ -161,6 +249,9 @@ func ec2Names() map[string]map[string]string {
 			"ElasticGpuAssociationState": "elasticGpuAssociationState",
 			"ElasticGpuAssociationTime":  "elasticGpuAssociationTime",
 			"ElasticGpuId":               "elasticGpuId",
+		},
+		"types.ElasticGpuSpecificationResponse": {
+			"Type": "type",
 		},
 		"types.ElasticInferenceAcceleratorAssociation": {
 			"ElasticInferenceAcceleratorArn":              "elasticInferenceAcceleratorArn",
@@ -418,6 +509,34 @@ func ec2Names() map[string]map[string]string {
 			"PrivateDnsName":   "privateDnsName",
 			"PrivateIpAddress": "privateIpAddress",
 		},
+		"types.InstanceRequirements": {
+			"AcceleratorCount":                               "acceleratorCount",
+			"AcceleratorManufacturers":                       "acceleratorManufacturerSet/item",
+			"AcceleratorNames":                               "acceleratorNameSet/item",
+			"AcceleratorTotalMemoryMiB":                      "acceleratorTotalMemoryMiB",
+			"AcceleratorTypes":                               "acceleratorTypeSet/item",
+			"AllowedInstanceTypes":                           "allowedInstanceTypeSet/item",
+			"BareMetal":                                      "bareMetal",
+			"BaselineEbsBandwidthMbps":                       "baselineEbsBandwidthMbps",
+			"BaselinePerformanceFactors":                     "baselinePerformanceFactors",
+			"BurstablePerformance":                           "burstablePerformance",
+			"CpuManufacturers":                               "cpuManufacturerSet/item",
+			"ExcludedInstanceTypes":                          "excludedInstanceTypeSet/item",
+			"InstanceGenerations":                            "instanceGenerationSet/item",
+			"LocalStorage":                                   "localStorage",
+			"LocalStorageTypes":                              "localStorageTypeSet/item",
+			"MaxSpotPriceAsPercentageOfOptimalOnDemandPrice": "maxSpotPriceAsPercentageOfOptimalOnDemandPrice",
+			"MemoryGiBPerVCpu":                               "memoryGiBPerVCpu",
+			"MemoryMiB":                                      "memoryMiB",
+			"NetworkBandwidthGbps":                           "networkBandwidthGbps",
+			"NetworkInterfaceCount":                          "networkInterfaceCount",
+			"OnDemandMaxPricePercentageOverLowestPrice":      "onDemandMaxPricePercentageOverLowestPrice",
+			"RequireEncryptionInTransit":                     "requireEncryptionInTransit",
+			"RequireHibernateSupport":                        "requireHibernateSupport",
+			"SpotMaxPricePercentageOverLowestPrice":          "spotMaxPricePercentageOverLowestPrice",
+			"TotalLocalStorageGB":                            "totalLocalStorageGB",
+			"VCpuCount":                                      "vCpuCount",
+		},
 		"types.InstanceSecondaryInterface": {
 			"Attachment":           "attachment",
 			"InterfaceType":        "interfaceType",
@@ -444,6 +563,37 @@ func ec2Names() map[string]map[string]string {
 		"types.InstanceState": {
 			"Code": "code",
 			"Name": "name",
+		},
+		"types.InstanceStatus": {
+			"ApplicationStatus":  "applicationStatus",
+			"AttachedEbsStatus":  "attachedEbsStatus",
+			"AvailabilityZone":   "availabilityZone",
+			"AvailabilityZoneId": "availabilityZoneId",
+			"Events":             "eventsSet/item",
+			"InstanceId":         "instanceId",
+			"InstanceState":      "instanceState",
+			"InstanceStatus":     "instanceStatus",
+			"Operator":           "operator",
+			"OutpostArn":         "outpostArn",
+			"PerformanceStatus":  "performanceStatus",
+			"SystemStatus":       "systemStatus",
+		},
+		"types.InstanceStatusDetails": {
+			"ImpairedSince": "impairedSince",
+			"Name":          "name",
+			"Status":        "status",
+		},
+		"types.InstanceStatusEvent": {
+			"Code":              "code",
+			"Description":       "description",
+			"InstanceEventId":   "instanceEventId",
+			"NotAfter":          "notAfter",
+			"NotBefore":         "notBefore",
+			"NotBeforeDeadline": "notBeforeDeadline",
+		},
+		"types.InstanceStatusSummary": {
+			"Details": "details/item",
+			"Status":  "status",
 		},
 		"types.InstanceStorageInfo": {
 			"Disks":             "disks/item",
@@ -505,9 +655,156 @@ func ec2Names() map[string]map[string]string {
 			"CidrIp":      "cidrIp",
 			"Description": "description",
 		},
+		"types.Ipv4PrefixSpecificationResponse": {
+			"Ipv4Prefix": "ipv4Prefix",
+		},
+		"types.Ipv6PrefixSpecificationResponse": {
+			"Ipv6Prefix": "ipv6Prefix",
+		},
 		"types.Ipv6Range": {
 			"CidrIpv6":    "cidrIpv6",
 			"Description": "description",
+		},
+		"types.LaunchPermission": {
+			"Group":                 "group",
+			"OrganizationArn":       "organizationArn",
+			"OrganizationalUnitArn": "organizationalUnitArn",
+			"UserId":                "userId",
+		},
+		"types.LaunchTemplateBlockDeviceMapping": {
+			"DeviceName":  "deviceName",
+			"Ebs":         "ebs",
+			"NoDevice":    "noDevice",
+			"VirtualName": "virtualName",
+		},
+		"types.LaunchTemplateCapacityReservationSpecificationResponse": {
+			"CapacityReservationPreference": "capacityReservationPreference",
+			"CapacityReservationTarget":     "capacityReservationTarget",
+		},
+		"types.LaunchTemplateCpuOptions": {
+			"AmdSevSnp":            "amdSevSnp",
+			"CoreCount":            "coreCount",
+			"NestedVirtualization": "nestedVirtualization",
+			"ThreadsPerCore":       "threadsPerCore",
+		},
+		"types.LaunchTemplateEbsBlockDevice": {
+			"DeleteOnTermination":      "deleteOnTermination",
+			"EbsCardIndex":             "ebsCardIndex",
+			"Encrypted":                "encrypted",
+			"Iops":                     "iops",
+			"KmsKeyId":                 "kmsKeyId",
+			"SnapshotId":               "snapshotId",
+			"Throughput":               "throughput",
+			"VolumeInitializationRate": "volumeInitializationRate",
+			"VolumeSize":               "volumeSize",
+			"VolumeType":               "volumeType",
+		},
+		"types.LaunchTemplateElasticInferenceAcceleratorResponse": {
+			"Count": "count",
+			"Type":  "type",
+		},
+		"types.LaunchTemplateEnaSrdSpecification": {
+			"EnaSrdEnabled":          "enaSrdEnabled",
+			"EnaSrdUdpSpecification": "enaSrdUdpSpecification",
+		},
+		"types.LaunchTemplateEnaSrdUdpSpecification": {
+			"EnaSrdUdpEnabled": "enaSrdUdpEnabled",
+		},
+		"types.LaunchTemplateEnclaveOptions": {
+			"Enabled": "enabled",
+		},
+		"types.LaunchTemplateHibernationOptions": {
+			"Configured": "configured",
+		},
+		"types.LaunchTemplateIamInstanceProfileSpecification": {
+			"Arn":  "arn",
+			"Name": "name",
+		},
+		"types.LaunchTemplateInstanceMaintenanceOptions": {
+			"AutoRecovery": "autoRecovery",
+		},
+		"types.LaunchTemplateInstanceMarketOptions": {
+			"MarketType":  "marketType",
+			"SpotOptions": "spotOptions",
+		},
+		"types.LaunchTemplateInstanceMetadataOptions": {
+			"HttpEndpoint":            "httpEndpoint",
+			"HttpProtocolIpv6":        "httpProtocolIpv6",
+			"HttpPutResponseHopLimit": "httpPutResponseHopLimit",
+			"HttpTokens":              "httpTokens",
+			"InstanceMetadataTags":    "instanceMetadataTags",
+			"State":                   "state",
+		},
+		"types.LaunchTemplateInstanceNetworkInterfaceSpecification": {
+			"AssociateCarrierIpAddress":       "associateCarrierIpAddress",
+			"AssociatePublicIpAddress":        "associatePublicIpAddress",
+			"ConnectionTrackingSpecification": "connectionTrackingSpecification",
+			"DeleteOnTermination":             "deleteOnTermination",
+			"Description":                     "description",
+			"DeviceIndex":                     "deviceIndex",
+			"EnaQueueCount":                   "enaQueueCount",
+			"EnaSrdSpecification":             "enaSrdSpecification",
+			"Groups":                          "groupSet/groupId",
+			"InterfaceType":                   "interfaceType",
+			"Ipv4PrefixCount":                 "ipv4PrefixCount",
+			"Ipv4Prefixes":                    "ipv4PrefixSet/item",
+			"Ipv6AddressCount":                "ipv6AddressCount",
+			"Ipv6Addresses":                   "ipv6AddressesSet/item",
+			"Ipv6PrefixCount":                 "ipv6PrefixCount",
+			"Ipv6Prefixes":                    "ipv6PrefixSet/item",
+			"NetworkCardIndex":                "networkCardIndex",
+			"NetworkInterfaceId":              "networkInterfaceId",
+			"PrimaryIpv6":                     "primaryIpv6",
+			"PrivateIpAddress":                "privateIpAddress",
+			"PrivateIpAddresses":              "privateIpAddressesSet/item",
+			"SecondaryPrivateIpAddressCount":  "secondaryPrivateIpAddressCount",
+			"SubnetId":                        "subnetId",
+		},
+		"types.LaunchTemplateInstanceSecondaryInterfaceSpecification": {
+			"DeleteOnTermination":   "deleteOnTermination",
+			"DeviceIndex":           "deviceIndex",
+			"InterfaceType":         "interfaceType",
+			"NetworkCardIndex":      "networkCardIndex",
+			"PrivateIpAddressCount": "privateIpAddressCount",
+			"PrivateIpAddresses":    "privateIpAddressesSet/item",
+			"SecondarySubnetId":     "secondarySubnetId",
+		},
+		"types.LaunchTemplateLicenseConfiguration": {
+			"LicenseConfigurationArn": "licenseConfigurationArn",
+		},
+		"types.LaunchTemplateNetworkPerformanceOptions": {
+			"BandwidthWeighting": "bandwidthWeighting",
+		},
+		"types.LaunchTemplatePlacement": {
+			"Affinity":             "affinity",
+			"AvailabilityZone":     "availabilityZone",
+			"AvailabilityZoneId":   "availabilityZoneId",
+			"GroupId":              "groupId",
+			"GroupName":            "groupName",
+			"HostId":               "hostId",
+			"HostResourceGroupArn": "hostResourceGroupArn",
+			"PartitionNumber":      "partitionNumber",
+			"SpreadDomain":         "spreadDomain",
+			"Tenancy":              "tenancy",
+		},
+		"types.LaunchTemplatePrivateDnsNameOptions": {
+			"EnableResourceNameDnsAAAARecord": "enableResourceNameDnsAAAARecord",
+			"EnableResourceNameDnsARecord":    "enableResourceNameDnsARecord",
+			"HostnameType":                    "hostnameType",
+		},
+		"types.LaunchTemplateSpotMarketOptions": {
+			"BlockDurationMinutes":         "blockDurationMinutes",
+			"InstanceInterruptionBehavior": "instanceInterruptionBehavior",
+			"MaxPrice":                     "maxPrice",
+			"SpotInstanceType":             "spotInstanceType",
+			"ValidUntil":                   "validUntil",
+		},
+		"types.LaunchTemplateTagSpecification": {
+			"ResourceType": "resourceType",
+			"Tags":         "tagSet/item",
+		},
+		"types.LaunchTemplatesMonitoring": {
+			"Enabled": "enabled",
 		},
 		"types.LicenseConfiguration": {
 			"LicenseConfigurationArn": "licenseConfigurationArn",
@@ -525,11 +822,23 @@ func ec2Names() map[string]map[string]string {
 		"types.MediaDeviceMemoryInfo": {
 			"SizeInMiB": "sizeInMiB",
 		},
+		"types.MemoryGiBPerVCpu": {
+			"Max": "max",
+			"Min": "min",
+		},
 		"types.MemoryInfo": {
 			"SizeInMiB": "sizeInMiB",
 		},
+		"types.MemoryMiB": {
+			"Max": "max",
+			"Min": "min",
+		},
 		"types.Monitoring": {
 			"State": "state",
+		},
+		"types.NetworkBandwidthGbps": {
+			"Max": "max",
+			"Min": "min",
 		},
 		"types.NetworkCardInfo": {
 			"AdditionalFlexibleNetworkInterfaces": "additionalFlexibleNetworkInterfaces",
@@ -564,6 +873,10 @@ func ec2Names() map[string]map[string]string {
 			"NetworkPerformance":                 "networkPerformance",
 			"SecondaryNetworkSupported":          "secondaryNetworkSupported",
 		},
+		"types.NetworkInterfaceCount": {
+			"Max": "max",
+			"Min": "min",
+		},
 		"types.NeuronDeviceCoreInfo": {
 			"Count":   "count",
 			"Version": "version",
@@ -588,6 +901,14 @@ func ec2Names() map[string]map[string]string {
 			"HiddenByDefault": "hiddenByDefault",
 			"Managed":         "managed",
 			"Principal":       "principal",
+		},
+		"types.PerformanceFactorReference": {
+			"InstanceFamily": "instanceFamily",
+		},
+		"types.PerformanceStatusSummary": {
+			"ImpairedSince": "impairedSince",
+			"Remediation":   "remediation",
+			"Status":        "status",
 		},
 		"types.Placement": {
 			"Affinity":             "affinity",
@@ -617,6 +938,10 @@ func ec2Names() map[string]map[string]string {
 			"EnableResourceNameDnsAAAARecord": "enableResourceNameDnsAAAARecord",
 			"EnableResourceNameDnsARecord":    "enableResourceNameDnsARecord",
 			"HostnameType":                    "hostnameType",
+		},
+		"types.PrivateIpAddressSpecification": {
+			"Primary":          "primary",
+			"PrivateIpAddress": "privateIpAddress",
 		},
 		"types.ProcessorInfo": {
 			"Manufacturer":             "manufacturer",
@@ -669,6 +994,68 @@ func ec2Names() map[string]map[string]string {
 			"Tags":                "tagSet/item",
 			"UsagePrice":          "usagePrice",
 		},
+		"types.ReservedInstancesConfiguration": {
+			"AvailabilityZone":   "availabilityZone",
+			"AvailabilityZoneId": "availabilityZoneId",
+			"InstanceCount":      "instanceCount",
+			"InstanceType":       "instanceType",
+			"Platform":           "platform",
+			"Scope":              "scope",
+		},
+		"types.ReservedInstancesId": {
+			"ReservedInstancesId": "reservedInstancesId",
+		},
+		"types.ReservedInstancesModification": {
+			"ClientToken":                     "clientToken",
+			"CreateDate":                      "createDate",
+			"EffectiveDate":                   "effectiveDate",
+			"ModificationResults":             "modificationResultSet/item",
+			"ReservedInstancesIds":            "reservedInstancesSet/item",
+			"ReservedInstancesModificationId": "reservedInstancesModificationId",
+			"Status":                          "status",
+			"StatusMessage":                   "statusMessage",
+			"UpdateDate":                      "updateDate",
+		},
+		"types.ReservedInstancesModificationResult": {
+			"ReservedInstancesId": "reservedInstancesId",
+			"TargetConfiguration": "targetConfiguration",
+		},
+		"types.ResponseLaunchTemplateData": {
+			"BlockDeviceMappings":               "blockDeviceMappingSet/item",
+			"CapacityReservationSpecification":  "capacityReservationSpecification",
+			"CpuOptions":                        "cpuOptions",
+			"CreditSpecification":               "creditSpecification",
+			"DisableApiStop":                    "disableApiStop",
+			"DisableApiTermination":             "disableApiTermination",
+			"EbsOptimized":                      "ebsOptimized",
+			"ElasticGpuSpecifications":          "elasticGpuSpecificationSet/item",
+			"ElasticInferenceAccelerators":      "elasticInferenceAcceleratorSet/item",
+			"EnclaveOptions":                    "enclaveOptions",
+			"HibernationOptions":                "hibernationOptions",
+			"IamInstanceProfile":                "iamInstanceProfile",
+			"ImageId":                           "imageId",
+			"InstanceInitiatedShutdownBehavior": "instanceInitiatedShutdownBehavior",
+			"InstanceMarketOptions":             "instanceMarketOptions",
+			"InstanceRequirements":              "instanceRequirements",
+			"InstanceType":                      "instanceType",
+			"KernelId":                          "kernelId",
+			"KeyName":                           "keyName",
+			"LicenseSpecifications":             "licenseSet/item",
+			"MaintenanceOptions":                "maintenanceOptions",
+			"MetadataOptions":                   "metadataOptions",
+			"Monitoring":                        "monitoring",
+			"NetworkInterfaces":                 "networkInterfaceSet/item",
+			"NetworkPerformanceOptions":         "networkPerformanceOptions",
+			"Operator":                          "operator",
+			"Placement":                         "placement",
+			"PrivateDnsNameOptions":             "privateDnsNameOptions",
+			"RamDiskId":                         "ramDiskId",
+			"SecondaryInterfaces":               "secondaryInterfaceSet/item",
+			"SecurityGroupIds":                  "securityGroupIdSet/item",
+			"SecurityGroups":                    "securityGroupSet/item",
+			"TagSpecifications":                 "tagSpecificationSet/item",
+			"UserData":                          "userData",
+		},
 		"types.ScanResults": {
 			"CriticalFixAvailableSince":      "criticalFixAvailableSince",
 			"FindingScanDate":                "findingScanDate",
@@ -677,6 +1064,9 @@ func ec2Names() map[string]map[string]string {
 			"InformationalFixAvailableSince": "informationalFixAvailableSince",
 			"LowFixAvailableSince":           "lowFixAvailableSince",
 			"MediumFixAvailableSince":        "mediumFixAvailableSince",
+		},
+		"types.SecondaryInterfacePrivateIpAddressSpecification": {
+			"PrivateIpAddress": "privateIpAddress",
 		},
 		"types.SecurityGroup": {
 			"Description":         "groupDescription",
@@ -758,6 +1148,10 @@ func ec2Names() map[string]map[string]string {
 			"Key":   "key",
 			"Value": "value",
 		},
+		"types.TotalLocalStorageGB": {
+			"Max": "max",
+			"Min": "min",
+		},
 		"types.UserIdGroupPair": {
 			"Description":            "description",
 			"GroupId":                "groupId",
@@ -766,6 +1160,10 @@ func ec2Names() map[string]map[string]string {
 			"UserId":                 "userId",
 			"VpcId":                  "vpcId",
 			"VpcPeeringConnectionId": "vpcPeeringConnectionId",
+		},
+		"types.VCpuCountRange": {
+			"Max": "max",
+			"Min": "min",
 		},
 		"types.VCpuInfo": {
 			"DefaultCores":          "defaultCores",

@@ -1,7 +1,7 @@
 // Package awsfake is a local AWS endpoint for tests, benchmarks and demos.
 //
 // A Server is an http.Handler that serves a deterministic fakedata.Dataset
-// over the real AWS wire protocols (EC2, RDS and STS query protocols with
+// over the real AWS wire protocols (EC2, RDS, STS and IAM query protocols with
 // XML answers, Organizations JSON 1.1, S3 REST), so the real aws-sdk-go-v2
 // clients, pointed at it with BaseEndpoint and static credentials, sign,
 // page, retry and decode errors exactly as they do against AWS. Requests are
@@ -247,6 +247,8 @@ func serviceNamespace(service string) string {
 		return rdsNamespace
 	case "sts":
 		return stsNamespace
+	case "iam":
+		return iamNamespace
 	}
 	return ""
 }
@@ -259,6 +261,8 @@ func serviceVersion(service string) string {
 		return rdsVersion
 	case "sts":
 		return stsVersion
+	case "iam":
+		return iamVersion
 	}
 	return ""
 }
@@ -266,7 +270,7 @@ func serviceVersion(service string) string {
 // serviceFromVersion guesses the service of an unsigned request (which has
 // no credential scope) so its error is at least in the right protocol.
 func serviceFromVersion(version string) string {
-	for _, svc := range []string{"ec2", "rds", "sts"} {
+	for _, svc := range []string{"ec2", "rds", "sts", "iam"} {
 		if serviceVersion(svc) == version {
 			return svc
 		}
@@ -293,6 +297,12 @@ func routes() map[string]handler {
 		"ec2:DescribeSnapshots":                          (*call).describeSnapshots,
 		"ec2:DescribeSnapshotAttribute":                  (*call).describeSnapshotAttribute,
 		"ec2:DescribeInstanceTypes":                      (*call).describeInstanceTypes,
+		"ec2:DescribeInstanceAttribute":                  (*call).describeInstanceAttribute,
+		"ec2:GetLaunchTemplateData":                      (*call).getLaunchTemplateData,
+		"ec2:DescribeInstanceStatus":                     (*call).describeInstanceStatus,
+		"ec2:DescribeImageAttribute":                     (*call).describeImageAttribute,
+		"ec2:DescribeReservedInstancesModifications":     (*call).describeReservedInstancesModifications,
+		"iam:ListAccountAliases":                         (*call).listAccountAliases,
 		"rds:DescribeDBInstances":                        (*call).describeDBInstances,
 		"sts:GetCallerIdentity":                          (*call).getCallerIdentity,
 		"sts:AssumeRole":                                 (*call).assumeRole,
@@ -312,7 +322,7 @@ func jsonService(service string) bool { return service == "organizations" }
 // globalService reports whether service has one endpoint for the partition
 // (signed for us-east-1): it answers whatever region the request was signed
 // for, opt-in or not.
-func globalService(service string) bool { return service == "organizations" }
+func globalService(service string) bool { return service == "organizations" || service == "iam" }
 
 // serviceFromTarget names the service of an unsigned JSON request from the
 // prefix of its X-Amz-Target.

@@ -21,6 +21,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -77,6 +78,8 @@ func newClient(t *testing.T, service string, c aws.Config) reflect.Value {
 		return reflect.ValueOf(sts.NewFromConfig(c))
 	case "organizations":
 		return reflect.ValueOf(organizations.NewFromConfig(c))
+	case "iam":
+		return reflect.ValueOf(iam.NewFromConfig(c))
 	}
 	t.Fatalf("no client for %s", service)
 	return reflect.Value{}

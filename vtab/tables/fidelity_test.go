@@ -112,9 +112,22 @@ func checkTable[T any](t *testing.T, e *env, def vtab.Def, where string, want []
 	hydrated ...func(fetch.Item[T]) map[string]any) {
 	t.Helper()
 	tbl := def.(*vtab.Table[fetch.Item[tables.Hydrated[T]]])
+	// Hydrated columns come from calls of their own, not from the record:
+	// compared when the caller says what they hold, else left to their
+	// own tests beside each table's.
+	skip := map[string]bool{}
+	if t, ok := tables.Find(tables.All(nil), tbl.Name); ok && len(hydrated) == 0 {
+		for _, name := range t.Hydrated {
+			skip[name] = true
+		}
+	}
 	var names []string
+	var columns []vtab.Column[fetch.Item[tables.Hydrated[T]]]
 	for _, c := range tbl.Columns {
-		names = append(names, c.Name)
+		if !skip[c.Name] {
+			names = append(names, c.Name)
+			columns = append(columns, c)
+		}
 	}
 	got := e.query(t, fmt.Sprintf("SELECT %s FROM %s %s", strings.Join(names, ", "), tbl.Name, where))
 	if len(got) != len(want) {
@@ -137,7 +150,7 @@ func checkTable[T any](t *testing.T, e *env, def vtab.Def, where string, want []
 		for _, h := range hydrated {
 			more = h(item)
 		}
-		for _, c := range tbl.Columns {
+		for _, c := range columns {
 			exp, err := vtab.SQLValue(c.Type, c.Get(fetch.Item[tables.Hydrated[T]]{Target: item.Target, Value: tables.Hydrated[T]{V: item.Value, More: more}}))
 			if err != nil {
 				t.Fatal(err)
@@ -150,7 +163,7 @@ func checkTable[T any](t *testing.T, e *env, def vtab.Def, where string, want []
 			}
 		}
 	}
-	for _, c := range tbl.Columns {
+	for _, c := range columns {
 		if everyColumn && !nonNull[c.Name] && !c.Nullable {
 			t.Errorf("%s: column %s is NULL in every row and not declared nullable", tbl.Name, c.Name)
 		}

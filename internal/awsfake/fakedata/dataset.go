@@ -83,6 +83,9 @@ type Account struct {
 	OptIn   map[string]string
 	Regions map[string]*Region // resources per region; absent = none
 	Roles   []Role             // IAM roles that STS AssumeRole can assume
+	// Aliases are the account's IAM aliases (iam ListAccountAliases): AWS
+	// allows one at most.
+	Aliases []string
 
 	// The account in the organization (Dataset.Org). Parent is the root's
 	// or an OU's id; "" keeps the account out of the organization, except
@@ -121,6 +124,13 @@ type Region struct {
 	// snapshot is public). DescribeSnapshots shows other accounts the
 	// snapshots they may use.
 	SnapshotPermissions map[string][]ec2types.CreateVolumePermission
+
+	// What EC2 keeps of the account's instances and images beyond their
+	// Describe records, and the changes made to its reservations
+	// (ec2details.go).
+	InstanceDetails                map[string]InstanceDetails // by instance id; absent: EC2's defaults
+	ImageLaunchPermissions         map[string][]ec2types.LaunchPermission
+	ReservedInstancesModifications []ec2types.ReservedInstancesModification
 }
 
 // VolumeAttributes are a volume's attributes that DescribeVolumes leaves

@@ -101,8 +101,9 @@ func Demo() *Dataset {
 		acct.Regions[region] = r
 	}
 	demoOrganization(ds)
-	demoBuckets(ds) // s3demo.go
-	demoNetwork(ds) // demo_network.go
+	demoBuckets(ds)    // s3demo.go
+	demoEC2Details(ds) // before the network, which it derives from the instances
+	demoNetwork(ds)    // demo_network.go
 	return ds
 }
 

@@ -83,6 +83,7 @@ func Generate(g GenOptions) *Dataset {
 	}
 	generateOrganization(ds, g)
 	generateNetwork(ds, g, regions) // demo_network.go
+	generatedEC2Details(ds)         // ec2details.go
 	return ds
 }
 

@@ -42,6 +42,8 @@ func instanceTypeSpecs() []typeSpec {
 	return []typeSpec{
 		{name: "t2.micro", vcpus: 1, cores: 1, tpc: 1, mib: 1024, arch: []ec2types.ArchitectureType{"i386", "x86_64"}, ghz: 2.5, xen: true,
 			burst: true, freeTier: true, network: "Low to Moderate", enis: 2, ipv4: 2},
+		{name: "m1.small", vcpus: 1, cores: 1, tpc: 1, mib: 1740, arch: []ec2types.ArchitectureType{"i386", "x86_64"}, ghz: 2.0, xen: true,
+			previous: true, network: "Low", enis: 2, ipv4: 4},
 		{name: "t3.micro", vcpus: 2, cores: 1, tpc: 2, validCores: []int32{1}, mib: 1024, ghz: 2.5, burst: true, freeTier: true,
 			network: "Up to 5 Gigabit", enis: 2, ipv4: 2},
 		{name: "t3.small", vcpus: 2, cores: 1, tpc: 2, validCores: []int32{1}, mib: 2048, ghz: 2.5, burst: true,
