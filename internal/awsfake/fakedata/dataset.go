@@ -98,6 +98,10 @@ type Region struct {
 	ReservedInstances []ec2types.ReservedInstances
 	DBInstances       []rdstypes.DBInstance
 	Buckets           []Bucket // S3 buckets owned by the account in this region (s3.go)
+
+	// PendingMaintenance are the maintenance actions RDS has scheduled on
+	// the DB instances (DescribePendingMaintenanceActions).
+	PendingMaintenance []rdstypes.ResourcePendingMaintenanceActions
 }
 
 // AmazonOwnerID is the account that owns Amazon's public AMIs.
