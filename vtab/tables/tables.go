@@ -42,6 +42,9 @@ type Table struct {
 	// Missing are the columns of Steampipe's table of the same resource
 	// that this table does not have, and why.
 	Missing map[string]string
+	// Hydrated are the columns that an extra call per row computes, made
+	// only when a statement reads them.
+	Hydrated []string
 	// problems are mistakes in the declaration that the engine cannot see.
 	problems []error
 }
@@ -288,6 +291,9 @@ func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
 			name := c.Name
 			vc.Get = func(i row) any { return i.Value.More[name] }
 			hydrates = append(hydrates, c)
+			if err := hydratedPosition(r.name, c.Name, len(cols)); err != nil {
+				problems = append(problems, err)
+			}
 		}
 		if p := c.Push; p != nil {
 			if p.set != nil && p.in != reflect.TypeFor[In]() {
@@ -338,6 +344,9 @@ func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
 		},
 	}
 	t := Table{Name: r.name, Aliases: r.aliases, Def: def, Scope: scope, Ops: r.ops, Missing: r.missing, problems: problems}
+	for _, c := range hydrates {
+		t.Hydrated = append(t.Hydrated, c.Name)
+	}
 	if r.probe != nil {
 		t.Probe = fetch.Probe{Table: r.name, Actions: actions(r.ops), Call: r.probe}
 	}
@@ -369,6 +378,17 @@ func (r regional[T, In]) common(s *fetch.Session) []col[T, In] {
 	}
 	return append(cols, col[T, In]{Name: "partition", Type: vtab.Text, Doc: "aws, aws-cn or aws-us-gov",
 		Get: func(fetch.Item[T]) any { return s.Partition() }})
+}
+
+// hydratedPosition reports a hydrated column declared too late: SQLite
+// says which columns a statement reads (colUsed) for the first 63 only, and
+// one bit for all the others, so a column past them would make its calls
+// whenever any of them is read.
+func hydratedPosition(table, column string, index int) error {
+	if index < 63 {
+		return nil
+	}
+	return fmt.Errorf("table %q: hydrated column %q is column %d: SQLite tells which of a table's columns a statement reads only for the first 63; declare it earlier", table, column, index+1)
 }
 
 // hydrate adds to each item of a target's pages the hydrated columns the
