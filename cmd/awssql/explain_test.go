@@ -66,7 +66,7 @@ func TestExplainTargetsMatchARun(t *testing.T) {
 		"reserved_instances": "SELECT * FROM reserved_instances WHERE region IN ('us-east-1', 'eu-west-1', 'ap-east-1')",
 		"rds_instances":      "SELECT * FROM rds_instances WHERE account_id = '234567890123'",
 		"s3_buckets":         "SELECT * FROM s3_buckets",
-		"s3_objects":         "SELECT key FROM s3_objects WHERE bucket = 'awssql-demo-data'",
+		"s3_objects":         "SELECT key FROM s3_objects WHERE bucket_name = 'awssql-demo-data'",
 	}
 	targets := regexp.MustCompile(`targets: (\d+|none)`)
 	for _, tbl := range tables.All(nil) {
