@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/awssql/awssql/internal/awsfake"
 	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
@@ -103,5 +104,44 @@ func TestS3Buckets(t *testing.T) {
 	}
 	if n := len(f.requestsOf("ListBuckets")); n != 2 {
 		t.Errorf("%d ListBuckets calls, want one per account", n)
+	}
+}
+
+// TestS3BucketsConfiguration: a query written for Steampipe's
+// aws_s3_bucket runs unchanged and answers as under awssql's own name; a
+// bucket without configuration reads NULL (false for the public access
+// block) with exit 0; a refused configuration call fails that account's
+// rows, naming the bucket, the call and its region, while the other
+// account's rows still come (exit 3).
+func TestS3BucketsConfiguration(t *testing.T) {
+	f, chain := newS3(t)
+	run := func(args ...string) result {
+		t.Helper()
+		return f.run(append(append(chainArgs(chain), "--list-accounts"), args...)...)
+	}
+	native := run("SELECT name, region FROM s3_buckets ORDER BY name")
+	f.srv.Reset()
+	steampipe := run("SELECT name, region FROM aws_s3_bucket ORDER BY name")
+	if native.code != 0 || steampipe.stdout != native.stdout || steampipe.stderr != "" {
+		t.Errorf("aws_s3_bucket: exit %d %q %s; want what s3_buckets answers: %q", steampipe.code, steampipe.stdout, steampipe.stderr, native.stdout)
+	}
+	for _, r := range f.srv.Requests() {
+		if r.Service == "s3" && r.Operation != "ListBuckets" {
+			t.Errorf("SELECT name, region called %s: only ListBuckets is needed", r.Operation)
+		}
+	}
+
+	r := run("SELECT name, policy, tags, block_public_acls, versioning_enabled FROM aws_s3_bucket WHERE name = 'acme-logs'")
+	if r.code != 0 || r.stderr != "" || r.stdout != "name,policy,tags,block_public_acls,versioning_enabled\nacme-logs,,,0,0\n" {
+		t.Errorf("a bucket without configuration: exit %d %q %s", r.code, r.stdout, r.stderr)
+	}
+
+	member := f.ds.Accounts[1].ID
+	f.srv.AddFault(awsfake.Fault{Service: "s3", Operation: "GetBucketPolicy", Account: member, Code: "AccessDenied", Status: 403, Message: "denied by the test"})
+	r = run("SELECT account_id, name, policy FROM aws_s3_bucket ORDER BY name")
+	want := "account_id,name,policy\n" + f.ds.Accounts[0].ID + ",acme-logs,\n"
+	if r.code != 3 || r.stdout != want ||
+		!strings.Contains(r.stderr, "account "+member+", region us-east-1: GetBucketPolicy: AccessDenied: bucket \"member-private\": denied by the test") {
+		t.Errorf("a refused GetBucketPolicy: exit %d %q\n%s\nwant exit 3, %q, and the failure named", r.code, r.stdout, r.stderr, want)
 	}
 }
