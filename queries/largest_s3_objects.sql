@@ -4,6 +4,6 @@
 -- param: top = 20  how many
 SELECT key, size, storage_class, last_modified
 FROM s3_objects
-WHERE bucket = :bucket AND prefix = :prefix
+WHERE bucket_name = :bucket AND prefix = :prefix
 ORDER BY size DESC, key
 LIMIT :top;

@@ -263,7 +263,7 @@ func (a *app) explainTargets(ctx context.Context, tp *tablePlan, values map[stri
 		fmt.Fprintf(a.io.out, "  targets: none; the connection's %d accounts are listed (a member role is assumed only when reachable or error is read)\n", len(accounts))
 		return nil
 	case tables.PerBucket:
-		n := max(len(values["bucket"]), 1)
+		n := max(len(values["bucket_name"]), 1)
 		fmt.Fprintf(a.io.out, "  targets: %d (one per bucket, in the bucket's region%s)\n", n, per)
 		return nil
 	}

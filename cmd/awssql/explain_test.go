@@ -66,7 +66,7 @@ func TestExplainTargetsMatchARun(t *testing.T) {
 		"reserved_instances":  "SELECT * FROM reserved_instances WHERE region IN ('us-east-1', 'eu-west-1', 'ap-east-1')",
 		"rds_instances":       "SELECT * FROM rds_instances WHERE account_id = '234567890123'",
 		"s3_buckets":          "SELECT * FROM s3_buckets",
-		"s3_objects":          "SELECT key FROM s3_objects WHERE bucket = 'awssql-demo-data'",
+		"s3_objects":          "SELECT key FROM s3_objects WHERE bucket_name = 'awssql-demo-data'",
 		"ec2_instance_types":  "SELECT instance_type FROM ec2_instance_types WHERE region = 'eu-west-1'",
 		"ebs_volumes":         "SELECT * FROM ebs_volumes WHERE state = 'available'",
 		"ebs_snapshots":       "SELECT * FROM ebs_snapshots WHERE account_id = '123456789012' AND region IN ('us-east-1', 'ap-east-1')",

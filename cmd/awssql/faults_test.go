@@ -335,7 +335,7 @@ func TestFaultsEveryProtocol(t *testing.T) {
 	t.Parallel()
 	const member = "100000000001"
 	bucket := "gen-100000000000-us-east-1-00"
-	objects := "SELECT key, size, body FROM s3_objects WHERE bucket = '" + bucket + "'"
+	objects := "SELECT key, size, body FROM s3_objects WHERE bucket_name = '" + bucket + "'"
 	tests := []struct {
 		name  string
 		query string

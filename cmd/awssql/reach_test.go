@@ -98,7 +98,7 @@ func TestAssumeRoleHints(t *testing.T) {
 // the caller's credentials, as every other table does.
 func TestS3BodyAndOwnAccount(t *testing.T) {
 	r := runCLI(context.Background(), nil, "", false, "--demo",
-		"SELECT key, size, length(body) = size FROM s3_objects WHERE bucket = 'awssql-demo-data' AND key IN ('data/blob.bin', 'exports/2026-10/orders.csv')")
+		"SELECT key, size, length(body) = size FROM s3_objects WHERE bucket_name = 'awssql-demo-data' AND key IN ('data/blob.bin', 'exports/2026-10/orders.csv')")
 	if r.code != 0 || !strings.Contains(r.stdout, "data/blob.bin,65539,1") || !strings.Contains(r.stdout, "exports/2026-10/orders.csv,307205,") {
 		t.Errorf("--demo bodies over 64 KB: exit %d %q %s", r.code, r.stdout, r.stderr)
 	}
@@ -106,7 +106,7 @@ func TestS3BodyAndOwnAccount(t *testing.T) {
 	f, chain := newS3(t)
 	mgmt := f.ds.Accounts[0].ID
 	r = f.run(append(chainArgs(chain), "--list-accounts",
-		"SELECT account_id, key, body FROM s3_objects WHERE bucket = 'acme-logs' AND key = 'logs/2026/11/02/b.log' AND account_id = '"+mgmt+"'")...)
+		"SELECT account_id, key, body FROM s3_objects WHERE bucket_name = 'acme-logs' AND key = 'logs/2026/11/02/b.log' AND account_id = '"+mgmt+"'")...)
 	if r.code != 0 || r.stdout != "account_id,key,body\n"+mgmt+",logs/2026/11/02/b.log,b\n" {
 		t.Errorf("the caller's own account: exit %d %q %s", r.code, r.stdout, r.stderr)
 	}

@@ -222,7 +222,8 @@ func TestFidelity(t *testing.T) {
 				func(i ec2types.Image) string { return aws.ToString(i.ImageId) }, all)
 			checkTable(t, e, tables.ReservedInstances(e.sess).Def, "", items(ds, func(r *fakedata.Region) []ec2types.ReservedInstances { return r.ReservedInstances }),
 				func(i ec2types.ReservedInstances) string { return aws.ToString(i.ReservedInstancesId) }, all)
-			checkTable(t, e, tables.RDSInstances(e.sess).Def, "", items(ds, func(r *fakedata.Region) []rdsInstance { return r.DBInstances }),
+			rdsTable := tables.RDSInstances(e.sess)
+			checkTable(t, e, rdsTable.Def, "", items(ds, func(r *fakedata.Region) []rdsInstance { return r.DBInstances }),
 				func(d rdsInstance) string { return aws.ToString(d.DBInstanceIdentifier) }, all)
 			// Amazon's public images, through the owner alias.
 			var public []fetch.Item[ec2types.Image]

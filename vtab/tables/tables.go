@@ -305,6 +305,9 @@ func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
 			name := c.Name
 			vc.Get = func(i row) any { return i.Value.More[name] }
 			hydrates = append(hydrates, c)
+			if err := hydratedPosition(r.name, c.Name, len(cols)); err != nil {
+				problems = append(problems, err)
+			}
 		}
 		if p := c.Push; p != nil {
 			if p.set != nil && p.in != reflect.TypeFor[In]() {
@@ -389,6 +392,17 @@ func (r regional[T, In]) common(s *fetch.Session) []col[T, In] {
 	}
 	return append(cols, col[T, In]{Name: "partition", Type: vtab.Text, Doc: "aws, aws-cn or aws-us-gov",
 		Get: func(fetch.Item[T]) any { return s.Partition() }})
+}
+
+// hydratedPosition reports a hydrated column declared too late: SQLite
+// says which columns a statement reads (colUsed) for the first 63 only, and
+// one bit for all the others, so a column past them would make its calls
+// whenever any of them is read.
+func hydratedPosition(table, column string, index int) error {
+	if index < 63 {
+		return nil
+	}
+	return fmt.Errorf("table %q: hydrated column %q is column %d: SQLite tells which of a table's columns a statement reads only for the first 63; declare it earlier", table, column, index+1)
 }
 
 // hydrate adds to each item of a target's pages the hydrated columns the

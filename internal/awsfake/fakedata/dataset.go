@@ -131,6 +131,10 @@ type Region struct {
 	InstanceDetails                map[string]InstanceDetails // by instance id; absent: EC2's defaults
 	ImageLaunchPermissions         map[string][]ec2types.LaunchPermission
 	ReservedInstancesModifications []ec2types.ReservedInstancesModification
+
+	// PendingMaintenance are the maintenance actions RDS has scheduled on
+	// the DB instances (DescribePendingMaintenanceActions).
+	PendingMaintenance []rdstypes.ResourcePendingMaintenanceActions
 }
 
 // VolumeAttributes are a volume's attributes that DescribeVolumes leaves
