@@ -50,6 +50,7 @@ type Server struct {
 	pageSize   int // the most items in one page of a paged listing; 0: no cap (WithPageSize)
 	accounts   map[string]*fakedata.Account
 	routes     map[string]handler
+	rest       []restRoute // the REST-JSON routes' methods and paths (restjson.go)
 	ec2        *ec2Encoder
 	signer     *v4.Signer // for verifying signatures; safe for concurrent use
 
@@ -98,6 +99,7 @@ func New(ds *fakedata.Dataset, opts ...Option) *Server {
 		creds:    map[string]Principal{},
 		repeats:  map[uint64]int{},
 	}
+	s.rest = restRoutes(s.routes)
 	for _, o := range opts {
 		o(s)
 	}
@@ -294,12 +296,19 @@ func routes() map[string]handler {
 		"organizations:ListAccountsForParent":            (*call).listAccountsForParent,
 		"organizations:ListOrganizationalUnitsForParent": (*call).listOrganizationalUnitsForParent,
 		"organizations:ListParents":                      (*call).listParents,
+		"lambda:ListFunctions":                           (*call).listFunctions,
+		"lambda:GetFunction":                             (*call).getFunction,
+		"lambda:GetPolicy":                               (*call).getPolicy,
+		"lambda:GetFunctionUrlConfig":                    (*call).getFunctionURLConfig,
+		"ssm:DescribeInstanceInformation":                (*call).describeInstanceInformation,
+		"ssm:GetInventorySchema":                         (*call).getInventorySchema,
+		"ssm:ListInventoryEntries":                       (*call).listInventoryEntries,
 	}
 }
 
 // jsonService reports whether service speaks a JSON protocol (X-Amz-Target
 // names the operation) rather than a query protocol (Action in the form).
-func jsonService(service string) bool { return service == "organizations" }
+func jsonService(service string) bool { return service == "organizations" || service == "ssm" }
 
 // globalService reports whether service has one endpoint for the partition
 // (signed for us-east-1): it answers whatever region the request was signed
@@ -309,8 +318,11 @@ func globalService(service string) bool { return service == "organizations" }
 // serviceFromTarget names the service of an unsigned JSON request from the
 // prefix of its X-Amz-Target.
 func serviceFromTarget(prefix string) string {
-	if prefix == organizationsTarget {
+	switch prefix {
+	case organizationsTarget:
 		return "organizations"
+	case ssmTarget:
+		return "ssm"
 	}
 	return ""
 }
@@ -319,6 +331,9 @@ func serviceFromTarget(prefix string) string {
 // naming the Action (EC2, RDS, STS), or a JSON body with X-Amz-Target
 // naming the operation (Organizations).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.serveRESTHook(w, r) { // Lambda speaks REST-JSON (restjson.go)
+		return
+	}
 	if s.serveS3Hook(w, r) { // S3 speaks REST (s3.go)
 		return
 	}
@@ -369,6 +384,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // write answers the call in its service's protocol: resp, or the error.
 func (s *Server) write(w http.ResponseWriter, c *call, status int, resp any, aerr *apiError) {
+	if restJSONService(c.service) {
+		s.writeREST(w, c, status, resp, aerr)
+		return
+	}
 	var body []byte
 	var err error
 	switch {

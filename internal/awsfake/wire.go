@@ -283,6 +283,9 @@ type jsonShapes struct {
 	open []jsonOpen // the structures, lists and maps being written
 	key  string     // the map key WriteKey gave, for the value that follows
 	err  error
+	// jsonName names members by their jsonName trait where they have one,
+	// as REST-JSON does (awsJson ignores it).
+	jsonName bool
 }
 
 type jsonOpen struct {
@@ -302,7 +305,11 @@ func (s *jsonShapes) value(m *smithy.Schema) {
 	o.n++
 	switch o.kind {
 	case 0:
-		s.b = appendJSONString(s.b, m.MemberName())
+		name := m.MemberName()
+		if t, ok := smithy.SchemaDirectTrait[*traits.JSONName](m); ok && s.jsonName {
+			name = t.Name
+		}
+		s.b = appendJSONString(s.b, name)
 		s.b = append(s.b, ':')
 	case 'm':
 		s.b = appendJSONString(s.b, s.key)

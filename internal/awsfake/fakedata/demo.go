@@ -101,7 +101,9 @@ func Demo() *Dataset {
 		acct.Regions[region] = r
 	}
 	demoOrganization(ds)
-	demoBuckets(ds) // s3demo.go
+	demoBuckets(ds)          // s3demo.go
+	demoFunctions(ds)        // lambda.go
+	demoManagedInstances(ds) // ssm.go
 	return ds
 }
 
