@@ -106,8 +106,10 @@ func (e *env) query(t testing.TB, q string) []map[string]any {
 // row with what the table's own getters make of awsfake's source record:
 // a field the SDK failed to decode (a misnamed XML element) shows up as a
 // difference. Every column must also be non-NULL in some row unless the
-// table declares it nullable.
-func checkTable[T any](t *testing.T, e *env, def vtab.Def, where string, want []fetch.Item[T], key func(T) string, everyColumn bool) {
+// table declares it nullable. more gives, for a table with hydrated
+// columns, what each should read for an item.
+func checkTable[T any](t *testing.T, e *env, def vtab.Def, where string, want []fetch.Item[T], key func(T) string, everyColumn bool,
+	more ...func(fetch.Item[T]) map[string]any) {
 	t.Helper()
 	tbl := def.(*vtab.Table[fetch.Item[tables.Hydrated[T]]])
 	var names []string
@@ -131,8 +133,12 @@ func checkTable[T any](t *testing.T, e *env, def vtab.Def, where string, want []
 			t.Errorf("%s: no row for %s", tbl.Name, k)
 			continue
 		}
+		hydrated := tables.Hydrated[T]{V: item.Value}
+		for _, m := range more {
+			hydrated.More = m(item)
+		}
 		for _, c := range tbl.Columns {
-			exp, err := vtab.SQLValue(c.Type, c.Get(fetch.Item[tables.Hydrated[T]]{Target: item.Target, Value: tables.Hydrated[T]{V: item.Value}}))
+			exp, err := vtab.SQLValue(c.Type, c.Get(fetch.Item[tables.Hydrated[T]]{Target: item.Target, Value: hydrated}))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -176,7 +182,8 @@ func TestFidelity(t *testing.T) {
 		all  bool
 	}{
 		{"demo", fakedata.Demo(), true},
-		{"generated", fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 3, InstancesPerRegion: 40, ImagesPerRegion: 8, DBInstancesPerRegion: 8, ReservedPerRegion: 8, Seed: 5}), false},
+		{"generated", fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 3, InstancesPerRegion: 40, ImagesPerRegion: 8, DBInstancesPerRegion: 8, ReservedPerRegion: 8, Seed: 5,
+			FunctionsPerRegion: 60, ManagedPerRegion: 5}), false},
 	}
 	for _, d := range datasets {
 		ds, all := d.ds, d.all
@@ -205,6 +212,7 @@ func TestFidelity(t *testing.T) {
 				func(i ec2types.ReservedInstances) string { return aws.ToString(i.ReservedInstancesId) }, all)
 			checkTable(t, e, tables.RDSInstances(e.sess).Def, "", items(ds, func(r *fakedata.Region) []rdsInstance { return r.DBInstances }),
 				func(d rdsInstance) string { return aws.ToString(d.DBInstanceIdentifier) }, all)
+			checkServerless(t, e, ds, all) // serverless_test.go
 			// Amazon's public images, through the owner alias.
 			var public []fetch.Item[ec2types.Image]
 			for _, region := range list {

@@ -100,6 +100,9 @@ func All(s *fetch.Session) []Table {
 		RDSInstances(s),
 		S3Buckets(s),
 		S3Objects(s),
+		LambdaFunctions(s),
+		SSMManagedInstances(s),
+		SSMInventoryEntries(s),
 	}
 	sort.Slice(ts, func(i, j int) bool { return ts[i].Name < ts[j].Name })
 	return ts
