@@ -67,6 +67,11 @@ func TestExplainTargetsMatchARun(t *testing.T) {
 		"rds_instances":      "SELECT * FROM rds_instances WHERE account_id = '234567890123'",
 		"s3_buckets":         "SELECT * FROM s3_buckets",
 		"s3_objects":         "SELECT key FROM s3_objects WHERE bucket = 'awssql-demo-data'",
+
+		"lambda_functions":      "SELECT name, runtime, tags FROM lambda_functions WHERE region IN ('us-east-1', 'us-west-2')",
+		"ssm_managed_instances": "SELECT * FROM ssm_managed_instances WHERE platform_type = 'Windows'",
+		// A call per type: two fan-outs.
+		"ssm_inventory_entries": "SELECT * FROM ssm_inventory_entries WHERE account_id = '123456789012' AND type_name IN ('AWS:Application', 'AWS:Network')",
 	}
 	targets := regexp.MustCompile(`targets: (\d+|none)`)
 	for _, tbl := range tables.All(nil) {

@@ -344,8 +344,10 @@ func generateManaged(g GenOptions, s *site, r *Region, ri, accountIndex int) {
 		return
 	}
 	rng := rand.New(rand.NewPCG(uint64(g.Seed)^0x55a1, uint64(accountIndex)<<16|uint64(ri)))
-	pool := []app{nginxApp, log4jOld, log4jFixed, corretto, sqlServerApp,
-		{name: "nginx", version: "1.26.2", publisher: "Amazon Linux", release: "1.amzn2023.0.1", summary: "A high performance web server"}}
+	// Each draw picks one version of an application, or none.
+	linuxPool := [][]app{{nginxApp, {name: "nginx", version: "1.26.2", publisher: "Amazon Linux", release: "1.amzn2023.0.1",
+		summary: "A high performance web server"}}, {log4jOld, log4jFixed}, {corretto}}
+	windowsPool := [][]app{{sqlServerApp}, {unicodeWinApp}}
 	n := 0
 	for i := range r.Instances {
 		inst := &r.Instances[i]
@@ -362,9 +364,13 @@ func generateManaged(g GenOptions, s *site, r *Region, ri, accountIndex int) {
 		if rng.IntN(3) == 0 {
 			sp.agent, sp.latest = ssmAgentOld, false
 		}
-		for _, a := range pool {
-			if rng.IntN(3) == 0 {
-				sp.apps = append(sp.apps, a)
+		pool := linuxPool
+		if sp.windows {
+			pool = windowsPool
+		}
+		for _, versions := range pool {
+			if i := rng.IntN(len(versions) + 1); i < len(versions) {
+				sp.apps = append(sp.apps, versions[i])
 			}
 		}
 		info, items := s.managed(sp, inst)
