@@ -2,7 +2,6 @@ package tables
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"regexp"
 	"strconv"
@@ -73,14 +72,35 @@ func LambdaFunctions(s *fetch.Session) Table {
 		arn:   func(f lambdaFunction) string { return aws.ToString(f.Value.FunctionArn) },
 		title: func(f types.FunctionConfiguration) any { return f.FunctionName },
 		probe: func(ctx context.Context, _ *fetch.Session, c *fetch.Client) (string, error) {
-			out, err := fetch.Service(c, lambda.NewFromConfig).ListFunctions(ctx, &lambda.ListFunctionsInput{MaxItems: aws.Int32(1)})
-			if err != nil || len(out.Functions) == 0 {
-				return "no function to read", err
+			client := fetch.Service(c, lambda.NewFromConfig)
+			out, err := client.ListFunctions(ctx, &lambda.ListFunctionsInput{MaxItems: aws.Int32(1)})
+			if err != nil {
+				return "", err
 			}
-			// The per-function reads: a function without a policy answers
-			// 404, which says the read was allowed.
-			_, err = getPolicy(ctx, c, out.Functions[0])
-			return fmt.Sprintf("read %s", aws.ToString(out.Functions[0].FunctionName)), err
+			// Each per-function read, of the first function, else of one
+			// that cannot exist: Lambda checks the permission before it
+			// looks the function up, so a 404 says the read is allowed.
+			name, detail := aws.String("awssql-check-no-such-function"), "no function to read"
+			if len(out.Functions) > 0 {
+				name = out.Functions[0].FunctionName
+				detail = "read " + aws.ToString(name)
+			}
+			for _, read := range []func() error{
+				func() error {
+					_, err := client.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: name})
+					return err
+				},
+				func() error { _, err := client.GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: name}); return err },
+				func() error {
+					_, err := client.GetFunctionUrlConfig(ctx, &lambda.GetFunctionUrlConfigInput{FunctionName: name})
+					return err
+				},
+			} {
+				if err := read(); err != nil && !fetch.IsCode(err, "ResourceNotFoundException") {
+					return "", err
+				}
+			}
+			return detail, nil
 		},
 		columns: []col[types.FunctionConfiguration, lambdaInput]{
 			{Name: "name", Type: vtab.Text, Get: from[types.FunctionConfiguration]("FunctionName"),

@@ -66,12 +66,25 @@ func SSMInventoryEntries(s *fetch.Session) Table {
 		probe: func(ctx context.Context, _ *fetch.Session, c *fetch.Client) (string, error) {
 			client := fetch.Service(c, ssm.NewFromConfig)
 			out, err := client.DescribeInstanceInformation(ctx, &ssm.DescribeInstanceInformationInput{MaxResults: aws.Int32(5)})
-			if err != nil || len(out.InstanceInformationList) == 0 {
-				return "no managed node to read", err
+			if err != nil {
+				return "", err
 			}
-			id := out.InstanceInformationList[0].InstanceId
+			if _, err := client.GetInventorySchema(ctx, &ssm.GetInventorySchemaInput{MaxResults: aws.Int32(50)}); err != nil {
+				return "", err
+			}
+			// The first node's inventory, else a node that cannot exist:
+			// SSM checks the permission first, so InvalidInstanceId says
+			// the read is allowed.
+			id, detail := aws.String("i-00000000000000000"), "no managed node to read"
+			if len(out.InstanceInformationList) > 0 {
+				id = out.InstanceInformationList[0].InstanceId
+				detail = "read the inventory of " + aws.ToString(id)
+			}
 			_, err = client.ListInventoryEntries(ctx, &ssm.ListInventoryEntriesInput{InstanceId: id, TypeName: aws.String("AWS:InstanceInformation")})
-			return "read the inventory of " + aws.ToString(id), err
+			if err != nil && !fetch.IsCode(err, "InvalidInstanceId") {
+				return "", err
+			}
+			return detail, nil
 		},
 		columns: []col[inventoryEntry, inventoryInput]{
 			{Name: "instance_id", Type: vtab.Text, Get: from[inventoryEntry]("InstanceID"),
