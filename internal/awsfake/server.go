@@ -2,7 +2,8 @@
 //
 // A Server is an http.Handler that serves a deterministic fakedata.Dataset
 // over the real AWS wire protocols (EC2, RDS and STS query protocols with
-// XML answers, Organizations JSON 1.1, S3 REST), so the real aws-sdk-go-v2
+// XML answers, Organizations and SSM JSON 1.1, Lambda REST-JSON, S3 REST),
+// so the real aws-sdk-go-v2
 // clients, pointed at it with BaseEndpoint and static credentials, sign,
 // page, retry and decode errors exactly as they do against AWS. Requests are
 // routed by their SigV4 credential scope (service, region) and access key

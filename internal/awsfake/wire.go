@@ -20,10 +20,11 @@ import (
 // The wire format of the answers comes from the SDK, not from this package:
 // handlers answer with the SDK's own output types, and
 //
-//   - for the services whose SDK has schemas (RDS, STS, Organizations), the
-//     output's generated SerializeMembers walks it and names each member from
-//     the service model (xmlName, list member names, timestampFormat), into
-//     xmlShapes (the query protocols) or jsonShapes (JSON 1.1);
+//   - for the services whose SDK has schemas (RDS, STS, Organizations, SSM,
+//     Lambda), the output's generated SerializeMembers walks it and names
+//     each member from the service model (xmlName, jsonName, list member
+//     names, timestampFormat), into xmlShapes (the query protocols) or
+//     jsonShapes (JSON 1.1, and REST-JSON through restShapes);
 //   - EC2's SDK has no schemas at the version in go.mod, so ec2Encoder
 //     walks the output by reflection and takes the element names from
 //     ec2names_gen.go, which TestEC2Names derives from the SDK's EC2
