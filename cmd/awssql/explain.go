@@ -289,11 +289,42 @@ func (a *app) explainTargets(ctx context.Context, tp *tablePlan, values map[stri
 	if len(failures) > 0 {
 		fail = fmt.Sprintf("; %d of them cannot be read: an account awssql cannot enter, or a region named that is not enabled", len(failures))
 	}
+	total, err := fanOuts(ctx, sess, tp, sc, len(targets)+len(failures))
+	if err != nil {
+		return err
+	}
+	if len(tp.calls) > 1 {
+		fail += fmt.Sprintf("; %d fan-outs, each over its own targets: a call per value of an IN list, or per term of an OR", len(tp.calls))
+	}
 	if t.Scope == tables.PerAccount {
-		fmt.Fprintf(a.io.out, "  targets: %d (one per account, in the home region%s%s)\n", len(targets)+len(failures), per, fail)
+		fmt.Fprintf(a.io.out, "  targets: %d (one per account, in the home region%s%s)\n", total, per, fail)
 		return nil
 	}
 	fmt.Fprintf(a.io.out, "  targets: %d (%d accounts, each in its own enabled regions: %s%s)%s\n",
-		len(targets)+len(failures), len(accounts), list, per, fail)
+		total, len(accounts), list, per, fail)
 	return nil
+}
+
+// fanOuts counts the targets of a run when the dry run saw several Filter
+// calls: each is a fan-out of its own (an IN list that takes a call per
+// value, an OR plan), over the accounts and regions it pushed. n is the
+// count for one call of the union's scope.
+func fanOuts(ctx context.Context, sess *fetch.Session, tp *tablePlan, union fetch.Scope, n int) (int, error) {
+	if len(tp.calls) < 2 {
+		return n, nil
+	}
+	total := 0
+	for _, c := range tp.calls {
+		sc := union
+		sc.Accounts = c.Pushed["account_id"]
+		if !sc.Global {
+			sc.Regions = c.Pushed["region"]
+		}
+		targets, failures, err := sess.Targets(ctx, sc)
+		if err != nil {
+			return 0, err
+		}
+		total += len(targets) + len(failures)
+	}
+	return total, nil
 }

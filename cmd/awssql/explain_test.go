@@ -73,6 +73,11 @@ func TestExplainTargetsMatchARun(t *testing.T) {
 		"vpcs":                "SELECT * FROM vpcs WHERE is_default",
 		"vpc_subnets":         "SELECT * FROM vpc_subnets WHERE account_id IN ('210987654321', '567890123456')",
 		"vpc_security_groups": "SELECT group_id FROM vpc_security_groups WHERE group_name = 'web'",
+
+		"lambda_functions":      "SELECT name, runtime, tags FROM lambda_functions WHERE region IN ('us-east-1', 'us-west-2')",
+		"ssm_managed_instances": "SELECT * FROM ssm_managed_instances WHERE platform_type = 'Windows'",
+		// A call per type: two fan-outs.
+		"ssm_inventory_entries": "SELECT * FROM ssm_inventory_entries WHERE account_id = '123456789012' AND type_name IN ('AWS:Application', 'AWS:Network')",
 	}
 	targets := regexp.MustCompile(`targets: (\d+|none)`)
 	for _, tbl := range tables.All(nil) {

@@ -16,7 +16,8 @@ import (
 // goldenData is the fixture every golden test reads.
 func goldenData() fakedata.GenOptions {
 	return fakedata.GenOptions{InstancesPerRegion: 6, ImagesPerRegion: 3, DBInstancesPerRegion: 3, ReservedPerRegion: 3,
-		BucketsPerRegion: 1, ObjectsPerBucket: 30, Seed: 42}
+		BucketsPerRegion: 1, ObjectsPerBucket: 30, Seed: 42,
+		FunctionsPerRegion: 3, ManagedPerRegion: 2}
 }
 
 // compareGolden compares got with the file, or rewrites it under -update.

@@ -39,7 +39,8 @@ type ThrottleError struct {
 // retry.DefaultThrottleErrorCodes, so the SDK retries these as throttles
 // (throttle backoff and retry cost), not as other transient failures.
 // Organizations answers TooManyRequestsException with 400, as its API
-// reference says (a Fault that names only that code gets 429).
+// reference says (a Fault that names only that code gets 429); Lambda
+// answers it with 429, and SSM ThrottlingException with 400.
 func ThrottleErrors() map[string]ThrottleError {
 	return map[string]ThrottleError{
 		"ec2":           {"RequestLimitExceeded", http.StatusServiceUnavailable},
@@ -47,6 +48,8 @@ func ThrottleErrors() map[string]ThrottleError {
 		"sts":           {"Throttling", http.StatusBadRequest},
 		"organizations": {"TooManyRequestsException", http.StatusBadRequest},
 		"s3":            {"SlowDown", http.StatusServiceUnavailable},
+		"lambda":        {"TooManyRequestsException", http.StatusTooManyRequests},
+		"ssm":           {"ThrottlingException", http.StatusBadRequest},
 	}
 }
 
@@ -62,7 +65,7 @@ func Throttle(p float64) []Fault {
 	p = min(p, 1)
 	var out []Fault
 	errs := ThrottleErrors()
-	for _, svc := range []string{"sts", "organizations", "ec2", "rds", "s3"} {
+	for _, svc := range []string{"sts", "organizations", "ec2", "rds", "s3", "lambda", "ssm"} {
 		c := errs[svc]
 		out = append(out, Fault{Service: svc, Code: c.Code, Status: c.Status, Probability: p})
 	}

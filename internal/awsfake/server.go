@@ -2,7 +2,8 @@
 //
 // A Server is an http.Handler that serves a deterministic fakedata.Dataset
 // over the real AWS wire protocols (EC2, RDS, STS and IAM query protocols with
-// XML answers, Organizations JSON 1.1, S3 REST), so the real aws-sdk-go-v2
+// XML answers, Organizations and SSM JSON 1.1, Lambda REST-JSON, S3 REST),
+// so the real aws-sdk-go-v2
 // clients, pointed at it with BaseEndpoint and static credentials, sign,
 // page, retry and decode errors exactly as they do against AWS. Requests are
 // routed by their SigV4 credential scope (service, region) and access key
@@ -50,6 +51,7 @@ type Server struct {
 	pageSize   int // the most items in one page of a paged listing; 0: no cap (WithPageSize)
 	accounts   map[string]*fakedata.Account
 	routes     map[string]handler
+	rest       []restRoute // the REST-JSON routes' methods and paths (restjson.go)
 	ec2        *ec2Encoder
 	signer     *v4.Signer // for verifying signatures; safe for concurrent use
 
@@ -98,6 +100,7 @@ func New(ds *fakedata.Dataset, opts ...Option) *Server {
 		creds:    map[string]Principal{},
 		repeats:  map[uint64]int{},
 	}
+	s.rest = restRoutes(s.routes)
 	for _, o := range opts {
 		o(s)
 	}
@@ -315,12 +318,19 @@ func routes() map[string]handler {
 		"organizations:ListAccountsForParent":            (*call).listAccountsForParent,
 		"organizations:ListOrganizationalUnitsForParent": (*call).listOrganizationalUnitsForParent,
 		"organizations:ListParents":                      (*call).listParents,
+		"lambda:ListFunctions":                           (*call).listFunctions,
+		"lambda:GetFunction":                             (*call).getFunction,
+		"lambda:GetPolicy":                               (*call).getPolicy,
+		"lambda:GetFunctionUrlConfig":                    (*call).getFunctionURLConfig,
+		"ssm:DescribeInstanceInformation":                (*call).describeInstanceInformation,
+		"ssm:GetInventorySchema":                         (*call).getInventorySchema,
+		"ssm:ListInventoryEntries":                       (*call).listInventoryEntries,
 	}
 }
 
 // jsonService reports whether service speaks a JSON protocol (X-Amz-Target
 // names the operation) rather than a query protocol (Action in the form).
-func jsonService(service string) bool { return service == "organizations" }
+func jsonService(service string) bool { return service == "organizations" || service == "ssm" }
 
 // globalService reports whether service has one endpoint for the partition
 // (signed for us-east-1): it answers whatever region the request was signed
@@ -330,8 +340,11 @@ func globalService(service string) bool { return service == "organizations" || s
 // serviceFromTarget names the service of an unsigned JSON request from the
 // prefix of its X-Amz-Target.
 func serviceFromTarget(prefix string) string {
-	if prefix == organizationsTarget {
+	switch prefix {
+	case organizationsTarget:
 		return "organizations"
+	case ssmTarget:
+		return "ssm"
 	}
 	return ""
 }
@@ -340,6 +353,9 @@ func serviceFromTarget(prefix string) string {
 // naming the Action (EC2, RDS, STS), or a JSON body with X-Amz-Target
 // naming the operation (Organizations).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.serveRESTHook(w, r) { // Lambda speaks REST-JSON (restjson.go)
+		return
+	}
 	if s.serveS3Hook(w, r) { // S3 speaks REST (s3.go)
 		return
 	}
@@ -390,6 +406,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // write answers the call in its service's protocol: resp, or the error.
 func (s *Server) write(w http.ResponseWriter, c *call, status int, resp any, aerr *apiError) {
+	if restJSONService(c.service) {
+		s.writeREST(w, c, status, resp, aerr)
+		return
+	}
 	var body []byte
 	var err error
 	switch {

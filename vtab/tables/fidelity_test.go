@@ -195,7 +195,8 @@ func TestFidelity(t *testing.T) {
 		all  bool
 	}{
 		{"demo", fakedata.Demo(), true},
-		{"generated", fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 3, InstancesPerRegion: 40, ImagesPerRegion: 8, DBInstancesPerRegion: 8, ReservedPerRegion: 8, Seed: 5}), false},
+		{"generated", fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 3, InstancesPerRegion: 40, ImagesPerRegion: 8, DBInstancesPerRegion: 8, ReservedPerRegion: 8, Seed: 5,
+			FunctionsPerRegion: 60, ManagedPerRegion: 5}), false},
 	}
 	for _, d := range datasets {
 		ds, all := d.ds, d.all
@@ -225,6 +226,7 @@ func TestFidelity(t *testing.T) {
 			rdsTable := tables.RDSInstances(e.sess)
 			checkTable(t, e, rdsTable.Def, "", items(ds, func(r *fakedata.Region) []rdsInstance { return r.DBInstances }),
 				func(d rdsInstance) string { return aws.ToString(d.DBInstanceIdentifier) }, all)
+			checkServerless(t, e, ds, all) // serverless_test.go
 			// Amazon's public images, through the owner alias.
 			var public []fetch.Item[ec2types.Image]
 			for _, region := range list {

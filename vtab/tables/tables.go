@@ -109,6 +109,9 @@ func All(s *fetch.Session) []Table {
 		VPCs(s),
 		VPCSubnets(s),
 		VPCSecurityGroups(s),
+		LambdaFunctions(s),
+		SSMManagedInstances(s),
+		SSMInventoryEntries(s),
 	}
 	sort.Slice(ts, func(i, j int) bool { return ts[i].Name < ts[j].Name })
 	return ts

@@ -12,6 +12,7 @@ import (
 
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 )
 
 // Dataset is everything the fake serves. Records are the SDK's own types so a
@@ -108,7 +109,10 @@ type Region struct {
 	Images            []ec2types.Image // owned by the account (OwnerId = account ID)
 	ReservedInstances []ec2types.ReservedInstances
 	DBInstances       []rdstypes.DBInstance
-	Buckets           []Bucket // S3 buckets owned by the account in this region (s3.go)
+	Buckets           []Bucket                       // S3 buckets owned by the account in this region (s3.go)
+	Functions         []Function                     // Lambda functions (lambda.go)
+	ManagedInstances  []ssmtypes.InstanceInformation // SSM managed nodes (ssm.go)
+	Inventory         []InventoryItem                // SSM inventory of the managed nodes (ssm.go)
 
 	// The network and storage (network.go), owned by the account.
 	Vpcs           []ec2types.Vpc

@@ -102,9 +102,11 @@ func Demo() *Dataset {
 		acct.Regions[region] = r
 	}
 	demoOrganization(ds)
-	demoBuckets(ds)    // s3demo.go
-	demoEC2Details(ds) // before the network, which it derives from the instances
-	demoNetwork(ds)    // demo_network.go
+	demoBuckets(ds)          // s3demo.go
+	demoEC2Details(ds)       // before the network, which it derives from the instances
+	demoNetwork(ds)          // demo_network.go
+	demoFunctions(ds)        // lambda.go
+	demoManagedInstances(ds) // ssm.go
 	return ds
 }
 
