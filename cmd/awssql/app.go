@@ -58,6 +58,9 @@ type options struct {
 	noCache                     bool
 
 	output      string
+	noHeader    bool
+	widths      []int // the shell's .width
+	debug       bool
 	allowAttach bool
 	files       []string
 	params      []string
@@ -118,6 +121,9 @@ func run(ctx context.Context, args []string, s streams) int {
 		}()
 	}
 	root := a.rootCommand()
+	if args == nil {
+		args = []string{} // cobra reads nil as "parse os.Args"
+	}
 	root.SetArgs(args)
 	root.SetIn(s.in)
 	root.SetOut(s.out)
@@ -185,6 +191,7 @@ any, on a terminal, awssql opens an interactive shell.`,
 func (a *app) queryFlags(f *pflag.FlagSet) {
 	o := &a.opts
 	f.StringVarP(&o.output, "output", "o", "", "output format: "+strings.Join(formats, ", ")+" (default: table on a terminal, else csv)")
+	f.BoolVar(&o.noHeader, "no-header", false, "csv, tsv and table output without the header line")
 	f.StringArrayVarP(&o.files, "file", "f", nil, "run the ;-separated statements of FILE (repeatable)")
 	f.StringArrayVar(&o.params, "param", nil, "bind a named parameter :name, as name=value (repeatable)")
 	f.StringVar(&o.stats, "stats", "", "print what each statement cost to stderr; --stats=json for JSON")
@@ -193,6 +200,11 @@ func (a *app) queryFlags(f *pflag.FlagSet) {
 	f.BoolVar(&o.progress, "progress", false, "show the progress line on stderr even when it is not a terminal")
 	f.DurationVar(&o.timeout, "timeout", 0, "bound on each statement, e.g. 5m (exit 124 when reached; default none)")
 	f.BoolVar(&o.allowAttach, "allow-attach", false, "let statements ATTACH database files and VACUUM INTO a file (they write files)")
+}
+
+// writerOptions are the output settings of the flags and the shell.
+func (a *app) writerOptions() writerOptions {
+	return writerOptions{noHeader: a.opts.noHeader, widths: a.opts.widths}
 }
 
 // session opens the connection on first use.

@@ -310,3 +310,17 @@ func TestFailureNamedOnce(t *testing.T) {
 		t.Errorf("exit %d, stderr %q: want 3 and the account named once", r.code, r.stderr)
 	}
 }
+
+// TestNilArgsAreNoArgs: run(nil) must not read the process's own
+// arguments, which under `go test -update` are the test binary's flags.
+func TestNilArgsAreNoArgs(t *testing.T) {
+	saved := os.Args
+	os.Args = []string{"awssql.test", "-update", "-test.run=TestNilArgsAreNoArgs"}
+	t.Cleanup(func() { os.Args = saved })
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), nil, streams{in: strings.NewReader("SELECT 1 AS a"), out: &out, errOut: &errOut,
+		getenv: func(string) string { return "" }})
+	if code != 0 || out.String() != "a\n1\n" {
+		t.Errorf("exit %d %q %s: want the statement from stdin, and no flag of the test binary", code, out.String(), errOut.String())
+	}
+}

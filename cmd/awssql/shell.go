@@ -104,7 +104,11 @@ func (a *app) shell(ctx context.Context) error {
 // shellStatement runs one statement; Ctrl-C cancels it (its calls too)
 // and the shell goes on.
 func (a *app) shellStatement(ctx context.Context, stmt string, timer bool) {
-	params, err := parseParams(a.opts.params)
+	given, err := parseParams(a.opts.params)
+	var params map[string]any
+	if err == nil {
+		params, err = bindParams(given, nil)
+	}
 	if err == nil {
 		err = bindable(stmt, params)
 	}
@@ -112,7 +116,7 @@ func (a *app) shellStatement(ctx context.Context, stmt string, timer bool) {
 		fmt.Fprintln(a.io.errOut, "awssql: "+message(err))
 		return
 	}
-	w, err := newWriter(a.opts.output, a.io.out)
+	w, err := newWriter(a.opts.output, a.io.out, a.writerOptions())
 	if err != nil {
 		fmt.Fprintln(a.io.errOut, "awssql: "+message(err))
 		return
@@ -183,7 +187,7 @@ func (a *app) dotCommand(ctx context.Context, f []string, timer *bool) (quit boo
 		if len(f) != 2 {
 			return false, usageErrorf(".mode %s", strings.Join(formats, "|"))
 		}
-		if _, err := newWriter(f[1], io.Discard); err != nil {
+		if _, err := newWriter(f[1], io.Discard, writerOptions{}); err != nil {
 			return false, err
 		}
 		a.opts.output = f[1]
