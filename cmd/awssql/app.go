@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -121,10 +122,8 @@ func run(ctx context.Context, args []string, s streams) int {
 		}()
 	}
 	root := a.rootCommand()
-	if args == nil {
-		args = []string{} // cobra reads nil as "parse os.Args"
-	}
-	root.SetArgs(args)
+	// spaceStats never returns nil, which cobra reads as "parse os.Args".
+	root.SetArgs(spaceStats(args))
 	root.SetIn(s.in)
 	root.SetOut(s.out)
 	root.SetErr(s.errOut)
@@ -170,22 +169,103 @@ any, on a terminal, awssql opens an interactive shell.`,
 		Example: `  awssql --demo "SELECT instance_type, count(*) FROM ec2_instances GROUP BY 1"
   awssql --regions 'eu-*' -o json "SELECT * FROM rds_instances WHERE publicly_accessible"
   awssql -f report.sql --param days=30`,
-		Args:          cobra.MaximumNArgs(1),
+		Args:          sqlArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       versionLine(),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runSQL(cmd.Context(), args)
 		},
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{msg: err.Error()} })
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.SetFlagErrorFunc(flagError)
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return a.applyConfig(cmd) }
 	a.connectionFlags(root.PersistentFlags())
 	a.queryFlags(root.Flags())
-	root.AddCommand(a.tablesCommand(), a.schemaCommand(), a.queriesCommand(), a.runCommand(), a.checkCommand(), a.policyCommand(), a.cacheCommand(), a.explainCommand())
-	for _, c := range root.Commands() {
-		c.SilenceUsage, c.SilenceErrors = true, true
+	root.AddCommand(a.tablesCommand(), a.schemaCommand(), a.queriesCommand(), a.runCommand(), a.checkCommand(), a.policyCommand(), a.cacheCommand(), a.explainCommand(), a.versionCommand())
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		c.SuggestionsMinimumDistance = 2
+		for _, sub := range c.Commands() {
+			sub.SilenceUsage, sub.SilenceErrors = true, true
+			if sub.Args != nil {
+				sub.Args = usageArgs(sub.Args)
+			}
+			walk(sub)
+		}
 	}
+	walk(root)
 	return root
+}
+
+// sqlArgs takes the SQL as one argument. A first argument that is a word
+// close to a command's name is a mistyped command, not SQL.
+func sqlArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 && commandLikeRE.MatchString(args[0]) {
+		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+			return usageErrorf("unknown command %q: did you mean %s?", args[0], orList(s))
+		}
+	}
+	if len(args) > 1 {
+		return usageErrorf("%d arguments: give the SQL as one argument, in quotes (awssql 'SELECT ...'), or see awssql --help for the commands", len(args))
+	}
+	return nil
+}
+
+var commandLikeRE = regexp.MustCompile(`^[a-z][a-z-]*$`)
+
+// usageArgs makes a command's argument errors usage errors (exit 2), and
+// suggests the nearest subcommand for one that does not exist.
+func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if cmd.HasAvailableSubCommands() && len(args) > 0 {
+			msg := fmt.Sprintf("unknown command %q for %s", args[0], cmd.CommandPath())
+			if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+				msg += ": did you mean " + orList(s) + "?"
+			}
+			return &usageError{msg: msg}
+		}
+		if err := check(cmd, args); err != nil {
+			return usageErrorf("%s: %v (usage: %s)", cmd.CommandPath(), err, cmd.UseLine())
+		}
+		return nil
+	}
+}
+
+// flagError makes a flag error a usage error, suggesting the nearest flag
+// for one that does not exist.
+func flagError(c *cobra.Command, err error) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok {
+		var names []string
+		c.Flags().VisitAll(func(f *pflag.Flag) {
+			if !f.Hidden {
+				names = append(names, f.Name)
+			}
+		})
+		if s := closest(name, names); len(s) > 0 {
+			msg += ": did you mean " + orList(prefixed("--", s)) + "?"
+		}
+	}
+	return &usageError{msg: msg}
+}
+
+// spaceStats reads "--stats json" as "--stats=json": --stats alone means
+// text, so pflag leaves "json" for the SQL argument.
+func spaceStats(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		if args[i] == "--" {
+			return append(out, args[i:]...)
+		}
+		if args[i] == "--stats" && i+1 < len(args) && (args[i+1] == "json" || args[i+1] == "text") {
+			out = append(out, "--stats="+args[i+1])
+			i++
+			continue
+		}
+		out = append(out, args[i])
+	}
+	return out
 }
 
 func (a *app) queryFlags(f *pflag.FlagSet) {

@@ -112,8 +112,9 @@ func exitCode(ctx context.Context, err error) int {
 
 var sqliteCode = regexp.MustCompile(` \(\d+\)$`)
 
-// message is the one line printed for an error: SQLite's text without its
-// numeric code, never a Go struct.
+// message is what is printed for an error: one line, SQLite's text
+// without its numeric code, never a Go struct; for an error in a
+// statement, what awssql can add (the nearest names, and the place).
 func message(err error) string {
 	msg := err.Error()
 	msg = sqliteCode.ReplaceAllString(msg, "")
@@ -121,5 +122,5 @@ func message(err error) string {
 	if strings.Contains(msg, "too many attached databases - max 0") {
 		msg = "ATTACH and VACUUM INTO write files: awssql refuses them unless given --allow-attach"
 	}
-	return strings.ReplaceAll(msg, "\n", " ")
+	return sqlErrorMessage(err, strings.ReplaceAll(msg, "\n", " "))
 }

@@ -35,6 +35,11 @@ func TestExitStatus(t *testing.T) {
 		{"unbound parameter", []string{"SELECT :days"}, 2, "parameter :days has no value"},
 		{"bad param", []string{"--param", "x", "SELECT 1"}, 2, `--param "x"`},
 		{"SQL twice", []string{"-f", "x.sql", "SELECT 1"}, 2, "not both"},
+		{"a command without its argument", []string{"schema"}, 2, "awssql schema: accepts 1 arg(s), received 0 (usage: awssql schema TABLE [flags])"},
+		{"a command with too many", []string{"tables", "x"}, 2, `awssql tables: unknown command "x" for "awssql tables"`},
+		{"a group without its command", []string{"cache"}, 2, "awssql cache needs a subcommand: awssql cache clear"},
+		{"SQL in two arguments", []string{"SELECT", "1"}, 2, "2 arguments: give the SQL as one argument, in quotes"},
+		{"--stats with another value", []string{"--stats=xml", "SELECT 1"}, 2, "--stats takes text or json"},
 	}
 	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 5, Seed: 1})
 	for _, tt := range tests {
@@ -49,9 +54,15 @@ func TestExitStatus(t *testing.T) {
 				}
 				return
 			}
-			lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
-			if len(lines) != 1 || !strings.Contains(lines[0], tt.stderr) || !strings.HasPrefix(lines[0], "awssql: ") {
+			// One line, and for an error in the SQL the place it is at.
+			lines := strings.Split(strings.TrimRight(r.stderr, "\n"), "\n")
+			if !strings.Contains(lines[0], tt.stderr) || !strings.HasPrefix(lines[0], "awssql: ") {
 				t.Errorf("stderr %q: want one line with %q", r.stderr, tt.stderr)
+			}
+			for _, l := range lines[1:] {
+				if !strings.HasPrefix(l, "  ") || len(lines) != 3 {
+					t.Errorf("stderr %q: want one line, and at most the statement and a caret under it", r.stderr)
+				}
 			}
 			if strings.Contains(r.stderr, "SQL logic error") || strings.Contains(r.stderr, "goroutine") {
 				t.Errorf("stderr %q leaks internals", r.stderr)

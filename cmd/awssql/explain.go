@@ -89,7 +89,7 @@ func (a *app) explain(ctx context.Context, stmt string, params map[string]any) e
 		defer st.End()
 		rows, err := db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+stmt, namedArgs(stmt, params)...)
 		if err != nil {
-			return st.Cause(err)
+			return explainSQLError(st.Cause(err), stmt)
 		}
 		defer rows.Close()
 		for rows.Next() {

@@ -180,7 +180,7 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 	}
 	rows, err := db.QueryContext(ctx, query, namedArgs(query, params)...)
 	if err != nil {
-		return stmt.Cause(err)
+		return explainSQLError(stmt.Cause(err), query)
 	}
 	defer rows.Close()
 	cols, err := resultColumns(rows)
