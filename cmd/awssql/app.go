@@ -130,8 +130,9 @@ func run(ctx context.Context, args []string, s streams) int {
 	err := root.ExecuteContext(ctx)
 	code := exitCode(ctx, err)
 	var pe *partialError
+	var re *reportedError
 	switch {
-	case err == nil, isPipeClosed(err), errors.As(err, &pe):
+	case err == nil, isPipeClosed(err), errors.As(err, &pe), errors.As(err, &re):
 	case code == exitInterrupted:
 		var ie *interruptedError
 		if !errors.As(err, &ie) {

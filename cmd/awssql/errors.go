@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -38,6 +39,24 @@ type partialError struct{ failed, ok int }
 
 func (e *partialError) Error() string {
 	return fmt.Sprintf("%d of %d targets failed", e.failed, e.failed+e.ok)
+}
+
+// reportedError is an error already told on stderr (a target's failure,
+// which under --strict also ends the statement): it sets the exit status
+// and is not printed again.
+type reportedError struct{ err error }
+
+func (e *reportedError) Error() string { return e.err.Error() }
+func (e *reportedError) Unwrap() error { return e.err }
+
+// markReported marks err as told when it is one of the failures
+// reportFailures printed.
+func markReported(err error, told []fetch.Failure) error {
+	var te *fetch.TargetError
+	if err == nil || !errors.As(err, &te) || !slices.Contains(told, te.Failure()) {
+		return err
+	}
+	return &reportedError{err: err}
 }
 
 // timeoutError says --timeout ended a statement, and what it was still

@@ -167,7 +167,7 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 		a.targetsOK += snap.Targets.OK
 		a.targetsFailed += snap.Targets.Failed
 		if !isPipeClosed(err) {
-			a.reportFailures(snap)
+			err = markReported(err, a.reportFailures(snap))
 		}
 		a.printStats(snap, nrows, firstRow, time.Since(start))
 	}()
@@ -280,8 +280,8 @@ func running(st *fetch.Stats) []string {
 
 // reportFailures says out loud which targets failed: one line each, or,
 // when there are many, one line per (operation, code) with a count and a
-// few examples.
-func (a *app) reportFailures(st *fetch.Stats) {
+// few examples. It returns the failures it told.
+func (a *app) reportFailures(st *fetch.Stats) []fetch.Failure {
 	// A statement that reads a table twice, or two tables, meets an
 	// account it cannot enter once per scan: say it once.
 	seen := map[fetch.Failure]bool{}
@@ -294,14 +294,14 @@ func (a *app) reportFailures(st *fetch.Stats) {
 	}
 	st.Failures = failures
 	if len(st.Failures) == 0 {
-		return
+		return nil
 	}
 	const listAll = 10
 	if len(st.Failures) <= listAll {
 		for _, f := range st.Failures {
 			fmt.Fprintf(a.io.errOut, "awssql: %s\n", failureLine(f))
 		}
-		return
+		return failures
 	}
 	type group struct {
 		op, code string
@@ -333,6 +333,7 @@ func (a *app) reportFailures(st *fetch.Stats) {
 		fmt.Fprintf(a.io.errOut, "  %s %s in %d targets (%s%s): %s\n", g.op, g.code, len(g.fs), strings.Join(where, "; "), more, g.fs[0].Message)
 	}
 	fmt.Fprintln(a.io.errOut, "  (--stats=json lists every failure)")
+	return failures
 }
 
 func target(f fetch.Failure) string {

@@ -135,7 +135,7 @@ func (a *app) shellStatement(ctx context.Context, stmt string, timer bool) {
 			ie = &interruptedError{}
 		}
 		fmt.Fprintln(a.io.errOut, "awssql: "+ie.Error())
-	case !isPipeClosed(err):
+	case !isPipeClosed(err) && !errors.As(err, new(*reportedError)):
 		fmt.Fprintln(a.io.errOut, "awssql: "+message(err))
 	}
 	if timer {
