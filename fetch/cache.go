@@ -115,6 +115,18 @@ func (c *callCache) put(key string, out any, size int64) {
 	}
 }
 
+// clear drops every kept answer (not the calls under way) and returns how
+// many there were.
+func (c *callCache) clear() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := len(c.items)
+	c.order.Init()
+	c.items = map[string]*list.Element{}
+	c.size = 0
+	return n
+}
+
 type bodySizeKey struct{}
 
 // callKeyKey holds the call's key (account, region, service, operation,

@@ -472,6 +472,24 @@ func (s *Session) Partition() string {
 	return "aws"
 }
 
+// reset forgets every value.
+func (m *memo[K, V]) reset() {
+	m.mu.Lock()
+	m.m = nil
+	m.mu.Unlock()
+}
+
+// ForgetAnswers drops what this process fetched: the answers kept in
+// memory, the organization's accounts and each account's regions, so the
+// next statement asks AWS again (the shell's .cache clear). Credentials and
+// assumed roles are kept; the disk cache is the disk's. It returns how many
+// answers were dropped.
+func (s *Session) ForgetAnswers() int {
+	s.accountList.reset()
+	s.regions.reset()
+	return s.cache.clear()
+}
+
 func (m *memo[K, V]) peek(k K) (V, bool) {
 	m.mu.Lock()
 	e, ok := m.m[k]

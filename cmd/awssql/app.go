@@ -84,6 +84,11 @@ type app struct {
 
 	// targets over every statement run, for the exit status.
 	targetsOK, targetsFailed int
+	// failures told on stderr, each once per invocation.
+	told      map[fetch.Failure]bool
+	toldOrder []fetch.Failure
+
+	sh shellState
 
 	mu            sync.Mutex
 	cancelRoot    context.CancelFunc

@@ -127,3 +127,12 @@ func captureStderr(t *testing.T) func() string {
 	t.Cleanup(func() { restore() })
 	return restore
 }
+
+// TestFailureToldOncePerRun: a script's statements that meet the same
+// failing target tell it once; it still sets the exit status.
+func TestFailureToldOncePerRun(t *testing.T) {
+	r := runCLI(context.Background(), nil, "", false, "--demo", "SELECT count(*) AS a FROM ec2_instances; SELECT count(*) AS b FROM ec2_instances")
+	if r.code != 3 || strings.Count(r.stderr, "AccessDenied") != 1 || !strings.Contains(r.stdout, "b\n") {
+		t.Errorf("exit %d, stderr:\n%s\nwant 3 and the failure once", r.code, r.stderr)
+	}
+}

@@ -352,12 +352,16 @@ func (t *tableWriter) row(vals []any) error {
 	return nil
 }
 
-// fit cuts or pads a cell to a .width.
-func fit(s string, width int) string {
-	if n := utf8.RuneCountInString(s); n > width {
-		r := []rune(s)
-		return string(r[:max(width-1, 0)]) + "…"
-	} else if n < width {
+// fit cuts or pads a cell to a .width, on the left when it is
+// right-aligned.
+func fit(s string, width int, right bool) string {
+	n := utf8.RuneCountInString(s)
+	switch {
+	case n > width:
+		return string([]rune(s)[:max(width-1, 0)]) + "…"
+	case n < width && right:
+		return strings.Repeat(" ", width-n) + s
+	case n < width:
 		return s + strings.Repeat(" ", width-n)
 	}
 	return s
@@ -378,9 +382,10 @@ func (t *tableWriter) end() error {
 			if width < 0 {
 				align[i], width = tw.AlignRight, -width
 			}
-			t.cols[i] = fit(t.cols[i], width)
+			right := align[i] == tw.AlignRight
+			t.cols[i] = fit(t.cols[i], width, right)
 			for _, r := range t.rows {
-				r[i] = fit(r[i], width)
+				r[i] = fit(r[i], width, right)
 			}
 		}
 	}

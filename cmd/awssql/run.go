@@ -280,25 +280,34 @@ func running(st *fetch.Stats) []string {
 
 // reportFailures says out loud which targets failed: one line each, or,
 // when there are many, one line per (operation, code) with a count and a
-// few examples. It returns the failures it told.
+// few examples. A failure told for an earlier statement (the shell's, a
+// script's) is not told again: it still counts in the exit status, and the
+// shell's .show lists it. It returns the statement's failures.
 func (a *app) reportFailures(st *fetch.Stats) []fetch.Failure {
 	// A statement that reads a table twice, or two tables, meets an
 	// account it cannot enter once per scan: say it once.
 	seen := map[fetch.Failure]bool{}
-	var failures []fetch.Failure
+	var failures, fresh []fetch.Failure
 	for _, f := range st.Failures {
 		if !seen[f] {
 			seen[f] = true
 			failures = append(failures, f)
+			if !a.told[f] {
+				fresh = append(fresh, f)
+			}
 		}
 	}
-	st.Failures = failures
-	if len(st.Failures) == 0 {
-		return nil
+	st.Failures = failures // --stats=json lists every one
+	if a.told == nil {
+		a.told = map[fetch.Failure]bool{}
+	}
+	for _, f := range fresh {
+		a.told[f] = true
+		a.toldOrder = append(a.toldOrder, f)
 	}
 	const listAll = 10
-	if len(st.Failures) <= listAll {
-		for _, f := range st.Failures {
+	if len(fresh) <= listAll {
+		for _, f := range fresh {
 			fmt.Fprintf(a.io.errOut, "awssql: %s\n", failureLine(f))
 		}
 		return failures
@@ -309,7 +318,7 @@ func (a *app) reportFailures(st *fetch.Stats) []fetch.Failure {
 	}
 	var groups []*group
 	byKey := map[string]*group{}
-	for _, f := range st.Failures {
+	for _, f := range fresh {
 		k := f.Operation + "\x00" + f.Code
 		g := byKey[k]
 		if g == nil {
@@ -320,7 +329,7 @@ func (a *app) reportFailures(st *fetch.Stats) []fetch.Failure {
 		g.fs = append(g.fs, f)
 	}
 	sort.SliceStable(groups, func(i, j int) bool { return len(groups[i].fs) > len(groups[j].fs) })
-	fmt.Fprintf(a.io.errOut, "awssql: %d targets failed:\n", len(st.Failures))
+	fmt.Fprintf(a.io.errOut, "awssql: %d targets failed:\n", len(fresh))
 	for _, g := range groups {
 		var where []string
 		for _, f := range g.fs[:min(3, len(g.fs))] {
