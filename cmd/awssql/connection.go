@@ -384,7 +384,8 @@ func (a *app) startDemo(fo *fetch.Options) error {
 	if fo.EndpointURL != "" || fo.Profile != "" || fo.AccessKeyID != "" || len(fo.RoleChain) > 0 {
 		return usageErrorf("--demo brings its own endpoint, credentials and roles: drop --endpoint-url, --profile, --access-key-id and --assume-role")
 	}
-	a.demo = httptest.NewServer(awsfake.New(fakedata.Demo()))
+	ds, opts := demoData(time.Now())
+	a.demo = httptest.NewServer(awsfake.New(ds, opts...))
 	fo.EndpointURL = a.demo.URL
 	fo.AccessKeyID, fo.SecretAccessKey, fo.SessionToken = fakedata.DemoAccessKeyID, fakedata.DemoSecretAccessKey, ""
 	fo.Isolated = true
