@@ -129,9 +129,6 @@ func run(ctx context.Context, args []string, s streams) int {
 	root := a.rootCommand()
 	// spaceStats never returns nil, which cobra reads as "parse os.Args".
 	root.SetArgs(spaceStats(args))
-	root.SetIn(s.in)
-	root.SetOut(s.out)
-	root.SetErr(s.errOut)
 	err := root.ExecuteContext(ctx)
 	code := exitCode(ctx, err)
 	var pe *partialError
@@ -189,11 +186,32 @@ any, on a terminal, awssql opens an interactive shell.`,
 	a.connectionFlags(root.PersistentFlags())
 	a.queryFlags(root.Flags())
 	root.AddCommand(a.tablesCommand(), a.schemaCommand(), a.queriesCommand(), a.runCommand(), a.checkCommand(), a.policyCommand(), a.cacheCommand(), a.explainCommand(), a.versionCommand())
+	// cobra adds these when it runs; added now, their argument errors are
+	// usage errors too.
+	// The completion command keeps the output stream it is made with.
+	root.SetIn(a.io.in)
+	root.SetOut(a.io.out)
+	root.SetErr(a.io.errOut)
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
 		c.SuggestionsMinimumDistance = 2
 		for _, sub := range c.Commands() {
 			sub.SilenceUsage, sub.SilenceErrors = true, true
+			if sub.HasSubCommands() && sub.Run == nil && sub.RunE == nil {
+				// Without a subcommand cobra would print the help and exit 0.
+				sub.Args = cobra.NoArgs
+				sub.RunE = func(cmd *cobra.Command, _ []string) error {
+					var names []string
+					for _, c := range cmd.Commands() {
+						if c.IsAvailableCommand() {
+							names = append(names, c.Name())
+						}
+					}
+					return usageErrorf("%s needs a subcommand: %s", cmd.CommandPath(), orList(names))
+				}
+			}
 			if sub.Args != nil {
 				sub.Args = usageArgs(sub.Args)
 			}

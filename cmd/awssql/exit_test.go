@@ -37,7 +37,9 @@ func TestExitStatus(t *testing.T) {
 		{"SQL twice", []string{"-f", "x.sql", "SELECT 1"}, 2, "not both"},
 		{"a command without its argument", []string{"schema"}, 2, "awssql schema: accepts 1 arg(s), received 0 (usage: awssql schema TABLE [flags])"},
 		{"a command with too many", []string{"tables", "x"}, 2, `awssql tables: unknown command "x" for "awssql tables"`},
-		{"a group without its command", []string{"cache"}, 2, "awssql cache needs a subcommand: awssql cache clear"},
+		{"a group without its command", []string{"cache"}, 2, "awssql cache needs a subcommand: clear"},
+		{"completion without its shell", []string{"completion"}, 2, "awssql completion needs a subcommand: bash, fish, powershell or zsh"},
+		{"completion of a shell that is not", []string{"completion", "bsh"}, 2, `unknown command "bsh" for awssql completion: did you mean bash`},
 		{"SQL in two arguments", []string{"SELECT", "1"}, 2, "2 arguments: give the SQL as one argument, in quotes"},
 		{"--stats with another value", []string{"--stats=xml", "SELECT 1"}, 2, "--stats takes text or json"},
 	}

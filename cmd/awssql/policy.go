@@ -237,11 +237,6 @@ func (a *app) cacheCommand() *cobra.Command {
 	cache := &cobra.Command{
 		Use:   "cache",
 		Short: "Manage the disk cache (--cache-ttl)",
-		Args:  cobra.NoArgs,
-		// Without a subcommand cobra would print the help and exit 0.
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return usageErrorf("awssql cache needs a subcommand: awssql cache clear")
-		},
 	}
 	cache.AddCommand(&cobra.Command{
 		Use:   "clear",
