@@ -161,6 +161,18 @@ func detached(out any) any {
 	return c.Interface()
 }
 
+// clear drops every kept answer (not the calls under way) and returns how
+// many there were.
+func (c *callCache) clear() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := len(c.items)
+	c.order.Init()
+	c.items = map[string]*list.Element{}
+	c.size = 0
+	return n
+}
+
 // callKeyKey holds the call's key (account, region, service, operation,
 // input), made once here and read by the disk cache below.
 type callKeyKey struct{}

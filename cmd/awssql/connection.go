@@ -11,8 +11,10 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/aws/smithy-go/logging"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"gopkg.in/yaml.v3"
@@ -43,6 +45,7 @@ func (a *app) connectionFlags(f *pflag.FlagSet) {
 	f.IntVar(&o.maxAttempts, "max-attempts", fetch.DefaultMaxAttempts, "attempts of a throttled call, retries included (other failures get at most 3)")
 	f.DurationVar(&o.callTimeout, "call-timeout", fetch.DefaultCallTimeout, "bound on each attempt of an API call")
 	f.StringVar(&o.ignoreErrors, "ignore-errors", "", "comma-separated AWS error codes (globs) whose targets count as empty, e.g. UnauthorizedOperation,AccessDenied*")
+	f.BoolVar(&o.debug, "debug", false, "print the AWS SDK's own log (its warnings, and retries) to stderr")
 	f.BoolVar(&o.demo, "demo", false, "query the built-in sample organization (no AWS account needed)")
 	f.Int64Var(&o.maxObjectBytes, "max-object-bytes", fetch.DefaultMaxObjectBytes, "the most of one S3 object that s3_objects.body reads")
 	f.DurationVar(&o.cacheTTL, "cache-ttl", 0, "keep answers on disk this long and reuse them across runs, e.g. 10m (default: off)")
@@ -355,6 +358,14 @@ func (a *app) fetchOptions() (fetch.Options, error) {
 	if a.io.inTTY {
 		fo.MFATokenProvider = a.promptMFA
 	}
+	if o.debug {
+		var mu sync.Mutex // the SDK logs from every goroutine
+		fo.Logger = logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
+			mu.Lock()
+			defer mu.Unlock()
+			fmt.Fprintf(a.io.errOut, "awssql: debug: SDK %s %s\n", c, strings.ReplaceAll(fmt.Sprintf(format, v...), "\n", " "))
+		})
+	}
 	return fo, nil
 }
 
@@ -375,7 +386,8 @@ func (a *app) startDemo(fo *fetch.Options) error {
 	if fo.EndpointURL != "" || fo.Profile != "" || fo.AccessKeyID != "" || len(fo.RoleChain) > 0 {
 		return usageErrorf("--demo brings its own endpoint, credentials and roles: drop --endpoint-url, --profile, --access-key-id and --assume-role")
 	}
-	a.demo = httptest.NewServer(awsfake.New(fakedata.Demo()))
+	ds, opts := demoData(time.Now())
+	a.demo = httptest.NewServer(awsfake.New(ds, opts...))
 	fo.EndpointURL = a.demo.URL
 	fo.AccessKeyID, fo.SecretAccessKey, fo.SessionToken = fakedata.DemoAccessKeyID, fakedata.DemoSecretAccessKey, ""
 	fo.Isolated = true

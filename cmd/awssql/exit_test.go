@@ -35,6 +35,13 @@ func TestExitStatus(t *testing.T) {
 		{"unbound parameter", []string{"SELECT :days"}, 2, "parameter :days has no value"},
 		{"bad param", []string{"--param", "x", "SELECT 1"}, 2, `--param "x"`},
 		{"SQL twice", []string{"-f", "x.sql", "SELECT 1"}, 2, "not both"},
+		{"a command without its argument", []string{"schema"}, 2, "awssql schema: accepts 1 arg(s), received 0 (usage: awssql schema TABLE [flags])"},
+		{"a command with too many", []string{"tables", "x"}, 2, `awssql tables: unknown command "x" for "awssql tables"`},
+		{"a group without its command", []string{"cache"}, 2, "awssql cache needs a subcommand: clear"},
+		{"completion without its shell", []string{"completion"}, 2, "awssql completion needs a subcommand: bash, fish, powershell or zsh"},
+		{"completion of a shell that is not", []string{"completion", "bsh"}, 2, `unknown command "bsh" for awssql completion: did you mean bash`},
+		{"SQL in two arguments", []string{"SELECT", "1"}, 2, "2 arguments: give the SQL as one argument, in quotes"},
+		{"--stats with another value", []string{"--stats=xml", "SELECT 1"}, 2, "--stats takes text or json"},
 	}
 	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 5, Seed: 1})
 	for _, tt := range tests {
@@ -49,9 +56,15 @@ func TestExitStatus(t *testing.T) {
 				}
 				return
 			}
-			lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
-			if len(lines) != 1 || !strings.Contains(lines[0], tt.stderr) || !strings.HasPrefix(lines[0], "awssql: ") {
+			// One line, and for an error in the SQL the place it is at.
+			lines := strings.Split(strings.TrimRight(r.stderr, "\n"), "\n")
+			if !strings.Contains(lines[0], tt.stderr) || !strings.HasPrefix(lines[0], "awssql: ") {
 				t.Errorf("stderr %q: want one line with %q", r.stderr, tt.stderr)
+			}
+			for _, l := range lines[1:] {
+				if !strings.HasPrefix(l, "  ") || len(lines) != 3 {
+					t.Errorf("stderr %q: want one line, and at most the statement and a caret under it", r.stderr)
+				}
 			}
 			if strings.Contains(r.stderr, "SQL logic error") || strings.Contains(r.stderr, "goroutine") {
 				t.Errorf("stderr %q leaks internals", r.stderr)
@@ -308,5 +321,19 @@ func TestFailureNamedOnce(t *testing.T) {
 		"SELECT count(*) FROM ec2_instances i JOIN reserved_instances r USING (account_id, region, instance_type)")
 	if r.code != 3 || strings.Count(r.stderr, "AssumeRole: AccessDenied") != 1 {
 		t.Errorf("exit %d, stderr %q: want 3 and the account named once", r.code, r.stderr)
+	}
+}
+
+// TestNilArgsAreNoArgs: run(nil) must not read the process's own
+// arguments, which under `go test -update` are the test binary's flags.
+func TestNilArgsAreNoArgs(t *testing.T) {
+	saved := os.Args
+	os.Args = []string{"awssql.test", "-update", "-test.run=TestNilArgsAreNoArgs"}
+	t.Cleanup(func() { os.Args = saved })
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), nil, streams{in: strings.NewReader("SELECT 1 AS a"), out: &out, errOut: &errOut,
+		getenv: func(string) string { return "" }})
+	if code != 0 || out.String() != "a\n1\n" {
+		t.Errorf("exit %d %q %s: want the statement from stdin, and no flag of the test binary", code, out.String(), errOut.String())
 	}
 }

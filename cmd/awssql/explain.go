@@ -31,7 +31,11 @@ asks AWS only who the caller is, the organization's accounts (--list-accounts), 
 each account's enabled regions (assuming its member role).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			params, err := parseParams(a.opts.params)
+			given, err := parseParams(a.opts.params)
+			if err != nil {
+				return err
+			}
+			params, err := bindParams(given, nil)
 			if err != nil {
 				return err
 			}
@@ -73,7 +77,7 @@ type tablePlan struct {
 	calls []vtab.FilterInfo // what a dry run would have asked
 }
 
-func (a *app) explain(ctx context.Context, stmt string, params map[string]string) error {
+func (a *app) explain(ctx context.Context, stmt string, params map[string]any) error {
 	eng, db, err := a.engine(ctx)
 	if err != nil {
 		return err
@@ -85,7 +89,7 @@ func (a *app) explain(ctx context.Context, stmt string, params map[string]string
 		defer st.End()
 		rows, err := db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+stmt, namedArgs(stmt, params)...)
 		if err != nil {
-			return st.Cause(err)
+			return explainSQLError(st.Cause(err), stmt)
 		}
 		defer rows.Close()
 		for rows.Next() {
