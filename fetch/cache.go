@@ -57,6 +57,7 @@ func newCallCache(maxBytes int64) *callCache {
 type landed struct {
 	out, shared any
 	md          middleware.Metadata
+	hit         bool // found kept when the flight began
 }
 
 // do returns (a copy of) the cached output for key, or waits for the same
@@ -73,19 +74,25 @@ func (c *callCache) do(ctx context.Context, key string, call func() (any, middle
 		mine := false
 		ch := c.flight.DoChan(key, func() (any, error) {
 			mine = true
+			// A call that landed between the lookup above and this
+			// flight was kept before its flight ended: ask again, or
+			// it is made twice.
+			if out, ok := c.get(key); ok {
+				return landed{out: out, shared: detached(out), hit: true}, nil
+			}
 			out, md, err := call()
 			if err != nil {
 				return landed{}, err
 			}
 			shared := detached(out)
 			c.put(key, shared)
-			return landed{out, shared, md}, nil
+			return landed{out: out, shared: shared, md: md}, nil
 		})
 		select {
 		case r := <-ch:
 			l, _ := r.Val.(landed)
 			if mine {
-				return l.out, l.md, false, r.Err
+				return l.out, l.md, l.hit, r.Err
 			}
 			if r.Err == nil {
 				return detached(l.shared), middleware.Metadata{}, true, nil
