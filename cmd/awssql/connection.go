@@ -341,7 +341,9 @@ func (a *app) fetchOptions() (fetch.Options, error) {
 		if o.secretAccessKey != "" {
 			fo.SecretAccessKey = o.secretAccessKey
 		}
-		if fo.SessionToken == "" {
+		// A long-term key (AKIA...) has none: a token left in the
+		// environment by another session would only get it refused.
+		if fo.SessionToken == "" && !strings.HasPrefix(o.accessKeyID, "AKIA") {
 			fo.SessionToken = a.io.getenv("AWS_SESSION_TOKEN")
 		}
 	}
