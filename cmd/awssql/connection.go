@@ -68,8 +68,11 @@ func (a *app) connectionFlags(f *pflag.FlagSet) {
 //	    list-accounts: true
 //	    regions: eu-*,us-east-1
 type configFile struct {
-	Default     string                    `yaml:"default"`
-	Connections map[string]map[string]any `yaml:"connections"`
+	Default string `yaml:"default"`
+	// Each setting is kept as YAML wrote it: its value is the text in the
+	// file, as a flag's is on the command line (an external ID 0123 is
+	// not the octal 83).
+	Connections map[string]map[string]yaml.Node `yaml:"connections"`
 }
 
 // notFromEnv are the flags that choose the configuration (AWSSQL_CONFIG and
@@ -110,7 +113,10 @@ func (a *app) applyConfig(cmd *cobra.Command) error {
 				vals = strings.Split(v, ",")
 			}
 		} else if v, ok := conn[f.Name]; ok && !notFromConfig[f.Name] {
-			vals = configValues(v)
+			var err error
+			if vals, err = configValues(v); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %v", f.Name, err))
+			}
 		}
 		for _, v := range vals {
 			if err := f.Value.Set(strings.TrimSpace(v)); err != nil {
@@ -139,18 +145,31 @@ func (a *app) applyConfig(cmd *cobra.Command) error {
 	return nil
 }
 
-func configValues(v any) []string {
-	switch v := v.(type) {
-	case []any:
-		var out []string
-		for _, e := range v {
-			out = append(out, fmt.Sprint(e))
-		}
-		return out
-	case nil:
-		return nil
+// configValues returns a setting's values as written: a scalar's text, or
+// a list's. YAML's reading of a scalar (a number, octal 0123, 1e3) is not
+// used: a setting means what the same text means as a flag.
+func configValues(n yaml.Node) ([]string, error) {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = *n.Alias
 	}
-	return []string{fmt.Sprint(v)}
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return nil, nil
+		}
+		return []string{n.Value}, nil
+	case yaml.SequenceNode:
+		var out []string
+		for _, e := range n.Content {
+			v, err := configValues(*e)
+			if err != nil || len(v) > 1 {
+				return nil, fmt.Errorf("a list may hold only values (line %d)", e.Line)
+			}
+			out = append(out, v...)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("write a value or a list of values (line %d)", n.Line)
 }
 
 // cacheDir is where answers are kept across runs: $XDG_CACHE_HOME/awssql,
@@ -173,7 +192,7 @@ func defaultConfigPath() string {
 
 // loadConnection reads the named connection (or the file's default) from
 // the config file, if there is one.
-func (a *app) loadConnection(cmd *cobra.Command) (map[string]any, error) {
+func (a *app) loadConnection(cmd *cobra.Command) (map[string]yaml.Node, error) {
 	path, explicit := a.opts.configFile, a.opts.configFile != ""
 	if !explicit {
 		if p := a.io.getenv("AWSSQL_CONFIG"); p != "" {
@@ -344,7 +363,9 @@ func (a *app) fetchOptions() (fetch.Options, error) {
 		if o.secretAccessKey != "" {
 			fo.SecretAccessKey = o.secretAccessKey
 		}
-		if fo.SessionToken == "" {
+		// A long-term key (AKIA...) has none: a token left in the
+		// environment by another session would only get it refused.
+		if fo.SessionToken == "" && !strings.HasPrefix(o.accessKeyID, "AKIA") {
 			fo.SessionToken = a.io.getenv("AWS_SESSION_TOKEN")
 		}
 	}

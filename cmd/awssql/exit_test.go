@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -183,6 +184,42 @@ func TestClosedStdout(t *testing.T) {
 	for region, n := range perRegion {
 		if n > 2 {
 			t.Errorf("%d pages fetched in %s: fetching went on after stdout closed", n, region)
+		}
+	}
+}
+
+// TestStdoutWriteFails: stdout that fails otherwise than by closing (a full
+// disk, an I/O error) is an error of its own, exit 1 with the write's
+// message, in every format: not "interrupted" (exit 130), nothing being
+// interrupted, and never exit 0, which would say the answer was delivered.
+// The table formats write only at the end, through a library that must
+// not swallow the error.
+func TestStdoutWriteFails(t *testing.T) {
+	// Known defect, left to whoever changes the output path (run.go,
+	// output.go); remove this line with the fix:
+	//   - run.go: the row loop's cancel() on a write error makes the
+	//     deferred check see ctx.Err() and turn the write's error into
+	//     interruptedError (exit 130). Cancel with a cause
+	//     (context.WithCancelCause, cancel(errOutput)) and keep err when
+	//     context.Cause(ctx) is errOutput.
+	//   - output.go: tablewriter's Render drops write errors, so table and
+	//     markdown exit 0 having written nothing. Write through a writer
+	//     that keeps the first error and return it from end() (a closed
+	//     pipe then still ends quietly, through pipeOr).
+	t.Skip("known defect: a failed write to stdout exits 130 (csv, tsv, json, jsonl) or 0 (table, markdown)")
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 5, Seed: 2})
+	for _, format := range formats {
+		for _, n := range []int{0, 100} { // the first write fails; a later one
+			t.Run(fmt.Sprintf("%s after %d bytes", format, n), func(t *testing.T) {
+				var errOut bytes.Buffer
+				code := run(context.Background(), append(slices.Clone(f.args), "-o", format, "SELECT instance_id FROM ec2_instances"), streams{
+					in: strings.NewReader(""), out: &failingWriter{n: n, err: syscall.ENOSPC}, errOut: &errOut,
+					getenv: func(k string) string { return f.env[k] },
+				})
+				if code != exitError || !strings.Contains(errOut.String(), "no space left on device") || strings.Contains(errOut.String(), "interrupted") {
+					t.Errorf("exit %d, stderr %q: want %d and the write's error", code, errOut.String(), exitError)
+				}
+			})
 		}
 	}
 }

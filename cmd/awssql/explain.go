@@ -267,8 +267,14 @@ func (a *app) explainTargets(ctx context.Context, tp *tablePlan, values map[stri
 		fmt.Fprintf(a.io.out, "  targets: none; the connection's %d accounts are listed (a member role is assumed only when reachable or error is read)\n", len(accounts))
 		return nil
 	case tables.PerBucket:
-		n := max(len(values["bucket_name"]), 1)
-		fmt.Fprintf(a.io.out, "  targets: %d (one per bucket, in the bucket's region%s)\n", n, per)
+		// A run lists each bucket once per value of its other IN lists
+		// (key, prefix, start_after): a target each, as the dry run saw.
+		n, buckets := max(len(tp.calls), 1), max(len(values["bucket_name"]), 1)
+		each := ""
+		if n > buckets {
+			each = ", a listing per value of an IN list"
+		}
+		fmt.Fprintf(a.io.out, "  targets: %d (one per bucket, in the bucket's region%s%s)\n", n, each, per)
 		return nil
 	}
 	targets, failures, err := sess.Targets(ctx, sc)
