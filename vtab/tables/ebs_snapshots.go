@@ -100,7 +100,7 @@ func EBSSnapshots(s *fetch.Session) Table {
 					in.OwnerIds = ids
 				}).selective(100).values(accountID).perCall()},
 			{Name: "create_volume_permissions", Type: vtab.JSON, Nullable: true,
-				Doc: `who else may create volumes from it: [{"Group": "all"}] (public) or [{"UserId"}]; NULL for others' snapshots (DescribeSnapshotAttribute: a call per snapshot)`,
+				Doc: `who else may create volumes from it: [{"Group": "all"}] (public) or [{"UserId"}], [] for nobody; NULL for others' snapshots (DescribeSnapshotAttribute: a call per snapshot)`,
 				Hydrate: func(ctx context.Context, c *fetch.Client, v types.Snapshot) (any, error) {
 					// Only the owner may read a snapshot's attributes.
 					if aws.ToString(v.OwnerId) != c.Account {
@@ -114,7 +114,7 @@ func EBSSnapshots(s *fetch.Session) Table {
 					case err != nil:
 						return nil, err
 					}
-					return out.CreateVolumePermissions, nil
+					return emptyList(out.CreateVolumePermissions), nil
 				}},
 		},
 		list: func(ctx context.Context, c *fetch.Client, in *snapshotsInput, q *vtab.Query) iter.Seq2[[]types.Snapshot, error] {

@@ -75,8 +75,8 @@ func EBSVolumes(s *fetch.Session) Table {
 			{Name: "size", Type: vtab.Integer, Doc: "GiB", Get: from[types.Volume]("Size"), Push: filter("size")},
 			{Name: "snapshot_id", Type: vtab.Text, Doc: "the snapshot it was made from; NULL when made empty",
 				Get: func(v volumeItem) any { return emptyNull(v.Value.SnapshotId) }, Push: filter("snapshot-id")},
-			{Name: "attachments", Type: vtab.JSON, Nullable: true, Doc: `the instances it is attached to: [{"InstanceId", "Device", "State", "AttachTime", "DeleteOnTermination"}]`,
-				Get: from[types.Volume]("Attachments")},
+			{Name: "attachments", Type: vtab.JSON, Doc: `the instances it is attached to: [{"InstanceId", "Device", "State", "AttachTime", "DeleteOnTermination"}]; [] when none`,
+				Get: func(v volumeItem) any { return emptyList(v.Value.Attachments) }},
 			{Name: "product_codes", Type: vtab.JSON, Nullable: true, Doc: "Marketplace product codes (DescribeVolumeAttribute: a call per volume)",
 				Hydrate: volumeAttribute(types.VolumeAttributeNameProductCodes, func(out *ec2.DescribeVolumeAttributeOutput) any {
 					return out.ProductCodes
