@@ -1,21 +1,18 @@
--- Reserved-instance utilisation: active reservations against the running instances they can cover, by account, region and platform, with size flexibility. A regional Linux/UNIX reservation of default tenancy covers any size of its instance family, counted in normalised units (nano 0.25, micro 0.5, small 1, medium 2, large 4, xlarge 8, 2xlarge 16, ...; unit says which); a zonal reservation covers its exact type in its own Availability Zone only, first; other regional reservations (other platforms, dedicated) cover their exact type in any zone.
+-- Reserved-instance utilisation: active reservations against the running instances they can cover, by account, region and platform, with size flexibility. A regional Linux/UNIX reservation of default tenancy covers any size of its instance family, counted in normalised units (nano 0.25, micro 0.5, small 1, medium 2, large 4, xlarge 8, 2xlarge 16, ...; unit says which); a zonal reservation covers its exact type in its own Availability Zone only, first; other regional reservations (other platforms, dedicated) cover their exact type in any zone. A platform is the reservation's product description as instances name it in platform_details: one with licensed software (Linux with SQL Server Standard) is a platform of its own.
 WITH size(name, factor) AS (
   VALUES ('nano', 0.25), ('micro', 0.5), ('small', 1), ('medium', 2), ('large', 4), ('xlarge', 8)
 ), ri AS MATERIALIZED (
   SELECT account_id, region, instance_type, instance_count,
-         CASE WHEN product_description LIKE '%Windows%' THEN 'Windows'
-              WHEN product_description LIKE '%Red Hat%' THEN 'Red Hat Enterprise Linux'
-              WHEN product_description LIKE '%SUSE%' THEN 'SUSE Linux'
-              ELSE 'Linux/UNIX' END AS platform,
+         -- The platform as instances name it (platform_details): a platform
+         -- with licensed software (Windows with SQL Server Standard) is one of
+         -- its own, and "(Amazon VPC)" says nothing of it.
+         replace(product_description, ' (Amazon VPC)', '') AS platform,
          CASE WHEN scope = 'Availability Zone' THEN availability_zone END AS zone,
          scope = 'Region' AND instance_tenancy = 'default' AND product_description LIKE 'Linux/UNIX%' AS regional_linux
   FROM reserved_instances WHERE instance_state = 'active'
 ), running AS MATERIALIZED (
   SELECT account_id, region, instance_type,
-         CASE WHEN platform_details LIKE 'Windows%' THEN 'Windows'
-              WHEN platform_details LIKE 'Red Hat%' THEN 'Red Hat Enterprise Linux'
-              WHEN platform_details LIKE 'SUSE%' THEN 'SUSE Linux'
-              ELSE 'Linux/UNIX' END AS platform,
+         coalesce(platform_details, 'Linux/UNIX') AS platform,
          placement_availability_zone AS zone,
          count(*) AS n, sum(placement_tenancy = 'default') AS n_default
   FROM ec2_instances WHERE instance_state = 'running'

@@ -54,6 +54,15 @@ func TestRIUtilisationRules(t *testing.T) {
 				// The zonal micro reservation is in a zone with no micro.
 				"t3.micro,Linux/UNIX,instances,1,0,1,0",
 			}},
+		{"a platform with licensed software is a platform of its own",
+			[]inst{{"t3.large", "us-east-1a", "Linux with SQL Server Standard"}, {"m5.large", "us-east-1a", "Windows"}},
+			[]ri{{"t3.large", "", "Linux/UNIX (Amazon VPC)", 1}, {"m5.large", "", "Windows with SQL Server Standard", 1}},
+			[]string{
+				"m5.large,Windows,instances,0,1,0,1",
+				"m5.large,Windows with SQL Server Standard,instances,1,0,1,0",
+				"t3.*,Linux/UNIX,normalised units,4,0,4,0",
+				"t3.large,Linux with SQL Server Standard,instances,0,1,0,1",
+			}},
 		{"size flexibility only for Linux/UNIX",
 			[]inst{{"m5.xlarge", "us-east-1a", "Windows"}},
 			[]ri{{"m5.large", "", "Windows", 2}},
