@@ -47,7 +47,7 @@ func usedParams(stmt string) []string {
 
 // bindParams types the values: as the query declares (text, integer,
 // real), else as a number only when the text is one written as it reads
-// back (42, -7, 2.5), so that an account id with a leading zero, a +1 or
+// back (42, -7, 2.5, 1.0), so that an account id with a leading zero, a +1 or
 // 1e3 stay the text they were given as.
 func bindParams(given map[string]string, decl []queries.Param) (map[string]any, error) {
 	types := map[string]string{}
@@ -85,7 +85,9 @@ func bindValue(v, typ string) (any, error) {
 	if i, err := strconv.ParseInt(v, 10, 64); err == nil && strconv.FormatInt(i, 10) == v {
 		return i, nil
 	}
-	if f, err := strconv.ParseFloat(v, 64); err == nil && strings.Contains(v, ".") && strconv.FormatFloat(f, 'f', -1, 64) == v {
+	// A REAL reads back as Go writes it (2.5) or as SQLite shows it (1.0,
+	// 1.0e+20): a whole number written with ".0" is the REAL it says.
+	if f, err := strconv.ParseFloat(v, 64); err == nil && strings.Contains(v, ".") && (strconv.FormatFloat(f, 'f', -1, 64) == v || formatReal(f) == v) {
 		return f, nil
 	}
 	return v, nil

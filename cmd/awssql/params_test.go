@@ -21,7 +21,13 @@ func TestParamTypes(t *testing.T) {
 		{"123456789012", "integer", "123456789012"},
 		{"-7", "integer", "-7"},
 		{"2.5", "real", "2.5"},
+		// SQLite shows a whole REAL with its ".0": 1.0 reads back as 1.0,
+		// and as text it would compare greater than every number.
+		{"1.0", "real", "1.0"},
+		{"-30.0", "real", "-30.0"},
+		{"1.0e+20", "real", "1.0e+20"},
 		{"2.50", "text", "2.50"},
+		{"1.00", "text", "1.00"},
 		{"+5", "text", "+5"},
 		{"1e3", "text", "1e3"},
 		{"99999999999999999999", "text", "99999999999999999999"},
