@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/mattn/go-runewidth"
 )
 
 // sqlError is SQLite's error for a statement, with what awssql can add: the
@@ -204,6 +206,10 @@ func pointAt(stmt, token string) string {
 		prefix = fmt.Sprintf("  line %d: ", n+1)
 	}
 	line = strings.ReplaceAll(line, "\t", " ")
+	// The caret goes under the place as the terminal shows it: a wide
+	// character (日本語) takes two columns.
+	r := []rune(line)
+	col = runewidth.StringWidth(string(r[:min(col, len(r))]))
 	return prefix + line + "\n" + strings.Repeat(" ", len(prefix)+col) + "^"
 }
 

@@ -32,6 +32,8 @@ func TestTypoHelp(t *testing.T) {
 			"awssql: no such column: ec2_instance.instance_id: did you mean ec2_instances.instance_id?\n  SELECT ec2_instance.instance_id FROM ec2_instances\n         ^\n"},
 		{"an alias whose table lacks the column", []string{"SELECT r.instance_id FROM regions r JOIN ec2_instances i USING (region)"}, 1,
 			"awssql: no such column: r.instance_id: r has no column instance_id\n  SELECT r.instance_id FROM regions r JOIN ec2_instances i USING (region)\n         ^\n"},
+		{"after wide characters", []string{"SELECT '日本語', instance_sate FROM ec2_instances"}, 1,
+			"awssql: no such column: instance_sate: did you mean instance_state?\n  SELECT '日本語', instance_sate FROM ec2_instances\n                   ^\n"},
 		{"table", []string{"SELECT * FROM ec2_instance"}, 1,
 			"awssql: no such table: ec2_instance: did you mean ec2_instances?\n  SELECT * FROM ec2_instance\n                ^\n"},
 		{"syntax", []string{"SELECT * FROM regions GROUP region"}, 1,
