@@ -360,19 +360,17 @@ func (t *tableWriter) row(vals []any) error {
 	return nil
 }
 
-// fit cuts or pads a cell to a .width, on the left when it is
+// fit cuts or pads a cell to a .width, counted in the columns a terminal
+// gives it (a wide character takes two), on the left when it is
 // right-aligned.
 func fit(s string, width int, right bool) string {
-	n := utf8.RuneCountInString(s)
-	switch {
-	case n > width:
-		return string([]rune(s)[:max(width-1, 0)]) + "…"
-	case n < width && right:
-		return strings.Repeat(" ", width-n) + s
-	case n < width:
-		return s + strings.Repeat(" ", width-n)
+	if runewidth.StringWidth(s) > width {
+		s = runewidth.Truncate(s, width, "…")
 	}
-	return s
+	if right {
+		return runewidth.FillLeft(s, width)
+	}
+	return runewidth.FillRight(s, width)
 }
 
 func (t *tableWriter) end() error {
