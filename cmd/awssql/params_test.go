@@ -115,3 +115,26 @@ func TestEmptyDefault(t *testing.T) {
 		t.Errorf("no bucket: exit %d %q", r.code, r.stderr)
 	}
 }
+
+// TestParamFromEnvironment: AWSSQL_PARAM takes comma-separated name=value
+// pairs, and a value may hold commas itself (missing_tags' tags): a piece
+// without "=" belongs to the value before it.
+func TestParamFromEnvironment(t *testing.T) {
+	tests := []struct {
+		env, want string
+	}{
+		{"d=30,t=5", "30|5"},
+		{"t=Owner,CostCenter,d=7", "7|Owner,CostCenter"},
+		{"d=1, t=a,b,c", "1|a,b,c"},
+	}
+	for _, tt := range tests {
+		r := runCLI(context.Background(), map[string]string{"AWSSQL_PARAM": tt.env}, "", false, "--no-header", "-o", "tsv", "SELECT :d || '|' || :t")
+		if r.code != 0 || r.stdout != tt.want+"\n" {
+			t.Errorf("AWSSQL_PARAM=%s: exit %d %q %s, want %q", tt.env, r.code, r.stdout, r.stderr, tt.want)
+		}
+	}
+	r := runCLI(context.Background(), map[string]string{"AWSSQL_PARAM": "oops,d=1"}, "", false, "SELECT :d")
+	if r.code != 2 || !strings.Contains(r.stderr, `"oops": write name=value`) {
+		t.Errorf("a first piece without a name: exit %d %q", r.code, r.stderr)
+	}
+}
