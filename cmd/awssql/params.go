@@ -29,6 +29,8 @@ func parseParams(list []string) (map[string]string, error) {
 var (
 	paramNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	paramUseRE  = regexp.MustCompile(`[:@$]([A-Za-z_][A-Za-z0-9_]*)`)
+	// positionalRE is SQLite's ? and ?NNN, which --param cannot bind.
+	positionalRE = regexp.MustCompile(`\?[0-9]*`)
 )
 
 // usedParams lists the named parameters a statement refers to, outside
@@ -96,6 +98,9 @@ func bindValue(v, typ string) (any, error) {
 // bindable checks that every parameter the statement uses has a value: an
 // unbound parameter would silently be NULL.
 func bindable(stmt string, params map[string]any) error {
+	if m := positionalRE.FindString(stripLiterals(stmt)); m != "" {
+		return usageErrorf("parameter %s has no name: write :name and give --param name=VALUE", m)
+	}
 	for _, name := range usedParams(stmt) {
 		if _, ok := params[name]; !ok {
 			return usageErrorf("parameter :%s has no value: add --param %s=VALUE", name, name)

@@ -90,6 +90,10 @@ func TestUnknownParam(t *testing.T) {
 		{[]string{"--param", "x=1", "SELECT 1"}, "--param x: no parameter :x in the statement, which takes none"},
 		{[]string{"--param", "dayz=1", "SELECT :days; SELECT :today"}, "no parameter :dayz in the statements (did you mean :days?); the parameters are :days, :today"},
 		{[]string{"explain", "--param", "x=1", "SELECT :y"}, "parameter :y has no value"},
+		// A positional parameter can never be bound: --param names them.
+		{[]string{"SELECT ?"}, "parameter ? has no name: write :name and give --param name=VALUE"},
+		{[]string{"--param", "1=5", "SELECT ?1"}, `--param "1=5": write name=value`},
+		{[]string{"SELECT '?' AS q, ?2 + 1"}, "parameter ?2 has no name: write :name and give --param name=VALUE"},
 	}
 	for _, tt := range tests {
 		r := runCLI(context.Background(), nil, "", false, append(demo, tt.args...)...)
