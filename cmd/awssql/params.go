@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/awssql/awssql/queries"
 )
@@ -77,6 +78,11 @@ func bindValue(v, typ string) (any, error) {
 			return nil, fmt.Errorf("the query declares it an integer: give a whole number")
 		}
 		return i, nil
+	case "date":
+		if !isDate(v) {
+			return nil, fmt.Errorf("the query declares it a date: give YYYY-MM-DD (a time may follow) or now")
+		}
+		return v, nil
 	case "real":
 		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 		if err != nil {
@@ -93,6 +99,24 @@ func bindValue(v, typ string) (any, error) {
 		return f, nil
 	}
 	return v, nil
+}
+
+// dateLayouts are the forms of a day SQLite's date functions read that a
+// --param gives: a day, with a time or not.
+var dateLayouts = []string{"2006-01-02", "2006-01-02 15:04", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02T15:04:05", time.RFC3339, time.RFC3339Nano}
+
+// isDate says whether SQLite's julianday() reads v as a day, rather than
+// answering NULL, which compares with nothing and empties the answer.
+func isDate(v string) bool {
+	if v == "now" {
+		return true
+	}
+	for _, l := range dateLayouts {
+		if _, err := time.Parse(l, v); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // bindable checks that every parameter the statement uses has a value: an

@@ -142,3 +142,29 @@ func TestParamFromEnvironment(t *testing.T) {
 		t.Errorf("a first piece without a name: exit %d %q", r.code, r.stderr)
 	}
 }
+
+// TestDateParams: a day the saved queries count from is checked, so that
+// a mistyped one is a usage error rather than an empty answer (julianday
+// of a text it cannot read is NULL, and no row compares with NULL).
+func TestDateParams(t *testing.T) {
+	demo := []string{"--demo", "--skip-accounts", fakedata.DemoNoRoleAccount, "run", "stopped_instances"}
+	tests := []struct {
+		today string
+		code  int
+	}{
+		{"now", 0},
+		{"2026-11-01", 0},
+		{"2026-11-01T10:00:00Z", 0},
+		{"2026-11-01 10:00:00", 0},
+		{"garbage", 2},
+		{"11/01/2026", 2},
+		{"2026-13-01", 2},
+		{"", 2},
+	}
+	for _, tt := range tests {
+		r := runCLI(context.Background(), nil, "", false, append(demo, "--param", "today="+tt.today)...)
+		if r.code != tt.code || tt.code == 2 && !strings.Contains(r.stderr, "--param today="+tt.today+": the query declares it a date: give YYYY-MM-DD") {
+			t.Errorf("today=%s: exit %d %q, want %d", tt.today, r.code, r.stderr, tt.code)
+		}
+	}
+}
