@@ -42,6 +42,8 @@ func TestTypoHelp(t *testing.T) {
 		{"command alone", []string{"tabels"}, 2, "awssql: unknown command \"tabels\": did you mean tables?\n"},
 		{"subcommand", []string{"cache", "clr"}, 2, "awssql: unknown command \"clr\" for awssql cache: did you mean clear?\n"},
 		{"flag", []string{"--regoins", "us-east-1", "SELECT 1"}, 2, "awssql: unknown flag: --regoins: did you mean --regions?\n"},
+		{"SQL that begins with a comment", []string{"-- the running ones\nSELECT 1"}, 2,
+			"awssql: SQL that begins with a -- comment reads as a flag: put -- before it (awssql [flags] -- '-- ...')\n"},
 		{"a subcommand's flag", []string{"policy", "--caler"}, 2, "awssql: unknown flag: --caler: did you mean --caller?\n"},
 	}
 	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 1, Seed: 1})
