@@ -4,7 +4,9 @@
 //
 //	-- param: NAME [TYPE] [= DEFAULT]  DESCRIPTION
 //
-// declare its named parameters. TYPE is text, integer or real; without it a
+// declare its named parameters. TYPE is text, integer, real or date (now,
+// or a day SQLite's date functions read: YYYY-MM-DD, with a time or not,
+// bound as the text given); without it a
 // value binds as a number only when it is written as one that reads back
 // the same (so 012345678901 stays text). A DEFAULT ends at the first space;
 // quote it, SQL-style, to hold spaces: 'a b'. An empty default (two
@@ -39,7 +41,7 @@ type Query struct {
 // Param is a named parameter with its default.
 type Param struct {
 	Name    string
-	Type    string // "text", "integer", "real", or "" when undeclared
+	Type    string // "text", "integer", "real", "date", or "" when undeclared
 	Default string
 	// Required: the declaration has no default, so a run must give one.
 	Required bool
@@ -47,7 +49,7 @@ type Param struct {
 }
 
 // Types are the parameter types a query may declare.
-var Types = []string{"text", "integer", "real"}
+var Types = []string{"text", "integer", "real", "date"}
 
 var (
 	paramLineRE = regexp.MustCompile(`^--\s*param:(.*)$`)

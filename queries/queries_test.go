@@ -59,18 +59,18 @@ func TestParseParam(t *testing.T) {
 // what a query answers.
 func TestShippedDefaults(t *testing.T) {
 	want := map[string][]Param{
-		"deprecated_ami_instances": {{Name: "today", Default: "now"}},
+		"deprecated_ami_instances": {{Name: "today", Type: "date", Default: "now"}},
 		"largest_s3_objects": {
 			{Name: "bucket", Required: true},
 			{Name: "prefix", Default: ""},
 			{Name: "top", Type: "integer", Default: "20"},
 		},
 		"missing_tags":               {{Name: "tags", Default: "Owner,CostCenter"}},
-		"reserved_expiring":          {{Name: "days", Type: "integer", Default: "30"}, {Name: "today", Default: "now"}},
-		"stopped_instances":          {{Name: "days", Type: "integer", Default: "30"}, {Name: "today", Default: "now"}},
-		"deprecated_lambda_runtimes": {{Name: "today", Default: "now"}, {Name: "days", Type: "integer", Default: "0"}},
+		"reserved_expiring":          {{Name: "days", Type: "integer", Default: "30"}, {Name: "today", Type: "date", Default: "now"}},
+		"stopped_instances":          {{Name: "days", Type: "integer", Default: "30"}, {Name: "today", Type: "date", Default: "now"}},
+		"deprecated_lambda_runtimes": {{Name: "today", Type: "date", Default: "now"}, {Name: "days", Type: "integer", Default: "0"}},
 		"installed_software":         {{Name: "name", Default: "%"}},
-		"old_snapshots":              {{Name: "days", Type: "integer", Default: "90"}, {Name: "today", Default: "now"}},
+		"old_snapshots":              {{Name: "days", Type: "integer", Default: "90"}, {Name: "today", Type: "date", Default: "now"}},
 		"open_port_instances":        {{Name: "port", Type: "integer", Default: "22"}},
 	}
 	qs, err := Builtin()

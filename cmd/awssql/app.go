@@ -261,6 +261,10 @@ func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 // for one that does not exist.
 func flagError(c *cobra.Command, err error) error {
 	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok && (name == "" || strings.ContainsAny(name, " \t\r\n")) {
+		// No flag has a space in its name: this is SQL.
+		return usageErrorf("SQL that begins with a -- comment reads as a flag: put -- before it (awssql [flags] -- '-- ...')")
+	}
 	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok {
 		var names []string
 		c.Flags().VisitAll(func(f *pflag.Flag) {

@@ -112,6 +112,9 @@ func (a *app) applyConfig(cmd *cobra.Command) error {
 			if strings.HasSuffix(f.Value.Type(), "Array") {
 				vals = strings.Split(v, ",")
 			}
+			if f.Name == "param" {
+				vals = paramPieces(vals)
+			}
 		} else if v, ok := conn[f.Name]; ok && !notFromConfig[f.Name] {
 			var err error
 			if vals, err = configValues(v); err != nil {
@@ -143,6 +146,21 @@ func (a *app) applyConfig(cmd *cobra.Command) error {
 		}
 	}
 	return nil
+}
+
+// paramPieces joins AWSSQL_PARAM's pieces so that a value may hold
+// commas (tags=Owner,CostCenter): a piece without "=" continues the value
+// before it.
+func paramPieces(pieces []string) []string {
+	var out []string
+	for _, p := range pieces {
+		if len(out) > 0 && !strings.Contains(p, "=") {
+			out[len(out)-1] += "," + p
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 // configValues returns a setting's values as written: a scalar's text, or

@@ -374,3 +374,22 @@ func TestNilArgsAreNoArgs(t *testing.T) {
 		t.Errorf("exit %d %q %s: want the statement from stdin, and no flag of the test binary", code, out.String(), errOut.String())
 	}
 }
+
+// TestStatsJSONListsAreArrays: failures and ignored are arrays whether or
+// not anything failed, so that jq '.failures[]' reads every statement's
+// statistics, not only those of statements that met a failure.
+func TestStatsJSONListsAreArrays(t *testing.T) {
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 1, Seed: 2})
+	for _, stmt := range []string{"SELECT 1 AS n", "SELECT count(*) FROM ec2_instances"} {
+		r := f.run("--stats=json", stmt)
+		var st map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(strings.TrimSpace(r.stderr)), &st); r.code != 0 || err != nil {
+			t.Fatalf("%s: exit %d, stderr not one JSON object (%v): %s", stmt, r.code, err, r.stderr)
+		}
+		for _, k := range []string{"failures", "ignored"} {
+			if string(st[k]) != "[]" {
+				t.Errorf("%s: %q is %s, want []", stmt, k, st[k])
+			}
+		}
+	}
+}

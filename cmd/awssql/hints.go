@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/mattn/go-runewidth"
 )
 
 // sqlError is SQLite's error for a statement, with what awssql can add: the
@@ -46,6 +48,18 @@ func explainSQLError(err error, stmt string) error {
 			cands = tableNames()
 		}
 		e := &sqlError{err: err, at: pointAt(stmt, name)}
+		if q := strings.TrimSuffix(qualifier, "."); q != "" && slices.ContainsFunc(cands, func(c string) bool { return strings.EqualFold(c, bare) }) {
+			// The column exists: what SQLite does not know is the
+			// table or alias before it.
+			if declared(stmt, q) {
+				e.hint = q + " has no column " + bare
+			} else if s := closest(q, statementTables(stmt)); len(s) > 0 {
+				e.hint = "did you mean " + orList(suffixed(s, "."+bare)) + "?"
+			} else {
+				e.hint = q + " is not a table or alias of the statement"
+			}
+			return e
+		}
 		if s := closest(bare, cands); len(s) > 0 {
 			e.hint = "did you mean " + orList(prefixed(qualifier, s)) + "?"
 		} else if m[1] == "table" {
@@ -109,6 +123,41 @@ func columnNames(stmt string) []string {
 	return all
 }
 
+// statementTables are the tables the statement names.
+func statementTables(stmt string) []string {
+	words := map[string]bool{}
+	for _, w := range identRE.FindAllString(strings.ToLower(stripLiterals(stmt)), -1) {
+		words[w] = true
+	}
+	var out []string
+	for _, t := range tableNames() {
+		if words[t] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// declared says whether a name appears in the statement other than as a
+// qualifier (name.column): as a table or an alias.
+func declared(stmt, name string) bool {
+	code := strings.ToLower(stripLiterals(stmt))
+	for _, m := range identRE.FindAllStringIndex(code, -1) {
+		if code[m[0]:m[1]] == strings.ToLower(name) && !strings.HasPrefix(strings.TrimLeft(code[m[1]:], " \t\r\n"), ".") {
+			return true
+		}
+	}
+	return false
+}
+
+func suffixed(list []string, s string) []string {
+	out := make([]string, len(list))
+	for i, l := range list {
+		out[i] = l + s
+	}
+	return out
+}
+
 var identRE = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_$]*`)
 
 // pointAt shows the line of the statement where a name or token first
@@ -157,6 +206,10 @@ func pointAt(stmt, token string) string {
 		prefix = fmt.Sprintf("  line %d: ", n+1)
 	}
 	line = strings.ReplaceAll(line, "\t", " ")
+	// The caret goes under the place as the terminal shows it: a wide
+	// character (日本語) takes two columns.
+	r := []rune(line)
+	col = runewidth.StringWidth(string(r[:min(col, len(r))]))
 	return prefix + line + "\n" + strings.Repeat(" ", len(prefix)+col) + "^"
 }
 

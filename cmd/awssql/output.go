@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/mattn/go-runewidth"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
@@ -321,10 +322,20 @@ type tableWriter struct {
 // cellEscaper keeps a value on one line of the table.
 var cellEscaper = strings.NewReplacer("\n", `\n`, "\t", `\t`, "\r", `\r`)
 
+// cell keeps a text on one line of the table and, in markdown, in its
+// column.
+func (t *tableWriter) cell(s string) string {
+	s = cellEscaper.Replace(s)
+	if t.markdown {
+		s = strings.ReplaceAll(s, "|", `\|`)
+	}
+	return s
+}
+
 func (t *tableWriter) begin(cols []column) error {
 	t.cols = make([]string, len(cols))
-	for i, c := range cols {
-		t.cols[i] = c.name
+	for i, c := range cols { // a name is shown as a value is
+		t.cols[i] = t.cell(c.name)
 	}
 	t.rows = nil
 	t.text, t.number = make([]bool, len(cols)), make([]bool, len(cols))
@@ -343,28 +354,23 @@ func (t *tableWriter) row(vals []any) error {
 		} else {
 			t.text[i] = true
 		}
-		rec[i] = cellEscaper.Replace(text(v))
-		if t.markdown {
-			rec[i] = strings.ReplaceAll(rec[i], "|", `\|`)
-		}
+		rec[i] = t.cell(text(v))
 	}
 	t.rows = append(t.rows, rec)
 	return nil
 }
 
-// fit cuts or pads a cell to a .width, on the left when it is
+// fit cuts or pads a cell to a .width, counted in the columns a terminal
+// gives it (a wide character takes two), on the left when it is
 // right-aligned.
 func fit(s string, width int, right bool) string {
-	n := utf8.RuneCountInString(s)
-	switch {
-	case n > width:
-		return string([]rune(s)[:max(width-1, 0)]) + "…"
-	case n < width && right:
-		return strings.Repeat(" ", width-n) + s
-	case n < width:
-		return s + strings.Repeat(" ", width-n)
+	if runewidth.StringWidth(s) > width {
+		s = runewidth.Truncate(s, width, "…")
 	}
-	return s
+	if right {
+		return runewidth.FillLeft(s, width)
+	}
+	return runewidth.FillRight(s, width)
 }
 
 func (t *tableWriter) end() error {
@@ -424,12 +430,13 @@ type lineWriter struct {
 
 func (l *lineWriter) begin(cols []column) error {
 	width := 0
-	for _, c := range cols {
-		width = max(width, utf8.RuneCountInString(c.name))
-	}
 	l.names, l.n = make([]string, len(cols)), 0
-	for i, c := range cols {
-		l.names[i] = strings.Repeat(" ", width-utf8.RuneCountInString(c.name)) + c.name
+	for i, c := range cols { // one line each, as the values
+		l.names[i] = cellEscaper.Replace(c.name)
+		width = max(width, runewidth.StringWidth(l.names[i]))
+	}
+	for i, name := range l.names {
+		l.names[i] = runewidth.FillLeft(name, width)
 	}
 	return nil
 }

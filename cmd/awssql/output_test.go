@@ -228,3 +228,33 @@ func TestNoHeader(t *testing.T) {
 		}
 	}
 }
+
+// TestColumnNamesLikeValues: a column name is kept on one line and in its
+// cell as a value is: a "|" does not open a markdown column, a newline does
+// not break the table or the line mode, and a wide name lines up.
+func TestColumnNamesLikeValues(t *testing.T) {
+	const stmt = `SELECT 1 AS "a|b", 'x|y' AS "c` + "\n" + `d", 'é' AS "日本"`
+	tests := []struct {
+		format, want string
+	}{
+		{"markdown", `| a\|b | c\nd | 日本 |
+|-----:|:-----|:-----|
+|    1 | x\|y | é    |
+`},
+		{"table", `┌─────┬──────┬──────┐
+│ a|b │ c\nd │ 日本 │
+├─────┼──────┼──────┤
+│   1 │ x|y  │ é    │
+└─────┴──────┴──────┘
+`},
+		{"line", " a|b = 1\nc\\nd = x|y\n日本 = é\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.format, func(t *testing.T) {
+			r := runCLI(context.Background(), nil, "", false, "-o", tt.format, stmt)
+			if r.code != 0 || r.stdout != tt.want {
+				t.Errorf("exit %d, stderr %q\ngot:\n%s\nwant:\n%s", r.code, r.stderr, r.stdout, tt.want)
+			}
+		})
+	}
+}

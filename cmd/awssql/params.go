@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/awssql/awssql/queries"
 )
@@ -29,6 +30,8 @@ func parseParams(list []string) (map[string]string, error) {
 var (
 	paramNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	paramUseRE  = regexp.MustCompile(`[:@$]([A-Za-z_][A-Za-z0-9_]*)`)
+	// positionalRE is SQLite's ? and ?NNN, which --param cannot bind.
+	positionalRE = regexp.MustCompile(`\?[0-9]*`)
 )
 
 // usedParams lists the named parameters a statement refers to, outside
@@ -47,7 +50,7 @@ func usedParams(stmt string) []string {
 
 // bindParams types the values: as the query declares (text, integer,
 // real), else as a number only when the text is one written as it reads
-// back (42, -7, 2.5), so that an account id with a leading zero, a +1 or
+// back (42, -7, 2.5, 1.0), so that an account id with a leading zero, a +1 or
 // 1e3 stay the text they were given as.
 func bindParams(given map[string]string, decl []queries.Param) (map[string]any, error) {
 	types := map[string]string{}
@@ -75,6 +78,11 @@ func bindValue(v, typ string) (any, error) {
 			return nil, fmt.Errorf("the query declares it an integer: give a whole number")
 		}
 		return i, nil
+	case "date":
+		if !isDate(v) {
+			return nil, fmt.Errorf("the query declares it a date: give YYYY-MM-DD (a time may follow) or now")
+		}
+		return v, nil
 	case "real":
 		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 		if err != nil {
@@ -85,15 +93,38 @@ func bindValue(v, typ string) (any, error) {
 	if i, err := strconv.ParseInt(v, 10, 64); err == nil && strconv.FormatInt(i, 10) == v {
 		return i, nil
 	}
-	if f, err := strconv.ParseFloat(v, 64); err == nil && strings.Contains(v, ".") && strconv.FormatFloat(f, 'f', -1, 64) == v {
+	// A REAL reads back as Go writes it (2.5) or as SQLite shows it (1.0,
+	// 1.0e+20): a whole number written with ".0" is the REAL it says.
+	if f, err := strconv.ParseFloat(v, 64); err == nil && strings.Contains(v, ".") && (strconv.FormatFloat(f, 'f', -1, 64) == v || formatReal(f) == v) {
 		return f, nil
 	}
 	return v, nil
 }
 
+// dateLayouts are the forms of a day SQLite's date functions read that a
+// --param gives: a day, with a time or not.
+var dateLayouts = []string{"2006-01-02", "2006-01-02 15:04", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02T15:04:05", time.RFC3339, time.RFC3339Nano}
+
+// isDate says whether SQLite's julianday() reads v as a day, rather than
+// answering NULL, which compares with nothing and empties the answer.
+func isDate(v string) bool {
+	if v == "now" {
+		return true
+	}
+	for _, l := range dateLayouts {
+		if _, err := time.Parse(l, v); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
 // bindable checks that every parameter the statement uses has a value: an
 // unbound parameter would silently be NULL.
 func bindable(stmt string, params map[string]any) error {
+	if m := positionalRE.FindString(stripLiterals(stmt)); m != "" {
+		return usageErrorf("parameter %s has no name: write :name and give --param name=VALUE", m)
+	}
 	for _, name := range usedParams(stmt) {
 		if _, ok := params[name]; !ok {
 			return usageErrorf("parameter :%s has no value: add --param %s=VALUE", name, name)

@@ -21,7 +21,13 @@ func TestParamTypes(t *testing.T) {
 		{"123456789012", "integer", "123456789012"},
 		{"-7", "integer", "-7"},
 		{"2.5", "real", "2.5"},
+		// SQLite shows a whole REAL with its ".0": 1.0 reads back as 1.0,
+		// and as text it would compare greater than every number.
+		{"1.0", "real", "1.0"},
+		{"-30.0", "real", "-30.0"},
+		{"1.0e+20", "real", "1.0e+20"},
 		{"2.50", "text", "2.50"},
+		{"1.00", "text", "1.00"},
 		{"+5", "text", "+5"},
 		{"1e3", "text", "1e3"},
 		{"99999999999999999999", "text", "99999999999999999999"},
@@ -84,6 +90,10 @@ func TestUnknownParam(t *testing.T) {
 		{[]string{"--param", "x=1", "SELECT 1"}, "--param x: no parameter :x in the statement, which takes none"},
 		{[]string{"--param", "dayz=1", "SELECT :days; SELECT :today"}, "no parameter :dayz in the statements (did you mean :days?); the parameters are :days, :today"},
 		{[]string{"explain", "--param", "x=1", "SELECT :y"}, "parameter :y has no value"},
+		// A positional parameter can never be bound: --param names them.
+		{[]string{"SELECT ?"}, "parameter ? has no name: write :name and give --param name=VALUE"},
+		{[]string{"--param", "1=5", "SELECT ?1"}, `--param "1=5": write name=value`},
+		{[]string{"SELECT '?' AS q, ?2 + 1"}, "parameter ?2 has no name: write :name and give --param name=VALUE"},
 	}
 	for _, tt := range tests {
 		r := runCLI(context.Background(), nil, "", false, append(demo, tt.args...)...)
@@ -107,5 +117,54 @@ func TestEmptyDefault(t *testing.T) {
 	r = runCLI(context.Background(), nil, "", false, "--demo", "run", "largest_s3_objects")
 	if r.code != 2 || !strings.Contains(r.stderr, "parameter :bucket has no value: add --param bucket=VALUE") {
 		t.Errorf("no bucket: exit %d %q", r.code, r.stderr)
+	}
+}
+
+// TestParamFromEnvironment: AWSSQL_PARAM takes comma-separated name=value
+// pairs, and a value may hold commas itself (missing_tags' tags): a piece
+// without "=" belongs to the value before it.
+func TestParamFromEnvironment(t *testing.T) {
+	tests := []struct {
+		env, want string
+	}{
+		{"d=30,t=5", "30|5"},
+		{"t=Owner,CostCenter,d=7", "7|Owner,CostCenter"},
+		{"d=1, t=a,b,c", "1|a,b,c"},
+	}
+	for _, tt := range tests {
+		r := runCLI(context.Background(), map[string]string{"AWSSQL_PARAM": tt.env}, "", false, "--no-header", "-o", "tsv", "SELECT :d || '|' || :t")
+		if r.code != 0 || r.stdout != tt.want+"\n" {
+			t.Errorf("AWSSQL_PARAM=%s: exit %d %q %s, want %q", tt.env, r.code, r.stdout, r.stderr, tt.want)
+		}
+	}
+	r := runCLI(context.Background(), map[string]string{"AWSSQL_PARAM": "oops,d=1"}, "", false, "SELECT :d")
+	if r.code != 2 || !strings.Contains(r.stderr, `"oops": write name=value`) {
+		t.Errorf("a first piece without a name: exit %d %q", r.code, r.stderr)
+	}
+}
+
+// TestDateParams: a day the saved queries count from is checked, so that
+// a mistyped one is a usage error rather than an empty answer (julianday
+// of a text it cannot read is NULL, and no row compares with NULL).
+func TestDateParams(t *testing.T) {
+	demo := []string{"--demo", "--skip-accounts", fakedata.DemoNoRoleAccount, "run", "stopped_instances"}
+	tests := []struct {
+		today string
+		code  int
+	}{
+		{"now", 0},
+		{"2026-11-01", 0},
+		{"2026-11-01T10:00:00Z", 0},
+		{"2026-11-01 10:00:00", 0},
+		{"garbage", 2},
+		{"11/01/2026", 2},
+		{"2026-13-01", 2},
+		{"", 2},
+	}
+	for _, tt := range tests {
+		r := runCLI(context.Background(), nil, "", false, append(demo, "--param", "today="+tt.today)...)
+		if r.code != tt.code || tt.code == 2 && !strings.Contains(r.stderr, "--param today="+tt.today+": the query declares it a date: give YYYY-MM-DD") {
+			t.Errorf("today=%s: exit %d %q, want %d", tt.today, r.code, r.stderr, tt.code)
+		}
 	}
 }

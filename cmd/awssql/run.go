@@ -287,7 +287,8 @@ func (a *app) reportFailures(st *fetch.Stats) []fetch.Failure {
 	// A statement that reads a table twice, or two tables, meets an
 	// account it cannot enter once per scan: say it once.
 	seen := map[fetch.Failure]bool{}
-	var failures, fresh []fetch.Failure
+	failures := []fetch.Failure{} // --stats=json's "failures": [], never null
+	var fresh []fetch.Failure
 	for _, f := range st.Failures {
 		if !seen[f] {
 			seen[f] = true

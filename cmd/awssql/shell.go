@@ -151,6 +151,9 @@ func (a *app) shell(ctx context.Context) error {
 // shellStatement runs one statement; Ctrl-C cancels it (its calls too)
 // and the shell goes on.
 func (a *app) shellStatement(ctx context.Context, stmt string) {
+	// .once is for this statement, even if it fails before it runs.
+	out, done := a.results()
+	defer done()
 	given, err := parseParams(a.opts.params)
 	var params map[string]any
 	if err == nil {
@@ -163,8 +166,6 @@ func (a *app) shellStatement(ctx context.Context, stmt string) {
 		fmt.Fprintln(a.io.errOut, "awssql: "+message(err))
 		return
 	}
-	out, done := a.results()
-	defer done()
 	w, err := newWriter(a.opts.output, out, a.writerOptions())
 	if err != nil {
 		fmt.Fprintln(a.io.errOut, "awssql: "+message(err))

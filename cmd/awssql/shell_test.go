@@ -277,6 +277,12 @@ func TestShellDotCommands(t *testing.T) {
 	if out := do("SELECT 'abcdefgh' AS s, 7 AS n;"); !strings.Contains(out, "│ abcde… │    7 │") {
 		t.Errorf(".width 6 -4:\n%s", out)
 	}
+	// A wide character takes two columns: .width counts columns, as the
+	// terminal shows them, so the table keeps the width asked for.
+	do(".width 5")
+	if out := do("SELECT '日本語テキスト' AS s UNION ALL SELECT 'ab';"); !strings.Contains(out, "│ 日本… │\n│ ab    │") {
+		t.Errorf(".width 5 with wide characters:\n%s", out)
+	}
 	do(".width")
 
 	dir := t.TempDir()
@@ -295,6 +301,16 @@ func TestShellDotCommands(t *testing.T) {
 	do("SELECT upper('once') AS t;")
 	if out := do("SELECT upper('after') AS t;"); !strings.Contains(out, "AFTER") {
 		t.Errorf(".once lasts one statement:\n%s", out)
+	}
+	// .once is for the next statement, even one that fails before it
+	// runs: the statement after it prints here again.
+	failed := filepath.Join(dir, "failed.csv")
+	do(".once " + failed)
+	if out := do("SELECT :unbound;"); !strings.Contains(out, "parameter :unbound has no value") {
+		t.Errorf("an unbound parameter:\n%s", out)
+	}
+	if out := do("SELECT upper('shown') AS t;"); !strings.Contains(out, "SHOWN") {
+		t.Errorf(".once outlived the statement that failed:\n%s", out)
 	}
 	if b, _ := os.ReadFile(all); string(b) != "t\nINFILE\nt\nSECOND\n" {
 		t.Errorf(".output file holds %q", b)

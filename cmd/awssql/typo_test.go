@@ -26,6 +26,14 @@ func TestTypoHelp(t *testing.T) {
 			"awssql: no such column: naem: did you mean name?\n  SELECT naem FROM regions\n         ^\n"},
 		{"nothing near", []string{"SELECT 'instance_sate', zzzqqq FROM regions"}, 1,
 			"awssql: no such column: zzzqqq: awssql schema TABLE lists a table's columns\n  SELECT 'instance_sate', zzzqqq FROM regions\n                          ^\n"},
+		{"a qualifier that names no table", []string{"SELECT foo.instance_id FROM ec2_instances"}, 1,
+			"awssql: no such column: foo.instance_id: foo is not a table or alias of the statement\n  SELECT foo.instance_id FROM ec2_instances\n         ^\n"},
+		{"a misspelt table as qualifier", []string{"SELECT ec2_instance.instance_id FROM ec2_instances"}, 1,
+			"awssql: no such column: ec2_instance.instance_id: did you mean ec2_instances.instance_id?\n  SELECT ec2_instance.instance_id FROM ec2_instances\n         ^\n"},
+		{"an alias whose table lacks the column", []string{"SELECT r.instance_id FROM regions r JOIN ec2_instances i USING (region)"}, 1,
+			"awssql: no such column: r.instance_id: r has no column instance_id\n  SELECT r.instance_id FROM regions r JOIN ec2_instances i USING (region)\n         ^\n"},
+		{"after wide characters", []string{"SELECT '日本語', instance_sate FROM ec2_instances"}, 1,
+			"awssql: no such column: instance_sate: did you mean instance_state?\n  SELECT '日本語', instance_sate FROM ec2_instances\n                   ^\n"},
 		{"table", []string{"SELECT * FROM ec2_instance"}, 1,
 			"awssql: no such table: ec2_instance: did you mean ec2_instances?\n  SELECT * FROM ec2_instance\n                ^\n"},
 		{"syntax", []string{"SELECT * FROM regions GROUP region"}, 1,
@@ -34,6 +42,8 @@ func TestTypoHelp(t *testing.T) {
 		{"command alone", []string{"tabels"}, 2, "awssql: unknown command \"tabels\": did you mean tables?\n"},
 		{"subcommand", []string{"cache", "clr"}, 2, "awssql: unknown command \"clr\" for awssql cache: did you mean clear?\n"},
 		{"flag", []string{"--regoins", "us-east-1", "SELECT 1"}, 2, "awssql: unknown flag: --regoins: did you mean --regions?\n"},
+		{"SQL that begins with a comment", []string{"-- the running ones\nSELECT 1"}, 2,
+			"awssql: SQL that begins with a -- comment reads as a flag: put -- before it (awssql [flags] -- '-- ...')\n"},
 		{"a subcommand's flag", []string{"policy", "--caler"}, 2, "awssql: unknown flag: --caler: did you mean --caller?\n"},
 	}
 	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 1, Seed: 1})
