@@ -49,8 +49,10 @@ func TestRIUtilisationRules(t *testing.T) {
 			[]inst{{"t3.micro", "us-east-1a", "Linux/UNIX"}, {"t3.micro", "us-east-1b", "Linux/UNIX"}, {"t3.large", "us-east-1a", "Linux/UNIX"}},
 			[]ri{{"t3.micro", "us-east-1c", "Linux/UNIX", 1}, {"t3.medium", "", "Linux/UNIX", 3}},
 			[]string{
-				// 3 medium = 6 units against 2 micro (1) and a large (4).
-				"t3.*,Linux/UNIX,normalised units,6,5,1,0",
+				// 3 medium = 6 units against 2 micro (1) and a large (4);
+				// a micro counts half a unit, so the sums are REAL, shown
+				// as SQLite shows them.
+				"t3.*,Linux/UNIX,normalised units,6,5.0,1.0,0",
 				// The zonal micro reservation is in a zone with no micro.
 				"t3.micro,Linux/UNIX,instances,1,0,1,0",
 			}},
