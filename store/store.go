@@ -80,13 +80,13 @@ type Snapshot struct {
 
 // TableSummary is what a snapshot holds of one table.
 type TableSummary struct {
-	Name          string        `json:"table"`
-	Scope         Scope         `json:"scope"`
-	Columns       []ColumnType  `json:"columns"`
-	Rows          int64         `json:"rows"`
-	TargetsOK     int           `json:"targets_ok"`
-	TargetsFailed int           `json:"targets_failed"`
-	Ignored       int           `json:"targets_ignored,omitempty"`
+	Name          string       `json:"table"`
+	Scope         Scope        `json:"scope"`
+	Columns       []ColumnType `json:"columns"`
+	Rows          int64        `json:"rows"`
+	TargetsOK     int          `json:"targets_ok"`
+	TargetsFailed int          `json:"targets_failed"`
+	Ignored       int          `json:"targets_ignored,omitempty"`
 }
 
 // ColumnType is a column as a snapshot records it: its name and awssql
