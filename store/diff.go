@@ -3,7 +3,6 @@ package store
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"maps"
@@ -250,7 +249,8 @@ func unknowns(older, newer *side, scope Scope) map[target]*unknownTarget {
 // removed and changed (by row identity; JSON compared as JSON), and the
 // targets whose rows cannot be compared. Rows stream from the store in
 // order and are merged, so that memory does not grow with the tables.
-func Diff(ctx context.Context, st Store, from, to *Group) iter.Seq2[Change, error] {
+// With tables, only those are compared.
+func Diff(ctx context.Context, st Store, from, to *Group, tables ...string) iter.Seq2[Change, error] {
 	return func(yield func(Change, error) bool) {
 		for _, g := range []*Group{from, to} {
 			if err := g.check(); err != nil {
@@ -262,7 +262,9 @@ func Diff(ctx context.Context, st Store, from, to *Group) iter.Seq2[Change, erro
 		for _, g := range []*Group{from, to} {
 			for _, p := range g.Parts {
 				for _, t := range p.Tables {
-					names[t.Name] = true
+					if len(tables) == 0 || slices.Contains(tables, t.Name) {
+						names[t.Name] = true
+					}
 				}
 			}
 		}
@@ -437,5 +439,3 @@ func rowCount(n int) string {
 	return fmt.Sprintf("%d rows", n)
 }
 
-// ErrNotEnough says a store holds fewer than two snapshots.
-var ErrNotEnough = errors.New("a diff needs two snapshots")

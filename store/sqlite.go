@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"iter"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -378,4 +379,36 @@ func sqliteValue(_ vtab.Type, v any) any {
 		return timeText(v)
 	}
 	return v
+}
+
+// SQLiteViews are the statements that make a SQLite file's tables read
+// as one snapshot (a group's parts): a temporary view per table, named as
+// the table and with its columns as that snapshot had them, in front of
+// the table of every snapshot (still there as main.TABLE).
+func SQLiteViews(snaps []*Snapshot, g *Group) []string {
+	cols := map[string][]ColumnType{}
+	for _, p := range snaps { // oldest first: the latest columns win
+		for _, t := range p.Tables {
+			cols[t.Name] = t.Columns
+		}
+	}
+	for _, p := range g.Parts {
+		for _, t := range p.Tables {
+			cols[t.Name] = t.Columns
+		}
+	}
+	ids := make([]string, len(g.Parts))
+	for i, p := range g.Parts {
+		ids[i] = "'" + strings.ReplaceAll(p.ID, "'", "''") + "'"
+	}
+	var out []string
+	for _, name := range slices.Sorted(maps.Keys(cols)) {
+		names := make([]string, len(cols[name]))
+		for i, c := range cols[name] {
+			names[i] = quote(c.Name)
+		}
+		out = append(out, fmt.Sprintf("CREATE TEMP VIEW %s AS SELECT %s FROM main.%s WHERE %s IN (%s)",
+			quote(name), strings.Join(names, ", "), quote(name), colSnapshot, strings.Join(ids, ", ")))
+	}
+	return out
 }
