@@ -438,4 +438,3 @@ func rowCount(n int) string {
 	}
 	return fmt.Sprintf("%d rows", n)
 }
-
