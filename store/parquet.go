@@ -1,17 +1,22 @@
 package store
 
 import (
+	"bufio"
 	"cmp"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"iter"
+	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,7 +37,9 @@ import (
 // A file holds the table's columns but the partition ones (account_id and
 // region come from the path, as Hive, Athena, Spark and DuckDB expect),
 // with snapshot_id and row_key first. A NULL partition value is written
-// __HIVE_DEFAULT_PARTITION__. Files are written under DIR/.staging/ID/ and
+// __HIVE_DEFAULT_PARTITION__. A partition of a snapshot is one file: rows
+// are spooled to disk by partition as they come, then each partition is
+// written whole. Files are written under DIR/.staging/ID/ and
 // moved to their final names only when the whole snapshot is written, the
 // snapshots file last: a snapshot is in the dataset once its snapshots file
 // is.
@@ -45,14 +52,8 @@ const (
 	hiveNull         = "__HIVE_DEFAULT_PARTITION__"
 	snapshotDateName = "snapshot_date"
 	// rowGroupBytes is the data (before encoding) a file's row group
-	// gathers before it is written out; bufferBytes bounds what all the
-	// open files of a table hold together.
-	rowGroupBytes = 8 << 20
-	bufferBytes   = 48 << 20
-	// maxOpenFiles bounds the partitions written at once; the least
-	// recently written is closed first (its partition may get another
-	// file later).
-	maxOpenFiles = 64
+	// gathers before it is written out.
+	rowGroupBytes = 32 << 20
 )
 
 func openParquet(dir string, create bool) (*parquetStore, error) {
@@ -161,97 +162,249 @@ func fileColumns(t Table) (cols []Column, index []int, parts []int) {
 	return cols, index, parts
 }
 
+// Write spools each row, in a compact encoding, to a file per partition
+// as rows come (the rows of many targets interleave), then writes each
+// partition's Parquet file in one go: what is held in memory is one file
+// being written and a buffer per open spool, whatever the number of
+// partitions, and each partition is one file of large row groups.
 func (t *parquetTx) Write(ctx context.Context, tbl Table, rows iter.Seq2[Row, error]) (int64, error) {
 	cols, index, parts := fileColumns(tbl)
-	schema := fileSchema(tbl.Name, []string{colSnapshot, colKey}, cols)
-	types, _ := json.Marshal(Summarize(tbl).Columns)
-	open := map[string]*pqWriter{} // by partition directory
-	var order []string             // open files, least recently written first
-	nfiles := map[string]int{}
-	var buffered int64
-	closeFile := func(dir string) error {
-		w := open[dir]
-		delete(open, dir)
-		order = slices.DeleteFunc(order, func(d string) bool { return d == dir })
-		buffered -= w.buffered
-		return w.close()
+	sp := &spools{dir: filepath.Join(t.staging, tbl.Name+".spool"), byDir: map[string]*spool{}}
+	defer sp.remove()
+	if err := os.MkdirAll(sp.dir, 0o755); err != nil {
+		return 0, fmt.Errorf("parquet %s: %w", t.s.dir, err)
 	}
-	closeAll := func() error {
-		var errs []error
-		for _, dir := range slices.Clone(order) {
-			errs = append(errs, closeFile(dir))
-		}
-		return errors.Join(errs...)
-	}
-	fail := func(err error) (int64, error) {
-		closeAll()
-		return 0, err
-	}
-	meta := []string{t.snap.ID, ""}
 	vals := make([]any, len(cols))
 	var n int64
 	for row, err := range rows {
 		if err != nil {
-			return fail(err)
+			return n, err
 		}
 		if err := ctx.Err(); err != nil {
-			return fail(context.Cause(ctx))
+			return n, context.Cause(ctx)
 		}
 		segs := []string{tbl.Name, snapshotDate(t.snap.Time)}
 		for _, i := range parts {
 			segs = append(segs, tbl.Columns[i].Name+"="+hiveEscape(row.Values[i]))
 		}
-		dir := filepath.Join(segs...)
-		w := open[dir]
-		if w == nil {
-			if len(open) >= maxOpenFiles {
-				if err := closeFile(order[0]); err != nil {
-					return fail(err)
-				}
-			}
-			name := filepath.Join(dir, fmt.Sprintf("%s_%d.parquet", t.snap.ID, nfiles[dir]))
-			nfiles[dir]++
-			w, err = newPQWriter(filepath.Join(t.staging, name), schema, 2, cols,
-				map[string]string{"awssql.table": tbl.Name, "awssql.columns": string(types)})
-			if err != nil {
-				return fail(fmt.Errorf("parquet %s: table %s: %w", t.s.dir, tbl.Name, err))
-			}
-			open[dir] = w
-			t.files = append(t.files, name)
-		} else {
-			order = slices.DeleteFunc(order, func(d string) bool { return d == dir })
-		}
-		order = append(order, dir)
 		for j, i := range index {
 			vals[j] = row.Values[i]
 		}
-		meta[1] = row.Key
-		before := w.buffered
-		if err := w.write(meta, vals); err != nil {
-			return fail(fmt.Errorf("parquet %s: table %s: %w", t.s.dir, tbl.Name, err))
+		if err := sp.add(filepath.Join(segs...), row.Key, vals); err != nil {
+			return n, fmt.Errorf("parquet %s: table %s: %w", t.s.dir, tbl.Name, err)
 		}
-		buffered += w.buffered - before
 		n++
-		// Bound what is held: the largest open row group is written out
-		// when all together hold too much.
-		for buffered > bufferBytes {
-			largest := open[order[0]]
-			for _, d := range order {
-				if open[d].buffered > largest.buffered {
-					largest = open[d]
-				}
-			}
-			b := largest.buffered
-			if err := largest.flush(); err != nil {
-				return fail(fmt.Errorf("parquet %s: table %s: %w", t.s.dir, tbl.Name, err))
-			}
-			buffered -= b
-		}
 	}
-	if err := closeAll(); err != nil {
+	if err := sp.closeAll(); err != nil {
 		return n, fmt.Errorf("parquet %s: table %s: %w", t.s.dir, tbl.Name, err)
 	}
+	schema := fileSchema(tbl.Name, []string{colSnapshot, colKey}, cols)
+	types, _ := json.Marshal(Summarize(tbl).Columns)
+	kv := map[string]string{"awssql.table": tbl.Name, "awssql.columns": string(types)}
+	for _, dir := range slices.Sorted(maps.Keys(sp.byDir)) {
+		if err := ctx.Err(); err != nil {
+			return n, context.Cause(ctx)
+		}
+		name := filepath.Join(dir, t.snap.ID+"_0.parquet")
+		if err := t.convert(sp.byDir[dir].path, filepath.Join(t.staging, name), schema, cols, kv); err != nil {
+			return n, fmt.Errorf("parquet %s: table %s: %w", t.s.dir, tbl.Name, err)
+		}
+		t.files = append(t.files, name)
+	}
 	return n, nil
+}
+
+// convert writes one partition's spooled rows as a Parquet file.
+func (t *parquetTx) convert(spoolPath, path string, schema *parquet.Schema, cols []Column, kv map[string]string) error {
+	f, err := os.Open(spoolPath)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	w, err := newPQWriter(path, schema, 2, cols, kv)
+	if err != nil {
+		return err
+	}
+	r := bufio.NewReaderSize(f, 64<<10)
+	meta := []string{t.snap.ID, ""}
+	vals := make([]any, len(cols))
+	for {
+		key, err := decodeRow(r, vals)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			w.close()
+			return fmt.Errorf("%s: %w", spoolPath, err)
+		}
+		meta[1] = key
+		if err := w.write(meta, vals); err != nil {
+			w.close()
+			return err
+		}
+	}
+	return w.close()
+}
+
+// spools are the partitions' spool files of one table, a bounded number
+// of them open at once.
+type spools struct {
+	dir   string
+	byDir map[string]*spool
+	open  []*spool // least recently written first
+}
+
+type spool struct {
+	path string
+	f    *os.File
+	w    *bufio.Writer
+	buf  []byte
+}
+
+// maxOpenSpools bounds the spool files open at once; a spool closed is
+// reopened for appending when its partition's rows come again.
+const maxOpenSpools = 64
+
+func (s *spools) add(dir, key string, vals []any) error {
+	sp := s.byDir[dir]
+	if sp == nil {
+		sp = &spool{path: filepath.Join(s.dir, strconv.Itoa(len(s.byDir))+".spool")}
+		s.byDir[dir] = sp
+	}
+	if sp.f == nil {
+		if len(s.open) >= maxOpenSpools {
+			if err := s.open[0].close(); err != nil {
+				return err
+			}
+			s.open = s.open[1:]
+		}
+		f, err := os.OpenFile(sp.path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			return err
+		}
+		sp.f, sp.w = f, bufio.NewWriterSize(f, 32<<10)
+		s.open = append(s.open, sp)
+	} else if last := len(s.open) - 1; s.open[last] != sp {
+		i := slices.Index(s.open, sp)
+		s.open = append(slices.Delete(s.open, i, i+1), sp)
+	}
+	b, err := encodeRow(sp.buf[:0], key, vals)
+	if err != nil {
+		return fmt.Errorf("row %s: %w", key, err)
+	}
+	sp.buf = b
+	_, err = sp.w.Write(b)
+	return err
+}
+
+func (sp *spool) close() error {
+	err := sp.w.Flush()
+	if cerr := sp.f.Close(); err == nil {
+		err = cerr
+	}
+	sp.f, sp.w = nil, nil
+	return err
+}
+
+func (s *spools) closeAll() error {
+	var errs []error
+	for _, sp := range s.open {
+		errs = append(errs, sp.close())
+	}
+	s.open = nil
+	return errors.Join(errs...)
+}
+
+func (s *spools) remove() {
+	s.closeAll()
+	os.RemoveAll(s.dir)
+}
+
+// A spooled row is its key and its values, each a tag byte and its bytes:
+// the SQLite values a row holds, nothing lost.
+const (
+	tagNull byte = iota
+	tagInt
+	tagReal
+	tagText
+	tagBlob
+)
+
+func encodeRow(b []byte, key string, vals []any) ([]byte, error) {
+	b = binary.AppendUvarint(b, uint64(len(key)))
+	b = append(b, key...)
+	for _, v := range vals {
+		switch v := v.(type) {
+		case nil:
+			b = append(b, tagNull)
+		case int64:
+			b = binary.AppendVarint(append(b, tagInt), v)
+		case float64:
+			b = binary.LittleEndian.AppendUint64(append(b, tagReal), math.Float64bits(v))
+		case string:
+			b = binary.AppendUvarint(append(b, tagText), uint64(len(v)))
+			b = append(b, v...)
+		case []byte:
+			b = binary.AppendUvarint(append(b, tagBlob), uint64(len(v)))
+			b = append(b, v...)
+		default:
+			return nil, fmt.Errorf("a %T is not a SQLite value", v)
+		}
+	}
+	return b, nil
+}
+
+func decodeRow(r *bufio.Reader, vals []any) (string, error) {
+	text := func() (string, error) {
+		n, err := binary.ReadUvarint(r)
+		if err != nil {
+			return "", err
+		}
+		b := make([]byte, n)
+		if _, err := io.ReadFull(r, b); err != nil {
+			return "", io.ErrUnexpectedEOF
+		}
+		return string(b), nil
+	}
+	key, err := text()
+	if err != nil {
+		return "", err // io.EOF between rows: the end
+	}
+	for i := range vals {
+		tag, err := r.ReadByte()
+		if err != nil {
+			return "", io.ErrUnexpectedEOF
+		}
+		switch tag {
+		case tagNull:
+			vals[i] = nil
+		case tagInt:
+			v, err := binary.ReadVarint(r)
+			if err != nil {
+				return "", io.ErrUnexpectedEOF
+			}
+			vals[i] = v
+		case tagReal:
+			var b [8]byte
+			if _, err := io.ReadFull(r, b[:]); err != nil {
+				return "", io.ErrUnexpectedEOF
+			}
+			vals[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[:]))
+		case tagText, tagBlob:
+			s, err := text()
+			if err != nil {
+				return "", io.ErrUnexpectedEOF
+			}
+			if tag == tagText {
+				vals[i] = s
+			} else {
+				vals[i] = []byte(s)
+			}
+		default:
+			return "", fmt.Errorf("bad spool tag %d", tag)
+		}
+	}
+	return key, nil
 }
 
 // Commit moves the files to their final names, then writes the failures
