@@ -136,6 +136,9 @@ func (a *app) diff(ctx context.Context, o diffOptions, tableArgs []string) error
 	if older == nil || newer == nil {
 		return fmt.Errorf("%s holds %d snapshots: a diff needs two (awssql snapshots lists them)", st, len(groups))
 	}
+	if older == newer {
+		return usageErrorf("both sides of the diff are snapshot %s: name two (awssql snapshots lists them)", newer.Describe())
+	}
 
 	cols := []column{{name: "table"}, {name: "change"}, {name: "account_id"}, {name: "region"}, {name: "key"},
 		{name: "column"}, {name: "old"}, {name: "new"}, {name: "note"}}
