@@ -4,40 +4,43 @@ import (
 	"container/list"
 	"context"
 	"encoding/json"
-	"io"
+	"errors"
+	"reflect"
 	"sync"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/smithy-go/middleware"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"golang.org/x/sync/singleflight"
 )
 
 // callCache keeps the outputs of successful calls for the life of the
 // process, keyed by (account, region, operation, input), up to a bound on
-// the size of the responses they were decoded from. A self-join, a join
-// that looks the same image up for many instances, an IN list and a
-// statement run twice in the shell all reuse what was fetched.
+// the heap they hold. A self-join, a join that looks the same image up for
+// many instances, an IN list and a statement run twice in the shell all
+// reuse what was fetched.
 //
-// It sits in the SDK's middleware stack, so paginators, retries and error
-// handling are the SDK's own and a cached page is exactly a fetched one.
+// It sits in the SDK's middleware stack, in front of the disk cache, so
+// paginators, retries and error handling are the SDK's own, a cached page
+// is exactly a fetched one, and an answer read from the disk counts
+// against the bound as one from the network does: by its size in memory
+// (heapSize), not by the size of a body it never had.
 type callCache struct {
-	mu     sync.Mutex
 	max    int64
-	size   int64
-	order  *list.List // front: most recently used
-	items  map[string]*list.Element
-	flight map[string]*flight // calls under way: the same call waits for them
+	flight singleflight.Group // calls under way: the same call waits for them
+
+	mu    sync.Mutex
+	size  int64
+	order *list.List // front: most recently used
+	items map[string]*list.Element
 }
 
-// flight is a call under way; done closes when out and err are set.
-type flight struct {
-	done chan struct{}
-	out  any
-	err  error
-}
-
-// maxCachedCall is the largest response kept: about 200 instances.
+// maxCachedCall is the most heap one kept answer may hold: about 250
+// instances. The big pages of a full scan are not kept: see put.
 const maxCachedCall = 1 << 20
+
+// entryOverhead is what keeping an answer costs beside the answer and its
+// key: the list element, the entry and the map's slot.
+const entryOverhead = 48 + 48 + 32
 
 type cacheEntry struct {
 	key  string
@@ -46,56 +49,85 @@ type cacheEntry struct {
 }
 
 func newCallCache(maxBytes int64) *callCache {
-	return &callCache{max: maxBytes, order: list.New(), items: map[string]*list.Element{}, flight: map[string]*flight{}}
+	return &callCache{max: maxBytes, order: list.New(), items: map[string]*list.Element{}}
 }
 
-// get returns a cached output, or waits for the same call under way and
-// returns its output. Otherwise it registers the caller's call as under
-// way: the caller must call land with its outcome.
-func (c *callCache) get(ctx context.Context, key string) (any, bool, error) {
-	c.mu.Lock()
-	if el, ok := c.items[key]; ok {
-		c.order.MoveToFront(el)
-		c.mu.Unlock()
-		return el.Value.(*cacheEntry).out, true, nil
+// landed is the outcome of a call: the output for the caller who made it,
+// a copy that nobody writes for its waiters, and the metadata.
+type landed struct {
+	out, shared any
+	md          middleware.Metadata
+	hit         bool // found kept when the flight began
+}
+
+// do returns (a copy of) the cached output for key, or waits for the same
+// call under way, or makes the call with call; hit says the answer is not
+// the caller's own call. A waiter whose context ends stops waiting while
+// the call goes on for the others; a waiter whose call was cut short by
+// its caller's context makes the call itself. Other failures are shared:
+// they are the answer to the same call at the same time.
+func (c *callCache) do(ctx context.Context, key string, call func() (any, middleware.Metadata, error)) (_ any, _ middleware.Metadata, hit bool, _ error) {
+	if out, ok := c.get(key); ok {
+		return out, middleware.Metadata{}, true, nil
 	}
-	if f, ok := c.flight[key]; ok {
-		c.mu.Unlock()
-		select {
-		case <-f.done:
-			if f.err == nil {
-				return f.out, true, nil
+	for {
+		mine := false
+		ch := c.flight.DoChan(key, func() (any, error) {
+			mine = true
+			// A call that landed between the lookup above and this
+			// flight was kept before its flight ended: ask again, or
+			// it is made twice.
+			if out, ok := c.get(key); ok {
+				return landed{out: out, shared: detached(out), hit: true}, nil
 			}
-			return c.get(ctx, key) // it failed: try ourselves
+			out, md, err := call()
+			if err != nil {
+				return landed{}, err
+			}
+			shared := detached(out)
+			c.put(key, shared)
+			return landed{out: out, shared: shared, md: md}, nil
+		})
+		select {
+		case r := <-ch:
+			l, _ := r.Val.(landed)
+			if mine {
+				return l.out, l.md, l.hit, r.Err
+			}
+			if r.Err == nil {
+				return detached(l.shared), middleware.Metadata{}, true, nil
+			}
+			if ctx.Err() == nil && (errors.Is(r.Err, context.Canceled) || errors.Is(r.Err, context.DeadlineExceeded)) {
+				continue // another statement's call, ended with it: make ours
+			}
+			return nil, middleware.Metadata{}, false, r.Err
 		case <-ctx.Done():
-			return nil, false, ctx.Err()
+			return nil, middleware.Metadata{}, false, ctx.Err()
 		}
 	}
-	c.flight[key] = &flight{done: make(chan struct{})}
-	c.mu.Unlock()
-	return nil, false, nil
 }
 
-// land records the outcome of a call registered by get.
-func (c *callCache) land(key string, out any, size int64, err error) {
+func (c *callCache) get(key string) (any, bool) {
 	c.mu.Lock()
-	f := c.flight[key]
-	delete(c.flight, key)
+	el, ok := c.items[key]
+	if ok {
+		c.order.MoveToFront(el)
+	}
 	c.mu.Unlock()
-	if err == nil {
-		c.put(key, out, size)
+	if !ok {
+		return nil, false
 	}
-	if f != nil {
-		f.out, f.err = out, err
-		close(f.done)
-	}
+	return detached(el.Value.(*cacheEntry).out), true
 }
 
-func (c *callCache) put(key string, out any, size int64) {
+// put keeps a detached output.
+func (c *callCache) put(key string, out any) {
 	// Lookups and small listings are what gets asked again (joins, IN
 	// lists, a shell's repeated statement); the big pages of a full scan
 	// would only hold memory while streaming.
-	if size > maxCachedCall {
+	limit := min(maxCachedCall, c.max)
+	size := heapSize(out, limit) + allocSize(int64(len(key)), true) + entryOverhead
+	if size > limit {
 		return
 	}
 	c.mu.Lock()
@@ -115,7 +147,38 @@ func (c *callCache) put(key string, out any, size int64) {
 	}
 }
 
-type bodySizeKey struct{}
+// detached returns a copy of an output struct, without its
+// ResultMetadata. The SDK sets an output's ResultMetadata after the
+// middleware stack returns it, so an output kept as it was fetched would
+// be given the raw HTTP response and, through its request, the caller's
+// context (about 10 KB a call, and nothing a cached answer needs), and an
+// output handed to two callers would be written by both. So the cache
+// keeps a copy, and gives each caller a copy of its own. The copy is
+// shallow: callers read outputs, they do not change them.
+func detached(out any) any {
+	v := reflect.ValueOf(out)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return out
+	}
+	c := reflect.New(v.Elem().Type())
+	c.Elem().Set(v.Elem())
+	if md := c.Elem().FieldByName("ResultMetadata"); md.IsValid() && md.Type() == metadataType {
+		md.SetZero()
+	}
+	return c.Interface()
+}
+
+// clear drops every kept answer (not the calls under way) and returns how
+// many there were.
+func (c *callCache) clear() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := len(c.items)
+	c.order.Init()
+	c.items = map[string]*list.Element{}
+	c.size = 0
+	return n
+}
 
 // callKeyKey holds the call's key (account, region, service, operation,
 // input), made once here and read by the disk cache below.
@@ -124,7 +187,7 @@ type callKeyKey struct{}
 // middleware installs the cache on a client of one account.
 func (c *callCache) middleware(account string, outputOf func(serviceID, name string) func() any) func(*middleware.Stack) error {
 	return func(stack *middleware.Stack) error {
-		err := stack.Initialize.Insert(middleware.InitializeMiddlewareFunc("awssqlCache",
+		return stack.Initialize.Insert(middleware.InitializeMiddlewareFunc("awssqlCache",
 			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 				if outputOf(awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx)) == nil {
 					return next.HandleInitialize(ctx, in) // a stream, or STS: not kept
@@ -135,44 +198,15 @@ func (c *callCache) middleware(account string, outputOf func(serviceID, name str
 				}
 				key := account + "\x00" + awsmiddleware.GetRegion(ctx) + "\x00" + awsmiddleware.GetServiceID(ctx) + "\x00" +
 					awsmiddleware.GetOperationName(ctx) + "\x00" + string(input)
-				out, ok, err := c.get(ctx, key)
-				if err != nil {
-					return middleware.InitializeOutput{}, middleware.Metadata{}, err
-				}
-				if ok {
+				ctx = context.WithValue(ctx, callKeyKey{}, key)
+				out, md, hit, err := c.do(ctx, key, func() (any, middleware.Metadata, error) {
+					res, md, err := next.HandleInitialize(ctx, in)
+					return res.Result, md, err
+				})
+				if hit {
 					StatsFrom(ctx).update(func(s *Stats) { s.CacheHits++ })
-					return middleware.InitializeOutput{Result: out}, middleware.Metadata{}, nil
 				}
-				size := new(int64)
-				ctx = context.WithValue(context.WithValue(ctx, bodySizeKey{}, size), callKeyKey{}, key)
-				res, md, err := next.HandleInitialize(ctx, in)
-				c.land(key, res.Result, *size+int64(len(key)), err)
-				return res, md, err
+				return middleware.InitializeOutput{Result: out}, md, err
 			}), "awssqlReadOnly", middleware.After)
-		if err != nil {
-			return err
-		}
-		// Measure each response body as the deserializer reads it: the size
-		// of the XML or JSON is a fair proxy for the decoded output's.
-		return stack.Deserialize.Insert(middleware.DeserializeMiddlewareFunc("awssqlBodySize",
-			func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
-				out, md, err := next.HandleDeserialize(ctx, in)
-				size, _ := ctx.Value(bodySizeKey{}).(*int64)
-				if resp, ok := out.RawResponse.(*smithyhttp.Response); ok && size != nil && resp.Body != nil {
-					resp.Body = &countingBody{ReadCloser: resp.Body, n: size}
-				}
-				return out, md, err
-			}), "OperationDeserializer", middleware.After)
 	}
-}
-
-type countingBody struct {
-	io.ReadCloser
-	n *int64
-}
-
-func (b *countingBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	*b.n += int64(n)
-	return n, err
 }

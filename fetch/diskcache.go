@@ -1,16 +1,21 @@
 package fetch
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
+	"strings"
+	"sync"
 	"time"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
@@ -24,17 +29,49 @@ import (
 // never reads what another fetched, and a run with the same connection
 // reads what the last one did. Files are 0600 in 0700 directories; they
 // hold AWS's answers, never credentials.
+//
+// The files under root are kept under max bytes, oldest first out. The
+// directory is listed once per process, at its first write, to learn what
+// it holds; after that each write adds its size, and the directory is
+// listed again only when the total passes max, to remove the oldest files
+// down to three quarters of max. Other processes' writes are seen at that
+// listing, so several processes writing at once may pass max between two
+// listings, by at most what they wrote meanwhile.
 type diskCache struct {
 	root string
 	ttl  time.Duration
+	max  int64
 	now  func() time.Time
+
+	mu       sync.Mutex
+	used     int64 // bytes under root as far as this process knows; -1: not listed yet
+	listings int   // how often root was listed
 }
 
-// diskEntry is one answer and when it was fetched: the TTL of the run that
-// reads it decides whether it is still fresh.
-type diskEntry struct {
-	Fetched time.Time       `json:"fetched"`
-	Output  json.RawMessage `json:"output"`
+func newDiskCache(root string, ttl time.Duration, maxBytes int64) *diskCache {
+	return &diskCache{root: root, ttl: ttl, max: maxBytes, now: time.Now, used: -1}
+}
+
+// clockSkew is how far in the future an entry may be dated and still be
+// read: another machine sharing the directory may run a little ahead.
+// Beyond it the entry is wrong (a clock set back, a file copied in) and
+// would otherwise stay fresh for as long as it is in the future.
+const clockSkew = time.Minute
+
+// diskHeader is the first line of an entry; the output, as JSON, follows
+// on one line, and then diskTrailer. The TTL of the run that reads it
+// decides whether it is still fresh.
+type diskHeader struct {
+	Fetched time.Time `json:"fetched"`
+}
+
+// diskTrailer is the last line of an entry: the SHA-256 of the output's
+// line, so that an entry whose bytes changed (a disk error, a partial
+// copy, an edit) is not taken for an answer because it still decodes. An
+// output that decodes empty or without its NextToken would otherwise be a
+// listing cut short that reads as a whole one.
+type diskTrailer struct {
+	SHA256 string `json:"sha256"`
 }
 
 // ClearCache removes every cached answer under root.
@@ -87,28 +124,54 @@ func (d *diskCache) path(id, key string) string {
 	return filepath.Join(d.root, id, hex.EncodeToString(sum[:])+".json")
 }
 
+// read decodes the entry of key into out, and reports whether it was
+// there and fresh. It holds the file's bytes only while out is decoded
+// from them. A stale, future-dated or unreadable entry is removed.
 func (d *diskCache) read(id, key string, out any) bool {
-	b, err := os.ReadFile(d.path(id, key))
+	p := d.path(id, key)
+	b, err := os.ReadFile(p)
 	if err != nil {
 		return false
 	}
-	var e diskEntry
-	if json.Unmarshal(b, &e) != nil || d.now().Sub(e.Fetched) > d.ttl {
-		os.Remove(d.path(id, key))
-		return false
+	head, body, ok := bytes.Cut(b, []byte{'\n'})
+	var h diskHeader
+	if ok && json.Unmarshal(head, &h) == nil && d.fresh(h.Fetched) {
+		if body, ok := intact(body); ok && json.Unmarshal(body, out) == nil {
+			return true
+		}
 	}
-	return json.Unmarshal(e.Output, out) == nil
+	if os.Remove(p) == nil {
+		d.grew(-int64(len(b)))
+	}
+	return false
+}
+
+// intact returns the output line of what follows an entry's header, if
+// the trailer after it holds its checksum.
+func intact(rest []byte) ([]byte, bool) {
+	if len(rest) < 2 || rest[len(rest)-1] != '\n' {
+		return nil, false
+	}
+	i := bytes.LastIndexByte(rest[:len(rest)-1], '\n')
+	if i < 0 {
+		return nil, false
+	}
+	var t diskTrailer
+	if json.Unmarshal(rest[i+1:], &t) != nil {
+		return nil, false
+	}
+	sum := sha256.Sum256(rest[:i+1])
+	return rest[:i+1], t.SHA256 == hex.EncodeToString(sum[:])
+}
+
+// fresh reports whether an entry fetched at t is younger than the TTL and
+// not dated (beyond the clock skew) in the future.
+func (d *diskCache) fresh(t time.Time) bool {
+	age := d.now().Sub(t)
+	return age >= -clockSkew && age <= d.ttl
 }
 
 func (d *diskCache) write(id, key string, out any) error {
-	raw, err := json.Marshal(out)
-	if err != nil {
-		return err
-	}
-	b, err := json.Marshal(diskEntry{Fetched: d.now(), Output: raw})
-	if err != nil {
-		return err
-	}
 	dir := filepath.Join(d.root, id)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
@@ -124,14 +187,138 @@ func (d *diskCache) write(id, key string, out any) error {
 		return err
 	}
 	defer os.Remove(f.Name())
-	if _, err := f.Write(b); err != nil {
-		f.Close()
+	fetched := d.now()
+	w := &countingWriter{w: f}
+	err = json.NewEncoder(w).Encode(diskHeader{Fetched: fetched})
+	if err == nil {
+		sum := sha256.New()
+		if err = json.NewEncoder(io.MultiWriter(w, sum)).Encode(out); err == nil {
+			err = json.NewEncoder(w).Encode(diskTrailer{SHA256: hex.EncodeToString(sum.Sum(nil))})
+		}
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", f.Name(), err)
+	}
+	// The file's time is its entry's: eviction goes by it.
+	if err := os.Chtimes(f.Name(), fetched, fetched); err != nil {
 		return err
 	}
-	if err := f.Close(); err != nil {
+	p := d.path(id, key)
+	var replaced int64
+	if info, err := os.Stat(p); err == nil {
+		replaced = info.Size()
+	}
+	if err := os.Rename(f.Name(), p); err != nil {
 		return err
 	}
-	return os.Rename(f.Name(), d.path(id, key))
+	return d.grew(w.n - replaced)
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// grew counts bytes written (or removed, when negative) under root, and
+// evicts when the total passes max.
+func (d *diskCache) grew(delta int64) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.used < 0 {
+		if delta < 0 {
+			return nil // counted at the first listing
+		}
+		return d.evict()
+	}
+	d.used += delta
+	if d.used <= d.max {
+		return nil
+	}
+	return d.evict()
+}
+
+// evict lists the entries under root and removes the oldest until they
+// take at most three quarters of max; it also removes entries dated in
+// the future and temporary files left by a process that died writing.
+// d.mu is held.
+func (d *diskCache) evict() error {
+	type entry struct {
+		path string
+		mod  time.Time
+		size int64
+	}
+	var entries []entry
+	var total int64
+	now := d.now()
+	d.listings++
+	ids, err := os.ReadDir(d.root)
+	if err != nil {
+		return fmt.Errorf("list %s: %w", d.root, err)
+	}
+	for _, id := range ids {
+		if !id.IsDir() {
+			continue
+		}
+		dir := filepath.Join(d.root, id.Name())
+		files, err := os.ReadDir(dir)
+		if err != nil {
+			return fmt.Errorf("list %s: %w", dir, err)
+		}
+		for _, f := range files {
+			info, err := f.Info()
+			if err != nil || !info.Mode().IsRegular() {
+				continue // removed meanwhile by another process
+			}
+			p := filepath.Join(dir, f.Name())
+			if strings.HasPrefix(f.Name(), ".tmp-") {
+				// Being written, unless it is old.
+				if now.Sub(info.ModTime()) > time.Hour {
+					if err := removeEntry(p); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			if info.ModTime().After(now.Add(clockSkew)) {
+				if err := removeEntry(p); err != nil {
+					return err
+				}
+				continue
+			}
+			entries = append(entries, entry{p, info.ModTime(), info.Size()})
+			total += info.Size()
+		}
+	}
+	if total > d.max {
+		sort.Slice(entries, func(i, j int) bool { return entries[i].mod.Before(entries[j].mod) })
+		for _, e := range entries {
+			if total <= d.max/4*3 {
+				break
+			}
+			if err := removeEntry(e.path); err != nil {
+				return err
+			}
+			total -= e.size
+		}
+	}
+	d.used = total
+	return nil
+}
+
+func removeEntry(p string) error {
+	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("evict: %w", err)
+	}
+	return nil
 }
 
 // middleware installs the disk cache on a client of one account. Only

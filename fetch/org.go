@@ -258,6 +258,24 @@ func (s *Session) listOrganization(ctx context.Context) ([]Account, error) {
 	return accts, nil
 }
 
+// Organization describes the caller's organization (DescribeOrganization,
+// which any of its accounts may call), nil when the caller's account is in
+// none. Every account a connection reads is in the caller's organization,
+// if any: its accounts are listed from it.
+func (s *Session) Organization(ctx context.Context) (*orgtypes.Organization, error) {
+	if _, err := s.Identity(ctx); err != nil {
+		return nil, err
+	}
+	out, err := s.orgClient().DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+	switch {
+	case IsCode(err, "AWSOrganizationsNotInUseException"):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	return out.Organization, nil
+}
+
 // Parent returns the id of an account's parent (an OU or the root).
 func (s *Session) Parent(ctx context.Context, account string) (string, error) {
 	out, err := s.orgClient().ListParents(ctx, &organizations.ListParentsInput{ChildId: aws.String(account)})

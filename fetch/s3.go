@@ -68,9 +68,17 @@ func (s *Session) BucketErr(account, bucket string, err error) error {
 	case code == "NoSuchBucket" || (status == 404 && op == "HeadBucket"):
 		return &BucketError{Bucket: bucket, Code: "NoSuchBucket", Message: "the bucket does not exist", Err: err}
 	case status == 403 || code == "AccessDenied" || code == "Forbidden":
+		what := "list it"
+		switch op {
+		case "ListObjectsV2", "HeadBucket", "":
+		case "GetObject":
+			what = "read its objects"
+		default: // the other reads of an object's metadata
+			what = "call " + op + " on its objects"
+		}
 		return &BucketError{Bucket: bucket, Code: "AccessDenied", Err: err,
 			Message: fmt.Sprintf("account %s may not %s: it needs %s on arn:%s:s3:::%s (and the bucket policy must allow it)",
-				account, map[bool]string{true: "read its objects", false: "list it"}[op == "GetObject"], s.Action(op), s.Partition(), bucket)}
+				account, what, s.Action(op), s.Partition(), bucket)}
 	}
 	return &BucketError{Bucket: bucket, Operation: op, Code: code, Message: msg, Err: err}
 }

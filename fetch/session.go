@@ -52,12 +52,17 @@ type Options struct {
 	// Isolated builds the configuration from these options alone, ignoring
 	// the environment, shared config files and instance metadata (--demo).
 	Isolated bool
-	// CacheBytes bounds the in-process call cache (response bytes).
+	// CacheBytes bounds the heap the in-process call cache holds.
 	CacheBytes int64
-	// CacheTTL > 0 keeps answers on disk under CacheDir for that long.
+	// CacheTTL > 0 keeps answers on disk under CacheDir for that long, in
+	// at most CacheMax bytes (default DefaultCacheMax), oldest out first.
 	CacheTTL   time.Duration
 	CacheDir   string
+	CacheMax   int64
 	HTTPClient aws.HTTPClient
+	// Logger receives the SDK's own log (its warnings, and retries);
+	// nil discards it: awssql reports every failure itself, once.
+	Logger logging.Logger
 
 	// RoleChain are roles assumed one after another from the base
 	// credentials; the last one's credentials are the caller's.
@@ -87,6 +92,7 @@ type Options struct {
 const (
 	DefaultConcurrency = 32
 	DefaultCacheBytes  = 32 << 20
+	DefaultCacheMax    = 512 << 20
 	// DefaultMaxObjectBytes caps an S3 object's body read by a query.
 	DefaultMaxObjectBytes = 1 << 20
 	DefaultHomeRegion     = "us-east-1"
@@ -178,6 +184,9 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 	if opts.CacheBytes <= 0 {
 		opts.CacheBytes = DefaultCacheBytes
 	}
+	if opts.CacheMax <= 0 {
+		opts.CacheMax = DefaultCacheMax
+	}
 	if opts.MaxObjectBytes <= 0 {
 		opts.MaxObjectBytes = DefaultMaxObjectBytes
 	}
@@ -205,7 +214,10 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 	// awssql reports every failure itself, once, where the user reads it;
 	// the SDK's own warnings (e.g. about a response cut short by a
 	// cancelled query) would only add noise on stderr.
-	cfg.Logger = logging.Nop{}
+	cfg.Logger = sdkLogger(opts)
+	if opts.Logger != nil {
+		cfg.ClientLogMode |= aws.LogRetries
+	}
 	maxAttempts := opts.MaxAttempts
 	cfg.Retryer = func() aws.Retryer { return newRetryer(maxAttempts) }
 	if opts.EndpointURL != "" {
@@ -223,7 +235,7 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 	cfg.APIOptions = append(cfg.APIOptions[:len(cfg.APIOptions):len(cfg.APIOptions)], s.readOnly, attemptTimeout(opts.CallTimeout))
 	s.base, s.caller = cfg, cfg
 	if opts.CacheTTL > 0 && opts.CacheDir != "" {
-		s.disk = &diskCache{root: opts.CacheDir, ttl: opts.CacheTTL, now: time.Now}
+		s.disk = newDiskCache(opts.CacheDir, opts.CacheTTL, opts.CacheMax)
 	}
 	// Each hop is assumed with the credentials of the one before, once per
 	// process, and renewed before its session ends.
@@ -255,7 +267,9 @@ func loadConfig(ctx context.Context, opts Options) (aws.Config, error) {
 		}, nil
 	}
 	var lo []func(*config.LoadOptions) error
-	lo = append(lo, config.WithHTTPClient(opts.HTTPClient))
+	// The credential chain logs while it is built and used (instance
+	// metadata's "falling back to IMDSv1"): its logger is set here.
+	lo = append(lo, config.WithHTTPClient(opts.HTTPClient), config.WithLogger(sdkLogger(opts)))
 	if opts.HomeRegion != "" {
 		lo = append(lo, config.WithRegion(opts.HomeRegion))
 	}
@@ -275,6 +289,14 @@ func loadConfig(ctx context.Context, opts Options) (aws.Config, error) {
 		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
 	}
 	return cfg, nil
+}
+
+// sdkLogger is where the SDK logs: Options.Logger, else nowhere.
+func sdkLogger(opts Options) logging.Logger {
+	if opts.Logger != nil {
+		return opts.Logger
+	}
+	return logging.Nop{}
 }
 
 // Options returns the session's options with defaults applied.
@@ -454,6 +476,24 @@ func (s *Session) Partition() string {
 		return id.Partition
 	}
 	return "aws"
+}
+
+// reset forgets every value.
+func (m *memo[K, V]) reset() {
+	m.mu.Lock()
+	m.m = nil
+	m.mu.Unlock()
+}
+
+// ForgetAnswers drops what this process fetched: the answers kept in
+// memory, the organization's accounts and each account's regions, so the
+// next statement asks AWS again (the shell's .cache clear). Credentials and
+// assumed roles are kept; the disk cache is the disk's. It returns how many
+// answers were dropped.
+func (s *Session) ForgetAnswers() int {
+	s.accountList.reset()
+	s.regions.reset()
+	return s.cache.clear()
 }
 
 func (m *memo[K, V]) peek(k K) (V, bool) {

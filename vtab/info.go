@@ -98,6 +98,9 @@ type PlanInfo struct {
 	Rest            []string     // the constraints left to SQLite, e.g. "instance_type LIKE"
 	Limit, Offset   bool
 	MissingRequired bool
+	// Used are the columns the statement reads (SQLite tells the first 63
+	// apart; the others all count as read when any of them is).
+	Used []string
 }
 
 // PushedInfo is one argument of a plan.
@@ -119,6 +122,11 @@ func (e *Engine) ExplainPlan(idxStr string) (PlanInfo, bool) {
 		return PlanInfo{}, false
 	}
 	info := PlanInfo{Table: ti.Name, Limit: p.Limit, Offset: p.Offset, MissingRequired: p.MissingRequired}
+	for i, c := range ti.Columns {
+		if p.uses(i) {
+			info.Used = append(info.Used, c.Name)
+		}
+	}
 	for _, a := range p.Args {
 		info.Pushed = append(info.Pushed, PushedInfo{ColumnInfo: ti.Columns[a.Column], In: a.In, Exact: a.Exact})
 	}

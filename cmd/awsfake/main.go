@@ -131,7 +131,7 @@ func flags(fs *pflag.FlagSet, o *options) {
 	fs.IntVar(&o.ous, "ous", 0, "organizational units the members are dealt over (0: all under the root)")
 	fs.StringVar(&o.externalID, "external-id", "", "external `ID` the member roles require on AssumeRole (line 2 then passes it)")
 	fs.Int64Var(&o.seed, "seed", 1, "seed of the generated data, the fake secret and the --throttle draws")
-	fs.IntVar(&o.pageSize, "page-size", 0, "the most items one page holds, whatever MaxResults/MaxRecords asks: DescribeInstances, DescribeImages, DescribeDBInstances, Organizations List* (0: what MaxResults asks)")
+	fs.IntVar(&o.pageSize, "page-size", 0, "the most items one page holds, whatever MaxResults/MaxRecords asks: the EC2 Describe* listings, DescribeDBInstances, Organizations List* (0: what MaxResults asks)")
 	fs.DurationVar(&o.latency, "latency", 0, "`duration` every request waits before it is answered, e.g. 25ms")
 	fs.Float64Var(&o.throttle, "throttle", 0, "`probability` (0 to 1) that a request is answered with its service's throttling error")
 	fs.StringArrayVar(&o.failSpecs, "fail", nil, "matching requests always answer the error CODE; each part may be * (repeatable; see below)")

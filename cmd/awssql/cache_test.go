@@ -98,3 +98,62 @@ func TestDiskCache(t *testing.T) {
 		t.Errorf("%d entries left after cache clear", len(entries))
 	}
 }
+
+// TestCacheMax: --cache-max, AWSSQL_CACHE_MAX and the config file's
+// cache-max cap the disk cache. A cap of 1 KB holds none of a query's
+// answers, so the next run asks AWS again.
+func TestCacheMax(t *testing.T) {
+	tests := []struct {
+		name      string
+		args      []string
+		env       map[string]string
+		config    string // the connection's settings
+		wantCalls int    // DescribeInstances of the second run
+		wantErr   string
+	}{
+		{name: "default", wantCalls: 0},
+		{name: "flag", args: []string{"--cache-max", "1KB"}, wantCalls: 4},
+		{name: "flag, roomy", args: []string{"--cache-max", "1GiB"}, wantCalls: 0},
+		{name: "environment", env: map[string]string{"AWSSQL_CACHE_MAX": "1KB"}, wantCalls: 4},
+		{name: "config file", config: "cache-max: 1KB", wantCalls: 4},
+		{name: "the flag over the environment", args: []string{"--cache-max", "1GiB"}, env: map[string]string{"AWSSQL_CACHE_MAX": "1KB"}, wantCalls: 0},
+		{name: "zero", args: []string{"--cache-max", "0"}, wantErr: `"--cache-max" flag: bad size "0"`},
+		{name: "no unit I know", env: map[string]string{"AWSSQL_CACHE_MAX": "12 bushels"}, wantErr: `cache-max: bad size "12 bushels"`},
+		{name: "bad in the config file", config: "cache-max: lots", wantErr: `cache-max: bad size "lots"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 5, Seed: 1})
+			f.env["XDG_CACHE_HOME"] = t.TempDir()
+			for k, v := range tt.env {
+				f.env[k] = v
+			}
+			if tt.config != "" {
+				path := filepath.Join(t.TempDir(), "config.yaml")
+				cfg := "default: c\nconnections:\n  c:\n    " + tt.config + "\n"
+				if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				f.env["AWSSQL_CONFIG"] = path
+			}
+			args := append(append([]string{"--cache-ttl", "10m"}, tt.args...), "SELECT count(*) FROM ec2_instances")
+			first := f.run(args...)
+			if tt.wantErr != "" {
+				if first.code != 2 || !strings.Contains(first.stderr, tt.wantErr) {
+					t.Errorf("exit %d, stderr %q; want 2 and %q", first.code, first.stderr, tt.wantErr)
+				}
+				return
+			}
+			if first.code != 0 {
+				t.Fatalf("exit %d: %s", first.code, first.stderr)
+			}
+			f.srv.Reset()
+			if second := f.run(args...); second.code != 0 || second.stdout != first.stdout {
+				t.Fatalf("second run: exit %d, %q; want %q", second.code, second.stdout, first.stdout)
+			}
+			if n := f.srv.Count("DescribeInstances", "", ""); n != tt.wantCalls {
+				t.Errorf("the second run made %d DescribeInstances calls, want %d", n, tt.wantCalls)
+			}
+		})
+	}
+}

@@ -85,7 +85,7 @@ func (a *app) diff(ctx context.Context, o diffOptions, tableArgs []string) error
 			format = "table"
 		}
 	}
-	w, err := newWriter(format, a.io.out)
+	w, err := newWriter(format, a.io.out, a.writerOptions())
 	if err != nil {
 		return err
 	}

@@ -161,10 +161,12 @@ func tablesMarkdown(t *testing.T) string {
 		}
 		var calls []string
 		for _, op := range tbl.Ops {
-			calls = append(calls, op.Action)
+			if !slices.Contains(calls, op.Action) { // HeadObject and GetObject share one
+				calls = append(calls, op.Action)
+			}
 		}
-		if len(calls) == 0 {
-			calls = []string{"organizations:ListAccounts, or the caller's account (sts:GetCallerIdentity)"}
+		if tbl.Scope == tables.PerConnection {
+			calls = append([]string{"organizations:ListAccounts, or the caller's account (sts:GetCallerIdentity)"}, calls...)
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", name, ti.Doc, strings.Join(calls, ", "), tbl.Scope)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -38,6 +39,24 @@ type partialError struct{ failed, ok int }
 
 func (e *partialError) Error() string {
 	return fmt.Sprintf("%d of %d targets failed", e.failed, e.failed+e.ok)
+}
+
+// reportedError is an error already told on stderr (a target's failure,
+// which under --strict also ends the statement): it sets the exit status
+// and is not printed again.
+type reportedError struct{ err error }
+
+func (e *reportedError) Error() string { return e.err.Error() }
+func (e *reportedError) Unwrap() error { return e.err }
+
+// markReported marks err as told when it is one of the failures
+// reportFailures printed.
+func markReported(err error, told []fetch.Failure) error {
+	var te *fetch.TargetError
+	if err == nil || !errors.As(err, &te) || !slices.Contains(told, te.Failure()) {
+		return err
+	}
+	return &reportedError{err: err}
 }
 
 // timeoutError says --timeout ended a statement, and what it was still
@@ -112,8 +131,9 @@ func exitCode(ctx context.Context, err error) int {
 
 var sqliteCode = regexp.MustCompile(` \(\d+\)$`)
 
-// message is the one line printed for an error: SQLite's text without its
-// numeric code, never a Go struct.
+// message is what is printed for an error: one line, SQLite's text
+// without its numeric code, never a Go struct; for an error in a
+// statement, what awssql can add (the nearest names, and the place).
 func message(err error) string {
 	msg := err.Error()
 	msg = sqliteCode.ReplaceAllString(msg, "")
@@ -121,5 +141,5 @@ func message(err error) string {
 	if strings.Contains(msg, "too many attached databases - max 0") {
 		msg = "ATTACH and VACUUM INTO write files: awssql refuses them unless given --allow-attach"
 	}
-	return strings.ReplaceAll(msg, "\n", " ")
+	return sqlErrorMessage(err, strings.ReplaceAll(msg, "\n", " "))
 }

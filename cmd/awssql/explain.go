@@ -31,7 +31,11 @@ asks AWS only who the caller is, the organization's accounts (--list-accounts), 
 each account's enabled regions (assuming its member role).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			params, err := parseParams(a.opts.params)
+			given, err := parseParams(a.opts.params)
+			if err != nil {
+				return err
+			}
+			params, err := bindParams(given, nil)
 			if err != nil {
 				return err
 			}
@@ -73,7 +77,7 @@ type tablePlan struct {
 	calls []vtab.FilterInfo // what a dry run would have asked
 }
 
-func (a *app) explain(ctx context.Context, stmt string, params map[string]string) error {
+func (a *app) explain(ctx context.Context, stmt string, params map[string]any) error {
 	eng, db, err := a.engine(ctx)
 	if err != nil {
 		return err
@@ -85,7 +89,7 @@ func (a *app) explain(ctx context.Context, stmt string, params map[string]string
 		defer st.End()
 		rows, err := db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+stmt, namedArgs(stmt, params)...)
 		if err != nil {
-			return st.Cause(err)
+			return explainSQLError(st.Cause(err), stmt)
 		}
 		defer rows.Close()
 		for rows.Next() {
@@ -247,6 +251,15 @@ func (a *app) explainTargets(ctx context.Context, tp *tablePlan, values map[stri
 	}
 	switch t.Scope {
 	case tables.PerConnection:
+		// Columns read with a call in each account make a target of each.
+		if read := slices.DeleteFunc(slices.Clone(t.Hydrated), func(c string) bool { return !slices.Contains(tp.info.Used, c) }); len(read) > 0 {
+			targets, failures, err := sess.Targets(ctx, fetch.Scope{Global: true, Accounts: values["account_id"]})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.io.out, "  targets: %d (one per account, in the home region, for %s)\n", len(targets)+len(failures), strings.Join(read, ", "))
+			return nil
+		}
 		accounts, err := sess.Accounts(ctx)
 		if err != nil {
 			return err
@@ -254,8 +267,14 @@ func (a *app) explainTargets(ctx context.Context, tp *tablePlan, values map[stri
 		fmt.Fprintf(a.io.out, "  targets: none; the connection's %d accounts are listed (a member role is assumed only when reachable or error is read)\n", len(accounts))
 		return nil
 	case tables.PerBucket:
-		n := max(len(values["bucket"]), 1)
-		fmt.Fprintf(a.io.out, "  targets: %d (one per bucket, in the bucket's region%s)\n", n, per)
+		// A run lists each bucket once per value of its other IN lists
+		// (key, prefix, start_after): a target each, as the dry run saw.
+		n, buckets := max(len(tp.calls), 1), max(len(values["bucket_name"]), 1)
+		each := ""
+		if n > buckets {
+			each = ", a listing per value of an IN list"
+		}
+		fmt.Fprintf(a.io.out, "  targets: %d (one per bucket, in the bucket's region%s%s)\n", n, each, per)
 		return nil
 	}
 	targets, failures, err := sess.Targets(ctx, sc)
@@ -280,11 +299,42 @@ func (a *app) explainTargets(ctx context.Context, tp *tablePlan, values map[stri
 	if len(failures) > 0 {
 		fail = fmt.Sprintf("; %d of them cannot be read: an account awssql cannot enter, or a region named that is not enabled", len(failures))
 	}
+	total, err := fanOuts(ctx, sess, tp, sc, len(targets)+len(failures))
+	if err != nil {
+		return err
+	}
+	if len(tp.calls) > 1 {
+		fail += fmt.Sprintf("; %d fan-outs, each over its own targets: a call per value of an IN list, or per term of an OR", len(tp.calls))
+	}
 	if t.Scope == tables.PerAccount {
-		fmt.Fprintf(a.io.out, "  targets: %d (one per account, in the home region%s%s)\n", len(targets)+len(failures), per, fail)
+		fmt.Fprintf(a.io.out, "  targets: %d (one per account, in the home region%s%s)\n", total, per, fail)
 		return nil
 	}
 	fmt.Fprintf(a.io.out, "  targets: %d (%d accounts, each in its own enabled regions: %s%s)%s\n",
-		len(targets)+len(failures), len(accounts), list, per, fail)
+		total, len(accounts), list, per, fail)
 	return nil
+}
+
+// fanOuts counts the targets of a run when the dry run saw several Filter
+// calls: each is a fan-out of its own (an IN list that takes a call per
+// value, an OR plan), over the accounts and regions it pushed. n is the
+// count for one call of the union's scope.
+func fanOuts(ctx context.Context, sess *fetch.Session, tp *tablePlan, union fetch.Scope, n int) (int, error) {
+	if len(tp.calls) < 2 {
+		return n, nil
+	}
+	total := 0
+	for _, c := range tp.calls {
+		sc := union
+		sc.Accounts = c.Pushed["account_id"]
+		if !sc.Global {
+			sc.Regions = c.Pushed["region"]
+		}
+		targets, failures, err := sess.Targets(ctx, sc)
+		if err != nil {
+			return 0, err
+		}
+		total += len(targets) + len(failures)
+	}
+	return total, nil
 }

@@ -40,7 +40,8 @@ type faultFake struct {
 // a fresh fake serves the same answer.
 func faultData() *fakedata.Dataset {
 	return fakedata.Generate(fakedata.GenOptions{Accounts: 2, Regions: 2, InstancesPerRegion: 7, DBInstancesPerRegion: 3,
-		BucketsPerRegion: 1, ObjectsPerBucket: 4, Seed: 7})
+		BucketsPerRegion: 1, ObjectsPerBucket: 4, Seed: 7,
+		FunctionsPerRegion: 7, ManagedPerRegion: 2})
 }
 
 // faultCallTimeout is short so that a hanging target is reported within
@@ -330,12 +331,13 @@ func TestFaultsEveryFormat(t *testing.T) {
 
 // TestFaultsEveryProtocol makes every fault on one operation of each
 // protocol awssql reads: the query protocol's XML (EC2, RDS, STS), the
-// Organizations JSON protocol and S3's REST XML.
+// JSON 1.1 protocol (Organizations, SSM), Lambda's REST-JSON and S3's REST
+// XML.
 func TestFaultsEveryProtocol(t *testing.T) {
 	t.Parallel()
 	const member = "100000000001"
 	bucket := "gen-100000000000-us-east-1-00"
-	objects := "SELECT key, size, body FROM s3_objects WHERE bucket = '" + bucket + "'"
+	objects := "SELECT key, size, body FROM s3_objects WHERE bucket_name = '" + bucket + "'"
 	tests := []struct {
 		name  string
 		query string
@@ -366,6 +368,24 @@ func TestFaultsEveryProtocol(t *testing.T) {
 				return r.Operation == "DescribeDBInstances" && r.Region == "us-east-2"
 			},
 			3, `(?m)^awssql: account \d{12}, region us-east-2: DescribeDBInstances: %s`, nil},
+		// Lambda's REST-JSON: the listing's second page, and a
+		// per-function read (hydrated tags).
+		{"lambda ListFunctions", "SELECT account_id, region, name, runtime FROM lambda_functions",
+			func(r faultproxy.Request) bool {
+				return r.Operation == "ListFunctions" && r.Region == "us-east-2" && r.Query.Get("Marker") != ""
+			},
+			3, `(?m)^awssql: account \d{12}, region us-east-2: ListFunctions: %s`, nil},
+		{"lambda GetFunction", "SELECT account_id, region, name, tags FROM lambda_functions",
+			func(r faultproxy.Request) bool {
+				return r.Operation == "GetFunction" && r.Region == "us-east-2" && strings.HasSuffix(r.Path, "/gen-fn-0003")
+			},
+			3, `(?m)^awssql: account \d{12}, region us-east-2: GetFunction: %s`, nil},
+		// SSM's JSON 1.1: each node's inventory.
+		{"ssm ListInventoryEntries", "SELECT account_id, region, instance_id, entries FROM ssm_inventory_entries WHERE type_name = 'AWS:Application'",
+			func(r faultproxy.Request) bool {
+				return r.Operation == "ListInventoryEntries" && r.Region == "us-east-2"
+			},
+			3, `(?m)^awssql: account \d{12}, region us-east-2: ListInventoryEntries: %s`, nil},
 		{"s3 ListObjectsV2", objects,
 			func(r faultproxy.Request) bool { return r.Operation == "ListObjectsV2" },
 			1, `^awssql: s3_objects: bucket "` + bucket + `": ListObjectsV2: %s`, nil},
@@ -421,7 +441,7 @@ func TestFaultsEveryProtocol(t *testing.T) {
 			code = c
 		}
 		if fault == faultproxy.Throttle {
-			code = `(RequestLimitExceeded|Throttling|TooManyRequestsException|SlowDown)`
+			code = `(RequestLimitExceeded|Throttling|ThrottlingException|TooManyRequestsException|SlowDown)`
 		}
 		if !regexp.MustCompile(fmt.Sprintf(tt.stderr, code)).MatchString(r.stderr) {
 			t.Errorf("stderr %q: want it to match %s", r.stderr, fmt.Sprintf(tt.stderr, code))

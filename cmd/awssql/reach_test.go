@@ -53,6 +53,8 @@ func TestUnreachableEndpoint(t *testing.T) {
 			"GetCallerIdentity: NetworkError: cannot reach " + refused + ": connection refused (check --endpoint-url, HTTPS_PROXY and the network) (3 attempts)"},
 		{"untrusted certificate", tlsSrv.URL, nil,
 			"GetCallerIdentity: TLSError: TLS with " + tlsSrv.URL + ": x509: certificate signed by unknown authority (check the endpoint's certificate and AWS_CA_BUNDLE"},
+		{"https to an endpoint that speaks plain HTTP", "https://" + strings.TrimPrefix(f.url, "http://"), nil,
+			"GetCallerIdentity: TLSError: TLS with https://" + strings.TrimPrefix(f.url, "http://") + ": the endpoint answered in plain HTTP, not TLS (check the scheme of --endpoint-url"},
 		{"no answer", hangSrv.URL, []string{"--call-timeout", "200ms"},
 			"GetCallerIdentity: Timeout: no answer within 200ms (--call-timeout) (3 attempts)"},
 		{"an HTML error page", htmlSrv.URL, nil,
@@ -98,7 +100,7 @@ func TestAssumeRoleHints(t *testing.T) {
 // the caller's credentials, as every other table does.
 func TestS3BodyAndOwnAccount(t *testing.T) {
 	r := runCLI(context.Background(), nil, "", false, "--demo",
-		"SELECT key, size, length(body) = size FROM s3_objects WHERE bucket = 'awssql-demo-data' AND key IN ('data/blob.bin', 'exports/2026-10/orders.csv')")
+		"SELECT key, size, length(body) = size FROM s3_objects WHERE bucket_name = 'awssql-demo-data' AND key IN ('data/blob.bin', 'exports/2026-10/orders.csv')")
 	if r.code != 0 || !strings.Contains(r.stdout, "data/blob.bin,65539,1") || !strings.Contains(r.stdout, "exports/2026-10/orders.csv,307205,") {
 		t.Errorf("--demo bodies over 64 KB: exit %d %q %s", r.code, r.stdout, r.stderr)
 	}
@@ -106,7 +108,7 @@ func TestS3BodyAndOwnAccount(t *testing.T) {
 	f, chain := newS3(t)
 	mgmt := f.ds.Accounts[0].ID
 	r = f.run(append(chainArgs(chain), "--list-accounts",
-		"SELECT account_id, key, body FROM s3_objects WHERE bucket = 'acme-logs' AND key = 'logs/2026/11/02/b.log' AND account_id = '"+mgmt+"'")...)
+		"SELECT account_id, key, body FROM s3_objects WHERE bucket_name = 'acme-logs' AND key = 'logs/2026/11/02/b.log' AND account_id = '"+mgmt+"'")...)
 	if r.code != 0 || r.stdout != "account_id,key,body\n"+mgmt+",logs/2026/11/02/b.log,b\n" {
 		t.Errorf("the caller's own account: exit %d %q %s", r.code, r.stdout, r.stderr)
 	}

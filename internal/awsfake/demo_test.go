@@ -94,13 +94,18 @@ func TestDemoFillsEveryField(t *testing.T) {
 		MetadataOptions.State MetadataOptions.HttpTokens MetadataOptions.HttpPutResponseHopLimit MetadataOptions.HttpEndpoint
 		MetadataOptions.HttpProtocolIpv6 MetadataOptions.InstanceMetadataTags Tags.Key Tags.Value BootMode CurrentInstanceBootMode
 		CapacityReservationSpecification.CapacityReservationPreference HibernationOptions.Configured EnclaveOptions.Enabled
-		MaintenanceOptions.AutoRecovery PrivateDnsNameOptions.HostnameType TpmSupport`)
+		MaintenanceOptions.AutoRecovery PrivateDnsNameOptions.HostnameType TpmSupport
+		Ipv6Address NetworkInterfaces.Ipv6Addresses.Ipv6Address Licenses.LicenseConfigurationArn Placement.Affinity
+		Placement.GroupId Placement.HostId Placement.HostResourceGroupArn Placement.PartitionNumber CapacityReservationId
+		CapacityReservationSpecification.CapacityReservationTarget.CapacityReservationId KernelId RamdiskId SriovNetSupport
+		OutpostArn ProductCodes.ProductCodeId`)
 	check(images, `ImageId ImageLocation State OwnerId CreationDate Public Architecture ImageType Platform PlatformDetails
 		UsageOperation Name Description RootDeviceType RootDeviceName BlockDeviceMappings.DeviceName BlockDeviceMappings.Ebs.SnapshotId
 		BlockDeviceMappings.Ebs.VolumeSize BlockDeviceMappings.Ebs.VolumeType BlockDeviceMappings.Ebs.DeleteOnTermination
 		BlockDeviceMappings.Ebs.Encrypted BlockDeviceMappings.Ebs.Iops BlockDeviceMappings.Ebs.Throughput VirtualizationType
 		Hypervisor EnaSupport SriovNetSupport BootMode TpmSupport ImdsSupport DeprecationTime ImageOwnerAlias ProductCodes.ProductCodeId
-		ProductCodes.ProductCodeType Tags.Key Tags.Value LastLaunchedTime DeregistrationProtection`)
+		ProductCodes.ProductCodeType Tags.Key Tags.Value LastLaunchedTime DeregistrationProtection
+		SourceInstanceId SourceImageId SourceImageRegion KernelId RamdiskId StateReason.Code FreeTierEligible ImageAllowed`)
 	check(reserved, `ReservedInstancesId InstanceType AvailabilityZone Scope InstanceCount Start End Duration FixedPrice UsagePrice
 		RecurringCharges.Frequency RecurringCharges.Amount CurrencyCode OfferingClass OfferingType ProductDescription
 		InstanceTenancy State Tags.Key Tags.Value`)

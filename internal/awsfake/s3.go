@@ -20,9 +20,11 @@ import (
 // the operation, answers are XML documents or raw bodies with the metadata
 // in headers, and errors are <Error> documents (or, for HEAD, a bare
 // status). The server serves ListBuckets, HeadBucket, ListObjectsV2 and
-// GetObject; every other S3 operation is recorded under its name and
-// answered 501 NotImplemented. Not modelled: versions (a versionId other
-// than "null" is InvalidArgument), partNumber (NotImplemented),
+// GetObject, and the reads of a bucket's configuration and an object's
+// metadata in s3Encoded (s3config.go); every other S3 operation is recorded
+// under its name and answered 501 NotImplemented. Not modelled: versions
+// (one version a key: a versionId other than "null", or the object's own on
+// its metadata calls, is InvalidArgument), partNumber (NotImplemented),
 // conditional GETs (If-Match and the like are ignored), presigned URLs
 // (answered as anonymous requests), ListObjects (v1).
 //
@@ -371,7 +373,7 @@ func (s *Server) answerS3(sc *s3Call, body []byte, auth authorization, signed bo
 	if !regionEnabled(sc.account, sc.region) {
 		return nil, fromAPIError(errRegionDisabled("s3"), auth.accessKeyID), false
 	}
-	h := s3Handlers[sc.action]
+	h := s3Handler(sc.action)
 	if h == nil {
 		return nil, s3Errorf(http.StatusNotImplemented, "NotImplemented",
 			"A header you provided implies functionality that is not implemented"), false

@@ -31,11 +31,19 @@ type s3Index struct {
 type s3Cache struct {
 	once sync.Once
 	idx  *s3Index
+
+	encOnce sync.Once
+	enc     *s3Encoder // the answers of the operations in s3Roots
 }
 
 func (s *Server) s3Index() *s3Index {
 	s.s3.once.Do(func() { s.s3.idx = buildS3Index(s.ds) })
 	return s.s3.idx
+}
+
+func (s *Server) s3Encoder() *s3Encoder {
+	s.s3.encOnce.Do(func() { s.s3.enc = newS3Encoder(s3Names()) })
+	return s.s3.enc
 }
 
 func buildS3Index(ds *fakedata.Dataset) *s3Index {

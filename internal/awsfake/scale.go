@@ -10,10 +10,10 @@ import (
 // WithPageSize caps the items the server puts in one page of a paged
 // listing at n, whatever MaxResults or MaxRecords asks for, as AWS may
 // return fewer items than asked and a NextToken (or Marker) to go on with.
-// It applies to EC2 DescribeInstances and DescribeImages (listings; a
-// lookup by instance or image ids, which cannot ask for a page size, is
-// answered whole), RDS DescribeDBInstances and the Organizations List
-// operations. A MaxResults below n still gives pages of MaxResults. n <= 0:
+// It applies to the EC2 listings (DescribeInstances, DescribeImages and
+// those of ec2_network.go; a lookup by ids, which cannot ask for a page
+// size, is answered whole), RDS DescribeDBInstances and the Organizations
+// List operations. A MaxResults below n still gives pages of MaxResults. n <= 0:
 // no cap, the default: a page holds what MaxResults asks (or everything,
 // for an EC2 call without MaxResults).
 func WithPageSize(n int) Option { return func(s *Server) { s.pageSize = max(n, 0) } }
@@ -39,7 +39,8 @@ type ThrottleError struct {
 // retry.DefaultThrottleErrorCodes, so the SDK retries these as throttles
 // (throttle backoff and retry cost), not as other transient failures.
 // Organizations answers TooManyRequestsException with 400, as its API
-// reference says (a Fault that names only that code gets 429).
+// reference says (a Fault that names only that code gets 429); Lambda
+// answers it with 429, and SSM ThrottlingException with 400.
 func ThrottleErrors() map[string]ThrottleError {
 	return map[string]ThrottleError{
 		"ec2":           {"RequestLimitExceeded", http.StatusServiceUnavailable},
@@ -47,6 +48,8 @@ func ThrottleErrors() map[string]ThrottleError {
 		"sts":           {"Throttling", http.StatusBadRequest},
 		"organizations": {"TooManyRequestsException", http.StatusBadRequest},
 		"s3":            {"SlowDown", http.StatusServiceUnavailable},
+		"lambda":        {"TooManyRequestsException", http.StatusTooManyRequests},
+		"ssm":           {"ThrottlingException", http.StatusBadRequest},
 	}
 }
 
@@ -62,7 +65,7 @@ func Throttle(p float64) []Fault {
 	p = min(p, 1)
 	var out []Fault
 	errs := ThrottleErrors()
-	for _, svc := range []string{"sts", "organizations", "ec2", "rds", "s3"} {
+	for _, svc := range []string{"sts", "organizations", "ec2", "rds", "s3", "lambda", "ssm"} {
 		c := errs[svc]
 		out = append(out, Fault{Service: svc, Code: c.Code, Status: c.Status, Probability: p})
 	}

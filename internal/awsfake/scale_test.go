@@ -12,9 +12,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/awssql/awssql/internal/awsfake"
@@ -281,6 +283,14 @@ func TestThrottle(t *testing.T) {
 			_, err := e.s3("us-east-1").ListBuckets(ctx(t), &s3.ListBucketsInput{})
 			return err
 		},
+		"lambda": func() error {
+			_, err := e.lambda("us-east-1").ListFunctions(ctx(t), &lambda.ListFunctionsInput{})
+			return err
+		},
+		"ssm": func() error {
+			_, err := e.ssm("us-east-1").DescribeInstanceInformation(ctx(t), &ssm.DescribeInstanceInformationInput{})
+			return err
+		},
 	}
 	want := map[string]struct {
 		code   string
@@ -291,6 +301,8 @@ func TestThrottle(t *testing.T) {
 		"sts":           {"Throttling", http.StatusBadRequest},
 		"organizations": {"TooManyRequestsException", http.StatusBadRequest},
 		"s3":            {"SlowDown", http.StatusServiceUnavailable},
+		"lambda":        {"TooManyRequestsException", http.StatusTooManyRequests},
+		"ssm":           {"ThrottlingException", http.StatusBadRequest},
 	}
 	if len(awsfake.ThrottleErrors()) != len(want) {
 		t.Errorf("ThrottleErrors covers %d services, the test %d", len(awsfake.ThrottleErrors()), len(want))

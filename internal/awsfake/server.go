@@ -1,8 +1,9 @@
 // Package awsfake is a local AWS endpoint for tests, benchmarks and demos.
 //
 // A Server is an http.Handler that serves a deterministic fakedata.Dataset
-// over the real AWS wire protocols (EC2, RDS and STS query protocols with
-// XML answers, Organizations JSON 1.1, S3 REST), so the real aws-sdk-go-v2
+// over the real AWS wire protocols (EC2, RDS, STS and IAM query protocols with
+// XML answers, Organizations and SSM JSON 1.1, Lambda REST-JSON, S3 REST),
+// so the real aws-sdk-go-v2
 // clients, pointed at it with BaseEndpoint and static credentials, sign,
 // page, retry and decode errors exactly as they do against AWS. Requests are
 // routed by their SigV4 credential scope (service, region) and access key
@@ -50,6 +51,7 @@ type Server struct {
 	pageSize   int // the most items in one page of a paged listing; 0: no cap (WithPageSize)
 	accounts   map[string]*fakedata.Account
 	routes     map[string]handler
+	rest       []restRoute // the REST-JSON routes' methods and paths (restjson.go)
 	ec2        *ec2Encoder
 	signer     *v4.Signer // for verifying signatures; safe for concurrent use
 
@@ -98,6 +100,7 @@ func New(ds *fakedata.Dataset, opts ...Option) *Server {
 		creds:    map[string]Principal{},
 		repeats:  map[uint64]int{},
 	}
+	s.rest = restRoutes(s.routes)
 	for _, o := range opts {
 		o(s)
 	}
@@ -247,6 +250,8 @@ func serviceNamespace(service string) string {
 		return rdsNamespace
 	case "sts":
 		return stsNamespace
+	case "iam":
+		return iamNamespace
 	}
 	return ""
 }
@@ -259,6 +264,8 @@ func serviceVersion(service string) string {
 		return rdsVersion
 	case "sts":
 		return stsVersion
+	case "iam":
+		return iamVersion
 	}
 	return ""
 }
@@ -266,7 +273,7 @@ func serviceVersion(service string) string {
 // serviceFromVersion guesses the service of an unsigned request (which has
 // no credential scope) so its error is at least in the right protocol.
 func serviceFromVersion(version string) string {
-	for _, svc := range []string{"ec2", "rds", "sts"} {
+	for _, svc := range []string{"ec2", "rds", "sts", "iam"} {
 		if serviceVersion(svc) == version {
 			return svc
 		}
@@ -285,7 +292,24 @@ func routes() map[string]handler {
 		"ec2:DescribeInstances":                          (*call).describeInstances,
 		"ec2:DescribeImages":                             (*call).describeImages,
 		"ec2:DescribeReservedInstances":                  (*call).describeReservedInstances,
+		"ec2:DescribeVpcs":                               (*call).describeVpcs,
+		"ec2:DescribeSubnets":                            (*call).describeSubnets,
+		"ec2:DescribeSecurityGroups":                     (*call).describeSecurityGroups,
+		"ec2:DescribeVolumes":                            (*call).describeVolumes,
+		"ec2:DescribeVolumeAttribute":                    (*call).describeVolumeAttribute,
+		"ec2:DescribeSnapshots":                          (*call).describeSnapshots,
+		"ec2:DescribeSnapshotAttribute":                  (*call).describeSnapshotAttribute,
+		"ec2:DescribeInstanceTypes":                      (*call).describeInstanceTypes,
+		"ec2:DescribeInstanceAttribute":                  (*call).describeInstanceAttribute,
+		"ec2:GetLaunchTemplateData":                      (*call).getLaunchTemplateData,
+		"ec2:DescribeInstanceStatus":                     (*call).describeInstanceStatus,
+		"ec2:DescribeImageAttribute":                     (*call).describeImageAttribute,
+		"ec2:DescribeReservedInstancesModifications":     (*call).describeReservedInstancesModifications,
+		"iam:ListAccountAliases":                         (*call).listAccountAliases,
 		"rds:DescribeDBInstances":                        (*call).describeDBInstances,
+		"rds:DescribeCertificates":                       (*call).describeCertificates,
+		"rds:DescribePendingMaintenanceActions":          (*call).describePendingMaintenanceActions,
+		"rds:DescribeOrderableDBInstanceOptions":         (*call).describeOrderableDBInstanceOptions,
 		"sts:GetCallerIdentity":                          (*call).getCallerIdentity,
 		"sts:AssumeRole":                                 (*call).assumeRole,
 		"organizations:DescribeOrganization":             (*call).describeOrganization,
@@ -294,23 +318,33 @@ func routes() map[string]handler {
 		"organizations:ListAccountsForParent":            (*call).listAccountsForParent,
 		"organizations:ListOrganizationalUnitsForParent": (*call).listOrganizationalUnitsForParent,
 		"organizations:ListParents":                      (*call).listParents,
+		"lambda:ListFunctions":                           (*call).listFunctions,
+		"lambda:GetFunction":                             (*call).getFunction,
+		"lambda:GetPolicy":                               (*call).getPolicy,
+		"lambda:GetFunctionUrlConfig":                    (*call).getFunctionURLConfig,
+		"ssm:DescribeInstanceInformation":                (*call).describeInstanceInformation,
+		"ssm:GetInventorySchema":                         (*call).getInventorySchema,
+		"ssm:ListInventoryEntries":                       (*call).listInventoryEntries,
 	}
 }
 
 // jsonService reports whether service speaks a JSON protocol (X-Amz-Target
 // names the operation) rather than a query protocol (Action in the form).
-func jsonService(service string) bool { return service == "organizations" }
+func jsonService(service string) bool { return service == "organizations" || service == "ssm" }
 
 // globalService reports whether service has one endpoint for the partition
 // (signed for us-east-1): it answers whatever region the request was signed
 // for, opt-in or not.
-func globalService(service string) bool { return service == "organizations" }
+func globalService(service string) bool { return service == "organizations" || service == "iam" }
 
 // serviceFromTarget names the service of an unsigned JSON request from the
 // prefix of its X-Amz-Target.
 func serviceFromTarget(prefix string) string {
-	if prefix == organizationsTarget {
+	switch prefix {
+	case organizationsTarget:
 		return "organizations"
+	case ssmTarget:
+		return "ssm"
 	}
 	return ""
 }
@@ -319,6 +353,9 @@ func serviceFromTarget(prefix string) string {
 // naming the Action (EC2, RDS, STS), or a JSON body with X-Amz-Target
 // naming the operation (Organizations).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.serveRESTHook(w, r) { // Lambda speaks REST-JSON (restjson.go)
+		return
+	}
 	if s.serveS3Hook(w, r) { // S3 speaks REST (s3.go)
 		return
 	}
@@ -369,6 +406,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // write answers the call in its service's protocol: resp, or the error.
 func (s *Server) write(w http.ResponseWriter, c *call, status int, resp any, aerr *apiError) {
+	if restJSONService(c.service) {
+		s.writeREST(w, c, status, resp, aerr)
+		return
+	}
 	var body []byte
 	var err error
 	switch {

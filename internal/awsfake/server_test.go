@@ -196,8 +196,8 @@ func TestCountersAndLog(t *testing.T) {
 	c.DescribeInstances(ctx(t), &ec2.DescribeInstancesInput{InstanceIds: []string{"i-00000000"}}) // fails
 	e.ec2("eu-west-1").DescribeImages(ctx(t), &ec2.DescribeImagesInput{Owners: []string{"self"}})
 	e.sts("us-east-1").GetCallerIdentity(ctx(t), &sts.GetCallerIdentityInput{})
-	_, err := c.DescribeVpcs(ctx(t), &ec2.DescribeVpcsInput{}) // not served
-	if ae := apiError(t, err, "InvalidAction"); ae.ErrorMessage() != "The action DescribeVpcs is not valid for this web service." {
+	_, err := c.DescribeNatGateways(ctx(t), &ec2.DescribeNatGatewaysInput{}) // not served
+	if ae := apiError(t, err, "InvalidAction"); ae.ErrorMessage() != "The action DescribeNatGateways is not valid for this web service." {
 		t.Errorf("message %q", ae.ErrorMessage())
 	}
 
@@ -216,7 +216,7 @@ func TestCountersAndLog(t *testing.T) {
 			t.Errorf("Count(%q, %q, %q) = %d, want %d", tc.op, tc.account, tc.region, got, tc.want)
 		}
 	}
-	want := []string{"ec2:DescribeImages", "ec2:DescribeInstances", "ec2:DescribeVpcs", "sts:GetCallerIdentity"}
+	want := []string{"ec2:DescribeImages", "ec2:DescribeInstances", "ec2:DescribeNatGateways", "sts:GetCallerIdentity"}
 	if got := e.srv.Operations(); !slices.Equal(got, want) {
 		t.Errorf("Operations() = %q, want %q", got, want)
 	}

@@ -20,10 +20,11 @@ import (
 // The wire format of the answers comes from the SDK, not from this package:
 // handlers answer with the SDK's own output types, and
 //
-//   - for the services whose SDK has schemas (RDS, STS, Organizations), the
-//     output's generated SerializeMembers walks it and names each member from
-//     the service model (xmlName, list member names, timestampFormat), into
-//     xmlShapes (the query protocols) or jsonShapes (JSON 1.1);
+//   - for the services whose SDK has schemas (RDS, STS, Organizations, SSM,
+//     Lambda), the output's generated SerializeMembers walks it and names
+//     each member from the service model (xmlName, jsonName, list member
+//     names, timestampFormat), into xmlShapes (the query protocols) or
+//     jsonShapes (JSON 1.1, and REST-JSON through restShapes);
 //   - EC2's SDK has no schemas at the version in go.mod, so ec2Encoder
 //     walks the output by reflection and takes the element names from
 //     ec2names_gen.go, which TestEC2Names derives from the SDK's EC2
@@ -283,6 +284,9 @@ type jsonShapes struct {
 	open []jsonOpen // the structures, lists and maps being written
 	key  string     // the map key WriteKey gave, for the value that follows
 	err  error
+	// jsonName names members by their jsonName trait where they have one,
+	// as REST-JSON does (awsJson ignores it).
+	jsonName bool
 }
 
 type jsonOpen struct {
@@ -302,7 +306,11 @@ func (s *jsonShapes) value(m *smithy.Schema) {
 	o.n++
 	switch o.kind {
 	case 0:
-		s.b = appendJSONString(s.b, m.MemberName())
+		name := m.MemberName()
+		if t, ok := smithy.SchemaDirectTrait[*traits.JSONName](m); ok && s.jsonName {
+			name = t.Name
+		}
+		s.b = appendJSONString(s.b, name)
 		s.b = append(s.b, ':')
 	case 'm':
 		s.b = appendJSONString(s.b, s.key)

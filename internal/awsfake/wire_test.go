@@ -21,8 +21,11 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/google/go-cmp/cmp"
@@ -77,6 +80,12 @@ func newClient(t *testing.T, service string, c aws.Config) reflect.Value {
 		return reflect.ValueOf(sts.NewFromConfig(c))
 	case "organizations":
 		return reflect.ValueOf(organizations.NewFromConfig(c))
+	case "iam":
+		return reflect.ValueOf(iam.NewFromConfig(c))
+	case "lambda":
+		return reflect.ValueOf(lambda.NewFromConfig(c))
+	case "ssm":
+		return reflect.ValueOf(ssm.NewFromConfig(c))
 	}
 	t.Fatalf("no client for %s", service)
 	return reflect.Value{}
@@ -100,6 +109,9 @@ func roundTrip(t *testing.T, enc *ec2Encoder, route string, variant int) {
 		_, op, _ := strings.Cut(r.Header.Get("X-Amz-Target"), ".")
 		if op == "" {
 			op = form.Get("Action")
+		}
+		if restJSONService(service) {
+			op, _ = s.restOperation(service, r)
 		}
 		if op != action {
 			http.Error(w, "unexpected operation "+op, http.StatusBadRequest)

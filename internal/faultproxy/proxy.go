@@ -11,7 +11,7 @@
 // It knows the AWS wire protocols only as far as it must: the service and
 // region come from the request's SigV4 credential scope, the operation
 // from the query protocol's Action, the JSON protocol's X-Amz-Target or
-// S3's method and path; throttling errors are written in the service's
+// S3's and Lambda's method and path; throttling errors are written in the service's
 // protocol so the SDK recognises them.
 package faultproxy
 
@@ -60,8 +60,9 @@ const (
 	// Slow answers the real answer after Rule.Delay.
 	Slow
 	// Throttle answers the service's own throttling error (EC2
-	// RequestLimitExceeded, RDS and STS Throttling, Organizations
-	// TooManyRequestsException, S3 SlowDown).
+	// RequestLimitExceeded, RDS and STS Throttling, Organizations and
+	// Lambda TooManyRequestsException, SSM ThrottlingException, S3
+	// SlowDown).
 	Throttle
 )
 
@@ -85,9 +86,9 @@ func Faults() []Fault {
 
 // Request is what a rule can match on.
 type Request struct {
-	Service   string // the SigV4 signing name: ec2, rds, sts, organizations, s3
+	Service   string // the SigV4 signing name: ec2, rds, sts, organizations, s3, lambda, ssm
 	Region    string
-	Operation string // DescribeInstances, ListAccounts, GetObject, ...
+	Operation string // DescribeInstances, ListAccounts, GetObject, ListFunctions, ...
 	Method    string
 	Path      string
 	Query     url.Values // the URL's query
@@ -378,8 +379,30 @@ func describe(r *http.Request, body []byte) Request {
 		req.Operation = req.Form.Get("Action")
 	case req.Service == "s3":
 		req.Operation = s3Operation(r)
+	case req.Service == "lambda":
+		req.Operation = lambdaOperation(r)
 	}
 	return req
+}
+
+// lambdaOperation names the Lambda operations awssql calls, from the
+// REST-JSON method and path.
+func lambdaOperation(r *http.Request) string {
+	if r.Method != http.MethodGet {
+		return ""
+	}
+	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	switch {
+	case len(parts) == 2 && parts[0] == "2015-03-31" && parts[1] == "functions":
+		return "ListFunctions"
+	case len(parts) == 3 && parts[0] == "2015-03-31" && parts[1] == "functions":
+		return "GetFunction"
+	case len(parts) == 4 && parts[0] == "2015-03-31" && parts[1] == "functions" && parts[3] == "policy":
+		return "GetPolicy"
+	case len(parts) == 4 && parts[0] == "2021-10-31" && parts[1] == "functions" && parts[3] == "url":
+		return "GetFunctionUrlConfig"
+	}
+	return ""
 }
 
 // s3Operation names the S3 operations awssql calls, from the path-style
@@ -408,6 +431,18 @@ func throttle(w http.ResponseWriter, req Request) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+
 			`<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>%s</RequestID></Response>`, requestID)
+	case "lambda": // REST-JSON: the code in a header, 429
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Amzn-Errortype", "TooManyRequestsException")
+		w.Header().Set("X-Amzn-Requestid", requestID)
+		w.Header().Set("Retry-After", "1")
+		w.WriteHeader(http.StatusTooManyRequests)
+		io.WriteString(w, `{"Type":"User","message":"Rate Exceeded.","Reason":"CallerRateLimitExceeded"}`)
+	case "ssm":
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		w.Header().Set("X-Amzn-Requestid", requestID)
+		w.WriteHeader(http.StatusBadRequest)
+		io.WriteString(w, `{"__type":"ThrottlingException","Message":"Rate exceeded"}`)
 	case "organizations":
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 		w.Header().Set("X-Amzn-Requestid", requestID)

@@ -184,6 +184,8 @@ func TestThrottleSpeaksEachProtocol(t *testing.T) {
 		{"sts", 400, "<Code>Throttling</Code>"},
 		{"organizations", 400, `"__type":"TooManyRequestsException"`},
 		{"s3", 503, "<Code>SlowDown</Code>"},
+		{"lambda", 429, `"Reason":"CallerRateLimitExceeded"`},
+		{"ssm", 400, `"__type":"ThrottlingException"`},
 	}
 	p, base, _ := newProxy(t)
 	p.Add(Rule{Fault: Throttle})
@@ -220,6 +222,15 @@ func TestDescribe(t *testing.T) {
 		r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIA/20261101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0")
 		if got := describe(r, nil).Operation; got != want {
 			t.Errorf("%s: operation %q, want %q", path, got, want)
+		}
+	}
+	for path, want := range map[string]string{"GET /2015-03-31/functions/": "ListFunctions", "GET /2015-03-31/functions/f%3A1": "GetFunction",
+		"GET /2015-03-31/functions/f/policy": "GetPolicy", "GET /2021-10-31/functions/f/url": "GetFunctionUrlConfig", "POST /2015-03-31/functions": ""} {
+		method, target, _ := strings.Cut(path, " ")
+		r := httptest.NewRequest(method, target, nil)
+		r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIA/20261101/us-east-1/lambda/aws4_request, SignedHeaders=host, Signature=0")
+		if got := describe(r, nil).Operation; got != want {
+			t.Errorf("lambda %s: operation %q, want %q", path, got, want)
 		}
 	}
 }

@@ -2,8 +2,13 @@ package tables
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"iter"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -15,104 +20,148 @@ import (
 
 type instance = fetch.Item[types.Instance]
 
-// EC2Instances is ec2_instances: DescribeInstances.
+// EC2Instances is ec2_instances, Steampipe's aws_ec2_instance:
+// DescribeInstances, and for the columns Steampipe reads with a call per
+// instance (termination protection, shutdown behavior, user data, launch
+// template data, status) that call, made only when the statement reads the
+// column.
 func EC2Instances(s *fetch.Session) Table {
+	type column = col[types.Instance, ec2.DescribeInstancesInput]
+	get := from[types.Instance]
 	return define(s, regional[types.Instance, ec2.DescribeInstancesInput]{
 		name:    "ec2_instances",
+		aliases: []string{"aws_ec2_instance"},
 		doc:     "EC2 instances (DescribeInstances)",
 		rows:    1e5,
-		ops:     []fetch.Operation{fetch.Read[ec2.DescribeInstancesOutput]("EC2", "DescribeInstances", "ec2:DescribeInstances")},
+		ops: []fetch.Operation{
+			fetch.Read[ec2.DescribeInstancesOutput]("EC2", "DescribeInstances", "ec2:DescribeInstances"),
+			fetch.Read[ec2.DescribeInstanceAttributeOutput]("EC2", "DescribeInstanceAttribute", "ec2:DescribeInstanceAttribute"),
+			fetch.Read[ec2.GetLaunchTemplateDataOutput]("EC2", "GetLaunchTemplateData", "ec2:GetLaunchTemplateData"),
+			fetch.Read[ec2.DescribeInstanceStatusOutput]("EC2", "DescribeInstanceStatus", "ec2:DescribeInstanceStatus"),
+		},
 		filters: func(in *ec2.DescribeInstancesInput) *[]types.Filter { return &in.Filters },
 		id:      func(i types.Instance) string { return aws.ToString(i.InstanceId) },
-		probe: func(ctx context.Context, _ *fetch.Session, c *fetch.Client) (string, error) {
-			_, err := fetch.Service(c, ec2.NewFromConfig).DescribeInstances(ctx, &ec2.DescribeInstancesInput{MaxResults: aws.Int32(5)})
-			return "", err
+		probe:   probeInstances,
+		arn: func(i instance) string {
+			return fmt.Sprintf("arn:%s:ec2:%s:%s:instance/%s", s.Partition(), i.Region, i.Account, aws.ToString(i.Value.InstanceId))
 		},
-		columns: []col[types.Instance, ec2.DescribeInstancesInput]{
-			{Name: "instance_id", Type: vtab.Text, Get: func(i instance) any { return i.Value.InstanceId },
-				// A filter, not InstanceIds: one id that does not exist would
-				// fail the whole call, and an IN list may hold one.
-				Push: filter("instance-id").selective(1e6)},
-			{Name: "arn", Type: vtab.Text, Get: func(i instance) any {
-				return fmt.Sprintf("arn:%s:ec2:%s:%s:instance/%s", s.Partition(), i.Region, i.Account, aws.ToString(i.Value.InstanceId))
-			}},
-			{Name: "instance_type", Type: vtab.Text, Push: filter("instance-type"), Get: func(i instance) any { return str(i.Value.InstanceType) }},
-			{Name: "instance_state", Type: vtab.Text, Push: filter("instance-state-name"), Get: func(i instance) any {
-				if i.Value.State == nil {
-					return nil
-				}
-				return str(i.Value.State.Name)
-			}},
-			{Name: "state_code", Type: vtab.Integer, Get: func(i instance) any {
-				if i.Value.State == nil {
-					return nil
-				}
-				return i.Value.State.Code
-			}},
-			{Name: "state_transition_reason", Type: vtab.Text, Get: func(i instance) any { return i.Value.StateTransitionReason }},
-			{Name: "launch_time", Type: vtab.Time, Get: func(i instance) any { return i.Value.LaunchTime }},
-			{Name: "image_id", Type: vtab.Text, Push: filter("image-id"), Get: func(i instance) any { return i.Value.ImageId }},
-			{Name: "key_name", Type: vtab.Text, Push: filter("key-name"), Get: func(i instance) any { return i.Value.KeyName }},
-			{Name: "vpc_id", Type: vtab.Text, Push: filter("vpc-id"), Get: func(i instance) any { return i.Value.VpcId }},
-			{Name: "subnet_id", Type: vtab.Text, Push: filter("subnet-id"), Get: func(i instance) any { return i.Value.SubnetId }},
-			{Name: "private_ip_address", Type: vtab.Text, Get: func(i instance) any { return i.Value.PrivateIpAddress }},
-			{Name: "private_dns_name", Type: vtab.Text, Get: func(i instance) any { return i.Value.PrivateDnsName }},
-			{Name: "public_ip_address", Type: vtab.Text, Get: func(i instance) any { return i.Value.PublicIpAddress }},
-			{Name: "public_dns_name", Type: vtab.Text, Get: func(i instance) any { return i.Value.PublicDnsName }},
-			{Name: "placement_availability_zone", Type: vtab.Text, Push: filter("availability-zone"), Get: func(i instance) any {
-				if i.Value.Placement == nil {
-					return nil
-				}
-				return i.Value.Placement.AvailabilityZone
-			}},
-			{Name: "placement_tenancy", Type: vtab.Text, Get: func(i instance) any {
-				if i.Value.Placement == nil {
-					return nil
-				}
-				return str(i.Value.Placement.Tenancy)
-			}},
-			{Name: "platform", Type: vtab.Text, Nullable: true, Doc: "windows, or NULL for Linux/UNIX", Get: func(i instance) any { return str(i.Value.Platform) }},
-			{Name: "platform_details", Type: vtab.Text, Get: func(i instance) any { return i.Value.PlatformDetails }},
-			{Name: "architecture", Type: vtab.Text, Push: filter("architecture"), Get: func(i instance) any { return str(i.Value.Architecture) }},
-			{Name: "hypervisor", Type: vtab.Text, Get: func(i instance) any { return str(i.Value.Hypervisor) }},
-			{Name: "virtualization_type", Type: vtab.Text, Get: func(i instance) any { return str(i.Value.VirtualizationType) }},
-			{Name: "root_device_type", Type: vtab.Text, Get: func(i instance) any { return str(i.Value.RootDeviceType) }},
-			{Name: "root_device_name", Type: vtab.Text, Get: func(i instance) any { return i.Value.RootDeviceName }},
-			{Name: "iam_instance_profile_arn", Type: vtab.Text, Get: func(i instance) any {
-				if i.Value.IamInstanceProfile == nil {
-					return nil
-				}
-				return i.Value.IamInstanceProfile.Arn
-			}},
+		title: func(i types.Instance) any { return nameTag(i.Tags, i.InstanceId) },
+		tags:  func(i types.Instance) any { return i.Tags },
+		columns: []column{
+			// A filter, not InstanceIds: one id that does not exist would
+			// fail the whole call, and an IN list may hold one.
+			{Name: "instance_id", Type: vtab.Text, Get: get("InstanceId"), Push: filter("instance-id").selective(1e6)},
+			{Name: "instance_type", Type: vtab.Text, Push: filter("instance-type"), Get: get("InstanceType")},
+			{Name: "instance_state", Type: vtab.Text, Push: filter("instance-state-name"), Get: get("State.Name")},
+			// A call per instance each, made only when read. Among the
+			// first columns: SQLite tells apart only the first 63 when it
+			// says which columns a statement reads.
+			{Name: "disable_api_termination", Hidden: true, Type: vtab.Bool, Doc: "termination protection (DescribeInstanceAttribute, a call per instance when read)",
+				Hydrate: instanceAttribute(types.InstanceAttributeNameDisableApiTermination, func(o *ec2.DescribeInstanceAttributeOutput) any {
+					// Steampipe's default: protection is off unless AWS says on.
+					if o.DisableApiTermination == nil || o.DisableApiTermination.Value == nil {
+						return false
+					}
+					return *o.DisableApiTermination.Value
+				})},
+			{Name: "instance_initiated_shutdown_behavior", Hidden: true, Type: vtab.Text,
+				Doc: "stop or terminate, on a shutdown from within the instance (DescribeInstanceAttribute, a call per instance when read)",
+				Hydrate: instanceAttribute(types.InstanceAttributeNameInstanceInitiatedShutdownBehavior, func(o *ec2.DescribeInstanceAttributeOutput) any {
+					return attributeValue(o.InstanceInitiatedShutdownBehavior)
+				})},
+			{Name: "user_data", Hidden: true, Type: vtab.Text, Nullable: true,
+				Doc: "the user data, decoded from base64; left in base64 when it is not UTF-8 text (DescribeInstanceAttribute, a call per instance when read)",
+				Hydrate: instanceAttribute(types.InstanceAttributeNameUserData, func(o *ec2.DescribeInstanceAttributeOutput) any {
+					return userData(attributeValue(o.UserData))
+				})},
+			{Name: "launch_template_data", Hidden: true, Type: vtab.JSON, Doc: "the instance's launch parameters (GetLaunchTemplateData, a call per instance when read)",
+				Hydrate: func(ctx context.Context, c *fetch.Client, v types.Instance) (any, error) {
+					out, err := fetch.Service(c, ec2.NewFromConfig).GetLaunchTemplateData(ctx, &ec2.GetLaunchTemplateDataInput{InstanceId: v.InstanceId})
+					if err != nil {
+						return nil, err
+					}
+					return out.LaunchTemplateData, nil
+				}},
+			{Name: "instance_status", Hidden: true, Type: vtab.JSON, Doc: "status checks and scheduled events (DescribeInstanceStatus, a call per instance when read)",
+				Hydrate: func(ctx context.Context, c *fetch.Client, v types.Instance) (any, error) {
+					out, err := fetch.Service(c, ec2.NewFromConfig).DescribeInstanceStatus(ctx, &ec2.DescribeInstanceStatusInput{
+						InstanceIds: []string{aws.ToString(v.InstanceId)}, IncludeAllInstances: aws.Bool(true)})
+					if err != nil || len(out.InstanceStatuses) == 0 {
+						return nil, err
+					}
+					return out.InstanceStatuses[0], nil
+				}},
+			{Name: "state_code", Type: vtab.Integer, Get: get("State.Code")},
+			{Name: "state_transition_reason", Type: vtab.Text, Get: get("StateTransitionReason")},
+			{Name: "state_transition_time", Type: vtab.Time, Doc: "when a stopped or terminated instance last changed state (from state_transition_reason), else launch_time",
+				Get: func(i instance) any { return stateTransitionTime(i.Value) }},
+			{Name: "state_reason", Type: vtab.JSON, Get: get("StateReason")},
+			{Name: "launch_time", Type: vtab.Time, Get: get("LaunchTime")},
+			{Name: "ami_launch_index", Type: vtab.Integer, Get: get("AmiLaunchIndex")},
+			{Name: "image_id", Type: vtab.Text, Push: filter("image-id"), Get: get("ImageId")},
+			{Name: "key_name", Type: vtab.Text, Push: filter("key-name"), Get: get("KeyName")},
+			{Name: "client_token", Type: vtab.Text, Get: get("ClientToken")},
+			{Name: "vpc_id", Type: vtab.Text, Push: filter("vpc-id"), Get: get("VpcId")},
+			{Name: "subnet_id", Type: vtab.Text, Push: filter("subnet-id"), Get: get("SubnetId")},
+			{Name: "private_ip_address", Type: vtab.Text, Get: get("PrivateIpAddress")},
+			{Name: "private_dns_name", Type: vtab.Text, Get: get("PrivateDnsName")},
+			{Name: "public_ip_address", Type: vtab.Text, Get: get("PublicIpAddress")},
+			{Name: "public_dns_name", Type: vtab.Text, Get: get("PublicDnsName")},
+			{Name: "ipv6_address", Type: vtab.Text, Nullable: true, Doc: "the instance's primary IPv6 address", Get: get("Ipv6Address")},
+			{Name: "source_dest_check", Type: vtab.Bool, Get: get("SourceDestCheck")},
+			{Name: "placement_availability_zone", Type: vtab.Text, Push: filter("availability-zone"), Get: get("Placement.AvailabilityZone")},
+			{Name: "placement_tenancy", Type: vtab.Text, Push: filter("tenancy"), Doc: "default, dedicated or host", Get: get("Placement.Tenancy")},
+			{Name: "placement_affinity", Type: vtab.Text, Doc: "default or host, on a Dedicated Host", Get: get("Placement.Affinity")},
+			{Name: "placement_group_id", Type: vtab.Text, Get: get("Placement.GroupId")},
+			{Name: "placement_group_name", Type: vtab.Text, Get: get("Placement.GroupName")},
+			{Name: "placement_host_id", Type: vtab.Text, Get: get("Placement.HostId")},
+			{Name: "placement_host_resource_group_arn", Type: vtab.Text, Get: get("Placement.HostResourceGroupArn")},
+			{Name: "placement_partition_number", Type: vtab.Integer, Get: get("Placement.PartitionNumber")},
+			{Name: "outpost_arn", Type: vtab.Text, Get: get("OutpostArn")},
+			{Name: "platform", Type: vtab.Text, Nullable: true, Doc: "windows, or NULL for Linux/UNIX", Get: get("Platform")},
+			{Name: "platform_details", Type: vtab.Text, Get: get("PlatformDetails")},
+			{Name: "usage_operation", Type: vtab.Text, Get: get("UsageOperation")},
+			{Name: "usage_operation_update_time", Type: vtab.Text, Doc: "RFC 3339 text, as Steampipe types it", Get: get("UsageOperationUpdateTime")},
+			{Name: "licenses", Type: vtab.JSON, Get: get("Licenses")},
+			{Name: "product_codes", Type: vtab.JSON, Get: get("ProductCodes")},
+			{Name: "architecture", Type: vtab.Text, Push: filter("architecture"), Get: get("Architecture")},
+			{Name: "hypervisor", Type: vtab.Text, Get: get("Hypervisor")},
+			{Name: "virtualization_type", Type: vtab.Text, Push: filter("virtualization-type"), Get: get("VirtualizationType")},
+			{Name: "root_device_type", Type: vtab.Text, Get: get("RootDeviceType")},
+			{Name: "root_device_name", Type: vtab.Text, Get: get("RootDeviceName")},
+			{Name: "boot_mode", Type: vtab.Text, Get: get("BootMode")},
+			{Name: "current_instance_boot_mode", Type: vtab.Text, Get: get("CurrentInstanceBootMode")},
+			{Name: "tpm_support", Type: vtab.Text, Get: get("TpmSupport")},
+			// DescribeInstances carries the kernel, the RAM disk and the
+			// Intel 82599 VF flag, which Steampipe reads with a
+			// DescribeInstanceAttribute each: the same values, without the
+			// calls.
+			{Name: "kernel_id", Type: vtab.Text, Doc: "a paravirtual instance's kernel", Get: get("KernelId")},
+			{Name: "ram_disk_id", Type: vtab.Text, Doc: "a paravirtual instance's RAM disk", Get: get("RamdiskId")},
+			{Name: "sriov_net_support", Type: vtab.Text, Doc: "simple: enhanced networking with the Intel 82599 Virtual Function", Get: get("SriovNetSupport")},
+			{Name: "iam_instance_profile_arn", Type: vtab.Text, Push: filter("iam-instance-profile.arn"), Get: get("IamInstanceProfile.Arn")},
+			{Name: "iam_instance_profile_id", Type: vtab.Text, Get: get("IamInstanceProfile.Id")},
 			{Name: "instance_lifecycle", Type: vtab.Text, Push: filter("instance-lifecycle"), Doc: "spot, scheduled, capacity-block; NULL for on-demand",
-				Get: func(i instance) any { return str(i.Value.InstanceLifecycle) }},
-			{Name: "spot_instance_request_id", Type: vtab.Text, Get: func(i instance) any { return i.Value.SpotInstanceRequestId }},
-			{Name: "ebs_optimized", Type: vtab.Bool, Get: func(i instance) any { return i.Value.EbsOptimized }},
-			{Name: "ena_support", Type: vtab.Bool, Get: func(i instance) any { return i.Value.EnaSupport }},
-			{Name: "monitoring_state", Type: vtab.Text, Get: func(i instance) any {
-				if i.Value.Monitoring == nil {
-					return nil
-				}
-				return str(i.Value.Monitoring.State)
-			}},
-			{Name: "cpu_options_core_count", Type: vtab.Integer, Get: func(i instance) any {
-				if i.Value.CpuOptions == nil {
-					return nil
-				}
-				return i.Value.CpuOptions.CoreCount
-			}},
-			{Name: "cpu_options_threads_per_core", Type: vtab.Integer, Get: func(i instance) any {
-				if i.Value.CpuOptions == nil {
-					return nil
-				}
-				return i.Value.CpuOptions.ThreadsPerCore
-			}},
-			{Name: "boot_mode", Type: vtab.Text, Get: func(i instance) any { return str(i.Value.BootMode) }},
-			{Name: "security_groups", Type: vtab.JSON, Get: func(i instance) any { return i.Value.SecurityGroups }},
-			{Name: "network_interfaces", Type: vtab.JSON, Get: func(i instance) any { return i.Value.NetworkInterfaces }},
-			{Name: "block_device_mappings", Type: vtab.JSON, Get: func(i instance) any { return i.Value.BlockDeviceMappings }},
-			{Name: "metadata_options", Type: vtab.JSON, Get: func(i instance) any { return i.Value.MetadataOptions }},
-			{Name: "tags", Type: vtab.JSON, Get: func(i instance) any { return ec2Tags(i.Value.Tags) }},
+				Get: get("InstanceLifecycle")},
+			{Name: "spot_instance_request_id", Type: vtab.Text, Get: get("SpotInstanceRequestId")},
+			{Name: "capacity_reservation_id", Type: vtab.Text, Get: get("CapacityReservationId")},
+			{Name: "capacity_reservation_specification", Type: vtab.JSON, Get: get("CapacityReservationSpecification")},
+			{Name: "ebs_optimized", Type: vtab.Bool, Get: get("EbsOptimized")},
+			{Name: "ena_support", Type: vtab.Bool, Get: get("EnaSupport")},
+			{Name: "monitoring_state", Type: vtab.Text, Push: filter("monitoring-state"), Doc: "enabled (detailed monitoring) or disabled", Get: get("Monitoring.State")},
+			{Name: "cpu_options_core_count", Type: vtab.Integer, Get: get("CpuOptions.CoreCount")},
+			{Name: "cpu_options_threads_per_core", Type: vtab.Integer, Get: get("CpuOptions.ThreadsPerCore")},
+			{Name: "security_groups", Type: vtab.JSON, Get: get("SecurityGroups")},
+			{Name: "network_interfaces", Type: vtab.JSON, Get: get("NetworkInterfaces")},
+			{Name: "block_device_mappings", Type: vtab.JSON, Get: get("BlockDeviceMappings")},
+			{Name: "metadata_options", Type: vtab.JSON, Get: get("MetadataOptions")},
+			{Name: "maintenance_options", Type: vtab.JSON, Get: get("MaintenanceOptions")},
+			{Name: "private_dns_name_options", Type: vtab.JSON, Get: get("PrivateDnsNameOptions")},
+			{Name: "enclave_options", Type: vtab.JSON, Get: get("EnclaveOptions")},
+			{Name: "hibernation_options", Type: vtab.JSON, Get: get("HibernationOptions")},
+			{Name: "elastic_gpu_associations", Type: vtab.JSON, Nullable: true, Doc: "Elastic Graphics, which AWS retired in 2024", Get: get("ElasticGpuAssociations")},
+			{Name: "elastic_inference_accelerator_associations", Type: vtab.JSON, Nullable: true, Doc: "Elastic Inference, which AWS retired in 2024",
+				Get: get("ElasticInferenceAcceleratorAssociations")},
 		},
 		list: listInstances,
 	})
@@ -129,4 +178,115 @@ func listInstances(ctx context.Context, c *fetch.Client, in *ec2.DescribeInstanc
 		return is
 	}, q.Limit)
 	return fetch.NotFound(pages, "InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed")
+}
+
+// probeInstances reads a few instances, then makes each call of the
+// columns read per instance on one of them. With no instance to ask about,
+// it asks about one that does not exist: EC2 checks the permission first,
+// so InvalidInstanceID.NotFound says that the call is allowed.
+func probeInstances(ctx context.Context, _ *fetch.Session, c *fetch.Client) (string, error) {
+	svc := fetch.Service(c, ec2.NewFromConfig)
+	out, err := svc.DescribeInstances(ctx, &ec2.DescribeInstancesInput{MaxResults: aws.Int32(5)})
+	if err != nil {
+		return "", err
+	}
+	id := aws.String("i-00000000000000000")
+	for _, r := range out.Reservations {
+		for _, in := range r.Instances {
+			if in.State != nil && in.State.Name != types.InstanceStateNameTerminated {
+				id = in.InstanceId
+			}
+		}
+	}
+	for _, call := range []func() error{
+		func() error {
+			_, err := svc.DescribeInstanceAttribute(ctx, &ec2.DescribeInstanceAttributeInput{InstanceId: id, Attribute: types.InstanceAttributeNameDisableApiTermination})
+			return err
+		},
+		func() error {
+			_, err := svc.GetLaunchTemplateData(ctx, &ec2.GetLaunchTemplateDataInput{InstanceId: id})
+			return err
+		},
+		func() error {
+			_, err := svc.DescribeInstanceStatus(ctx, &ec2.DescribeInstanceStatusInput{InstanceIds: []string{aws.ToString(id)}, IncludeAllInstances: aws.Bool(true)})
+			return err
+		},
+	} {
+		if err := call(); err != nil && !fetch.IsCode(err, "InvalidInstanceID.NotFound") {
+			return "", err
+		}
+	}
+	return "", nil
+}
+
+// instanceAttribute reads one attribute of the instance: EC2 answers one
+// per DescribeInstanceAttribute call.
+func instanceAttribute(name types.InstanceAttributeName, get func(*ec2.DescribeInstanceAttributeOutput) any) func(context.Context, *fetch.Client, types.Instance) (any, error) {
+	return func(ctx context.Context, c *fetch.Client, v types.Instance) (any, error) {
+		out, err := fetch.Service(c, ec2.NewFromConfig).DescribeInstanceAttribute(ctx, &ec2.DescribeInstanceAttributeInput{
+			InstanceId: v.InstanceId, Attribute: name})
+		if err != nil {
+			return nil, err
+		}
+		return get(out), nil
+	}
+}
+
+// attributeValue is an attribute's value; NULL when the instance has none.
+func attributeValue(v *types.AttributeValue) *string {
+	if v == nil {
+		return nil
+	}
+	return v.Value
+}
+
+// userData decodes user data from base64, as Steampipe does: text when it
+// is UTF-8, else (a gzip'd cloud-init, say) the base64 as AWS gave it;
+// NULL when there is none or it is not base64. Unlike Steampipe it keeps
+// newlines and tabs, which a script needs to be read.
+func userData(b64 *string) any {
+	if b64 == nil || *b64 == "" {
+		return nil
+	}
+	raw, err := base64.StdEncoding.DecodeString(*b64)
+	if err != nil {
+		return nil
+	}
+	if !utf8.Valid(raw) {
+		return *b64
+	}
+	return string(raw)
+}
+
+// stoppedStates are the states whose state_transition_reason says when the
+// instance entered them: "User initiated (2026-01-10 08:00:00 GMT)".
+var stoppedStates = []types.InstanceStateName{
+	types.InstanceStateNameShuttingDown, types.InstanceStateNameStopped, types.InstanceStateNameStopping, types.InstanceStateNameTerminated,
+}
+
+// stateTransitionTime is when the instance last changed state, as
+// Steampipe reads it: the time in the reason of a stopped, stopping,
+// shutting-down or terminated instance, else the launch time.
+func stateTransitionTime(in types.Instance) any {
+	reason := aws.ToString(in.StateTransitionReason)
+	if in.State != nil && slices.Contains(stoppedStates, in.State.Name) {
+		if _, rest, ok := strings.Cut(reason, "("); ok {
+			if at, _, ok := strings.Cut(rest, ")"); ok {
+				if t, err := time.Parse("2006-01-02 15:04:05 MST", strings.TrimSpace(at)); err == nil {
+					return t
+				}
+			}
+		}
+	}
+	return in.LaunchTime
+}
+
+// nameTag is the value of the Name tag, else id: Steampipe's title.
+func nameTag(tags []types.Tag, id *string) *string {
+	for _, t := range tags {
+		if aws.ToString(t.Key) == "Name" {
+			return t.Value
+		}
+	}
+	return id
 }

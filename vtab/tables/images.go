@@ -2,7 +2,9 @@ package tables
 
 import (
 	"context"
+	"fmt"
 	"iter"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -27,24 +29,57 @@ type imagesInput struct {
 // The owner aliases DescribeImages takes in Owners.
 var ownerAliases = []string{"amazon", "aws-marketplace", "aws-backup-vault"}
 
-// Images is images: DescribeImages. Unconstrained, DescribeImages would
-// return about 100,000 public AMIs, so the table lists the account's own
-// images unless the query names an owner or an image id.
+// The owner aliases of image_owner_alias: self, for the account's own
+// images, as Steampipe says, and those DescribeImages takes in Owners.
+var imageOwnerAliases = append([]string{"self"}, ownerAliases...)
+
+// Images is images, Steampipe's aws_ec2_ami: DescribeImages. Unconstrained,
+// DescribeImages would return about 100,000 public AMIs, so the table lists
+// the account's own images (as Steampipe's does) unless the query names an
+// owner or an image id.
 func Images(s *fetch.Session) Table {
+	type column = col[types.Image, imagesInput]
+	get := from[types.Image]
 	return define(s, regional[types.Image, imagesInput]{
-		name: "images",
-		doc:  "AMIs (DescribeImages): the account's own, or those of owner_id / image_owner_alias, or any by image_id",
+		name:    "images",
+		aliases: []string{"aws_ec2_ami"},
+		doc:     "AMIs (DescribeImages): the account's own, or those of owner_id / image_owner_alias, or any by image_id",
 		// Priced as what an unconstrained DescribeImages returns, so that a
 		// join looks images up by id rather than scanning them.
-		rows:    1e6,
-		ops:     []fetch.Operation{fetch.Read[ec2.DescribeImagesOutput]("EC2", "DescribeImages", "ec2:DescribeImages")},
+		rows: 1e6,
+		ops: []fetch.Operation{
+			fetch.Read[ec2.DescribeImagesOutput]("EC2", "DescribeImages", "ec2:DescribeImages"),
+			fetch.Read[ec2.DescribeImageAttributeOutput]("EC2", "DescribeImageAttribute", "ec2:DescribeImageAttribute"),
+		},
+		title: func(i types.Image) any {
+			if i.Name != nil {
+				return i.Name
+			}
+			return i.ImageId
+		},
+		tags:    func(i types.Image) any { return i.Tags },
 		filters: func(in *imagesInput) *[]types.Filter { return &in.Filters },
 		id:      func(i types.Image) string { return aws.ToString(i.ImageId) },
+		// DescribeImages, then launch_permissions' call on one of the
+		// account's images, or on one that does not exist: EC2 checks the
+		// permission first, so InvalidAMIID.NotFound says it is allowed.
 		probe: func(ctx context.Context, _ *fetch.Session, c *fetch.Client) (string, error) {
-			_, err := fetch.Service(c, ec2.NewFromConfig).DescribeImages(ctx, &ec2.DescribeImagesInput{Owners: []string{"self"}, MaxResults: aws.Int32(5)})
-			return "", err
+			svc := fetch.Service(c, ec2.NewFromConfig)
+			out, err := svc.DescribeImages(ctx, &ec2.DescribeImagesInput{Owners: []string{"self"}, MaxResults: aws.Int32(5)})
+			if err != nil {
+				return "", err
+			}
+			id := aws.String("ami-00000000000000000")
+			if len(out.Images) > 0 {
+				id = out.Images[0].ImageId
+			}
+			_, err = svc.DescribeImageAttribute(ctx, &ec2.DescribeImageAttributeInput{ImageId: id, Attribute: types.ImageAttributeNameLaunchPermission})
+			if err != nil && !fetch.IsCode(err, "InvalidAMIID.NotFound") {
+				return "", err
+			}
+			return "", nil
 		},
-		columns: []col[types.Image, imagesInput]{
+		columns: []column{
 			{Name: "image_id", Type: vtab.Text, Doc: "any image by id, whoever owns it", Get: func(i image) any { return i.Value.ImageId },
 				// A filter, not ImageIds: one id that does not exist would
 				// fail the whole call, and an IN list may hold one.
@@ -59,12 +94,18 @@ func Images(s *fetch.Session) Table {
 			{Name: "image_location", Type: vtab.Text, Get: func(i image) any { return i.Value.ImageLocation }},
 			{Name: "owner_id", Type: vtab.Text, Get: func(i image) any { return i.Value.OwnerId },
 				Push: param("Owners", 1000, func(in *imagesInput, ids []string) { in.Owners = ids }).selective(100).values(accountID)},
-			{Name: "image_owner_alias", Type: vtab.Text, Nullable: true, Doc: "amazon, aws-marketplace, aws-backup-vault; NULL for an account's own",
-				Get: func(i image) any { return i.Value.ImageOwnerAlias },
+			// self is no owner alias to EC2: its filter cannot say "the
+			// account's own, or Amazon's", so with self the call is
+			// narrowed by Owners only and SQLite re-checks.
+			{Name: "image_owner_alias", Type: vtab.Text, Nullable: true,
+				Doc: "amazon, aws-marketplace, aws-backup-vault; self for the account's own (as Steampipe says); NULL for another account's",
+				Get: func(i image) any { return imageOwnerAlias(i) },
 				Push: param("filter owner-alias (and Owners, alone)", ec2FilterValues, func(in *imagesInput, aliases []string) {
 					in.aliases = aliases
-					in.Filters = append(in.Filters, types.Filter{Name: aws.String("owner-alias"), Values: aliases})
-				}).values(oneOf(ownerAliases...))},
+					if !slices.Contains(aliases, "self") {
+						in.Filters = append(in.Filters, types.Filter{Name: aws.String("owner-alias"), Values: aliases})
+					}
+				}).values(oneOf(imageOwnerAliases...)).loose()},
 			{Name: "creation_date", Type: vtab.Time, Get: func(i image) any { return isoTime(i.Value.CreationDate) }},
 			{Name: "deprecation_time", Type: vtab.Time, Get: func(i image) any { return isoTime(i.Value.DeprecationTime) }},
 			{Name: "architecture", Type: vtab.Text, Push: filter("architecture"), Get: func(i image) any { return str(i.Value.Architecture) }},
@@ -84,7 +125,41 @@ func Images(s *fetch.Session) Table {
 			{Name: "usage_operation", Type: vtab.Text, Get: func(i image) any { return i.Value.UsageOperation }},
 			{Name: "block_device_mappings", Type: vtab.JSON, Get: func(i image) any { return i.Value.BlockDeviceMappings }},
 			{Name: "product_codes", Type: vtab.JSON, Get: func(i image) any { return i.Value.ProductCodes }},
-			{Name: "tags", Type: vtab.JSON, Get: func(i image) any { return ec2Tags(i.Value.Tags) }},
+			{Name: "state_reason", Type: vtab.JSON, Get: get("StateReason")},
+			{Name: "source_instance_id", Type: vtab.Text, Doc: "the instance the image was made from (CreateImage)", Get: get("SourceInstanceId")},
+			{Name: "source_image_id", Type: vtab.Text, Doc: "the image this one was copied or made from", Get: get("SourceImageId")},
+			{Name: "source_image_region", Type: vtab.Text, Get: get("SourceImageRegion")},
+			{Name: "kernel_id", Type: vtab.Text, Doc: "a paravirtual image's kernel", Get: get("KernelId")},
+			{Name: "ramdisk_id", Type: vtab.Text, Doc: "a paravirtual image's RAM disk", Get: get("RamdiskId")},
+			{Name: "sriov_net_support", Type: vtab.Text, Get: get("SriovNetSupport")},
+			{Name: "tpm_support", Type: vtab.Text, Get: get("TpmSupport")},
+			{Name: "imds_support", Type: vtab.Text, Doc: "v2.0: instances launched from it require IMDSv2", Get: get("ImdsSupport")},
+			{Name: "deregistration_protection", Type: vtab.Text, Get: get("DeregistrationProtection")},
+			{Name: "last_launched_time", Type: vtab.Time, Doc: "the owner's last launch from it, a day late", Get: func(i image) any { return isoTime(i.Value.LastLaunchedTime) }},
+			{Name: "free_tier_eligible", Type: vtab.Bool, Get: get("FreeTierEligible")},
+			{Name: "image_allowed", Type: vtab.Bool, Doc: "the account's Allowed AMIs settings let it be used; NULL when they are off", Get: get("ImageAllowed")},
+			// Only an image's owner may read its launch permissions: for
+			// anyone else's (Amazon's, a shared one) AWS answers AuthFailure,
+			// so those are NULL without a call.
+			{Name: "launch_permissions", Hidden: true, Type: vtab.JSON,
+				Doc: "who may launch the image: accounts, organizations, OUs, or the group all; the account's own images only (DescribeImageAttribute, a call per image when read)",
+				Hydrate: func(ctx context.Context, c *fetch.Client, v types.Image) (any, error) {
+					if aws.ToString(v.OwnerId) != c.Account {
+						return nil, nil
+					}
+					out, err := fetch.Service(c, ec2.NewFromConfig).DescribeImageAttribute(ctx, &ec2.DescribeImageAttributeInput{
+						ImageId: v.ImageId, Attribute: types.ImageAttributeNameLaunchPermission})
+					if err != nil {
+						return nil, err
+					}
+					return out.LaunchPermissions, nil
+				}},
+			// Steampipe's AMI has no arn: AWS's has no account in it
+			// (arn:aws:ec2:REGION::image/ID); Steampipe's akas has the owner's.
+			{Name: "akas", Type: vtab.JSON, Doc: "the image's ARN as Steampipe writes it, with its owner's account, as a list",
+				Get: func(i image) any {
+					return []string{fmt.Sprintf("arn:%s:ec2:%s:%s:image/%s", s.Partition(), i.Region, aws.ToString(i.Value.OwnerId), aws.ToString(i.Value.ImageId))}
+				}},
 		},
 		list: func(ctx context.Context, c *fetch.Client, in *imagesInput, q *vtab.Query) iter.Seq2[[]types.Image, error] {
 			// Deprecated and disabled images too (only their owner sees the
@@ -105,6 +180,19 @@ func Images(s *fetch.Session) Table {
 			return fetch.NotFound(pages, "InvalidAMIID.NotFound", "InvalidAMIID.Malformed")
 		},
 	})
+}
+
+// imageOwnerAlias is the owner's alias: EC2's (amazon, aws-marketplace,
+// aws-backup-vault), else self for the account's own image, as Steampipe
+// says it; NULL for another account's.
+func imageOwnerAlias(i image) any {
+	switch {
+	case i.Value.ImageOwnerAlias != nil:
+		return i.Value.ImageOwnerAlias
+	case aws.ToString(i.Value.OwnerId) == i.Account:
+		return "self"
+	}
+	return nil
 }
 
 // accountID accepts only account ids: no image has another owner.

@@ -2,6 +2,7 @@ package tables
 
 import (
 	"context"
+	"fmt"
 	"iter"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -14,18 +15,36 @@ import (
 
 type reserved = fetch.Item[types.ReservedInstances]
 
-// ReservedInstances is reserved_instances: DescribeReservedInstances, one
-// unpaged call per target.
+// ReservedInstances is reserved_instances, Steampipe's
+// aws_ec2_reserved_instance: DescribeReservedInstances, one unpaged call per
+// target, and the reservation's modifications with a call per reservation,
+// made only when read.
 func ReservedInstances(s *fetch.Session) Table {
 	return define(s, regional[types.ReservedInstances, ec2.DescribeReservedInstancesInput]{
 		name:    "reserved_instances",
+		aliases: []string{"aws_ec2_reserved_instance"},
 		doc:     "EC2 reserved instances (DescribeReservedInstances)",
 		rows:    1e3,
-		ops:     []fetch.Operation{fetch.Read[ec2.DescribeReservedInstancesOutput]("EC2", "DescribeReservedInstances", "ec2:DescribeReservedInstances")},
+		ops: []fetch.Operation{
+			fetch.Read[ec2.DescribeReservedInstancesOutput]("EC2", "DescribeReservedInstances", "ec2:DescribeReservedInstances"),
+			fetch.Read[ec2.DescribeReservedInstancesModificationsOutput]("EC2", "DescribeReservedInstancesModifications", "ec2:DescribeReservedInstancesModifications"),
+		},
+		arn: func(r reserved) string {
+			return fmt.Sprintf("arn:%s:ec2:%s:%s:reserved-instances/%s", s.Partition(), r.Region, r.Account, aws.ToString(r.Value.ReservedInstancesId))
+		},
+		title:   func(r types.ReservedInstances) any { return r.ReservedInstancesId },
+		tags:    func(r types.ReservedInstances) any { return r.Tags },
 		filters: func(in *ec2.DescribeReservedInstancesInput) *[]types.Filter { return &in.Filters },
 		id:      func(r types.ReservedInstances) string { return aws.ToString(r.ReservedInstancesId) },
 		probe: func(ctx context.Context, _ *fetch.Session, c *fetch.Client) (string, error) {
-			_, err := fetch.Service(c, ec2.NewFromConfig).DescribeReservedInstances(ctx, &ec2.DescribeReservedInstancesInput{})
+			svc := fetch.Service(c, ec2.NewFromConfig)
+			if _, err := svc.DescribeReservedInstances(ctx, &ec2.DescribeReservedInstancesInput{}); err != nil {
+				return "", err
+			}
+			// A filter that matches nothing: the permission, not the
+			// account's whole history of modifications.
+			_, err := svc.DescribeReservedInstancesModifications(ctx, &ec2.DescribeReservedInstancesModificationsInput{
+				Filters: []types.Filter{{Name: aws.String("reserved-instances-id"), Values: []string{"awssql-check"}}}})
 			return "", err
 		},
 		columns: []col[types.ReservedInstances, ec2.DescribeReservedInstancesInput]{
@@ -59,7 +78,25 @@ func ReservedInstances(s *fetch.Session) Table {
 				}).values(oneOf(enumValues[types.OfferingTypeValues]()...))},
 			{Name: "product_description", Type: vtab.Text, Push: filter("product-description"), Get: func(r reserved) any { return str(r.Value.ProductDescription) }},
 			{Name: "instance_tenancy", Type: vtab.Text, Get: func(r reserved) any { return str(r.Value.InstanceTenancy) }},
-			{Name: "tags", Type: vtab.JSON, Get: func(r reserved) any { return ec2Tags(r.Value.Tags) }},
+			{Name: "reserved_instances_modifications", Hidden: true, Type: vtab.JSON,
+				Doc: "the changes made to the reservation (DescribeReservedInstancesModifications, a call per reservation when read)",
+				Hydrate: func(ctx context.Context, c *fetch.Client, v types.ReservedInstances) (any, error) {
+					// The reservations a modification changed, not the
+					// ones it made (modification-result.reserved-instances-id),
+					// as Steampipe reads them.
+					p := ec2.NewDescribeReservedInstancesModificationsPaginator(fetch.Service(c, ec2.NewFromConfig),
+						&ec2.DescribeReservedInstancesModificationsInput{Filters: []types.Filter{{
+							Name: aws.String("reserved-instances-id"), Values: escapeEC2([]string{aws.ToString(v.ReservedInstancesId)})}}})
+					var mods []types.ReservedInstancesModification
+					for p.HasMorePages() {
+						out, err := p.NextPage(ctx)
+						if err != nil {
+							return nil, err
+						}
+						mods = append(mods, out.ReservedInstancesModifications...)
+					}
+					return mods, nil
+				}},
 		},
 		list: func(ctx context.Context, c *fetch.Client, in *ec2.DescribeReservedInstancesInput, _ *vtab.Query) iter.Seq2[[]types.ReservedInstances, error] {
 			call := fetch.One(ctx, func(ctx context.Context) ([]types.ReservedInstances, error) {

@@ -90,3 +90,13 @@ func TestSteampipeParity(t *testing.T) {
 		}
 	}
 }
+
+// TestSteampipeNames: every Steampipe table of the reference answers here,
+// by an alias of the awssql table for the same resource.
+func TestSteampipeNames(t *testing.T) {
+	for name := range steampipeColumns(t) {
+		if _, ok := tables.Find(tables.All(nil), name); !ok {
+			t.Errorf("no table answers to Steampipe's %s", name)
+		}
+	}
+}

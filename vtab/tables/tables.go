@@ -42,6 +42,9 @@ type Table struct {
 	// Missing are the columns of Steampipe's table of the same resource
 	// that this table does not have, and why.
 	Missing map[string]string
+	// Hydrated are the columns that cost a call per row (or per account),
+	// made only when a statement reads them.
+	Hydrated []string
 	// problems are mistakes in the declaration that the engine cannot see.
 	problems []error
 }
@@ -100,6 +103,15 @@ func All(s *fetch.Session) []Table {
 		RDSInstances(s),
 		S3Buckets(s),
 		S3Objects(s),
+		EC2InstanceTypes(s),
+		EBSVolumes(s),
+		EBSSnapshots(s),
+		VPCs(s),
+		VPCSubnets(s),
+		VPCSecurityGroups(s),
+		LambdaFunctions(s),
+		SSMManagedInstances(s),
+		SSMInventoryEntries(s),
 	}
 	sort.Slice(ts, func(i, j int) bool { return ts[i].Name < ts[j].Name })
 	return ts
@@ -285,9 +297,20 @@ func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
 			if c.Push != nil || c.Get != nil {
 				problems = append(problems, fmt.Errorf("table %q: column %q is hydrated: it can neither be pushed nor have a getter", r.name, c.Name))
 			}
+			// SQLite says which columns a statement reads one bit each for
+			// the first 63 only; one bit stands for all the others, so a
+			// hydrated column there would be called for whenever any of
+			// them is read.
+			if len(cols) >= 63 {
+				problems = append(problems, fmt.Errorf("table %q: hydrated column %q is column %d: declare it among the first 63, "+
+					"which SQLite tells apart when it says what a statement reads", r.name, c.Name, len(cols)+1))
+			}
 			name := c.Name
 			vc.Get = func(i row) any { return i.Value.More[name] }
 			hydrates = append(hydrates, c)
+			if err := hydratedPosition(r.name, c.Name, len(cols)); err != nil {
+				problems = append(problems, err)
+			}
 		}
 		if p := c.Push; p != nil {
 			if p.set != nil && p.in != reflect.TypeFor[In]() {
@@ -338,6 +361,9 @@ func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
 		},
 	}
 	t := Table{Name: r.name, Aliases: r.aliases, Def: def, Scope: scope, Ops: r.ops, Missing: r.missing, problems: problems}
+	for _, c := range hydrates {
+		t.Hydrated = append(t.Hydrated, c.Name)
+	}
 	if r.probe != nil {
 		t.Probe = fetch.Probe{Table: r.name, Actions: actions(r.ops), Call: r.probe}
 	}
@@ -369,6 +395,17 @@ func (r regional[T, In]) common(s *fetch.Session) []col[T, In] {
 	}
 	return append(cols, col[T, In]{Name: "partition", Type: vtab.Text, Doc: "aws, aws-cn or aws-us-gov",
 		Get: func(fetch.Item[T]) any { return s.Partition() }})
+}
+
+// hydratedPosition reports a hydrated column declared too late: SQLite
+// says which columns a statement reads (colUsed) for the first 63 only, and
+// one bit for all the others, so a column past them would make its calls
+// whenever any of them is read.
+func hydratedPosition(table, column string, index int) error {
+	if index < 63 {
+		return nil
+	}
+	return fmt.Errorf("table %q: hydrated column %q is column %d: SQLite tells which of a table's columns a statement reads only for the first 63; declare it earlier", table, column, index+1)
 }
 
 // hydrate adds to each item of a target's pages the hydrated columns the
@@ -604,6 +641,11 @@ func from[T any](path string) func(fetch.Item[T]) any {
 			v = v.FieldByIndex(ix)
 		}
 		if v.Kind() == reflect.Pointer && v.IsNil() {
+			return nil
+		}
+		// An SDK enum is a string type, "" when AWS left it out: NULL, as
+		// str makes it.
+		if v.Kind() == reflect.String && v.Len() == 0 {
 			return nil
 		}
 		return v.Interface()

@@ -525,6 +525,12 @@ type dbSpec struct {
 	tags                       []rdstypes.Tag
 	licenseModel               string
 	logs                       []string
+	ca                         string // default: RDSDefaultCertificate
+	monitoring                 bool   // enhanced monitoring every minute
+	pending                    *rdstypes.PendingModifiedValues
+	features                   []rdstypes.ProcessorFeature // set when not the class's defaults
+	timezone                   string                      // SQL Server's, when chosen at creation
+	directory                  string                      // the Active Directory joined (SQL Server)
 }
 
 func enginePort(engine string) int32 {
@@ -556,6 +562,14 @@ func (s *site) dbInstance(sp dbSpec) rdstypes.DBInstance {
 		license = map[bool]string{true: "postgresql-license", false: "general-public-license"}[strings.Contains(sp.engine, "postgres")]
 	}
 	arn := fmt.Sprintf("arn:%s:rds:%s:%s:db:%s", s.partition, s.region, s.account, sp.id)
+	ca := sp.ca
+	if ca == "" {
+		ca = RDSDefaultCertificate
+	}
+	pending := sp.pending
+	if pending == nil {
+		pending = &rdstypes.PendingModifiedValues{} // RDS always sends the element, empty without changes
+	}
 	db := rdstypes.DBInstance{
 		DBInstanceIdentifier:             aws.String(sp.id),
 		DBInstanceArn:                    aws.String(arn),
@@ -578,7 +592,7 @@ func (s *site) dbInstance(sp dbSpec) rdstypes.DBInstance {
 		DeletionProtection:               aws.Bool(sp.multiAZ),
 		IAMDatabaseAuthenticationEnabled: aws.Bool(sp.encrypted && !sp.public),
 		AutoMinorVersionUpgrade:          aws.Bool(true),
-		CACertificateIdentifier:          aws.String("rds-ca-rsa2048-g1"),
+		CACertificateIdentifier:          aws.String(ca),
 		PerformanceInsightsEnabled:       aws.Bool(sp.multiAZ),
 		CopyTagsToSnapshot:               aws.Bool(true),
 		MonitoringInterval:               aws.Int32(0),
@@ -590,6 +604,11 @@ func (s *site) dbInstance(sp dbSpec) rdstypes.DBInstance {
 		EngineLifecycleSupport:           aws.String("open-source-rds-extended-support-disabled"),
 		TagList:                          list(sp.tags),
 		EnabledCloudwatchLogsExports:     list(sp.logs),
+		PendingModifiedValues:            pending,
+		ProcessorFeatures:                sp.features,
+		ReadReplicaDBClusterIdentifiers:  []string{},
+		AssociatedRoles:                  []rdstypes.DBInstanceRole{},
+		DomainMemberships:                []rdstypes.DomainMembership{},
 		VpcSecurityGroups: []rdstypes.VpcSecurityGroupMembership{{
 			VpcSecurityGroupId: s.groups[2].GroupId,
 			Status:             aws.String("active"),
@@ -610,9 +629,38 @@ func (s *site) dbInstance(sp dbSpec) rdstypes.DBInstance {
 			SubnetGroupStatus:        aws.String("Complete"),
 		},
 		CertificateDetails: &rdstypes.CertificateDetails{
-			CAIdentifier: aws.String("rds-ca-rsa2048-g1"),
+			CAIdentifier: aws.String(ca),
 			ValidTill:    aws.Time(sp.created.UTC().AddDate(1, 0, 0)),
 		},
+	}
+	switch {
+	case strings.HasPrefix(sp.engine, "oracle"):
+		db.CharacterSetName, db.NcharCharacterSetName = aws.String("AL32UTF8"), aws.String("AL16UTF16")
+	case strings.HasPrefix(sp.engine, "sqlserver"):
+		db.CharacterSetName = aws.String("SQL_Latin1_General_CP1_CI_AS")
+		// The role SQL Server's native backups to S3 use.
+		db.AssociatedRoles = []rdstypes.DBInstanceRole{{
+			RoleArn:     aws.String(fmt.Sprintf("arn:%s:iam::%s:role/rds-s3-integration", s.partition, s.account)),
+			FeatureName: aws.String("S3_INTEGRATION"),
+			Status:      aws.String("ACTIVE"),
+		}}
+	}
+	if sp.timezone != "" {
+		db.Timezone = aws.String(sp.timezone)
+	}
+	if sp.directory != "" {
+		db.DomainMemberships = []rdstypes.DomainMembership{{
+			Domain:      aws.String(sp.directory),
+			FQDN:        aws.String("corp.example.com"),
+			IAMRoleName: aws.String("rds-directoryservice-access-role"),
+			Status:      aws.String("joined"),
+		}}
+	}
+	if sp.monitoring {
+		db.MonitoringInterval = aws.Int32(60)
+		db.MonitoringRoleArn = aws.String(fmt.Sprintf("arn:%s:iam::%s:role/rds-monitoring-role", s.partition, s.account))
+		db.EnhancedMonitoringResourceArn = aws.String(fmt.Sprintf("arn:%s:logs:%s:%s:log-group:RDSOSMetrics:log-stream:%s",
+			s.partition, s.region, s.account, *db.DbiResourceId))
 	}
 	for _, sub := range s.subnets {
 		db.DBSubnetGroup.Subnets = append(db.DBSubnetGroup.Subnets, rdstypes.Subnet{
@@ -657,6 +705,9 @@ func (s *site) dbInstance(sp dbSpec) rdstypes.DBInstance {
 	}
 	if sp.replicaOf != "" {
 		db.ReadReplicaSourceDBInstanceIdentifier = aws.String(sp.replicaOf)
+		db.StatusInfos = []rdstypes.DBInstanceStatusInfo{{
+			StatusType: aws.String("read replication"), Normal: aws.Bool(true), Status: aws.String("replicating"),
+		}}
 	}
 	db.ReadReplicaDBInstanceIdentifiers = list(sp.replicas)
 	return db

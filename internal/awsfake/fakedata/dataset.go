@@ -12,6 +12,7 @@ import (
 
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 )
 
 // Dataset is everything the fake serves. Records are the SDK's own types so a
@@ -24,6 +25,14 @@ type Dataset struct {
 	// "137112412989", ImageOwnerAlias "amazon") and of Marketplace sellers
 	// (ImageOwnerAlias "aws-marketplace"). Every account sees them.
 	PublicImages map[string][]ec2types.Image
+	// PublicSnapshots holds, per region, public EBS snapshots that no
+	// account of the data set owns (Amazon's, OwnerAlias "amazon", and a
+	// Marketplace seller's): those behind PublicImages. Every account sees
+	// them.
+	PublicSnapshots map[string][]ec2types.Snapshot
+	// InstanceTypes holds, per region, the instance types the region
+	// offers (DescribeInstanceTypes): the same for every account.
+	InstanceTypes map[string][]ec2types.InstanceTypeInfo
 	// Org is the AWS Organization the accounts belong to; nil: none, and
 	// every Organizations call answers AWSOrganizationsNotInUseException.
 	Org *Organization
@@ -75,6 +84,9 @@ type Account struct {
 	OptIn   map[string]string
 	Regions map[string]*Region // resources per region; absent = none
 	Roles   []Role             // IAM roles that STS AssumeRole can assume
+	// Aliases are the account's IAM aliases (iam ListAccountAliases): AWS
+	// allows one at most.
+	Aliases []string
 
 	// The account in the organization (Dataset.Org). Parent is the root's
 	// or an OU's id; "" keeps the account out of the organization, except
@@ -97,7 +109,43 @@ type Region struct {
 	Images            []ec2types.Image // owned by the account (OwnerId = account ID)
 	ReservedInstances []ec2types.ReservedInstances
 	DBInstances       []rdstypes.DBInstance
-	Buckets           []Bucket // S3 buckets owned by the account in this region (s3.go)
+	Buckets           []Bucket                       // S3 buckets owned by the account in this region (s3.go)
+	Functions         []Function                     // Lambda functions (lambda.go)
+	ManagedInstances  []ssmtypes.InstanceInformation // SSM managed nodes (ssm.go)
+	Inventory         []InventoryItem                // SSM inventory of the managed nodes (ssm.go)
+
+	// The network and storage (network.go), owned by the account.
+	Vpcs           []ec2types.Vpc
+	Subnets        []ec2types.Subnet
+	SecurityGroups []ec2types.SecurityGroup
+	Volumes        []ec2types.Volume
+	// VolumeAttributes are what DescribeVolumeAttribute answers, by
+	// volume id.
+	VolumeAttributes map[string]VolumeAttributes
+	Snapshots        []ec2types.Snapshot
+	// SnapshotPermissions say who else may create volumes from a snapshot,
+	// by snapshot id: an account (UserId), or everyone (Group "all": the
+	// snapshot is public). DescribeSnapshots shows other accounts the
+	// snapshots they may use.
+	SnapshotPermissions map[string][]ec2types.CreateVolumePermission
+
+	// What EC2 keeps of the account's instances and images beyond their
+	// Describe records, and the changes made to its reservations
+	// (ec2details.go).
+	InstanceDetails                map[string]InstanceDetails // by instance id; absent: EC2's defaults
+	ImageLaunchPermissions         map[string][]ec2types.LaunchPermission
+	ReservedInstancesModifications []ec2types.ReservedInstancesModification
+
+	// PendingMaintenance are the maintenance actions RDS has scheduled on
+	// the DB instances (DescribePendingMaintenanceActions).
+	PendingMaintenance []rdstypes.ResourcePendingMaintenanceActions
+}
+
+// VolumeAttributes are a volume's attributes that DescribeVolumes leaves
+// out.
+type VolumeAttributes struct {
+	AutoEnableIO bool
+	ProductCodes []ec2types.ProductCode
 }
 
 // AmazonOwnerID is the account that owns Amazon's public AMIs.

@@ -3,6 +3,7 @@ package fakedata
 import (
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 )
@@ -101,7 +102,11 @@ func Demo() *Dataset {
 		acct.Regions[region] = r
 	}
 	demoOrganization(ds)
-	demoBuckets(ds) // s3demo.go
+	demoBuckets(ds)          // s3demo.go
+	demoEC2Details(ds)       // before the network, which it derives from the instances
+	demoNetwork(ds)          // demo_network.go
+	demoFunctions(ds)        // lambda.go
+	demoManagedInstances(ds) // ssm.go
 	return ds
 }
 
@@ -231,9 +236,10 @@ func demoUSEast1(s *site, r *Region, public []ec2types.Image) {
 		{typ: m5large, product: ec2types.RIProductDescriptionLinuxUnix, count: 2, state: ec2types.ReservedInstanceStateActive,
 			start: day(2026, 2, 1, 0), years: 1, offering: ec2types.OfferingTypeValuesAllUpfront, class: ec2types.OfferingClassTypeStandard,
 			fixed: 1057.5, hourly: 0, tags: []ec2types.Tag{tag("Purchase", "2026-Q1")}},
-		// Covers the bastion, zonal.
+		// Covers the bastion, zonal; it expires two weeks after
+		// ReferenceTime, so reserved_expiring finds it.
 		{typ: ec2types.InstanceTypeT3Micro, az: "us-east-1a", product: ec2types.RIProductDescriptionLinuxUnix, count: 1,
-			state: ec2types.ReservedInstanceStateActive, start: day(2025, 9, 1, 0), years: 1, offering: ec2types.OfferingTypeValuesNoUpfront,
+			state: ec2types.ReservedInstanceStateActive, start: day(2025, 11, 15, 0), years: 1, offering: ec2types.OfferingTypeValuesNoUpfront,
 			class: ec2types.OfferingClassTypeStandard, fixed: 0, hourly: 0.0065},
 		// Expired.
 		{typ: c5xlarge, product: ec2types.RIProductDescriptionLinuxUnix, count: 4, state: ec2types.ReservedInstanceStateRetired,
@@ -257,15 +263,29 @@ func demoUSEast1(s *site, r *Region, public []ec2types.Image) {
 	r.DBInstances = []rdstypes.DBInstance{
 		s.dbInstance(dbSpec{id: "orders-db", engine: "postgres", version: "16.4", class: "db.r6g.large", az: 0, multiAZ: true,
 			encrypted: true, backupDays: 7, storage: 200, created: day(2025, 5, 5, 5), replicas: []string{"orders-replica"},
-			logs: []string{"postgresql", "upgrade"}, tags: []rdstypes.Tag{dbTag("Environment", "prod"), dbTag("Team", "orders"), dbTag("Notes", "pii, \"restricted\"")}}),
+			logs: []string{"postgresql", "upgrade"}, monitoring: true, tags: []rdstypes.Tag{dbTag("Environment", "prod"), dbTag("Team", "orders"), dbTag("Notes", "pii, \"restricted\"")}}),
 		s.dbInstance(dbSpec{id: "orders-replica", engine: "postgres", version: "16.4", class: "db.r6g.large", az: 1,
 			encrypted: true, backupDays: 0, storage: 200, created: day(2025, 6, 6, 6), replicaOf: "orders-db",
 			tags: []rdstypes.Tag{dbTag("Environment", "prod")}}),
 		s.dbInstance(dbSpec{id: "legacy-mysql", engine: "mysql", version: "5.7.44", class: "db.t3.medium", az: 2, public: true,
-			backupDays: 0, storage: 50, storageType: "gp2", created: day(2021, 2, 2, 2),
-			tags: []rdstypes.Tag{dbTag("Environment", ""), dbTag("Owner", "nobody?")}}),
+			backupDays: 0, storage: 50, storageType: "gp2", created: day(2021, 2, 2, 2), ca: "rds-ca-2019",
+			pending: &rdstypes.PendingModifiedValues{DBInstanceClass: aws.String("db.t3.large"), EngineVersion: aws.String("8.0.39")},
+			tags:    []rdstypes.Tag{dbTag("Environment", ""), dbTag("Owner", "nobody?")}}),
 		s.dbInstance(dbSpec{id: "catalog-aurora-1", engine: "aurora-postgresql", version: "15.4", class: "db.r6g.large", az: 0,
 			encrypted: true, backupDays: 7, created: day(2025, 10, 10, 10), cluster: "catalog"}),
+	}
+	// legacy-mysql's engine is past its end of support; orders-db waits for
+	// an operating-system patch.
+	r.PendingMaintenance = []rdstypes.ResourcePendingMaintenanceActions{
+		{ResourceIdentifier: r.DBInstances[2].DBInstanceArn, PendingMaintenanceActionDetails: []rdstypes.PendingMaintenanceAction{{
+			Action: aws.String("db-upgrade"), Description: aws.String("Upgrade to MySQL 8.0: 5.7 is past the end of standard support"),
+			AutoAppliedAfterDate: aws.Time(day(2026, 12, 1, 0)), ForcedApplyDate: aws.Time(day(2027, 2, 28, 0)),
+			CurrentApplyDate: aws.Time(day(2026, 12, 1, 0)), OptInStatus: aws.String("pending"),
+		}}},
+		{ResourceIdentifier: r.DBInstances[0].DBInstanceArn, PendingMaintenanceActionDetails: []rdstypes.PendingMaintenanceAction{{
+			Action: aws.String("system-update"), Description: aws.String("New Operating System update is available"),
+			CurrentApplyDate: aws.Time(day(2026, 11, 8, 5)),
+		}}},
 	}
 }
 
@@ -369,7 +389,7 @@ func demoEUWest1(s *site, r *Region, public []ec2types.Image) {
 	r.DBInstances = []rdstypes.DBInstance{
 		s.dbInstance(dbSpec{id: "crm-sqlserver", engine: "sqlserver-se", version: "15.00.4395.2.v1", class: "db.m5.xlarge", az: 0,
 			multiAZ: true, encrypted: true, backupDays: 14, storage: 500, storageType: "io1", iops: 3000, created: day(2024, 11, 11, 11),
-			licenseModel: "license-included", logs: []string{"error"}, tags: []rdstypes.Tag{dbTag("Environment", "prod"), dbTag("DataClass", "GDPR; EU-only")}}),
+			licenseModel: "license-included", timezone: "W. Europe Standard Time", directory: "d-93670f2b1c", monitoring: true, logs: []string{"error"}, tags: []rdstypes.Tag{dbTag("Environment", "prod"), dbTag("DataClass", "GDPR; EU-only")}}),
 	}
 }
 

@@ -31,6 +31,11 @@ type GenOptions struct {
 	// S3: buckets in each account's regions and objects in each (s3demo.go).
 	BucketsPerRegion int
 	ObjectsPerBucket int
+
+	// Lambda functions in each account's regions (lambda.go), and how many
+	// of each region's running instances are SSM managed nodes (ssm.go).
+	FunctionsPerRegion int
+	ManagedPerRegion   int
 }
 
 // GenMemberRole is the role Generate gives every member account, named as
@@ -78,10 +83,15 @@ func Generate(g GenOptions) *Dataset {
 			rng := rand.New(rand.NewPCG(uint64(g.Seed), uint64(i)<<16|uint64(ri)))
 			a.Regions[region] = generateRegion(newSite("aws", id, region, 3), g, rng, ds.PublicImages[region])
 			a.Regions[region].Buckets = generateBuckets(g, id, region)
+			s := newSite("aws", id, region, 3)
+			a.Regions[region].Functions = generateFunctions(g, s, ri, i)
+			generateManaged(g, s, a.Regions[region], ri, i)
 		}
 		ds.Accounts = append(ds.Accounts, a)
 	}
 	generateOrganization(ds, g)
+	generateNetwork(ds, g, regions) // demo_network.go
+	generatedEC2Details(ds)         // ec2details.go
 	return ds
 }
 

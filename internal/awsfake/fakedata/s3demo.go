@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
 // The demo's S3 buckets.
@@ -24,6 +27,7 @@ const (
 func demoBuckets(ds *Dataset) {
 	at := func(y int, m time.Month, d, h, mi, s int) time.Time { return time.Date(y, m, d, h, mi, s, 0, time.UTC) }
 	add := func(account, region string, b Bucket) {
+		configureDemoBucket(&b, account, region)
 		for _, a := range ds.Accounts {
 			if a.ID != account {
 				continue
@@ -260,6 +264,10 @@ func generateBuckets(g GenOptions, account, region string) []Bucket {
 	base := ReferenceTime().AddDate(-1, 0, 0)
 	for n := 0; n < g.BucketsPerRegion; n++ {
 		b := Bucket{Name: fmt.Sprintf("gen-%s-%s-%02d", account, region, n), Created: base.Add(time.Duration(n) * time.Hour)}
+		modernDefaults(&b)
+		if n%2 == 0 {
+			b.Tags = []s3types.Tag{{Key: aws.String("Index"), Value: aws.String(fmt.Sprint(n))}}
+		}
 		r := newDemoRand(fmt.Sprintf("gen:%d:%s", g.Seed, b.Name))
 		for i := 0; i < g.ObjectsPerBucket; i++ {
 			o := Object{
