@@ -36,7 +36,7 @@ import (
 //
 // A file holds the table's columns but the partition ones (account_id and
 // region come from the path, as Hive, Athena, Spark and DuckDB expect),
-// with snapshot_id and row_key first. A NULL partition value is written
+// with _snapshot_id and _row_key first. A NULL partition value is written
 // __HIVE_DEFAULT_PARTITION__. A partition of a snapshot is one file: rows
 // are spooled to disk by partition as they come, then each partition is
 // written whole. Files are written under DIR/.staging/ID/ and

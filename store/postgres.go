@@ -18,7 +18,7 @@ import (
 
 // pgStore keeps snapshots in PostgreSQL: one table per awssql table, with
 // PostgreSQL's types (text, bigint, double precision, boolean,
-// timestamptz, jsonb) and snapshot_id and row_key, and the snapshots and
+// timestamptz, jsonb) and _snapshot_id and _row_key, and the snapshots and
 // snapshot_failures tables, in the connection's schema (set search_path in
 // the URL to choose another). A snapshot is one transaction, its rows
 // written with COPY: an interrupted or failed snapshot leaves nothing.

@@ -23,7 +23,7 @@ import (
 
 // sqliteStore keeps snapshots in a SQLite file: one table per awssql
 // table, with the same column names and declared types and two more
-// (snapshot_id, row_key), and the snapshots and snapshot_failures tables.
+// (_snapshot_id, _row_key), and the snapshots and snapshot_failures tables.
 // A snapshot is one transaction: an interrupted one leaves the file as it
 // was (SQLite rolls a hot journal back on the next open).
 type sqliteStore struct {

@@ -197,10 +197,13 @@ func Open(ctx context.Context, spec string, create bool) (Store, error) {
 	return openSQLite(spec, create)
 }
 
-// Meta columns: every stored row has them besides the table's own.
+// Meta columns: every stored row has them besides the table's own. The
+// leading underscore keeps them apart from AWS's names (ebs_volumes has
+// its own snapshot_id), as CloudQuery's _cq_id does; Athena wants such a
+// name in backticks in DDL only.
 const (
-	colSnapshot = "snapshot_id"
-	colKey      = "row_key"
+	colSnapshot = "_snapshot_id"
+	colKey      = "_row_key"
 )
 
 // Reserved are the names a store uses itself: no awssql table or column
@@ -208,7 +211,8 @@ const (
 var reservedTables = []string{"snapshots", "snapshot_failures"}
 
 // Check reports the tables a store cannot keep as they are: a table named
-// as the store's own, a column named as a meta column.
+// as the store's own, a column named as a meta column or as the Parquet
+// partition by date.
 func Check(ts []Table) error {
 	var errs []error
 	for _, t := range ts {
@@ -216,7 +220,7 @@ func Check(ts []Table) error {
 			errs = append(errs, fmt.Errorf("table %s: the name is the store's own", t.Name))
 		}
 		for _, c := range t.Columns {
-			if c.Name == colSnapshot || c.Name == colKey {
+			if c.Name == colSnapshot || c.Name == colKey || c.Name == snapshotDateName {
 				errs = append(errs, fmt.Errorf("table %s: column %s: the name is the store's own", t.Name, c.Name))
 			}
 		}

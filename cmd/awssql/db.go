@@ -13,8 +13,8 @@ import (
 // offlineEngine opens a SQLite file of snapshots (--db) for querying with
 // no AWS call and no credentials: each table's name reads as the chosen
 // snapshot (--snapshot, else the latest), with the columns the live table
-// had then; main.TABLE holds every snapshot's rows, with snapshot_id and
-// row_key; snapshots and snapshot_failures say what each snapshot read and
+// had then; main.TABLE holds every snapshot's rows, with _snapshot_id and
+// _row_key; snapshots and snapshot_failures say what each snapshot read and
 // what failed.
 func (a *app) offlineEngine(ctx context.Context) (*vtab.Engine, *sql.DB, error) {
 	path := a.opts.db

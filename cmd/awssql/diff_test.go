@@ -69,7 +69,9 @@ func TestDiffReportsKnownChanges(t *testing.T) {
 	want := []diffLine{
 		{"ec2_instances", "removed", mgmt, "us-east-1", key(gone), ""},
 		{"ec2_instances", "added", mgmt, "us-east-1", key("i-0added0000000001"), ""},
+		// The tag shows in both of the table's tag columns.
 		{"ec2_instances", "changed", mgmt, "us-east-1", key(tagged), "tags"},
+		{"ec2_instances", "changed", mgmt, "us-east-1", key(tagged), "tags_src"},
 		{"ec2_instances", "unknown", member, "eu-west-1", "", ""},
 		{"ec2_instances", "unknown", noRole, "", "", ""},
 	}
@@ -108,18 +110,20 @@ func TestDiffReportsKnownChanges(t *testing.T) {
 				switch {
 				case l.Column == "tags" && !strings.Contains(strings.ReplaceAll(fmt.Sprint(raw[i]["new"]), " ", ""), `"Reviewed":"2026-11-02"`):
 					t.Errorf("tags changed to %v", raw[i]["new"])
+				case l.Column == "tags_src" && !strings.Contains(strings.ReplaceAll(fmt.Sprint(raw[i]["new"]), " ", ""), `{"Key":"Reviewed","Value":"2026-11-02"}`):
+					t.Errorf("tags_src changed to %v", raw[i]["new"])
 				case l.Account == member && (!strings.Contains(note, "failed in the newer snapshot: DescribeInstances: UnauthorizedOperation") ||
 					!strings.HasSuffix(note, "2 rows in the older snapshot, 0 rows in the newer")):
 					t.Errorf("unknown target note: %q", note)
 				}
 			}
-			if r := f1.run("diff", "--db", spec, "--exit-code", "ec2_instances", "-o", "csv"); r.code != 1 || !strings.Contains(r.stderr, "3 changes") {
+			if r := f1.run("diff", "--db", spec, "--exit-code", "ec2_instances", "-o", "csv"); r.code != 1 || !strings.Contains(r.stderr, "4 changes") {
 				t.Errorf("diff --exit-code: exit %d, want 1:\n%s", r.code, r.stderr)
 			}
 			// Older and newer swapped: the gone instance comes back.
 			r = f1.run("diff", "--db", spec, "--from", "2026-11-02T06:00:00Z", "--to", "20261101T060000Z", "-o", "jsonl", "ec2_instances")
 			got, _ = diffLines(t, r.stdout)
-			if len(got) != 5 || got[0].Change != "added" || got[0].Key != key(gone) {
+			if len(got) != 6 || got[0].Change != "added" || got[0].Key != key(gone) {
 				t.Errorf("reversed diff: %v", got)
 			}
 		})
@@ -132,7 +136,7 @@ func TestDiffReportsKnownChanges(t *testing.T) {
 // them; each account is in exactly one shard.
 func TestShardsMakeTheWholeSnapshot(t *testing.T) {
 	f, chain := newOrg(t, 12, fakedata.GenOptions{Seed: 7, ImagesPerRegion: 2,
-		DBInstancesPerRegion: 1, ReservedPerRegion: 1, BucketsPerRegion: 1})
+		DBInstancesPerRegion: 1, ReservedPerRegion: 1, BucketsPerRegion: 1, FunctionsPerRegion: 1, ManagedPerRegion: 1})
 	args := append(chainArgs(chain), "--list-accounts")
 	// One failed target, to be found in the shard that holds its account.
 	f.srv.AddFault(awsfake.Fault{Service: "ec2", Operation: "DescribeInstances", Account: fakedata.GenAccountID(5), Region: "us-east-2", Code: "UnauthorizedOperation"})

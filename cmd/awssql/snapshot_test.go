@@ -69,7 +69,8 @@ func wholeTables(t *testing.T) []vtab.TableInfo {
 
 // canonical makes a row comparable whatever read it: an object of the
 // columns, numbers as exact fractions, JSON columns as parsed JSON (so
-// compared as JSON), timestamps as RFC 3339 text, booleans 0/1, NULL null.
+// compared as JSON), timestamps as RFC 3339 text, booleans true/false (as
+// jsonl writes them), NULL null.
 func canonical(t *testing.T, row map[string]any) string {
 	t.Helper()
 	b, err := json.Marshal(normalize(row))
@@ -135,10 +136,8 @@ func typed(t *testing.T, c vtab.ColumnInfo, v any) any {
 		b, _ := json.Marshal(v.(float64))
 		return json.Number(b)
 	case vtab.Bool:
-		if v.(bool) {
-			return json.Number("1")
-		}
-		return json.Number("0")
+		// jsonl writes a boolean column as true/false.
+		return v.(bool)
 	case vtab.Time:
 		return v.(time.Time).UTC().Format(time.RFC3339)
 	case vtab.JSON:
@@ -291,7 +290,7 @@ func pgRows(t *testing.T, conn *pgx.Conn, ti vtab.TableInfo, snapshot string) []
 		}
 		names = append(names, name)
 	}
-	q := fmt.Sprintf("SELECT %s FROM %s WHERE snapshot_id = $1", strings.Join(names, ", "), pgx.Identifier{ti.Name}.Sanitize())
+	q := fmt.Sprintf("SELECT %s FROM %s WHERE _snapshot_id = $1", strings.Join(names, ", "), pgx.Identifier{ti.Name}.Sanitize())
 	rs, err := conn.Query(ctx, q, snapshot)
 	if err != nil {
 		t.Fatal(err)
