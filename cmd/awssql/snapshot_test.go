@@ -315,6 +315,29 @@ func pgRows(t *testing.T, conn *pgx.Conn, ti vtab.TableInfo, snapshot string) []
 	return rows
 }
 
+// sqliteTypes checks the declared type of each column of a table in a
+// SQLite file of snapshots, as the README's table of types has them.
+func sqliteTypes(t *testing.T, db string, ti vtab.TableInfo) {
+	t.Helper()
+	want := map[vtab.Type]string{vtab.Text: "TEXT", vtab.Integer: "INTEGER", vtab.Real: "REAL", vtab.Bool: "BOOLEAN INTEGER",
+		vtab.Time: "TEXT", vtab.JSON: "JSON TEXT"}
+	r := runCLI(context.Background(), nil, "", false, "--db", db, "-o", "csv", "--no-header",
+		fmt.Sprintf("SELECT name, type FROM pragma_table_info('%s', 'main')", ti.Name))
+	if r.code != 0 {
+		t.Fatalf("--db %s: pragma_table_info: exit %d: %s", db, r.code, r.stderr)
+	}
+	got := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		name, typ, _ := strings.Cut(line, ",")
+		got[name] = typ
+	}
+	for _, c := range ti.Columns {
+		if got[c.Name] != want[c.Type] {
+			t.Errorf("%s.%s: SQLite declared type %q, want %q", ti.Name, c.Name, got[c.Name], want[c.Type])
+		}
+	}
+}
+
 // snapshotsOf lists a store's snapshot ids with awssql snapshots.
 func snapshotsOf(t *testing.T, spec string) []string {
 	t.Helper()
@@ -368,6 +391,7 @@ func TestSnapshotReadsBackAsLive(t *testing.T) {
 			if r.code != 0 {
 				t.Fatalf("--db: exit %d: %s", r.code, r.stderr)
 			}
+			sqliteTypes(t, db, ti)
 			for store, got := range map[string][]string{
 				"sqlite":   jsonlRows(t, r.stdout),
 				"parquet":  parquetRows(t, lake, ti),
