@@ -424,8 +424,8 @@ func (t *parquetTx) Commit(ctx context.Context, snap *Snapshot) error {
 		cols    []Column
 		rows    [][]any
 	}{
-		{"snapshot_failures", failureColumns, failureRows(snap)},
-		{"snapshots", snapshotColumns, [][]any{snapshotRow(snap)}},
+		{"snapshot_failures", failureColumns(), failureRows(snap)},
+		{"snapshots", snapshotColumns(), [][]any{snapshotRow(snap)}},
 	}
 	for _, r := range records {
 		name := snapshotFile(r.dataset, snap)
@@ -463,17 +463,21 @@ func (t *parquetTx) Rollback() error {
 	return os.RemoveAll(t.staging)
 }
 
-// The records of the snapshots and snapshot_failures datasets.
-var (
-	snapshotColumns = []Column{
+// snapshotColumns are the columns of the snapshots dataset.
+func snapshotColumns() []Column {
+	return []Column{
 		{"snapshot_id", vtab.Text}, {"snapshot_time", vtab.Time}, {"connection", vtab.Text}, {"shard", vtab.Text},
 		{"accounts", vtab.JSON}, {"regions", vtab.JSON}, {"targets", vtab.JSON}, {"tables", vtab.JSON},
 	}
-	failureColumns = []Column{
+}
+
+// failureColumns are the columns of the snapshot_failures dataset.
+func failureColumns() []Column {
+	return []Column{
 		{"snapshot_id", vtab.Text}, {"table_name", vtab.Text}, {"account_id", vtab.Text}, {"region", vtab.Text},
 		{"operation", vtab.Text}, {"code", vtab.Text}, {"message", vtab.Text}, {"ignored", vtab.Bool},
 	}
-)
+}
 
 func jsonText(v any) string {
 	b, _ := json.Marshal(v)
@@ -506,7 +510,7 @@ func (s *parquetStore) Snapshots(ctx context.Context) ([]*Snapshot, error) {
 	var out []*Snapshot
 	byID := map[string]*Snapshot{}
 	for _, f := range files {
-		err := readParquet(f, snapshotColumns, func(v []any) error {
+		err := readParquet(f, snapshotColumns(), func(v []any) error {
 			snap, err := snapshotRecord{ID: textOf(v[0]), Time: textOf(v[1]), Connection: textOf(v[2]), Shard: textOf(v[3]),
 				Accounts: textOf(v[4]), Regions: textOf(v[5]), Targets: textOf(v[6]), Tables: textOf(v[7])}.snapshot()
 			if err != nil {
@@ -525,7 +529,7 @@ func (s *parquetStore) Snapshots(ctx context.Context) ([]*Snapshot, error) {
 		return nil, fmt.Errorf("parquet %s: %w", s.dir, err)
 	}
 	for _, f := range ffiles {
-		err := readParquet(f, failureColumns, func(v []any) error {
+		err := readParquet(f, failureColumns(), func(v []any) error {
 			if snap := byID[textOf(v[0])]; snap != nil {
 				snap.Failures = append(snap.Failures, Failure{Table: textOf(v[1]), Account: textOf(v[2]), Region: textOf(v[3]),
 					Operation: textOf(v[4]), Code: textOf(v[5]), Message: textOf(v[6]), Ignored: v[7] == int64(1)})

@@ -206,9 +206,10 @@ const (
 	colKey      = "_row_key"
 )
 
-// Reserved are the names a store uses itself: no awssql table or column
-// may take them.
-var reservedTables = []string{"snapshots", "snapshot_failures"}
+// reservedTable reports whether a table name is one a store uses itself.
+func reservedTable(name string) bool {
+	return name == "snapshots" || name == "snapshot_failures"
+}
 
 // Check reports the tables a store cannot keep as they are: a table named
 // as the store's own, a column named as a meta column or as the Parquet
@@ -216,7 +217,7 @@ var reservedTables = []string{"snapshots", "snapshot_failures"}
 func Check(ts []Table) error {
 	var errs []error
 	for _, t := range ts {
-		if slices.Contains(reservedTables, t.Name) {
+		if reservedTable(t.Name) {
 			errs = append(errs, fmt.Errorf("table %s: the name is the store's own", t.Name))
 		}
 		for _, c := range t.Columns {

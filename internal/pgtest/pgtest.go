@@ -66,16 +66,16 @@ func Start(tb testing.TB) string {
 	}
 	dir, err := os.MkdirTemp("", "awssql-pg-")
 	if err != nil {
-		tb.Fatal(err)
+		tb.Fatalf("pgtest: a directory for the server: %v", err)
 	}
 	tb.Cleanup(func() { os.RemoveAll(dir) })
 	cred, err := credential()
 	if err != nil {
-		tb.Fatal(err)
+		tb.Fatalf("pgtest: %v", err)
 	}
 	if cred != nil {
 		if err := os.Chown(dir, int(cred.Uid), int(cred.Gid)); err != nil {
-			tb.Fatal(err)
+			tb.Fatalf("pgtest: giving %s to uid %d: %v", dir, cred.Uid, err)
 		}
 	}
 	command := func(name string, args ...string) *exec.Cmd {
@@ -94,7 +94,7 @@ func Start(tb testing.TB) string {
 	logPath := filepath.Join(dir, "postgres.log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
-		tb.Fatal(err)
+		tb.Fatalf("pgtest: the server's log: %v", err)
 	}
 	defer logFile.Close()
 	srv := command(postgres, "-D", data, "-k", dir, "-p", "5432", "-c", "listen_addresses=",
