@@ -126,6 +126,18 @@ func TestDiffReportsKnownChanges(t *testing.T) {
 			if len(got) != 6 || got[0].Change != "added" || got[0].Key != key(gone) {
 				t.Errorf("reversed diff: %v", got)
 			}
+			// Every output format carries the same changes.
+			for _, format := range formats {
+				r := f1.run("diff", "--db", spec, "-o", format, "ec2_instances")
+				if r.code != 3 {
+					t.Errorf("diff -o %s: exit %d, want 3: %s", format, r.code, r.stderr)
+				}
+				for _, want := range []string{"i-0added0000000001", gone, "tags_src", "Reviewed", "2026-11-02", "unknown", member} {
+					if !strings.Contains(r.stdout, want) {
+						t.Errorf("diff -o %s: no %q in\n%s", format, want, r.stdout)
+					}
+				}
+			}
 		})
 	}
 }
