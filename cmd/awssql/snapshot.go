@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -16,6 +18,14 @@ import (
 	"github.com/awssql/awssql/vtab"
 	"github.com/awssql/awssql/vtab/tables"
 )
+
+// snapshotMemoryLimit is the Go runtime's soft memory limit while a
+// snapshot runs, unless GOMEMLIMIT sets one. A snapshot holds what a query
+// holds (the pages in flight, decoded) and no more, but under the default
+// GC that comes to about 300 MB of RSS at a million instances
+// (bench/BENCHMARKS.md); the limit has the GC collect sooner rather than
+// let the heap double, for a little CPU.
+const snapshotMemoryLimit = 200 << 20
 
 // snapshotOptions are the flags of awssql snapshot.
 type snapshotOptions struct {
@@ -111,6 +121,9 @@ func snapshotTables(eng *vtab.Engine, ts []tables.Table, names []string) ([]stor
 }
 
 func (a *app) snapshot(ctx context.Context, o snapshotOptions, args []string) error {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(snapshotMemoryLimit))
+	}
 	shard, err := store.ParseShard(o.shard)
 	if err != nil {
 		return usageErrorf("--shard: %v", err)
