@@ -80,12 +80,23 @@ func (e *timeoutError) Error() string {
 	return msg + incomplete(e.rows)
 }
 
-// interruptedError says Ctrl-C (or SIGTERM) ended a statement.
+// interruptedError says Ctrl-C (or SIGTERM) ended a statement, or that
+// the reader of the output went away before its end.
 type interruptedError struct {
-	rows int // printed before the interrupt
+	rows   int  // printed before the interrupt
+	closed bool // the output was closed (| head)
 }
 
-func (e *interruptedError) Error() string { return "interrupted" + incomplete(e.rows) }
+func (e *interruptedError) Error() string {
+	if e.closed {
+		return "the output was closed before the end" + incomplete(e.rows)
+	}
+	return "interrupted" + incomplete(e.rows)
+}
+
+// errOutput is the cause of a statement's end when writing its output
+// failed: the write's error is the statement's.
+var errOutput = errors.New("writing the output failed")
 
 // incomplete says that rows already printed are not the whole answer.
 func incomplete(rows int) string {
@@ -115,9 +126,7 @@ func exitCode(ctx context.Context, err error) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case isPipeClosed(err):
-		return exitOK
-	case ctx.Err() != nil, errors.As(err, &ie):
+	case ctx.Err() != nil, errors.As(err, &ie), isPipeClosed(err):
 		return exitInterrupted
 	case errors.As(err, &ue), errors.As(err, &re):
 		return exitUsage

@@ -138,8 +138,8 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 		return err
 	}
 	st := fetch.NewStats()
-	ctx, cancel := context.WithCancel(fetch.WithStats(ctx, st))
-	defer cancel()
+	ctx, cancel := context.WithCancelCause(fetch.WithStats(ctx, st))
+	defer cancel(nil)
 	if a.opts.timeout > 0 {
 		var stop context.CancelFunc
 		ctx, stop = context.WithTimeoutCause(ctx, a.opts.timeout, errStatementTimeout)
@@ -152,7 +152,13 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 	// the error says so and how many rows came before it.
 	defer func() {
 		switch {
-		case isPipeClosed(err) || ctx.Err() == nil:
+		case isPipeClosed(err):
+			// The reader went away (| head): the rest of the answer
+			// was not delivered.
+			err = &interruptedError{rows: nrows, closed: true}
+		case ctx.Err() == nil, context.Cause(ctx) == errOutput:
+			// A write that failed otherwise (a full disk) is its own
+			// error, not an interrupt.
 		case context.Cause(ctx) == errStatementTimeout:
 			err = &timeoutError{after: a.opts.timeout, running: running(st.Snapshot()), rows: nrows}
 		default:
@@ -218,19 +224,19 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 		if nrows == 0 {
 			firstRow = time.Since(start)
 			if err := begin(); err != nil {
-				cancel()
+				cancel(errOutput)
 				return pipeOr(err)
 			}
 		}
 		nrows++
 		nrowsLive.Store(int64(nrows))
 		if err := w.row(vals); err != nil {
-			cancel() // stop every call in flight: nobody reads on
+			cancel(errOutput) // stop every call in flight: nobody reads on
 			return pipeOr(err)
 		}
 	}
 	rerr := rows.Err()
-	if rerr == nil && ctx.Err() != nil {
+	if rerr == nil && ctx.Err() != nil && context.Cause(ctx) != errOutput {
 		rerr = context.Cause(ctx) // a scan that ended because the statement did
 	}
 	prog.clear()
