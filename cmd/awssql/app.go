@@ -69,6 +69,8 @@ type options struct {
 	stats       string
 	strict      bool
 	progress    bool
+	// db and snapshot query a snapshot file offline (db.go).
+	db, snapshot string
 }
 
 // app is one invocation: its streams, options, and the connection it
@@ -82,6 +84,9 @@ type app struct {
 	eng    *vtab.Engine
 	db     *sql.DB
 	demo   *httptest.Server
+
+	// connName is the config file's connection in use, if any.
+	connName string
 
 	// targets over every statement run, for the exit status.
 	targetsOK, targetsFailed int
@@ -186,7 +191,8 @@ any, on a terminal, awssql opens an interactive shell.`,
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return a.applyConfig(cmd) }
 	a.connectionFlags(root.PersistentFlags())
 	a.queryFlags(root.Flags())
-	root.AddCommand(a.tablesCommand(), a.schemaCommand(), a.queriesCommand(), a.runCommand(), a.checkCommand(), a.policyCommand(), a.cacheCommand(), a.explainCommand(), a.versionCommand())
+	root.AddCommand(a.tablesCommand(), a.schemaCommand(), a.queriesCommand(), a.runCommand(), a.checkCommand(), a.policyCommand(), a.cacheCommand(), a.explainCommand(), a.versionCommand(),
+		a.snapshotCommand(), a.diffCommand(), a.snapshotsCommand())
 	// cobra adds these when it runs; added now, their argument errors are
 	// usage errors too.
 	// The completion command keeps the output stream it is made with.
@@ -309,6 +315,8 @@ func (a *app) queryFlags(f *pflag.FlagSet) {
 	f.BoolVar(&o.progress, "progress", false, "show the progress line on stderr even when it is not a terminal")
 	f.DurationVar(&o.timeout, "timeout", 0, "bound on each statement, e.g. 5m (exit 124 when reached; default none)")
 	f.BoolVar(&o.allowAttach, "allow-attach", false, "let statements ATTACH database files and VACUUM INTO a file (they write files)")
+	f.StringVar(&o.db, "db", "", "query a SQLite file of snapshots (awssql snapshot --into FILE) offline: no AWS call")
+	f.StringVar(&o.snapshot, "snapshot", "", "with --db: the snapshot to query, by id or time (default: the latest)")
 }
 
 // writerOptions are the output settings of the flags and the shell.
@@ -342,6 +350,9 @@ func (a *app) session(ctx context.Context) (*fetch.Session, error) {
 func (a *app) engine(ctx context.Context) (*vtab.Engine, *sql.DB, error) {
 	if a.db != nil {
 		return a.eng, a.db, nil
+	}
+	if a.opts.db != "" {
+		return a.offlineEngine(ctx)
 	}
 	sess, err := a.session(ctx)
 	if err != nil {

@@ -260,6 +260,7 @@ func (a *app) loadConnection(cmd *cobra.Command) (map[string]yaml.Node, error) {
 			return nil, usageErrorf("config %s: connection %s: unknown setting %q (settings are flag names)", path, name, k)
 		}
 	}
+	a.connName = name
 	if info, err := os.Stat(path); err == nil && info.Mode().Perm()&0o077 != 0 {
 		for _, k := range secretKeys {
 			if _, ok := conn[k]; ok {

@@ -141,8 +141,29 @@ func readmeExempt(c readmeCommand) string {
 		return "connects to the reader's own AWS (a profile, keys, an endpoint or a role chain), which --demo replaces and refuses"
 	case has("--ou"):
 		return "names an OU of the reader's organization, which the demo does not have"
+	case has("--connection"):
+		return "names a connection of the reader's config file"
+	case slices.ContainsFunc(c.args, func(a string) bool { return strings.HasPrefix(a, "postgres://") }):
+		return "writes to the reader's PostgreSQL server (the stores' tests start one of their own)"
+	case slices.Contains(c.args, "diff"):
+		return "compares snapshots taken apart in time, with changes between them, which TestDiffReportsKnownChanges takes"
+	case has("--snapshot"):
+		return "names a snapshot taken at a time of the reader's"
 	}
 	return ""
+}
+
+// snapshotSummary is the line awssql snapshot ends with on stderr.
+func snapshotSummary(stderr string) (rest string, ok bool) {
+	var kept []string
+	for _, line := range strings.SplitAfter(stderr, "\n") {
+		if strings.HasPrefix(line, "awssql: snapshot ") && strings.Contains(line, " into ") {
+			ok = true
+			continue
+		}
+		kept = append(kept, line)
+	}
+	return strings.Join(kept, ""), ok
 }
 
 // connects says whether a command calls AWS (and so runs against --demo),
@@ -171,12 +192,24 @@ func TestREADMECommandsRun(t *testing.T) {
 	if len(cmds) < 15 {
 		t.Fatalf("%d commands found in the README: the parser lost them", len(cmds))
 	}
+	// What the commands write (awssql snapshot --into inventory.db), and
+	// what the later ones read, stays out of the source tree.
+	t.Chdir(t.TempDir())
 	ran := 0
+	seen := map[string]int{}
 	for _, c := range cmds {
 		if why := readmeExempt(c); why != "" {
 			t.Logf("README line %d not run: %s: %s", c.line, why, c.text)
 			continue
 		}
+		// A snapshot's id is its second: the same snapshot twice in one
+		// second is refused, as it should be.
+		key := strings.Join(c.args, "\x00")
+		if at, ok := seen[key]; ok {
+			t.Logf("README line %d not run: it ran at line %d: %s", c.line, at, c.text)
+			continue
+		}
+		seen[key] = c.line
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
 			args := c.args
 			if connects(args) && !slices.Contains(args, "--demo") {
@@ -191,13 +224,20 @@ func TestREADMECommandsRun(t *testing.T) {
 				}
 				return
 			}
+			// A snapshot says what it wrote on stderr, and prints nothing.
+			stderr, summary := r.stderr, false
+			if slices.Contains(args, "snapshot") {
+				if stderr, summary = snapshotSummary(r.stderr); !summary {
+					t.Errorf("README line %d: %s: no summary of the snapshot on stderr:\n%s", c.line, c.text, r.stderr)
+				}
+			}
 			// The demo's member without its role fails as the README says
 			// (exit 3); anything else is a command that no longer works.
-			partial := r.code == 3 && strings.Count(r.stderr, "\n") == 1 && strings.Contains(r.stderr, "account "+fakedata.DemoNoRoleAccount+": AssumeRole")
-			if (r.code != 0 || r.stderr != "") && !partial {
+			partial := r.code == 3 && strings.Count(stderr, "\n") == 1 && strings.Contains(stderr, "account "+fakedata.DemoNoRoleAccount+": AssumeRole")
+			if (r.code != 0 || stderr != "") && !partial {
 				t.Errorf("README line %d: %s\nexit %d, stderr:\n%s", c.line, c.text, r.code, r.stderr)
 			}
-			if strings.TrimSpace(r.stdout) == "" {
+			if strings.TrimSpace(r.stdout) == "" && !summary {
 				t.Errorf("README line %d: %s: printed nothing", c.line, c.text)
 			}
 		})

@@ -1,0 +1,285 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"os"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/awssql/awssql/fetch"
+	"github.com/awssql/awssql/store"
+	"github.com/awssql/awssql/vtab"
+	"github.com/awssql/awssql/vtab/tables"
+)
+
+// snapshotMemoryLimit is the Go runtime's soft memory limit while a
+// snapshot runs, unless GOMEMLIMIT sets one. A snapshot holds what a query
+// holds (the pages in flight, decoded) and no more, but under the default
+// GC that comes to about 300 MB of RSS at a million instances
+// (bench/BENCHMARKS.md); the limit has the GC collect sooner rather than
+// let the heap double, for a little CPU.
+const snapshotMemoryLimit = 200 << 20
+
+// snapshotOptions are the flags of awssql snapshot.
+type snapshotOptions struct {
+	into, shard, at string
+}
+
+func (a *app) snapshotCommand() *cobra.Command {
+	var o snapshotOptions
+	cmd := &cobra.Command{
+		Use:   "snapshot [TABLE...]",
+		Short: "Fetch tables and keep them in a store: a SQLite file, Parquet (parquet:DIR) or PostgreSQL (postgres://...)",
+		Long: `awssql snapshot reads the named tables (default: every table that needs no
+required key) for the connection's accounts and regions, and writes them, with
+the time, the connection, the accounts and regions asked and every target that
+failed, into a store. A snapshot is written whole or not at all.`,
+		Example: `  awssql snapshot --into inventory.db
+  awssql snapshot ec2_instances images --into parquet:lake
+  awssql snapshot --into postgres://inventory@db/aws --shard 2/4 --snapshot-time 2026-11-01T00:00:00Z`,
+		ValidArgsFunction: completeTables,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.snapshot(cmd.Context(), o, args)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.into, "into", "", "the store: FILE (SQLite), parquet:DIR, or postgres://...")
+	f.StringVar(&o.shard, "shard", "", "I/N: read only the I-th of N disjoint parts of the accounts (by account id), for N machines")
+	f.StringVar(&o.at, "snapshot-time", "", "the snapshot's time, RFC 3339 (default: now); give the shards of one snapshot the same")
+	f.BoolVar(&a.opts.strict, "strict", false, "any failed account or region fails the snapshot, and nothing is written")
+	return cmd
+}
+
+func completeTables(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
+	eng, err := catalog()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveError
+	}
+	var names []string
+	for _, t := range eng.Tables() {
+		if strings.HasPrefix(t.Name, prefix) {
+			names = append(names, t.Name)
+		}
+	}
+	return names, cobra.ShellCompDirectiveNoFileComp
+}
+
+// snapshotTables resolves the tables named (names or aliases; none: every
+// table that can be read whole) to what a store keeps of each.
+func snapshotTables(eng *vtab.Engine, ts []tables.Table, names []string) ([]store.Table, error) {
+	if len(names) == 0 {
+		for _, t := range eng.Tables() {
+			if !slices.ContainsFunc(t.Columns, func(c vtab.ColumnInfo) bool { return c.Key == vtab.Required }) {
+				names = append(names, t.Name)
+			}
+		}
+	}
+	var out []store.Table
+	for _, name := range names {
+		ti, ok := eng.Table(name)
+		if !ok {
+			var all []string
+			for _, t := range eng.Tables() {
+				all = append(all, t.Name)
+			}
+			return nil, usageErrorf("no table %q: the tables are %s", name, strings.Join(all, ", "))
+		}
+		if slices.ContainsFunc(out, func(t store.Table) bool { return t.Name == ti.Name }) {
+			continue
+		}
+		var required []string
+		t := store.Table{Name: ti.Name, Scope: store.ScopeRegion}
+		for _, c := range ti.Columns {
+			if c.Key == vtab.Required {
+				required = append(required, c.Name)
+			}
+			if !c.Hidden {
+				t.Columns = append(t.Columns, store.Column{Name: c.Name, Type: c.Type})
+			}
+		}
+		if len(required) > 0 {
+			return nil, usageErrorf("table %s needs a value for %s: it cannot be read whole, so it cannot be snapshotted", ti.Name, strings.Join(required, " and "))
+		}
+		if decl, ok := tables.Find(ts, ti.Name); ok {
+			switch decl.Scope {
+			case tables.PerAccount, tables.PerBucket:
+				t.Scope = store.ScopeAccount
+			case tables.PerConnection:
+				t.Scope = store.ScopeConnection
+			}
+		}
+		out = append(out, t)
+	}
+	return out, store.Check(out)
+}
+
+func (a *app) snapshot(ctx context.Context, o snapshotOptions, args []string) error {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(snapshotMemoryLimit))
+	}
+	shard, err := store.ParseShard(o.shard)
+	if err != nil {
+		return usageErrorf("--shard: %v", err)
+	}
+	at := time.Now().UTC().Truncate(time.Second)
+	if o.at != "" {
+		if at, err = time.Parse(time.RFC3339, o.at); err != nil {
+			return usageErrorf("--snapshot-time %q: write RFC 3339, as in 2026-11-01T00:00:00Z", o.at)
+		}
+		at = at.UTC().Truncate(time.Second)
+	}
+	if o.into == "" {
+		return usageErrorf("snapshot: say where with --into FILE.db, --into parquet:DIR or --into postgres://...")
+	}
+	eng, _, err := a.engine(ctx)
+	if err != nil {
+		return err
+	}
+	want, err := snapshotTables(eng, a.tables, args)
+	if err != nil {
+		return err
+	}
+	for _, t := range want {
+		ti, _ := eng.Table(t.Name)
+		narrow := slices.ContainsFunc(ti.Columns, func(c vtab.ColumnInfo) bool {
+			return c.Name == "account_id" && (c.Key == vtab.Exact || c.Key == vtab.Required)
+		})
+		if !narrow && shard.N > 1 {
+			return usageErrorf("table %s cannot be read by account, so it cannot be sharded: snapshot it without --shard", t.Name)
+		}
+	}
+	st, err := store.Open(ctx, o.into, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	sess := a.sess
+	all, err := sess.Accounts(ctx)
+	if err != nil {
+		return err
+	}
+	var accounts []string
+	for _, acct := range all {
+		if shard.Holds(acct) {
+			accounts = append(accounts, acct)
+		}
+	}
+	snap := &store.Snapshot{
+		ID: store.SnapshotID(at, shard), Time: at, Connection: a.connName, Shard: shard,
+		Accounts: accounts, Regions: sess.Options().Regions, Targets: map[string][]string{},
+	}
+	if snap.Connection == "" && a.opts.demo {
+		snap.Connection = "demo"
+	}
+	if len(accounts) > 0 {
+		targets, _, err := sess.Targets(ctx, fetch.Scope{Accounts: accounts})
+		if err != nil {
+			return err
+		}
+		for _, t := range targets {
+			snap.Targets[t.Account] = append(snap.Targets[t.Account], t.Region)
+		}
+	}
+	tx, err := st.Begin(ctx, snap)
+	if err != nil {
+		return err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			tx.Rollback()
+			fmt.Fprintf(a.io.errOut, "awssql: snapshot %s not written: %s holds what it held before\n", snap.ID, st)
+		}
+	}()
+	var ok, failed int
+	// Each failure is said once, though an account that cannot be entered
+	// fails every table.
+	failures := fetch.NewStats()
+	reported := false
+	defer func() {
+		if !reported {
+			a.reportFailures(failures)
+		}
+	}()
+	for _, t := range want {
+		sum, fs, err := a.snapshotTable(ctx, eng, tx, t, accounts, snap)
+		failures.Failures = append(failures.Failures, fs...)
+		ok, failed = ok+sum.TargetsOK, failed+sum.TargetsFailed
+		if err != nil {
+			return err
+		}
+		snap.Tables = append(snap.Tables, sum)
+	}
+	// Once written, the snapshot is committed whole even if Ctrl-C comes
+	// now: stopping half way would be worse.
+	if err := tx.Commit(context.WithoutCancel(ctx), snap); err != nil {
+		return err
+	}
+	committed = true
+	a.reportFailures(failures)
+	reported = true
+	var counts []string
+	for _, t := range snap.Tables {
+		counts = append(counts, fmt.Sprintf("%s %d", t.Name, t.Rows))
+	}
+	msg := fmt.Sprintf("awssql: snapshot %s into %s: %s rows", snap.ID, st, strings.Join(counts, ", "))
+	if failed > 0 {
+		msg += fmt.Sprintf("; %d targets failed (counted table by table), recorded as failed", failed)
+	}
+	fmt.Fprintln(a.io.errOut, msg)
+	switch {
+	case failed > 0 && ok == 0:
+		return fmt.Errorf("every target failed (%d)", failed)
+	case failed > 0:
+		return &partialError{failed: failed, ok: ok}
+	}
+	return nil
+}
+
+// snapshotTable reads one table for the accounts and writes it in tx.
+// It returns the table's summary and its failed targets, which it records
+// in snap.
+func (a *app) snapshotTable(ctx context.Context, eng *vtab.Engine, tx store.Tx, t store.Table, accounts []string, snap *store.Snapshot) (store.TableSummary, []fetch.Failure, error) {
+	sum := store.Summarize(t)
+	st := fetch.NewStats()
+	ctx = fetch.WithStats(ctx, st)
+	var nrows atomic.Int64
+	if a.io.errTTY {
+		prog := startProgress(a.io.errOut, st, &nrows)
+		defer prog.clear()
+	}
+	where := map[string][]string{}
+	if ti, _ := eng.Table(t.Name); slices.ContainsFunc(ti.Columns, func(c vtab.ColumnInfo) bool {
+		return c.Name == "account_id" && (c.Key == vtab.Exact || c.Key == vtab.Required)
+	}) {
+		where["account_id"] = accounts
+	}
+	rows := func(yield func(store.Row, error) bool) {
+		for r, err := range eng.Scan(ctx, t.Name, where) {
+			if !yield(store.Row{Key: r.ID, Values: r.Values}, err) || err != nil {
+				return
+			}
+			nrows.Add(1)
+		}
+	}
+	n, err := tx.Write(ctx, t, iter.Seq2[store.Row, error](rows))
+	s := st.Snapshot()
+	sum.Rows, sum.TargetsOK, sum.TargetsFailed, sum.Ignored = n, s.Targets.OK, s.Targets.Failed, s.Targets.Ignored
+	for _, f := range s.Failures {
+		snap.Failures = append(snap.Failures, store.Failure{Table: t.Name, Account: f.Account, Region: f.Region,
+			Operation: f.Operation, Code: f.Code, Message: f.Message})
+	}
+	for _, f := range s.Ignored {
+		snap.Failures = append(snap.Failures, store.Failure{Table: t.Name, Account: f.Account, Region: f.Region,
+			Operation: f.Operation, Code: f.Code, Message: f.Message, Ignored: true})
+	}
+	return sum, s.Failures, err // a scan's and a store's errors name the table
+}

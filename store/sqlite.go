@@ -1,0 +1,414 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"iter"
+	"maps"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // the "sqlite" driver
+
+	"github.com/awssql/awssql/vtab"
+)
+
+// sqliteStore keeps snapshots in a SQLite file: one table per awssql
+// table, with the same column names and declared types and two more
+// (_snapshot_id, _row_key), and the snapshots and snapshot_failures tables.
+// A snapshot is one transaction: an interrupted one leaves the file as it
+// was (SQLite rolls a hot journal back on the next open).
+type sqliteStore struct {
+	path string
+	db   *sql.DB
+}
+
+func openSQLite(path string, create bool) (*sqliteStore, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite %s: %w", path, err)
+	}
+	if _, err := os.Stat(abs); errors.Is(err, fs.ErrNotExist) && !create {
+		return nil, fmt.Errorf("sqlite %s: no such file", path)
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(30000)")
+	q.Set("_txlock", "immediate")
+	if !create {
+		q.Set("mode", "ro")
+	}
+	dsn := (&url.URL{Scheme: "file", Path: abs, RawQuery: q.Encode()}).String()
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite %s: %w", path, err)
+	}
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite %s: %w", path, err)
+	}
+	return &sqliteStore{path: path, db: db}, nil
+}
+
+func (s *sqliteStore) String() string { return s.path }
+func (s *sqliteStore) Close() error   { return s.db.Close() }
+
+// quote makes a SQL identifier of a name.
+func quote(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
+
+const sqliteMeta = `
+CREATE TABLE IF NOT EXISTS snapshots (
+	snapshot_id TEXT PRIMARY KEY,
+	snapshot_time TEXT NOT NULL,
+	connection TEXT,
+	shard TEXT,
+	accounts JSON TEXT,
+	regions JSON TEXT,
+	targets JSON TEXT,
+	tables JSON TEXT
+);
+CREATE TABLE IF NOT EXISTS snapshot_failures (
+	snapshot_id TEXT NOT NULL,
+	table_name TEXT NOT NULL,
+	account_id TEXT,
+	region TEXT,
+	operation TEXT,
+	code TEXT,
+	message TEXT,
+	ignored INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS snapshot_failures_snapshot ON snapshot_failures(snapshot_id);`
+
+func (s *sqliteStore) Begin(ctx context.Context, snap *Snapshot) (Tx, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite %s: %w", s.path, err)
+	}
+	if _, err := tx.ExecContext(ctx, sqliteMeta); err != nil {
+		tx.Rollback()
+		return nil, fmt.Errorf("sqlite %s: %w", s.path, err)
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM snapshots WHERE snapshot_id = ?`, snap.ID).Scan(&n); err != nil {
+		tx.Rollback()
+		return nil, fmt.Errorf("sqlite %s: %w", s.path, err)
+	}
+	if n > 0 {
+		tx.Rollback()
+		return nil, fmt.Errorf("sqlite %s already holds snapshot %s (taken at the same time, of the same shard)", s.path, snap.ID)
+	}
+	return &sqliteTx{s: s, tx: tx, id: snap.ID}, nil
+}
+
+type sqliteTx struct {
+	s  *sqliteStore
+	tx *sql.Tx
+	id string
+}
+
+// table creates the table, or adds the columns it lacks.
+func (t *sqliteTx) table(ctx context.Context, tbl Table) error {
+	have := map[string]string{}
+	rows, err := t.tx.QueryContext(ctx, `SELECT name, type FROM pragma_table_info(?)`, tbl.Name)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var name, typ string
+		if err := rows.Scan(&name, &typ); err != nil {
+			rows.Close()
+			return err
+		}
+		have[name] = typ
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(have) == 0 {
+		var b strings.Builder
+		fmt.Fprintf(&b, "CREATE TABLE %s (%s TEXT NOT NULL, %s TEXT NOT NULL", quote(tbl.Name), colSnapshot, colKey)
+		for _, c := range tbl.Columns {
+			fmt.Fprintf(&b, ", %s %s", quote(c.Name), c.Type.SQLType())
+		}
+		b.WriteString(")")
+		if _, err := t.tx.ExecContext(ctx, b.String()); err != nil {
+			return err
+		}
+	} else {
+		for _, c := range tbl.Columns {
+			typ, ok := have[c.Name]
+			switch {
+			case !ok:
+				if _, err := t.tx.ExecContext(ctx, fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s", quote(tbl.Name), quote(c.Name), c.Type.SQLType())); err != nil {
+					return err
+				}
+			case !strings.EqualFold(typ, c.Type.SQLType()):
+				return fmt.Errorf("column %s is %s in the file but %s in awssql", c.Name, typ, c.Type.SQLType())
+			}
+		}
+	}
+	idx := []string{colSnapshot}
+	for _, i := range partitionColumns(tbl.Columns) {
+		idx = append(idx, quote(tbl.Columns[i].Name))
+	}
+	idx = append(idx, colKey)
+	_, err = t.tx.ExecContext(ctx, fmt.Sprintf("CREATE INDEX IF NOT EXISTS %s ON %s(%s)",
+		quote(tbl.Name+"_snapshot"), quote(tbl.Name), strings.Join(idx, ", ")))
+	return err
+}
+
+func (t *sqliteTx) Write(ctx context.Context, tbl Table, rows iter.Seq2[Row, error]) (int64, error) {
+	if err := t.table(ctx, tbl); err != nil {
+		return 0, fmt.Errorf("sqlite %s: table %s: %w", t.s.path, tbl.Name, err)
+	}
+	names := []string{colSnapshot, colKey}
+	for _, c := range tbl.Columns {
+		names = append(names, quote(c.Name))
+	}
+	stmt, err := t.tx.PrepareContext(ctx, fmt.Sprintf("INSERT INTO %s (%s) VALUES (?%s)",
+		quote(tbl.Name), strings.Join(names, ", "), strings.Repeat(", ?", len(names)-1)))
+	if err != nil {
+		return 0, fmt.Errorf("sqlite %s: table %s: %w", t.s.path, tbl.Name, err)
+	}
+	defer stmt.Close()
+	args := make([]any, len(names))
+	args[0] = t.id
+	var n int64
+	for row, err := range rows {
+		if err != nil {
+			return n, err
+		}
+		args[1] = row.Key
+		copy(args[2:], row.Values)
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
+			return n, fmt.Errorf("sqlite %s: table %s: %w", t.s.path, tbl.Name, err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+func (t *sqliteTx) Commit(ctx context.Context, snap *Snapshot) error {
+	enc := func(v any) string {
+		b, _ := json.Marshal(v)
+		return string(b)
+	}
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		snap.ID, timeText(snap.Time), nullText(snap.Connection), nullText(snap.Shard.String()),
+		enc(orEmpty(snap.Accounts)), enc(orEmpty(snap.Regions)), enc(snap.Targets), enc(snap.Tables))
+	if err != nil {
+		return fmt.Errorf("sqlite %s: %w", t.s.path, err)
+	}
+	for _, f := range snap.Failures {
+		_, err := t.tx.ExecContext(ctx, `INSERT INTO snapshot_failures VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			snap.ID, f.Table, nullText(f.Account), nullText(f.Region), f.Operation, f.Code, f.Message, boolInt(f.Ignored))
+		if err != nil {
+			return fmt.Errorf("sqlite %s: %w", t.s.path, err)
+		}
+	}
+	if err := t.tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite %s: %w", t.s.path, err)
+	}
+	return nil
+}
+
+func (t *sqliteTx) Rollback() error {
+	if err := t.tx.Rollback(); err != nil && !errors.Is(err, sql.ErrTxDone) {
+		return err
+	}
+	return nil
+}
+
+func nullText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func (s *sqliteStore) Snapshots(ctx context.Context) ([]*Snapshot, error) {
+	var exists int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE name = 'snapshots'`).Scan(&exists); err != nil {
+		return nil, fmt.Errorf("sqlite %s: %w", s.path, err)
+	}
+	if exists == 0 {
+		return nil, nil
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT snapshot_id, snapshot_time, coalesce(connection, ''), coalesce(shard, ''),
+		accounts, regions, targets, tables FROM snapshots ORDER BY snapshot_time, snapshot_id`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite %s: %w", s.path, err)
+	}
+	defer rows.Close()
+	var out []*Snapshot
+	byID := map[string]*Snapshot{}
+	for rows.Next() {
+		var r snapshotRecord
+		if err := rows.Scan(&r.ID, &r.Time, &r.Connection, &r.Shard, &r.Accounts, &r.Regions, &r.Targets, &r.Tables); err != nil {
+			return nil, fmt.Errorf("sqlite %s: %w", s.path, err)
+		}
+		snap, err := r.snapshot()
+		if err != nil {
+			return nil, fmt.Errorf("sqlite %s: %w", s.path, err)
+		}
+		out = append(out, snap)
+		byID[snap.ID] = snap
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite %s: %w", s.path, err)
+	}
+	frows, err := s.db.QueryContext(ctx, `SELECT snapshot_id, table_name, coalesce(account_id, ''), coalesce(region, ''),
+		operation, code, message, ignored FROM snapshot_failures ORDER BY rowid`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite %s: %w", s.path, err)
+	}
+	defer frows.Close()
+	for frows.Next() {
+		var id string
+		var f Failure
+		if err := frows.Scan(&id, &f.Table, &f.Account, &f.Region, &f.Operation, &f.Code, &f.Message, &f.Ignored); err != nil {
+			return nil, fmt.Errorf("sqlite %s: %w", s.path, err)
+		}
+		if snap := byID[id]; snap != nil {
+			snap.Failures = append(snap.Failures, f)
+		}
+	}
+	return out, frows.Err()
+}
+
+// snapshotRecord is a snapshot as the stores keep it: its lists as JSON.
+type snapshotRecord struct {
+	ID, Time, Connection, Shard        string
+	Accounts, Regions, Targets, Tables string
+}
+
+func (r snapshotRecord) snapshot() (*Snapshot, error) {
+	t, err := time.Parse(time.RFC3339Nano, r.Time)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot %s: bad time %q", r.ID, r.Time)
+	}
+	shard, err := ParseShard(r.Shard)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot %s: %w", r.ID, err)
+	}
+	snap := &Snapshot{ID: r.ID, Time: t.UTC(), Connection: r.Connection, Shard: shard}
+	for _, f := range []struct {
+		text string
+		into any
+	}{{r.Accounts, &snap.Accounts}, {r.Regions, &snap.Regions}, {r.Targets, &snap.Targets}, {r.Tables, &snap.Tables}} {
+		if f.text == "" {
+			continue
+		}
+		if err := json.Unmarshal([]byte(f.text), f.into); err != nil {
+			return nil, fmt.Errorf("snapshot %s: %w", r.ID, err)
+		}
+	}
+	return snap, nil
+}
+
+func (s *sqliteStore) Rows(ctx context.Context, parts []*Snapshot, table string, cols []Column) iter.Seq2[Row, error] {
+	return func(yield func(Row, error) bool) {
+		names := []string{colKey}
+		for _, c := range cols {
+			names = append(names, quote(c.Name))
+		}
+		var order []string
+		for _, i := range partitionColumns(cols) {
+			order = append(order, quote(cols[i].Name))
+		}
+		order = append(order, colKey)
+		ids := make([]any, len(parts))
+		for i, p := range parts {
+			ids[i] = p.ID
+		}
+		q := fmt.Sprintf("SELECT %s FROM %s WHERE %s IN (?%s) ORDER BY %s", strings.Join(names, ", "), quote(table),
+			colSnapshot, strings.Repeat(", ?", max(len(ids)-1, 0)), strings.Join(order, ", "))
+		rows, err := s.db.QueryContext(ctx, q, ids...)
+		if err != nil {
+			yield(Row{}, fmt.Errorf("sqlite %s: table %s: %w", s.path, table, err))
+			return
+		}
+		defer rows.Close()
+		vals := make([]any, len(names))
+		ptrs := make([]any, len(names))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				yield(Row{}, fmt.Errorf("sqlite %s: table %s: %w", s.path, table, err))
+				return
+			}
+			key, _ := vals[0].(string)
+			row := Row{Key: key, Values: slices.Clone(vals[1:])}
+			for i, c := range cols {
+				row.Values[i] = sqliteValue(c.Type, row.Values[i])
+			}
+			if !yield(row, nil) {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(Row{}, fmt.Errorf("sqlite %s: table %s: %w", s.path, table, err))
+		}
+	}
+}
+
+// sqliteValue undoes what database/sql does to a value: SQLite's own
+// types are nil, int64, float64, string and []byte.
+func sqliteValue(_ vtab.Type, v any) any {
+	switch v := v.(type) {
+	case bool:
+		return boolInt(v)
+	case time.Time:
+		return timeText(v)
+	}
+	return v
+}
+
+// SQLiteViews are the statements that make a SQLite file's tables read
+// as one snapshot (a group's parts): a temporary view per table, named as
+// the table and with its columns as that snapshot had them, in front of
+// the table of every snapshot (still there as main.TABLE).
+func SQLiteViews(snaps []*Snapshot, g *Group) []string {
+	cols := map[string][]ColumnType{}
+	for _, p := range snaps { // oldest first: the latest columns win
+		for _, t := range p.Tables {
+			cols[t.Name] = t.Columns
+		}
+	}
+	for _, p := range g.Parts {
+		for _, t := range p.Tables {
+			cols[t.Name] = t.Columns
+		}
+	}
+	ids := make([]string, len(g.Parts))
+	for i, p := range g.Parts {
+		ids[i] = "'" + strings.ReplaceAll(p.ID, "'", "''") + "'"
+	}
+	var out []string
+	for _, name := range slices.Sorted(maps.Keys(cols)) {
+		names := make([]string, len(cols[name]))
+		for i, c := range cols[name] {
+			names[i] = quote(c.Name)
+		}
+		out = append(out, fmt.Sprintf("CREATE TEMP VIEW %s AS SELECT %s FROM main.%s WHERE %s IN (%s)",
+			quote(name), strings.Join(names, ", "), quote(name), colSnapshot, strings.Join(ids, ", ")))
+	}
+	return out
+}
