@@ -142,11 +142,12 @@ func run(ctx context.Context, args []string, s streams) int {
 	switch {
 	case err == nil, isPipeClosed(err), errors.As(err, &pe), errors.As(err, &re):
 	case code == exitInterrupted:
+		msg := "interrupted" // not in a statement: no answer to speak of
 		var ie *interruptedError
-		if !errors.As(err, &ie) {
-			ie = &interruptedError{}
+		if errors.As(err, &ie) {
+			msg = ie.Error()
 		}
-		fmt.Fprintln(s.errOut, "awssql: "+ie.Error())
+		fmt.Fprintln(s.errOut, "awssql: "+msg)
 	default:
 		fmt.Fprintln(s.errOut, "awssql: "+message(err))
 	}

@@ -102,7 +102,7 @@ var errOutput = errors.New("writing the output failed")
 func incomplete(rows int) string {
 	switch rows {
 	case 0:
-		return ""
+		return "; no row was printed: the answer is incomplete"
 	case 1:
 		return "; 1 row was printed: the answer is incomplete"
 	}
