@@ -429,3 +429,51 @@ func TestHeadClosesThePipe(t *testing.T) {
 		t.Errorf("%v, stderr %q: want exit %d and the answer said incomplete", err, errOut.String(), exitInterrupted)
 	}
 }
+
+// TestEveryCommandsOutputFails: not only a statement's rows but every
+// command's output (explain's plan, check's walk, the policies, schema,
+// --help) is the answer; when the reader goes away or the write fails,
+// exit 0 would say it was delivered. A closed pipe is 130 and says the
+// answer is incomplete; another failed write is 1 and names the error.
+func TestEveryCommandsOutputFails(t *testing.T) {
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 2, Seed: 2})
+	commands := [][]string{
+		{"tables"},
+		{"schema", "ec2_instances"},
+		{"queries"},
+		{"policy"},
+		{"policy", "--caller"},
+		{"explain", "SELECT * FROM ec2_instances WHERE instance_type = 't3.micro'"},
+		{"explain", "SELECT 1"},
+		{"check"},
+		{"--help"},
+		{"version"},
+		{"--version"},
+		{"completion", "bash"},
+	}
+	for _, args := range commands {
+		for _, n := range []int{0, 20} { // the first write fails; a later one
+			name := fmt.Sprintf("%s after %d bytes", strings.Join(args, " "), n)
+			t.Run(name+" closed", func(t *testing.T) {
+				var errOut bytes.Buffer
+				code := run(context.Background(), append(slices.Clone(f.args), args...), streams{
+					in: strings.NewReader(""), out: &failingWriter{n: n, err: syscall.EPIPE}, errOut: &errOut,
+					getenv: func(k string) string { return f.env[k] },
+				})
+				if code != exitInterrupted || !strings.Contains(errOut.String(), "the output was closed before the end") {
+					t.Errorf("exit %d, stderr %q: want %d and the answer said incomplete", code, errOut.String(), exitInterrupted)
+				}
+			})
+			t.Run(name+" full disk", func(t *testing.T) {
+				var errOut bytes.Buffer
+				code := run(context.Background(), append(slices.Clone(f.args), args...), streams{
+					in: strings.NewReader(""), out: &failingWriter{n: n, err: syscall.ENOSPC}, errOut: &errOut,
+					getenv: func(k string) string { return f.env[k] },
+				})
+				if code != exitError || !strings.Contains(errOut.String(), "no space left on device") {
+					t.Errorf("exit %d, stderr %q: want %d and the write's error", code, errOut.String(), exitError)
+				}
+			})
+		}
+	}
+}
