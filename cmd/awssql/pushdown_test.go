@@ -290,3 +290,51 @@ func TestPushdownFilterValueLimit(t *testing.T) {
 		t.Errorf("exit %d, %q %s: want %q", r.code, r.stdout, r.stderr, plain.stdout)
 	}
 }
+
+// TestPushdownLongINListWhoeverOwns: images lists the account's own AMIs
+// unless an image id or an owner narrows the call. An IN list of ids or
+// owners longer than one call takes must still be asked of EC2 (a call per
+// batch), not become a scan of the account's own, which would silently
+// drop Amazon's and every other owner's images.
+func TestPushdownLongINListWhoeverOwns(t *testing.T) {
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 40, ImagesPerRegion: 6, Seed: 11})
+	pad := func(real []string, n int, fake func(int) string) string {
+		vals := slices.Clone(real)
+		for i := len(vals); i < n; i++ {
+			vals = append(vals, fake(i))
+		}
+		return strings.Join(vals, ", ")
+	}
+	ids := f.run("SELECT DISTINCT quote(image_id) FROM ec2_instances ORDER BY 1")
+	owners := f.run(`SELECT DISTINCT quote(m.owner_id) FROM ec2_instances i
+		JOIN images m ON m.image_id = i.image_id AND m.account_id = i.account_id AND m.region = i.region ORDER BY 1`)
+	if ids.code != 0 || owners.code != 0 {
+		t.Fatalf("exit %d %d: %s %s", ids.code, owners.code, ids.stderr, owners.stderr)
+	}
+	idList := records(t, ids.stdout)[1:]
+	ownerList := records(t, owners.stdout)[1:]
+	var realIDs, realOwners []string
+	for _, r := range idList {
+		realIDs = append(realIDs, r[0])
+	}
+	for _, r := range ownerList {
+		realOwners = append(realOwners, r[0])
+	}
+	if len(realOwners) < 2 {
+		t.Fatalf("owners %v: want the account's own and another's (Amazon's)", realOwners)
+	}
+	for _, c := range []struct{ name, short, long string }{
+		{"image_id", strings.Join(realIDs, ", "), pad(realIDs, 300, func(i int) string { return fmt.Sprintf("'ami-%017x'", i) })},
+		{"owner_id", strings.Join(realOwners, ", "), pad(realOwners, 1200, func(i int) string { return fmt.Sprintf("'%012d'", i) })},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			q := "SELECT account_id, region, image_id, owner_id FROM images WHERE %s IN (%s) ORDER BY 1, 2, 3"
+			want := f.run(fmt.Sprintf(q, c.name, c.short))
+			got := f.run(fmt.Sprintf(q, c.name, c.long))
+			if want.code != 0 || got.code != 0 || got.stdout != want.stdout {
+				t.Errorf("exit %d, %d rows (%s): want exit %d and the %d rows of the list without the padding",
+					got.code, len(records(t, got.stdout))-1, got.stderr, want.code, len(records(t, want.stdout))-1)
+			}
+		})
+	}
+}
