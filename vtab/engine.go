@@ -332,8 +332,14 @@ func argValues(col column, a Arg, raw []any) (vals []string, narrow bool) {
 		case nil, []byte:
 			continue // '= NULL' is never true; a blob never equals text or a number
 		case int64:
-			if col.typ.affinity() == textAffinity && !a.Exact && col.key != Required {
-				return nil, false // as text it matches '12' but not '012'; a numeric column's value compares by number
+			// As text it matches '12' but not '012', which a number from a
+			// numeric column matches: a call not narrowed by it, SQLite
+			// decides. Not for a column whose scan lists other rows than
+			// its calls (Required, PerValue: whose images, which bucket):
+			// there, not narrowing would answer from the wrong rows, while
+			// the decimal text is what a bound number matches.
+			if col.typ.affinity() == textAffinity && !a.Exact && col.key != Required && !col.perValue {
+				return nil, false
 			}
 			text = strconv.FormatInt(v, 10)
 		case string:

@@ -120,7 +120,11 @@ type Column[T any] struct {
 	// values per filter, 1000 instance ids); 0 means 1. A longer list is
 	// not pushed (one scan, checked by SQLite) unless PerValue is set, or
 	// the key is Required: then the list function runs once per batch.
-	Batch    int
+	Batch int
+	// PerValue says that a scan lists other rows than the calls its values
+	// make (images: the account's own, not the owner's): such a column's
+	// values are always asked of the API, a number bound for it as its
+	// decimal text, as SQLite compares a bound number with text.
 	PerValue bool
 	Get      func(T) any
 }

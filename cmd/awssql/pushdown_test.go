@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"slices"
@@ -334,6 +335,38 @@ func TestPushdownLongINListWhoeverOwns(t *testing.T) {
 			if want.code != 0 || got.code != 0 || got.stdout != want.stdout {
 				t.Errorf("exit %d, %d rows (%s): want exit %d and the %d rows of the list without the padding",
 					got.code, len(records(t, got.stdout))-1, got.stderr, want.code, len(records(t, want.stdout))-1)
+			}
+		})
+	}
+}
+
+// TestPushdownNumberBoundForAnOwner: --param acct=123456789012 binds a
+// number (README, --param), which SQLite compares with a text column as its
+// decimal text. For a column that decides whose rows a table lists at all
+// (images, ebs_snapshots: the account's own unless an owner is named), the
+// call must still be narrowed by it: listing the account's own instead
+// silently dropped every image and snapshot the owner shares.
+func TestPushdownNumberBoundForAnOwner(t *testing.T) {
+	owner := fakedata.DemoManagementAccount
+	for _, table := range []string{"images", "ebs_snapshots"} {
+		t.Run(table, func(t *testing.T) {
+			q := "SELECT account_id, region, owner_id FROM " + table + " WHERE owner_id = %s ORDER BY 1, 2"
+			run := func(args ...string) result {
+				return runCLI(context.Background(), nil, "", false, append([]string{"--demo", "--skip-accounts", fakedata.DemoNoRoleAccount}, args...)...)
+			}
+			want := run(fmt.Sprintf(q, "'"+owner+"'"))
+			got := run("--param", "acct="+owner, fmt.Sprintf(q, ":acct"))
+			shared := 0
+			for _, r := range records(t, want.stdout)[1:] {
+				if r[0] != owner {
+					shared++
+				}
+			}
+			if want.code != 0 || shared == 0 {
+				t.Fatalf("exit %d %s: want rows shared with other accounts to compare with", want.code, want.stderr)
+			}
+			if got.code != 0 || got.stdout != want.stdout {
+				t.Errorf("exit %d, %d rows (%s): want the %d rows of owner_id = '%s'", got.code, len(records(t, got.stdout))-1, got.stderr, len(records(t, want.stdout))-1, owner)
 			}
 		})
 	}
