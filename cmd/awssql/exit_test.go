@@ -477,3 +477,35 @@ func TestEveryCommandsOutputFails(t *testing.T) {
 		}
 	}
 }
+
+// TestNULInSQL: SQLite reads a statement up to its first NUL byte, so SQL
+// holding one (a file saved as UTF-16, a stray byte) ran a statement cut
+// short, or skipped the ones after it, and exited 0. It is refused before
+// anything runs, naming where, with exit 2.
+func TestNULInSQL(t *testing.T) {
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 2, Seed: 2})
+	dir := t.TempDir()
+	utf16 := filepath.Join(dir, "report.sql")
+	var b []byte
+	b = append(b, 0xff, 0xfe)
+	for _, c := range "SELECT 1 AS a;\nSELECT 2 AS b;\n" {
+		b = append(b, byte(c), 0)
+	}
+	os.WriteFile(utf16, b, 0o600)
+	for _, tc := range []struct {
+		name, stdin string
+		args        []string
+		where       string
+	}{
+		{"stdin, a statement cut", "SELECT count(*) FROM ec2_instances\x00 WHERE instance_state = 'nope';", nil, "stdin"},
+		{"stdin, a statement skipped", "SELECT 1;\n\x00SELECT 2;", nil, "stdin"},
+		{"a UTF-16 file", "", []string{"-f", utf16}, utf16},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := f.runIO(context.Background(), tc.stdin, false, tc.args...)
+			if r.code != exitUsage || r.stdout != "" || !strings.Contains(r.stderr, tc.where+": ") || !strings.Contains(r.stderr, "NUL") {
+				t.Errorf("exit %d, stdout %q, stderr %q: want %d, nothing run, and where the NUL is", r.code, r.stdout, r.stderr, exitUsage)
+			}
+		})
+	}
+}
