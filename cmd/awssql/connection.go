@@ -109,7 +109,7 @@ func (a *app) applyConfig(cmd *cobra.Command) error {
 		var vals []string
 		from := f.Name // where a wrong value was written: nothing on the command line was wrong
 		if v := a.io.getenv(env); v != "" {
-			from = env
+			from = env + ": " + f.Name
 			vals = []string{v}
 			if strings.HasSuffix(f.Value.Type(), "Array") {
 				vals = strings.Split(v, ",")
