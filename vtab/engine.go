@@ -216,6 +216,14 @@ func (c *cursor) filter(idxStr string, argc int, value func(i int, in bool) []an
 	if p.MissingRequired {
 		return c.fail(c.missingRequired())
 	}
+	for _, r := range p.Rest {
+		if r.Why != WhyCollation || r.Column < 0 || r.Column >= len(c.t.columns) || !c.t.columns[r.Column].scope || p.hasArg(r.Column) {
+			continue
+		}
+		name := c.t.columns[r.Column].name
+		return c.fail(fmt.Errorf("%s = ... under a COLLATE other than BINARY cannot be asked of the API, and without a value for %s the table lists other rows than those that match: compare %s without COLLATE",
+			name, name, name))
+	}
 	if argc < len(p.Args) {
 		return fmt.Errorf("%s: plan wants %d values, got %d", c.t.name, len(p.Args), argc)
 	}

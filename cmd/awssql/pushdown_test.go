@@ -371,3 +371,39 @@ func TestPushdownNumberBoundForAnOwner(t *testing.T) {
 		})
 	}
 }
+
+// TestPushdownScopeUnderACollation: images and ebs_snapshots list the
+// account's own unless an image, snapshot or owner is named. Named under a
+// collation no API applies (image_id = '...' COLLATE NOCASE), the value
+// cannot be asked of EC2, and the listing of the account's own, checked by
+// SQLite, silently answered none of Amazon's or another owner's: the
+// statement fails and says why. Named with IS and a constant, it is '='.
+func TestPushdownScopeUnderACollation(t *testing.T) {
+	run := func(args ...string) result {
+		return runCLI(context.Background(), nil, "", false, append([]string{"--demo", "--skip-accounts", fakedata.DemoNoRoleAccount}, args...)...)
+	}
+	amazon := run("-o", "csv", "--no-header", "SELECT image_id FROM images WHERE image_owner_alias = 'amazon' ORDER BY 1 LIMIT 1")
+	id := strings.TrimSpace(amazon.stdout)
+	if amazon.code != 0 || id == "" {
+		t.Fatalf("exit %d %q %s: want one of Amazon's AMIs", amazon.code, amazon.stdout, amazon.stderr)
+	}
+	for _, where := range []string{
+		"image_id = '" + strings.ToUpper(id) + "' COLLATE NOCASE",
+		"image_owner_alias = 'AMAZON' COLLATE NOCASE",
+	} {
+		r := run("SELECT count(*) FROM images WHERE " + where)
+		if r.code != exitError || !strings.Contains(r.stderr, "COLLATE") || r.stdout != "" {
+			t.Errorf("%s: exit %d, %q %s: want %d, no answer, and why", where, r.code, r.stdout, r.stderr, exitError)
+		}
+	}
+	for _, tc := range []struct{ table, is, eq string }{
+		{"images", "image_id IS '" + id + "'", "image_id = '" + id + "'"},
+		{"ebs_snapshots", "owner_id IS '" + fakedata.DemoManagementAccount + "'", "owner_id = '" + fakedata.DemoManagementAccount + "'"},
+	} {
+		want := run("SELECT account_id, region FROM " + tc.table + " WHERE " + tc.eq + " ORDER BY 1, 2")
+		got := run("SELECT account_id, region FROM " + tc.table + " WHERE " + tc.is + " ORDER BY 1, 2")
+		if want.code != 0 || len(records(t, want.stdout)) < 2 || got.code != 0 || got.stdout != want.stdout {
+			t.Errorf("%s: exit %d, %d rows %s: want the %d rows of %s", tc.is, got.code, len(records(t, got.stdout))-1, got.stderr, len(records(t, want.stdout))-1, tc.eq)
+		}
+	}
+}
