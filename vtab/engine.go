@@ -216,6 +216,14 @@ func (c *cursor) filter(idxStr string, argc int, value func(i int, in bool) []an
 	if p.MissingRequired {
 		return c.fail(c.missingRequired())
 	}
+	for _, r := range p.Rest {
+		if r.Why != WhyCollation || r.Column < 0 || r.Column >= len(c.t.columns) || !c.t.columns[r.Column].scope || p.hasArg(r.Column) {
+			continue
+		}
+		name := c.t.columns[r.Column].name
+		return c.fail(fmt.Errorf("%s = ... under a COLLATE other than BINARY cannot be asked of the API, and without a value for %s the table lists other rows than those that match: compare %s without COLLATE",
+			name, name, name))
+	}
 	if argc < len(p.Args) {
 		return fmt.Errorf("%s: plan wants %d values, got %d", c.t.name, len(p.Args), argc)
 	}
@@ -332,8 +340,14 @@ func argValues(col column, a Arg, raw []any) (vals []string, narrow bool) {
 		case nil, []byte:
 			continue // '= NULL' is never true; a blob never equals text or a number
 		case int64:
-			if col.typ.affinity() == textAffinity && !a.Exact && col.key != Required {
-				return nil, false // as text it matches '12' but not '012'; a numeric column's value compares by number
+			// As text it matches '12' but not '012', which a number from a
+			// numeric column matches: a call not narrowed by it, SQLite
+			// decides. Not for a column whose scan lists other rows than
+			// its calls (Required, PerValue: whose images, which bucket):
+			// there, not narrowing would answer from the wrong rows, while
+			// the decimal text is what a bound number matches.
+			if col.typ.affinity() == textAffinity && !a.Exact && col.key != Required && !col.perValue {
+				return nil, false
 			}
 			text = strconv.FormatInt(v, 10)
 		case string:

@@ -210,6 +210,9 @@ func plan(t *table, cons []Constraint, orderBy int, colUsed uint64) (Plan, []Usa
 			allTaken = false
 			continue
 		}
+		if c.Op == OpIS && c.HasRHS && c.RHS != nil && c.Column >= 0 && c.Column < len(t.columns) && t.columns[c.Column].scope {
+			c.Op = OpEQ // IS a constant that is not NULL is '='
+		}
 		if c.Column < 0 || c.Column >= len(t.columns) || c.Op != OpEQ || t.columns[c.Column].key == NoKey || taken[c.Column] {
 			allTaken = false
 			p.Rest = append(p.Rest, Rest{Column: c.Column, Op: c.Op})
@@ -401,4 +404,14 @@ func (p Plan) uses(i int) bool {
 		return p.Used&(1<<63) != 0
 	}
 	return p.Used&(1<<uint(i)) != 0
+}
+
+// hasArg reports whether column i is one of the plan's arguments.
+func (p Plan) hasArg(i int) bool {
+	for _, a := range p.Args {
+		if a.Column == i {
+			return true
+		}
+	}
+	return false
 }

@@ -267,3 +267,27 @@ func TestPlanUsesHighColumns(t *testing.T) {
 		t.Errorf("bit 63 must cover columns 63 and above only")
 	}
 }
+
+// TestPlanScopeIS: on a Scope key, IS a constant that is not NULL is '='
+// (pushed, exact); IS NULL, and IS on any other key, are left to SQLite.
+func TestPlanScopeIS(t *testing.T) {
+	tbl := planTable(false)
+	tbl.columns[2].scope = true
+	is := func(col int, rhs any) Constraint {
+		return Constraint{Column: col, Op: OpIS, Usable: true, Collation: "BINARY", RHS: rhs, HasRHS: true}
+	}
+	for _, tc := range []struct {
+		name string
+		c    Constraint
+		args []Arg
+	}{
+		{"scope key IS a constant", is(2, "x"), args(2)},
+		{"scope key IS NULL", is(2, nil), nil},
+		{"other key IS a constant", is(0, "x"), nil},
+	} {
+		p, _ := plan(tbl, []Constraint{tc.c}, 0, 0)
+		if !cmp.Equal(p.Args, tc.args, cmpopts.EquateEmpty()) {
+			t.Errorf("%s: args %v, want %v", tc.name, p.Args, tc.args)
+		}
+	}
+}

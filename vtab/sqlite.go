@@ -242,7 +242,7 @@ func xBestIndex(tls *libc.TLS, pVtab, pInfo uintptr) int32 {
 	defer tls.Free(int(unsafe.Sizeof(uintptr(0))))
 	for i, cc := range ccons {
 		c := Constraint{Column: int(cc.FiColumn), Op: Op(cc.Fop), Usable: cc.Fusable != 0}
-		if c.Op == OpEQ && c.Usable {
+		if (c.Op == OpEQ || c.Op == OpIS) && c.Usable {
 			c.Collation = libc.GoString(sqlite3.Xsqlite3_vtab_collation(tls, pInfo, int32(i)))
 			c.In = sqlite3.Xsqlite3_vtab_in(tls, pInfo, int32(i), -1) != 0
 			if sqlite3.Xsqlite3_vtab_rhs_value(tls, pInfo, int32(i), out) == sqlite3.SQLITE_OK {

@@ -120,9 +120,19 @@ type Column[T any] struct {
 	// values per filter, 1000 instance ids); 0 means 1. A longer list is
 	// not pushed (one scan, checked by SQLite) unless PerValue is set, or
 	// the key is Required: then the list function runs once per batch.
-	Batch    int
+	Batch int
+	// PerValue says that a scan lists other rows than the calls its values
+	// make (images: the account's own, not the owner's): such a column's
+	// values are always asked of the API, a number bound for it as its
+	// decimal text, as SQLite compares a bound number with text.
 	PerValue bool
-	Get      func(T) any
+	// Scope says that without a value for it the table lists a default set
+	// (the account's own images), not every row: a constant compared with
+	// IS is then taken as '=', and an '=' that cannot be asked of the API
+	// (under a collation other than BINARY) fails the statement rather
+	// than answering from the default set. It implies PerValue.
+	Scope bool
+	Get   func(T) any
 }
 
 // Table is the definition of one virtual table over rows of type T.
@@ -161,6 +171,7 @@ type column struct {
 	push     string
 	batch    int
 	perValue bool
+	scope    bool
 	get      func(any) any
 }
 
@@ -181,7 +192,7 @@ func (t *Table[T]) erase() *table {
 		get := c.Get
 		cols[i] = column{
 			name: c.Name, typ: c.Type, doc: c.Doc, key: c.Key, hidden: c.Hidden,
-			nullable: c.Nullable, sel: c.Selectivity, push: c.Push, batch: max(c.Batch, 1), perValue: c.PerValue,
+			nullable: c.Nullable, sel: c.Selectivity, push: c.Push, batch: max(c.Batch, 1), perValue: c.PerValue || c.Scope, scope: c.Scope,
 		}
 		if get != nil {
 			cols[i].get = func(row any) any { return get(row.(T)) }

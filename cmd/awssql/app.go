@@ -118,6 +118,11 @@ func (a *app) interrupt() {
 func run(ctx context.Context, args []string, s streams) int {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// Every command's output is its answer: a write that failed anywhere
+	// (explain, check, --help, not only a statement's rows) must not end
+	// as a success.
+	out := &outputWriter{w: s.out}
+	s.out = out
 	a := &app{io: s, cancelRoot: cancel}
 	defer a.close()
 	if s.interrupts != nil {
@@ -136,6 +141,13 @@ func run(ctx context.Context, args []string, s streams) int {
 	// spaceStats never returns nil, which cobra reads as "parse os.Args".
 	root.SetArgs(spaceStats(args))
 	err := root.ExecuteContext(ctx)
+	if werr := out.failed(); werr != nil && (err == nil || isPipeClosed(err)) {
+		if isPipeClosed(werr) {
+			err = &interruptedError{closed: true}
+		} else {
+			err = fmt.Errorf("writing the output failed: %w", werr)
+		}
+	}
 	code := exitCode(ctx, err)
 	var pe *partialError
 	var re *reportedError
@@ -152,6 +164,32 @@ func run(ctx context.Context, args []string, s streams) int {
 		fmt.Fprintln(s.errOut, "awssql: "+message(err))
 	}
 	return code
+}
+
+// outputWriter remembers the first write to stdout that failed, whoever
+// made it and whether or not they checked.
+type outputWriter struct {
+	w   io.Writer
+	mu  sync.Mutex
+	err error
+}
+
+func (o *outputWriter) Write(p []byte) (int, error) {
+	n, err := o.w.Write(p)
+	if err != nil {
+		o.mu.Lock()
+		if o.err == nil {
+			o.err = err
+		}
+		o.mu.Unlock()
+	}
+	return n, err
+}
+
+func (o *outputWriter) failed() error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.err
 }
 
 // onInterrupt makes Ctrl-C call cancel until restore is called.

@@ -57,8 +57,12 @@ func (a *app) schemaCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			t, ok := eng.Table(args[0])
+			// As in FROM, a table's name in any case.
+			t, ok := eng.Table(strings.ToLower(args[0]))
 			if !ok {
+				if near := closest(strings.ToLower(args[0]), tableNames()); len(near) > 0 {
+					return usageErrorf("no table %q: did you mean %s?", args[0], orList(near))
+				}
 				var names []string
 				for _, t := range eng.Tables() {
 					names = append(names, t.Name)

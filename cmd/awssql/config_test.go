@@ -113,3 +113,26 @@ func TestConfigValuesAsWritten(t *testing.T) {
 		})
 	}
 }
+
+// TestConfigValueErrorsSayWhere: a wrong value from the config file or the
+// environment says where it was written (the file and connection, or the
+// variable), not only the setting: nothing on the command line was wrong.
+func TestConfigValueErrorsSayWhere(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "c.yaml")
+	os.WriteFile(cfg, []byte("default: org\nconnections:\n  org:\n    timeout: soon\n    concurrency: lots\n"), 0o600)
+	for _, tt := range []struct {
+		env  map[string]string
+		want []string
+	}{
+		{map[string]string{"AWSSQL_CONFIG": cfg}, []string{"config " + cfg + ": connection org: timeout: ", `"soon"`, "config " + cfg + ": connection org: concurrency: ", `"lots"`}},
+		{map[string]string{"AWSSQL_TIMEOUT": "soon"}, []string{"AWSSQL_TIMEOUT: ", `"soon"`}},
+	} {
+		r := runCLI(context.Background(), tt.env, "", false, "SELECT 1")
+		for _, w := range tt.want {
+			if r.code != 2 || !strings.Contains(r.stderr, w) {
+				t.Errorf("%v: exit %d, stderr %q: want 2 and %q", tt.env, r.code, r.stderr, w)
+			}
+		}
+	}
+}

@@ -96,7 +96,7 @@ var secretEnv = map[string]string{"secret-access-key": "AWS_SECRET_ACCESS_KEY", 
 // environment, the environment overrides the file. Then it checks what
 // every source can get wrong alike.
 func (a *app) applyConfig(cmd *cobra.Command) error {
-	conn, err := a.loadConnection(cmd)
+	conn, where, err := a.loadConnection(cmd)
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,9 @@ func (a *app) applyConfig(cmd *cobra.Command) error {
 		}
 		env := "AWSSQL_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
 		var vals []string
+		from := f.Name // where a wrong value was written: nothing on the command line was wrong
 		if v := a.io.getenv(env); v != "" {
+			from = env + ": " + f.Name
 			vals = []string{v}
 			if strings.HasSuffix(f.Value.Type(), "Array") {
 				vals = strings.Split(v, ",")
@@ -116,14 +118,15 @@ func (a *app) applyConfig(cmd *cobra.Command) error {
 				vals = paramPieces(vals)
 			}
 		} else if v, ok := conn[f.Name]; ok && !notFromConfig[f.Name] {
+			from = where + ": " + f.Name
 			var err error
 			if vals, err = configValues(v); err != nil {
-				errs = append(errs, fmt.Errorf("%s: %v", f.Name, err))
+				errs = append(errs, fmt.Errorf("%s: %v", from, err))
 			}
 		}
 		for _, v := range vals {
 			if err := f.Value.Set(strings.TrimSpace(v)); err != nil {
-				errs = append(errs, fmt.Errorf("%s: %v", f.Name, err))
+				errs = append(errs, fmt.Errorf("%s: %v", from, err))
 			}
 		}
 	})
@@ -210,7 +213,7 @@ func defaultConfigPath() string {
 
 // loadConnection reads the named connection (or the file's default) from
 // the config file, if there is one.
-func (a *app) loadConnection(cmd *cobra.Command) (map[string]yaml.Node, error) {
+func (a *app) loadConnection(cmd *cobra.Command) (conn map[string]yaml.Node, where string, err error) {
 	path, explicit := a.opts.configFile, a.opts.configFile != ""
 	if !explicit {
 		if p := a.io.getenv("AWSSQL_CONFIG"); p != "" {
@@ -225,39 +228,40 @@ func (a *app) loadConnection(cmd *cobra.Command) (map[string]yaml.Node, error) {
 	}
 	if path == "" {
 		if name != "" {
-			return nil, usageErrorf("--connection %s: no config file", name)
+			return nil, "", usageErrorf("--connection %s: no config file", name)
 		}
-		return nil, nil
+		return nil, "", nil
 	}
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) && !explicit && name == "" {
-		return nil, nil
+		return nil, "", nil
 	}
 	if err != nil {
-		return nil, usageErrorf("config: %v", err)
+		return nil, "", usageErrorf("config: %v", err)
 	}
 	var cf configFile
 	if err := yaml.Unmarshal(b, &cf); err != nil {
-		return nil, usageErrorf("config %s: %v", path, err)
+		return nil, "", usageErrorf("config %s: %v", path, err)
 	}
 	if name == "" {
 		name = cf.Default
 	}
 	if name == "" {
-		return nil, nil
+		return nil, "", nil
 	}
 	conn, ok := cf.Connections[name]
+	where = fmt.Sprintf("config %s: connection %s", path, name)
 	if !ok {
 		var names []string
 		for n := range cf.Connections {
 			names = append(names, n)
 		}
 		sort.Strings(names)
-		return nil, usageErrorf("config %s: no connection %q (it has %s)", path, name, strings.Join(names, ", "))
+		return nil, "", usageErrorf("config %s: no connection %q (it has %s)", path, name, strings.Join(names, ", "))
 	}
 	for k := range conn {
 		if cmd.Flags().Lookup(k) == nil || notFromConfig[k] {
-			return nil, usageErrorf("config %s: connection %s: unknown setting %q (settings are flag names)", path, name, k)
+			return nil, "", usageErrorf("config %s: connection %s: unknown setting %q (settings are flag names)", path, name, k)
 		}
 	}
 	a.connName = name
@@ -269,7 +273,7 @@ func (a *app) loadConnection(cmd *cobra.Command) (map[string]yaml.Node, error) {
 			}
 		}
 	}
-	return conn, nil
+	return conn, where, nil
 }
 
 // fetchOptions checks every flag value before any call and builds the

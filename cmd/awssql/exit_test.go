@@ -429,3 +429,83 @@ func TestHeadClosesThePipe(t *testing.T) {
 		t.Errorf("%v, stderr %q: want exit %d and the answer said incomplete", err, errOut.String(), exitInterrupted)
 	}
 }
+
+// TestEveryCommandsOutputFails: not only a statement's rows but every
+// command's output (explain's plan, check's walk, the policies, schema,
+// --help) is the answer; when the reader goes away or the write fails,
+// exit 0 would say it was delivered. A closed pipe is 130 and says the
+// answer is incomplete; another failed write is 1 and names the error.
+func TestEveryCommandsOutputFails(t *testing.T) {
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 2, Seed: 2})
+	commands := [][]string{
+		{"tables"},
+		{"schema", "ec2_instances"},
+		{"queries"},
+		{"policy"},
+		{"policy", "--caller"},
+		{"explain", "SELECT * FROM ec2_instances WHERE instance_type = 't3.micro'"},
+		{"explain", "SELECT 1"},
+		{"check"},
+		{"--help"},
+		{"version"},
+		{"--version"},
+		{"completion", "bash"},
+	}
+	for _, args := range commands {
+		for _, n := range []int{0, 20} { // the first write fails; a later one
+			name := fmt.Sprintf("%s after %d bytes", strings.Join(args, " "), n)
+			t.Run(name+" closed", func(t *testing.T) {
+				var errOut bytes.Buffer
+				code := run(context.Background(), append(slices.Clone(f.args), args...), streams{
+					in: strings.NewReader(""), out: &failingWriter{n: n, err: syscall.EPIPE}, errOut: &errOut,
+					getenv: func(k string) string { return f.env[k] },
+				})
+				if code != exitInterrupted || !strings.Contains(errOut.String(), "the output was closed before the end") {
+					t.Errorf("exit %d, stderr %q: want %d and the answer said incomplete", code, errOut.String(), exitInterrupted)
+				}
+			})
+			t.Run(name+" full disk", func(t *testing.T) {
+				var errOut bytes.Buffer
+				code := run(context.Background(), append(slices.Clone(f.args), args...), streams{
+					in: strings.NewReader(""), out: &failingWriter{n: n, err: syscall.ENOSPC}, errOut: &errOut,
+					getenv: func(k string) string { return f.env[k] },
+				})
+				if code != exitError || !strings.Contains(errOut.String(), "no space left on device") {
+					t.Errorf("exit %d, stderr %q: want %d and the write's error", code, errOut.String(), exitError)
+				}
+			})
+		}
+	}
+}
+
+// TestNULInSQL: SQLite reads a statement up to its first NUL byte, so SQL
+// holding one (a file saved as UTF-16, a stray byte) ran a statement cut
+// short, or skipped the ones after it, and exited 0. It is refused before
+// anything runs, naming where, with exit 2.
+func TestNULInSQL(t *testing.T) {
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 2, Seed: 2})
+	dir := t.TempDir()
+	utf16 := filepath.Join(dir, "report.sql")
+	var b []byte
+	b = append(b, 0xff, 0xfe)
+	for _, c := range "SELECT 1 AS a;\nSELECT 2 AS b;\n" {
+		b = append(b, byte(c), 0)
+	}
+	os.WriteFile(utf16, b, 0o600)
+	for _, tc := range []struct {
+		name, stdin string
+		args        []string
+		where       string
+	}{
+		{"stdin, a statement cut", "SELECT count(*) FROM ec2_instances\x00 WHERE instance_state = 'nope';", nil, "stdin"},
+		{"stdin, a statement skipped", "SELECT 1;\n\x00SELECT 2;", nil, "stdin"},
+		{"a UTF-16 file", "", []string{"-f", utf16}, utf16},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := f.runIO(context.Background(), tc.stdin, false, tc.args...)
+			if r.code != exitUsage || r.stdout != "" || !strings.Contains(r.stderr, tc.where+": ") || !strings.Contains(r.stderr, "NUL") {
+				t.Errorf("exit %d, stdout %q, stderr %q: want %d, nothing run, and where the NUL is", r.code, r.stdout, r.stderr, exitUsage)
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"slices"
@@ -288,5 +289,121 @@ func TestPushdownFilterValueLimit(t *testing.T) {
 	plain := f.run("SELECT count(*) FROM ec2_instances WHERE +instance_type IN ('t3.micro', 'm5.large') AND +instance_state = 'running'")
 	if r.code != 0 || r.stdout != plain.stdout {
 		t.Errorf("exit %d, %q %s: want %q", r.code, r.stdout, r.stderr, plain.stdout)
+	}
+}
+
+// TestPushdownLongINListWhoeverOwns: images lists the account's own AMIs
+// unless an image id or an owner narrows the call. An IN list of ids or
+// owners longer than one call takes must still be asked of EC2 (a call per
+// batch), not become a scan of the account's own, which would silently
+// drop Amazon's and every other owner's images.
+func TestPushdownLongINListWhoeverOwns(t *testing.T) {
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 40, ImagesPerRegion: 6, Seed: 11})
+	pad := func(real []string, n int, fake func(int) string) string {
+		vals := slices.Clone(real)
+		for i := len(vals); i < n; i++ {
+			vals = append(vals, fake(i))
+		}
+		return strings.Join(vals, ", ")
+	}
+	ids := f.run("SELECT DISTINCT quote(image_id) FROM ec2_instances ORDER BY 1")
+	owners := f.run(`SELECT DISTINCT quote(m.owner_id) FROM ec2_instances i
+		JOIN images m ON m.image_id = i.image_id AND m.account_id = i.account_id AND m.region = i.region ORDER BY 1`)
+	if ids.code != 0 || owners.code != 0 {
+		t.Fatalf("exit %d %d: %s %s", ids.code, owners.code, ids.stderr, owners.stderr)
+	}
+	idList := records(t, ids.stdout)[1:]
+	ownerList := records(t, owners.stdout)[1:]
+	var realIDs, realOwners []string
+	for _, r := range idList {
+		realIDs = append(realIDs, r[0])
+	}
+	for _, r := range ownerList {
+		realOwners = append(realOwners, r[0])
+	}
+	if len(realOwners) < 2 {
+		t.Fatalf("owners %v: want the account's own and another's (Amazon's)", realOwners)
+	}
+	for _, c := range []struct{ name, short, long string }{
+		{"image_id", strings.Join(realIDs, ", "), pad(realIDs, 300, func(i int) string { return fmt.Sprintf("'ami-%017x'", i) })},
+		{"owner_id", strings.Join(realOwners, ", "), pad(realOwners, 1200, func(i int) string { return fmt.Sprintf("'%012d'", i) })},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			q := "SELECT account_id, region, image_id, owner_id FROM images WHERE %s IN (%s) ORDER BY 1, 2, 3"
+			want := f.run(fmt.Sprintf(q, c.name, c.short))
+			got := f.run(fmt.Sprintf(q, c.name, c.long))
+			if want.code != 0 || got.code != 0 || got.stdout != want.stdout {
+				t.Errorf("exit %d, %d rows (%s): want exit %d and the %d rows of the list without the padding",
+					got.code, len(records(t, got.stdout))-1, got.stderr, want.code, len(records(t, want.stdout))-1)
+			}
+		})
+	}
+}
+
+// TestPushdownNumberBoundForAnOwner: --param acct=123456789012 binds a
+// number (README, --param), which SQLite compares with a text column as its
+// decimal text. For a column that decides whose rows a table lists at all
+// (images, ebs_snapshots: the account's own unless an owner is named), the
+// call must still be narrowed by it: listing the account's own instead
+// silently dropped every image and snapshot the owner shares.
+func TestPushdownNumberBoundForAnOwner(t *testing.T) {
+	owner := fakedata.DemoManagementAccount
+	for _, table := range []string{"images", "ebs_snapshots"} {
+		t.Run(table, func(t *testing.T) {
+			q := "SELECT account_id, region, owner_id FROM " + table + " WHERE owner_id = %s ORDER BY 1, 2"
+			run := func(args ...string) result {
+				return runCLI(context.Background(), nil, "", false, append([]string{"--demo", "--skip-accounts", fakedata.DemoNoRoleAccount}, args...)...)
+			}
+			want := run(fmt.Sprintf(q, "'"+owner+"'"))
+			got := run("--param", "acct="+owner, fmt.Sprintf(q, ":acct"))
+			shared := 0
+			for _, r := range records(t, want.stdout)[1:] {
+				if r[0] != owner {
+					shared++
+				}
+			}
+			if want.code != 0 || shared == 0 {
+				t.Fatalf("exit %d %s: want rows shared with other accounts to compare with", want.code, want.stderr)
+			}
+			if got.code != 0 || got.stdout != want.stdout {
+				t.Errorf("exit %d, %d rows (%s): want the %d rows of owner_id = '%s'", got.code, len(records(t, got.stdout))-1, got.stderr, len(records(t, want.stdout))-1, owner)
+			}
+		})
+	}
+}
+
+// TestPushdownScopeUnderACollation: images and ebs_snapshots list the
+// account's own unless an image, snapshot or owner is named. Named under a
+// collation no API applies (image_id = '...' COLLATE NOCASE), the value
+// cannot be asked of EC2, and the listing of the account's own, checked by
+// SQLite, silently answered none of Amazon's or another owner's: the
+// statement fails and says why. Named with IS and a constant, it is '='.
+func TestPushdownScopeUnderACollation(t *testing.T) {
+	run := func(args ...string) result {
+		return runCLI(context.Background(), nil, "", false, append([]string{"--demo", "--skip-accounts", fakedata.DemoNoRoleAccount}, args...)...)
+	}
+	amazon := run("-o", "csv", "--no-header", "SELECT image_id FROM images WHERE image_owner_alias = 'amazon' ORDER BY 1 LIMIT 1")
+	id := strings.TrimSpace(amazon.stdout)
+	if amazon.code != 0 || id == "" {
+		t.Fatalf("exit %d %q %s: want one of Amazon's AMIs", amazon.code, amazon.stdout, amazon.stderr)
+	}
+	for _, where := range []string{
+		"image_id = '" + strings.ToUpper(id) + "' COLLATE NOCASE",
+		"image_owner_alias = 'AMAZON' COLLATE NOCASE",
+	} {
+		r := run("SELECT count(*) FROM images WHERE " + where)
+		if r.code != exitError || !strings.Contains(r.stderr, "COLLATE") || r.stdout != "" {
+			t.Errorf("%s: exit %d, %q %s: want %d, no answer, and why", where, r.code, r.stdout, r.stderr, exitError)
+		}
+	}
+	for _, tc := range []struct{ table, is, eq string }{
+		{"images", "image_id IS '" + id + "'", "image_id = '" + id + "'"},
+		{"ebs_snapshots", "owner_id IS '" + fakedata.DemoManagementAccount + "'", "owner_id = '" + fakedata.DemoManagementAccount + "'"},
+	} {
+		want := run("SELECT account_id, region FROM " + tc.table + " WHERE " + tc.eq + " ORDER BY 1, 2")
+		got := run("SELECT account_id, region FROM " + tc.table + " WHERE " + tc.is + " ORDER BY 1, 2")
+		if want.code != 0 || len(records(t, want.stdout)) < 2 || got.code != 0 || got.stdout != want.stdout {
+			t.Errorf("%s: exit %d, %d rows %s: want the %d rows of %s", tc.is, got.code, len(records(t, got.stdout))-1, got.stderr, len(records(t, want.stdout))-1, tc.eq)
+		}
 	}
 }

@@ -76,6 +76,9 @@ func (a *app) runScripts(ctx context.Context, scripts []script, decl []queries.P
 	}
 	var stmts []script
 	for _, s := range scripts {
+		if err := checkNUL(s); err != nil {
+			return err
+		}
 		for _, st := range splitStatements(s.sql) {
 			stmts = append(stmts, script{source: s.source, sql: st})
 		}
@@ -127,6 +130,16 @@ func (a *app) runScripts(ctx context.Context, scripts []script, decl []queries.P
 		return fmt.Errorf("every target failed (%d)", a.targetsFailed)
 	case a.targetsFailed > 0:
 		return &partialError{failed: a.targetsFailed, ok: a.targetsOK}
+	}
+	return nil
+}
+
+// checkNUL refuses SQL that holds a NUL byte: SQLite reads a statement up
+// to it, so what follows would be dropped without a word.
+func checkNUL(s script) error {
+	if i := strings.IndexByte(s.sql, 0); i >= 0 {
+		return usageErrorf("%s: line %d holds a NUL byte, which would end the SQL there (a file saved as UTF-16? awssql reads UTF-8)",
+			s.source, strings.Count(s.sql[:i], "\n")+1)
 	}
 	return nil
 }

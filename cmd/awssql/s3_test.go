@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -146,5 +147,34 @@ func TestS3BucketsConfiguration(t *testing.T) {
 	if r.code != 3 || r.stdout != want ||
 		!strings.Contains(r.stderr, "account "+member+", region us-east-1: GetBucketPolicy: AccessDenied: bucket \"member-private\": denied by the test") {
 		t.Errorf("a refused GetBucketPolicy: exit %d %q\n%s\nwant exit 3, %q, and the failure named", r.code, r.stdout, r.stderr, want)
+	}
+}
+
+// TestS3NumberPrefix: a date-partitioned bucket's prefix is often a number
+// (2026), which --param binds as one (the saved query largest_s3_objects
+// declares prefix without a type). It must still become ListObjectsV2's
+// Prefix: not pushed, the whole bucket was listed with an empty prefix
+// column, and SQLite's check left no rows, with exit 0.
+func TestS3NumberPrefix(t *testing.T) {
+	f, chain := newOrg(t, 1, fakedata.GenOptions{Seed: 1})
+	at := time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)
+	f.ds.Accounts[0].Regions["us-east-2"].Buckets = append(f.ds.Accounts[0].Regions["us-east-2"].Buckets, fakedata.Bucket{
+		Name: "acme-parts", Created: at,
+		Objects: []fakedata.Object{
+			{Key: "2025/a.csv", Body: []byte("a"), LastModified: at},
+			{Key: "2026/b.csv", Body: []byte("bb"), LastModified: at},
+			{Key: "2026/c.csv", Body: []byte("ccc"), LastModified: at},
+		},
+	})
+	args := append(chainArgs(chain), "--list-accounts")
+	for _, tc := range [][]string{
+		{"run", "largest_s3_objects", "--param", "bucket=acme-parts", "--param", "prefix=2026"},
+		{"--param", "p=2026", "SELECT key, size FROM s3_objects WHERE bucket_name = 'acme-parts' AND prefix = :p ORDER BY size DESC"},
+	} {
+		r := f.run(append(slices.Clone(args), tc...)...)
+		recs := records(t, r.stdout)
+		if r.code != 0 || len(recs) != 3 || recs[1][0] != "2026/c.csv" || recs[2][0] != "2026/b.csv" {
+			t.Errorf("%v: exit %d %q %s: want the two objects under 2026", tc, r.code, r.stdout, r.stderr)
+		}
 	}
 }

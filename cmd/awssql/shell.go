@@ -313,6 +313,9 @@ func (a *app) dotCommand(ctx context.Context, f []string) (quit bool, err error)
 		if err != nil {
 			return false, err
 		}
+		if err := checkNUL(script{source: f[1], sql: string(b)}); err != nil {
+			return false, err
+		}
 		for _, st := range splitStatements(string(b)) {
 			a.shellStatement(ctx, st)
 		}

@@ -39,6 +39,7 @@ func TestTypoHelp(t *testing.T) {
 		{"syntax", []string{"SELECT * FROM regions GROUP region"}, 1,
 			"awssql: near \"region\": syntax error\n  SELECT * FROM regions GROUP region\n                              ^\n"},
 		{"command", []string{"shcema", "ec2_instances"}, 2, "awssql: unknown command \"shcema\": did you mean schema?\n"},
+		{"schema's table", []string{"schema", "ec2_instance"}, 2, "awssql: no table \"ec2_instance\": did you mean ec2_instances?\n"},
 		{"command alone", []string{"tabels"}, 2, "awssql: unknown command \"tabels\": did you mean tables?\n"},
 		{"subcommand", []string{"cache", "clr"}, 2, "awssql: unknown command \"clr\" for awssql cache: did you mean clear?\n"},
 		{"flag", []string{"--regoins", "us-east-1", "SELECT 1"}, 2, "awssql: unknown flag: --regoins: did you mean --regions?\n"},
@@ -73,5 +74,18 @@ func TestStatsWithASpace(t *testing.T) {
 	r := runCLI(context.Background(), nil, "", false, "--stats", "json", "SELECT 1 AS n")
 	if r.code != 0 || r.stdout != "n\n1\n" || !strings.HasPrefix(r.stderr, "{") || !strings.Contains(r.stderr, `"rows":1`) {
 		t.Errorf("exit %d %q %q: want the row, and the statistics as JSON", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestSchemaAnyCase: SQLite's table names are not case-sensitive, and
+// neither is awssql schema's (nor the shell's .schema): what a FROM takes,
+// schema takes.
+func TestSchemaAnyCase(t *testing.T) {
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 1, Seed: 1})
+	want := f.run("schema", "ec2_instances")
+	for _, name := range []string{"EC2_INSTANCES", "Aws_Ec2_Instance"} {
+		if r := f.run("schema", name); r.code != 0 || r.stdout != want.stdout {
+			t.Errorf("schema %s: exit %d, %s: want ec2_instances' schema", name, r.code, r.stderr)
+		}
 	}
 }

@@ -78,7 +78,7 @@ func EBSSnapshots(s *fetch.Session) Table {
 				Push: param("filter snapshot-id (whoever owns it)", ec2FilterValues, func(in *snapshotsInput, ids []string) {
 					in.named = true
 					in.Filters = append(in.Filters, types.Filter{Name: aws.String("snapshot-id"), Values: escapeEC2(ids)})
-				}).selective(1e6).perCall()},
+				}).selective(1e6).scoping()},
 			{Name: "title", Type: vtab.Text, Doc: "the snapshot id, as Steampipe titles it", Get: from[types.Snapshot]("SnapshotId")},
 			{Name: "state", Type: vtab.Text, Doc: "pending, completed, error, recoverable, recovering",
 				Get: func(v snapshotItem) any { return str(v.Value.State) }, Push: filter("status")},
@@ -104,12 +104,12 @@ func EBSSnapshots(s *fetch.Session) Table {
 				Push: param("filter owner-alias (whoever owns it)", ec2FilterValues, func(in *snapshotsInput, aliases []string) {
 					in.named = true
 					in.Filters = append(in.Filters, types.Filter{Name: aws.String("owner-alias"), Values: escapeEC2(aliases)})
-				}).perCall()},
+				}).scoping()},
 			{Name: "owner_id", Type: vtab.Text, Get: from[types.Snapshot]("OwnerId"),
 				Push: param("OwnerIds", ec2FilterValues, func(in *snapshotsInput, ids []string) {
 					in.named = true
 					in.OwnerIds = ids
-				}).selective(100).values(accountID).perCall()},
+				}).selective(100).values(accountID).scoping()},
 			{Name: "create_volume_permissions", Type: vtab.JSON, Nullable: true,
 				Doc: `who else may create volumes from it: [{"Group": "all"}] (public) or [{"UserId"}], [] for nobody; NULL for others' snapshots (DescribeSnapshotAttribute: a call per snapshot)`,
 				Hydrate: func(ctx context.Context, c *fetch.Client, v types.Snapshot) (any, error) {

@@ -86,14 +86,17 @@ func Images(s *fetch.Session) Table {
 				Push: param("filter image-id (whoever owns it)", ec2FilterValues, func(in *imagesInput, ids []string) {
 					in.byID = true
 					in.Filters = append(in.Filters, types.Filter{Name: aws.String("image-id"), Values: escapeEC2(ids)})
-				}).selective(1e6)},
+				}).selective(1e6).scoping()},
 			{Name: "name", Type: vtab.Text, Push: filter("name").selective(1e3), Get: func(i image) any { return i.Value.Name }},
 			{Name: "description", Type: vtab.Text, Get: func(i image) any { return i.Value.Description }},
 			{Name: "state", Type: vtab.Text, Push: filter("state"), Get: func(i image) any { return str(i.Value.State) }},
 			{Name: "image_type", Type: vtab.Text, Get: func(i image) any { return str(i.Value.ImageType) }},
 			{Name: "image_location", Type: vtab.Text, Get: func(i image) any { return i.Value.ImageLocation }},
+			// A list longer than a call takes is a call per batch, never a
+			// scan, which lists only the account's own and would drop the
+			// others' images (as ebs_snapshots).
 			{Name: "owner_id", Type: vtab.Text, Get: func(i image) any { return i.Value.OwnerId },
-				Push: param("Owners", 1000, func(in *imagesInput, ids []string) { in.Owners = ids }).selective(100).values(accountID)},
+				Push: param("Owners", 1000, func(in *imagesInput, ids []string) { in.Owners = ids }).selective(100).values(accountID).scoping()},
 			// self is no owner alias to EC2: its filter cannot say "the
 			// account's own, or Amazon's", so with self the call is
 			// narrowed by Owners only and SQLite re-checks.
@@ -105,7 +108,7 @@ func Images(s *fetch.Session) Table {
 					if !slices.Contains(aliases, "self") {
 						in.Filters = append(in.Filters, types.Filter{Name: aws.String("owner-alias"), Values: aliases})
 					}
-				}).values(oneOf(imageOwnerAliases...)).loose()},
+				}).values(oneOf(imageOwnerAliases...)).loose().scoping()},
 			{Name: "creation_date", Type: vtab.Time, Get: func(i image) any { return isoTime(i.Value.CreationDate) }},
 			{Name: "deprecation_time", Type: vtab.Time, Get: func(i image) any { return isoTime(i.Value.DeprecationTime) }},
 			{Name: "architecture", Type: vtab.Text, Push: filter("architecture"), Get: func(i image) any { return str(i.Value.Architecture) }},

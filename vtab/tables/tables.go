@@ -165,6 +165,7 @@ type push struct {
 	what     string // what the values become, for explain, schema and the README
 	batch    int    // values one call takes
 	perValue bool
+	scope    bool
 	sel      float64
 	filter   string                      // an EC2 filter name
 	in       reflect.Type                // the input type set takes
@@ -203,6 +204,10 @@ func (p *push) selective(x float64) *push { p.sel = x; return p }
 // perCall makes an IN list longer than a call takes one call per batch,
 // not one scan.
 func (p *push) perCall() *push { p.perValue = true; return p }
+
+// scoping marks a push without which the table lists a default set (the
+// account's own), not every row: see vtab.Column.Scope. It implies perCall.
+func (p *push) scoping() *push { p.perValue, p.scope = true, true; return p }
 
 // values says how a value is written for the API, and which values can
 // match nothing (dropped; no value left: no call).
@@ -325,7 +330,7 @@ func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
 				problems = append(problems, fmt.Errorf("table %q: column %q is an EC2 filter but the table's input has none", r.name, c.Name))
 				continue
 			}
-			vc.Key, vc.Push, vc.Batch, vc.PerValue, vc.Selectivity = p.key, p.what, p.batch, p.perValue, p.sel
+			vc.Key, vc.Push, vc.Batch, vc.PerValue, vc.Scope, vc.Selectivity = p.key, p.what, p.batch, p.perValue, p.scope, p.sel
 			pushes[c.Name] = p
 		}
 		cols = append(cols, vc)
