@@ -84,6 +84,15 @@ func TestCheckGroupsAlikeFailures(t *testing.T) {
 	}
 }
 
+// TestCheckOneStepFailed: the demo's one member without its role is one
+// step, said in the singular.
+func TestCheckOneStepFailed(t *testing.T) {
+	r := runCLI(context.Background(), nil, "", false, "--demo", "check")
+	if r.code != 1 || r.stderr != "awssql: check: 1 step failed\n" {
+		t.Errorf("exit %d, stderr %q: want 1 and \"check: 1 step failed\"", r.code, r.stderr)
+	}
+}
+
 // TestSecretWarnings: the warning about ps is for a secret on the command
 // line only; a private config file holding one draws none.
 func TestSecretWarnings(t *testing.T) {

@@ -147,6 +147,9 @@ Exit status 0 only when every step passed, else 1.`,
 			printCheckFailures(a.io.out, failures)
 			failed := len(failures)
 			if failed > 0 {
+				if failed == 1 {
+					return errors.New("check: 1 step failed")
+				}
 				return fmt.Errorf("check: %d steps failed", failed)
 			}
 			return nil
