@@ -19,11 +19,24 @@ type arena struct {
 	times []time.Time
 }
 
-// arenaBlock is how many values a block holds; bytesBlock how many bytes.
+// A block holds twice what the one before it held, from firstBlock values
+// (firstBytes bytes) up to arenaBlock values (bytesBlock bytes): an answer
+// of one instance, which the call cache may keep, holds about what its
+// values need, not blocks sized for a page of a thousand.
 const (
+	firstBlock = 4
 	arenaBlock = 256
+	firstBytes = 256
 	bytesBlock = 16 << 10
 )
+
+// grown is the size of the block after one of size n, starting at first.
+func grown(n, first, most int) int {
+	if n == 0 {
+		return first
+	}
+	return min(2*n, most)
+}
 
 // string copies b into the arena. A long value gets its own allocation,
 // so that a block is not kept for it alone.
@@ -35,7 +48,11 @@ func (a *arena) string(b []byte) string {
 		return string(b)
 	}
 	if cap(a.bytes)-len(a.bytes) < len(b) {
-		a.bytes = make([]byte, 0, bytesBlock)
+		n := grown(cap(a.bytes), firstBytes, bytesBlock)
+		for n < len(b) {
+			n *= 2
+		}
+		a.bytes = make([]byte, 0, n)
 	}
 	at := len(a.bytes)
 	a.bytes = append(a.bytes, b...)
@@ -54,7 +71,7 @@ func (a *arena) timePtr(v time.Time) *time.Time {
 // next stores v in the block and returns a pointer to it.
 func next[T any](block *[]T, v T) *T {
 	if len(*block) == cap(*block) {
-		*block = make([]T, 0, arenaBlock)
+		*block = make([]T, 0, grown(cap(*block), firstBlock, arenaBlock))
 	}
 	*block = append(*block, v)
 	return &(*block)[len(*block)-1]
