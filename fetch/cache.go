@@ -63,6 +63,7 @@ func newCallCache(maxBytes int64) *callCache {
 type landed struct {
 	out, shared any
 	md          middleware.Metadata
+	hit         bool // found kept when the flight began
 }
 
 // answer is what a call returns: its output, metadata, and the fields the
@@ -93,19 +94,25 @@ func (c *callCache) do(ctx context.Context, key string, want fields, call func(w
 		// Calls for different fields are different calls.
 		ch := c.flight.DoChan(key+"\x00"+want.String(), func() (any, error) {
 			mine = true
+			// A call that landed between the lookup above and this
+			// flight was kept before its flight ended: ask again, or
+			// it is made twice.
+			if out, _, ok := c.get(key, want); ok {
+				return landed{out: out, shared: detached(out), hit: true}, nil
+			}
 			a, err := call(want)
 			if err != nil {
 				return landed{}, err
 			}
 			shared := detached(a.out)
 			c.put(key, shared, a.fields)
-			return landed{a.out, shared, a.md}, nil
+			return landed{out: a.out, shared: shared, md: a.md}, nil
 		})
 		select {
 		case r := <-ch:
 			l, _ := r.Val.(landed)
 			if mine {
-				return l.out, l.md, false, r.Err
+				return l.out, l.md, l.hit, r.Err
 			}
 			if r.Err == nil {
 				return detached(l.shared), middleware.Metadata{}, true, nil
@@ -193,6 +200,18 @@ func detached(out any) any {
 		md.SetZero()
 	}
 	return c.Interface()
+}
+
+// clear drops every kept answer (not the calls under way) and returns how
+// many there were.
+func (c *callCache) clear() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := len(c.items)
+	c.order.Init()
+	c.items = map[string]*list.Element{}
+	c.size = 0
+	return n
 }
 
 // callKeyKey holds the call's key (account, region, service, operation,

@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/smithy-go/middleware"
 
 	"github.com/awssql/awssql/internal/awsfake"
 )
@@ -220,5 +221,38 @@ func TestWaitersOfACall(t *testing.T) {
 				t.Errorf("%d calls, want %d", n, tt.wantCalls)
 			}
 		})
+	}
+}
+
+// TestSameCallOnce: callers that ask for the same call at about the same
+// time make it once, even when one asks just as another's flight ends
+// (after its lookup missed and before the flight began). Many rounds make
+// that window likely to be hit.
+func TestSameCallOnce(t *testing.T) {
+	const rounds, callers = 2000, 8
+	for round := range rounds {
+		c := newCallCache(1 << 20)
+		var calls sync.WaitGroup
+		var mu sync.Mutex
+		made := 0
+		for range callers {
+			calls.Add(1)
+			go func() {
+				defer calls.Done()
+				_, _, _, err := c.do(t.Context(), "k", allFields, func(fields) (answer, error) {
+					mu.Lock()
+					made++
+					mu.Unlock()
+					return answer{&ec2.DescribeInstancesOutput{}, middleware.Metadata{}, allFields}, nil
+				})
+				if err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		calls.Wait()
+		if made != 1 {
+			t.Fatalf("round %d: the same call was made %d times", round, made)
+		}
 	}
 }

@@ -58,13 +58,23 @@ func newDiskCache(root string, ttl time.Duration, maxBytes int64) *diskCache {
 // would otherwise stay fresh for as long as it is in the future.
 const clockSkew = time.Minute
 
-// diskHeader is the first line of an entry; the output, as JSON, follows.
-// The TTL of the run that reads it decides whether it is still fresh.
+// diskHeader is the first line of an entry; the output, as JSON, follows
+// on one line, and then diskTrailer. The TTL of the run that reads it
+// decides whether it is still fresh.
 type diskHeader struct {
 	Fetched time.Time `json:"fetched"`
 	// Fields are those the output holds (see Project); none (as entries
 	// written before projections have it) means every field.
 	Fields *[]string `json:"fields,omitempty"`
+}
+
+// diskTrailer is the last line of an entry: the SHA-256 of the output's
+// line, so that an entry whose bytes changed (a disk error, a partial
+// copy, an edit) is not taken for an answer because it still decodes. An
+// output that decodes empty or without its NextToken would otherwise be a
+// listing cut short that reads as a whole one.
+type diskTrailer struct {
+	SHA256 string `json:"sha256"`
 }
 
 // ClearCache removes every cached answer under root.
@@ -138,7 +148,7 @@ func (d *diskCache) read(id, key string, want fields, out any) (fields, bool, bo
 		if !held.covers(want) {
 			return held, true, false
 		}
-		if json.Unmarshal(body, out) == nil {
+		if body, ok := intact(body); ok && json.Unmarshal(body, out) == nil {
 			return held, true, true
 		}
 	}
@@ -146,6 +156,24 @@ func (d *diskCache) read(id, key string, want fields, out any) (fields, bool, bo
 		d.grew(-int64(len(b)))
 	}
 	return fields{}, false, false
+}
+
+// intact returns the output line of what follows an entry's header, if
+// the trailer after it holds its checksum.
+func intact(rest []byte) ([]byte, bool) {
+	if len(rest) < 2 || rest[len(rest)-1] != '\n' {
+		return nil, false
+	}
+	i := bytes.LastIndexByte(rest[:len(rest)-1], '\n')
+	if i < 0 {
+		return nil, false
+	}
+	var t diskTrailer
+	if json.Unmarshal(rest[i+1:], &t) != nil {
+		return nil, false
+	}
+	sum := sha256.Sum256(rest[:i+1])
+	return rest[:i+1], t.SHA256 == hex.EncodeToString(sum[:])
 }
 
 // fresh reports whether an entry fetched at t is younger than the TTL and
@@ -180,7 +208,10 @@ func (d *diskCache) write(id, key string, out any, held fields) error {
 	}
 	err = json.NewEncoder(w).Encode(h)
 	if err == nil {
-		err = json.NewEncoder(w).Encode(out)
+		sum := sha256.New()
+		if err = json.NewEncoder(io.MultiWriter(w, sum)).Encode(out); err == nil {
+			err = json.NewEncoder(w).Encode(diskTrailer{SHA256: hex.EncodeToString(sum.Sum(nil))})
+		}
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr

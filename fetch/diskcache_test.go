@@ -192,6 +192,7 @@ func TestDiskReadHoldsNoCopy(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, body, _ := strings.Cut(string(b), "\n")
+	body, _, _ = strings.Cut(body, "\n") // the output line, without the checksum's
 	allocated := func(f func()) int64 {
 		var m0, m1 runtime.MemStats
 		runtime.GC()
@@ -211,5 +212,68 @@ func TestDiskReadHoldsNoCopy(t *testing.T) {
 	// The slack: os.ReadFile's buffer is rounded up to whole pages.
 	if slack := int64(16 << 10); read > int64(len(b))+decode+slack {
 		t.Errorf("reading a %d B entry allocated %d B: more than the file and the %d B decoding allocates (+%d B)", len(b), read, decode, slack)
+	}
+}
+
+// TestDiskEntryCorrupted: an entry whose bytes are not those written is
+// not an answer, even when they still decode: a changed value would be a
+// wrong row, and an empty output (null, {}) a listing with no rows and no
+// next page, taken for a whole answer. It is removed, and the call made
+// again.
+func TestDiskEntryCorrupted(t *testing.T) {
+	out := &ec2.DescribeInstancesOutput{NextToken: aws.String("page-2"), Reservations: []ec2types.Reservation{{
+		Instances: []ec2types.Instance{{InstanceId: aws.String("i-0123456789abcdef0"), InstanceType: ec2types.InstanceTypeT3Micro}},
+	}}}
+	body := func(b []byte) (head, rest []byte) {
+		i := strings.IndexByte(string(b), '\n')
+		return b[:i+1], b[i+1:]
+	}
+	tests := []struct {
+		name   string
+		mutate func(b []byte) []byte
+	}{
+		{"a value changed", func(b []byte) []byte { return []byte(strings.Replace(string(b), "t3.micro", "t3.large", 1)) }},
+		{"a byte flipped", func(b []byte) []byte {
+			b[len(b)/2] ^= 0x01
+			return b
+		}},
+		{"the output null", func(b []byte) []byte { h, _ := body(b); return append(h, "null\n"...) }},
+		{"the output empty", func(b []byte) []byte { h, _ := body(b); return append(h, "{}\n"...) }},
+		{"the next page lost", func(b []byte) []byte {
+			return []byte(strings.Replace(string(b), `"NextToken":"page-2"`, `"NextToken":null`, 1))
+		}},
+		{"the instances moved to a field nobody reads", func(b []byte) []byte {
+			return []byte(strings.Replace(string(b), `"Reservations":[{`, `"Reservations":[],"x":[{`, 1))
+		}},
+		{"the checksum line lost", func(b []byte) []byte {
+			h, rest := body(b)
+			return append(h, rest[:strings.IndexByte(string(rest), '\n')+1]...)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := newDiskCache(t.TempDir(), 10*time.Minute, 1<<20)
+			if err := d.write("id", "key", out, allFields); err != nil {
+				t.Fatal(err)
+			}
+			var whole ec2.DescribeInstancesOutput
+			if _, _, ok := d.read("id", "key", allFields, &whole); !ok || jsonOf(t, &whole) != jsonOf(t, out) {
+				t.Fatalf("the entry as written does not read back: %s", jsonOf(t, &whole))
+			}
+			b, err := os.ReadFile(d.path("id", "key"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(d.path("id", "key"), tt.mutate(b), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			var got ec2.DescribeInstancesOutput
+			if _, _, ok := d.read("id", "key", allFields, &got); ok {
+				t.Errorf("a corrupted entry was read as an answer: %s", jsonOf(t, &got))
+			}
+			if _, err := os.Stat(d.path("id", "key")); err == nil {
+				t.Error("the corrupted entry is kept")
+			}
+		})
 	}
 }

@@ -182,6 +182,10 @@ func transportProblem(err error) (code, msg string, ok bool) {
 		tlsCause = alert
 	}
 	switch {
+	case tlsCause == nil && strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+		// net/http turns the tls.RecordHeaderError of a plain HTTP answer
+		// into an error of its own, with nothing but this text.
+		return "TLSError", fmt.Sprintf("TLS with %s: the endpoint answered in plain HTTP, not TLS (check the scheme of --endpoint-url and HTTPS_PROXY)", where), true
 	case tlsCause != nil:
 		return "TLSError", fmt.Sprintf("TLS with %s: %v (check the endpoint's certificate and AWS_CA_BUNDLE; a proxy that inspects TLS needs its CA there)", where, tlsCause), true
 	case errors.Is(err, syscall.ECONNREFUSED):

@@ -60,6 +60,9 @@ type Options struct {
 	CacheDir   string
 	CacheMax   int64
 	HTTPClient aws.HTTPClient
+	// Logger receives the SDK's own log (its warnings, and retries);
+	// nil discards it: awssql reports every failure itself, once.
+	Logger logging.Logger
 
 	// RoleChain are roles assumed one after another from the base
 	// credentials; the last one's credentials are the caller's.
@@ -222,7 +225,10 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 	// awssql reports every failure itself, once, where the user reads it;
 	// the SDK's own warnings (e.g. about a response cut short by a
 	// cancelled query) would only add noise on stderr.
-	cfg.Logger = logging.Nop{}
+	cfg.Logger = sdkLogger(opts)
+	if opts.Logger != nil {
+		cfg.ClientLogMode |= aws.LogRetries
+	}
 	maxAttempts := opts.MaxAttempts
 	cfg.Retryer = func() aws.Retryer { return newRetryer(maxAttempts) }
 	if opts.EndpointURL != "" {
@@ -272,7 +278,9 @@ func loadConfig(ctx context.Context, opts Options) (aws.Config, error) {
 		}, nil
 	}
 	var lo []func(*config.LoadOptions) error
-	lo = append(lo, config.WithHTTPClient(opts.HTTPClient))
+	// The credential chain logs while it is built and used (instance
+	// metadata's "falling back to IMDSv1"): its logger is set here.
+	lo = append(lo, config.WithHTTPClient(opts.HTTPClient), config.WithLogger(sdkLogger(opts)))
 	if opts.HomeRegion != "" {
 		lo = append(lo, config.WithRegion(opts.HomeRegion))
 	}
@@ -292,6 +300,14 @@ func loadConfig(ctx context.Context, opts Options) (aws.Config, error) {
 		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
 	}
 	return cfg, nil
+}
+
+// sdkLogger is where the SDK logs: Options.Logger, else nowhere.
+func sdkLogger(opts Options) logging.Logger {
+	if opts.Logger != nil {
+		return opts.Logger
+	}
+	return logging.Nop{}
 }
 
 // Options returns the session's options with defaults applied.
@@ -471,6 +487,24 @@ func (s *Session) Partition() string {
 		return id.Partition
 	}
 	return "aws"
+}
+
+// reset forgets every value.
+func (m *memo[K, V]) reset() {
+	m.mu.Lock()
+	m.m = nil
+	m.mu.Unlock()
+}
+
+// ForgetAnswers drops what this process fetched: the answers kept in
+// memory, the organization's accounts and each account's regions, so the
+// next statement asks AWS again (the shell's .cache clear). Credentials and
+// assumed roles are kept; the disk cache is the disk's. It returns how many
+// answers were dropped.
+func (s *Session) ForgetAnswers() int {
+	s.accountList.reset()
+	s.regions.reset()
+	return s.cache.clear()
 }
 
 func (m *memo[K, V]) peek(k K) (V, bool) {

@@ -1,5 +1,5 @@
 -- Instances whose AMI is deprecated (as of :today), whoever owns the AMI.
--- param: today = now  the day to judge deprecation on (YYYY-MM-DD)
+-- param: today date = now  the day to judge deprecation on (YYYY-MM-DD)
 WITH inst AS MATERIALIZED (
   SELECT account_id, region, instance_id, instance_state, image_id
   FROM ec2_instances WHERE instance_state <> 'terminated'

@@ -1,6 +1,6 @@
 -- Lambda functions on runtimes AWS has deprecated by :today (or will within :days days), with the dates after which functions on them can no longer be created or updated.
--- param: today = now  the day to judge deprecation on (YYYY-MM-DD)
--- param: days = 0  also list runtimes deprecated within this many days after :today
+-- param: today date = now  the day to judge deprecation on (YYYY-MM-DD)
+-- param: days integer = 0  also list runtimes deprecated within this many days after :today
 -- The runtimes and their dates are AWS's published list (docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html,
 -- "Supported runtimes" and "Deprecated runtimes", as of June 2026): deprecated is when AWS stops patching a runtime,
 -- block_create and block_update when functions on it can no longer be created, then updated; NULL when not announced.

@@ -1,6 +1,6 @@
 -- The accounts' own EBS snapshots started more than :days days ago, oldest first, and whether the volume each copies still exists.
--- param: days = 90  how old
--- param: today = now  the day to count from (YYYY-MM-DD)
+-- param: days integer = 90  how old
+-- param: today date = now  the day to count from (YYYY-MM-DD)
 WITH v AS MATERIALIZED (
   SELECT account_id, region, volume_id FROM ebs_volumes
 )

@@ -1,5 +1,5 @@
 -- Running instances that one of their security groups lets in from anywhere (0.0.0.0/0 or ::/0) on TCP :port, and by which rule.
--- param: port = 22  the TCP port
+-- param: port integer = 22  the TCP port
 WITH i AS MATERIALIZED (
   SELECT account_id, region, instance_id, instance_type, public_ip_address, tags ->> 'Name' AS name,
          g.value ->> 'GroupId' AS group_id

@@ -1,6 +1,6 @@
 -- Active reserved instances that expire within :days days.
--- param: days = 30  how many days ahead to look
--- param: today = now  the day to count from (YYYY-MM-DD)
+-- param: days integer = 30  how many days ahead to look
+-- param: today date = now  the day to count from (YYYY-MM-DD)
 SELECT account_id, region, reserved_instance_id, instance_type, instance_count,
        scope, availability_zone, product_description, end_time,
        CAST(julianday(end_time) - julianday(:today) AS INTEGER) AS days_left

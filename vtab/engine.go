@@ -359,8 +359,7 @@ func (c *cursor) missingRequired() error {
 			names = append(names, col.name)
 		}
 	}
-	return fmt.Errorf("%s: a value for %s is required: add WHERE %s",
-		c.t.name, strings.Join(names, " and "), c.t.example)
+	return fmt.Errorf("a value for %s is required: add WHERE %s", strings.Join(names, " and "), c.t.example)
 }
 
 func intArg(value func(int, bool) []any, i int) int64 {

@@ -243,7 +243,12 @@ func TestEnginePushdown(t *testing.T) {
 // also drop the column's affinity, so it is no oracle for types.)
 func TestEngineAnswersAsSQLite(t *testing.T) {
 	values := []string{"'r1'", "'R1'", "'r1' COLLATE NOCASE", "'R1' COLLATE NOCASE", "'r1 ' COLLATE RTRIM", "x'7231'",
-		"12", "12.0", "'12'", "NULL", "'a'", "'*'", "''", "n.i", "n.r", "n.t", "n.b"}
+		"12", "12.0", "'12'", "NULL", "'a'", "'*'", "''", "n.i", "n.r", "n.t", "n.b",
+		// A CAST gives a constant its affinity: a text column compared
+		// with a numeric one compares as numbers ('012' = 12); a unary
+		// '+' or '-' takes the affinity away again.
+		"CAST(12 AS INTEGER)", "CAST('12' AS NUMERIC)", "CAST(12 AS INT) COLLATE BINARY", "CAST(12 AS BOOLEAN)",
+		"CAST(12 AS TEXT)", "CAST(12 AS BLOB)", "+CAST(12 AS INTEGER)", "-CAST(-12 AS INTEGER)", "(CAST(12 AS INTEGER))"}
 	var where []string
 	for _, col := range []string{"region", "id", "name"} {
 		for _, v := range values {

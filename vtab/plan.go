@@ -83,6 +83,10 @@ type Constraint struct {
 	In        bool
 	RHS       any // nil, int64, float64, string or []byte, when HasRHS
 	HasRHS    bool
+	// RHSNumeric says that SQLite gives the constant INTEGER, REAL or
+	// NUMERIC affinity (a CAST to such a type): a text column then
+	// compares with it as a number, '012' = CAST(12 AS INTEGER).
+	RHSNumeric bool
 }
 
 // The contract between BestIndex and Filter, written down once.
@@ -260,7 +264,7 @@ func unusable(col column, c Constraint) Why {
 	if c.Collation != "" && !strings.EqualFold(c.Collation, "BINARY") {
 		return WhyCollation
 	}
-	if c.HasRHS && !exactConstant(col.typ, c.RHS) {
+	if c.HasRHS && !exactConstant(col.typ, c.RHS, c.RHSNumeric) {
 		return WhyType
 	}
 	return WhyNone
@@ -271,11 +275,15 @@ func unusable(col column, c Constraint) Why {
 // the column's affinity, so an integer compares with a text column as its
 // decimal text. A REAL's text is SQLite's own, and text compared with an
 // integer column may become a number: those are left to SQLite. NULL and a
-// blob are fine: they match nothing.
-func exactConstant(typ Type, v any) bool {
+// blob are fine: they match nothing. A constant of numeric affinity (a
+// CAST) makes SQLite compare a text column's values as numbers: left to
+// SQLite too.
+func exactConstant(typ Type, v any, numeric bool) bool {
 	switch v.(type) {
-	case nil, []byte, int64:
+	case nil, []byte:
 		return true
+	case int64:
+		return !numeric || typ.affinity() != textAffinity
 	case string:
 		return typ.affinity() == textAffinity
 	}

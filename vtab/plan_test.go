@@ -147,6 +147,18 @@ func TestPlan(t *testing.T) {
 			usage: []Usage{{0, true, false}},
 		},
 		{
+			name:  "an integer CAST for a text key is left to SQLite: the column's text compares as a number ('012' = 12)",
+			cons:  []Constraint{{Column: 2, Op: OpEQ, Usable: true, Collation: "BINARY", RHS: int64(12), HasRHS: true, RHSNumeric: true}},
+			want:  Plan{Rows: 1e6, Cost: costPerCall + 1e6*costPerRow},
+			usage: []Usage{{-1, false, false}},
+		},
+		{
+			name:  "an integer CAST for an integer key is exact",
+			cons:  []Constraint{{Column: 5, Op: OpEQ, Usable: true, Collation: "BINARY", RHS: int64(1), HasRHS: true, RHSNumeric: true}},
+			want:  Plan{Args: args(5), Rows: 1e5, Cost: costPerCall + 1e5*costPerRow},
+			usage: []Usage{{0, true, false}},
+		},
+		{
 			name:  "a blob or NULL literal matches nothing, exactly",
 			cons:  []Constraint{eqWith(1, []byte("x")), eqWith(2, nil)},
 			want:  Plan{Args: args(1, 2), Rows: 1, Cost: costPerCall + costPerRow},

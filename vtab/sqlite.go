@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"unsafe"
 
@@ -246,6 +247,7 @@ func xBestIndex(tls *libc.TLS, pVtab, pInfo uintptr) int32 {
 			c.In = sqlite3.Xsqlite3_vtab_in(tls, pInfo, int32(i), -1) != 0
 			if sqlite3.Xsqlite3_vtab_rhs_value(tls, pInfo, int32(i), out) == sqlite3.SQLITE_OK {
 				c.RHS, c.HasRHS = goValue(tls, *at[uintptr](out)), true
+				c.RHSNumeric = rhsNumeric(pInfo, cc.FiTermOffset)
 			}
 		}
 		cons[i] = c
@@ -268,6 +270,61 @@ func xBestIndex(tls *libc.TLS, pVtab, pInfo uintptr) int32 {
 	info.FestimatedCost = p.Cost
 	info.FestimatedRows = sqlite3.Sqlite3_int64(p.Rows)
 	return sqlite3.SQLITE_OK
+}
+
+// rhsNumeric reports whether SQLite gives the right-hand side of a
+// constraint INTEGER, REAL or NUMERIC affinity when it compares it with
+// the column: a CAST to such a type, under which a text column compares
+// as a number ('012' = CAST(12 AS INTEGER)). sqlite3_vtab_rhs_value hands
+// over the constant's value but not its affinity, so this reads the term
+// as sqlite3_vtab_collation does (HiddenIndexInfo follows the
+// sqlite3_index_info) and follows sqlite3ExprAffinity for the constants
+// sqlite3_vtab_rhs_value evaluates. When it cannot tell, it says true:
+// SQLite then checks the constraint itself.
+func rhsNumeric(pInfo uintptr, termOffset int32) bool {
+	h := at[sqlite3.THiddenIndexInfo](pInfo + unsafe.Sizeof(sqlite3.Sqlite3_index_info{}))
+	var term uintptr
+	for wc := h.FpWC; wc != 0; wc = at[sqlite3.TWhereClause](wc).FpOuter {
+		if n := at[sqlite3.TWhereClause](wc).FnTerm; termOffset < n {
+			term = at[sqlite3.TWhereClause](wc).Fa + uintptr(termOffset)*unsafe.Sizeof(sqlite3.TWhereTerm{})
+			break
+		} else {
+			termOffset -= n
+		}
+	}
+	if term == 0 || at[sqlite3.TWhereTerm](term).FpExpr == 0 {
+		return true
+	}
+	x := at[sqlite3.TExpr](at[sqlite3.TWhereTerm](term).FpExpr).FpRight
+	for x != 0 {
+		e := at[sqlite3.TExpr](x)
+		if e.Fflags&(sqlite3.EP_Skip|sqlite3.EP_IfNullRow) != 0 { // COLLATE, likely(): the operand's affinity
+			x = e.FpLeft
+			continue
+		}
+		if e.Fop != sqlite3.TK_CAST {
+			return false // a literal, or an operator: no affinity
+		}
+		return numericType(libc.GoString(e.Fu.FzToken))
+	}
+	return true
+}
+
+// numericType reports whether a declared type name has INTEGER, REAL or
+// NUMERIC affinity, by SQLite's rules (https://sqlite.org/datatype3.html,
+// 3.1): INT first; then CHAR, CLOB or TEXT are text; BLOB or no name blob;
+// anything else is numeric.
+func numericType(name string) bool {
+	name = strings.ToUpper(name)
+	switch {
+	case strings.Contains(name, "INT"):
+		return true
+	case strings.Contains(name, "CHAR"), strings.Contains(name, "CLOB"), strings.Contains(name, "TEXT"):
+		return false
+	case strings.Contains(name, "BLOB"), name == "":
+		return false
+	}
+	return true
 }
 
 func xOpen(tls *libc.TLS, pVtab, ppCursor uintptr) int32 {

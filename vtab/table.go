@@ -29,8 +29,12 @@ const (
 
 func (t Type) sqlType() string {
 	switch t {
-	case Integer, Bool:
+	case Integer:
 		return "INTEGER"
+	case Bool:
+		// INTEGER affinity (0/1, compared as numbers); the declared type
+		// tells output formats that the column is a boolean.
+		return "BOOLEAN INTEGER"
 	case Real:
 		return "REAL"
 	case JSON:

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -59,6 +60,9 @@ type options struct {
 	noCache                     bool
 
 	output      string
+	noHeader    bool
+	widths      []int // the shell's .width
+	debug       bool
 	allowAttach bool
 	files       []string
 	params      []string
@@ -81,6 +85,11 @@ type app struct {
 
 	// targets over every statement run, for the exit status.
 	targetsOK, targetsFailed int
+	// failures told on stderr, each once per invocation.
+	told      map[fetch.Failure]bool
+	toldOrder []fetch.Failure
+
+	sh shellState
 
 	mu            sync.Mutex
 	cancelRoot    context.CancelFunc
@@ -119,15 +128,14 @@ func run(ctx context.Context, args []string, s streams) int {
 		}()
 	}
 	root := a.rootCommand()
-	root.SetArgs(args)
-	root.SetIn(s.in)
-	root.SetOut(s.out)
-	root.SetErr(s.errOut)
+	// spaceStats never returns nil, which cobra reads as "parse os.Args".
+	root.SetArgs(spaceStats(args))
 	err := root.ExecuteContext(ctx)
 	code := exitCode(ctx, err)
 	var pe *partialError
+	var re *reportedError
 	switch {
-	case err == nil, isPipeClosed(err), errors.As(err, &pe):
+	case err == nil, isPipeClosed(err), errors.As(err, &pe), errors.As(err, &re):
 	case code == exitInterrupted:
 		var ie *interruptedError
 		if !errors.As(err, &ie) {
@@ -165,27 +173,134 @@ any, on a terminal, awssql opens an interactive shell.`,
 		Example: `  awssql --demo "SELECT instance_type, count(*) FROM ec2_instances GROUP BY 1"
   awssql --regions 'eu-*' -o json "SELECT * FROM rds_instances WHERE publicly_accessible"
   awssql -f report.sql --param days=30`,
-		Args:          cobra.MaximumNArgs(1),
+		Args:          sqlArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       versionLine(),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runSQL(cmd.Context(), args)
 		},
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{msg: err.Error()} })
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.SetFlagErrorFunc(flagError)
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return a.applyConfig(cmd) }
 	a.connectionFlags(root.PersistentFlags())
 	a.queryFlags(root.Flags())
-	root.AddCommand(a.tablesCommand(), a.schemaCommand(), a.queriesCommand(), a.runCommand(), a.checkCommand(), a.policyCommand(), a.cacheCommand(), a.explainCommand())
-	for _, c := range root.Commands() {
-		c.SilenceUsage, c.SilenceErrors = true, true
+	root.AddCommand(a.tablesCommand(), a.schemaCommand(), a.queriesCommand(), a.runCommand(), a.checkCommand(), a.policyCommand(), a.cacheCommand(), a.explainCommand(), a.versionCommand())
+	// cobra adds these when it runs; added now, their argument errors are
+	// usage errors too.
+	// The completion command keeps the output stream it is made with.
+	root.SetIn(a.io.in)
+	root.SetOut(a.io.out)
+	root.SetErr(a.io.errOut)
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		c.SuggestionsMinimumDistance = 2
+		for _, sub := range c.Commands() {
+			sub.SilenceUsage, sub.SilenceErrors = true, true
+			if sub.HasSubCommands() && sub.Run == nil && sub.RunE == nil {
+				// Without a subcommand cobra would print the help and exit 0.
+				sub.Args = cobra.NoArgs
+				sub.RunE = func(cmd *cobra.Command, _ []string) error {
+					var names []string
+					for _, c := range cmd.Commands() {
+						if c.IsAvailableCommand() {
+							names = append(names, c.Name())
+						}
+					}
+					return usageErrorf("%s needs a subcommand: %s", cmd.CommandPath(), orList(names))
+				}
+			}
+			if sub.Args != nil {
+				sub.Args = usageArgs(sub.Args)
+			}
+			walk(sub)
+		}
 	}
+	walk(root)
 	return root
+}
+
+// sqlArgs takes the SQL as one argument. A first argument that is a word
+// close to a command's name is a mistyped command, not SQL.
+func sqlArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 && commandLikeRE.MatchString(args[0]) {
+		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+			return usageErrorf("unknown command %q: did you mean %s?", args[0], orList(s))
+		}
+	}
+	if len(args) > 1 {
+		return usageErrorf("%d arguments: give the SQL as one argument, in quotes (awssql 'SELECT ...'), or see awssql --help for the commands", len(args))
+	}
+	return nil
+}
+
+var commandLikeRE = regexp.MustCompile(`^[a-z][a-z-]*$`)
+
+// usageArgs makes a command's argument errors usage errors (exit 2), and
+// suggests the nearest subcommand for one that does not exist.
+func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if cmd.HasAvailableSubCommands() && len(args) > 0 {
+			msg := fmt.Sprintf("unknown command %q for %s", args[0], cmd.CommandPath())
+			if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+				msg += ": did you mean " + orList(s) + "?"
+			}
+			return &usageError{msg: msg}
+		}
+		if err := check(cmd, args); err != nil {
+			return usageErrorf("%s: %v (usage: %s)", cmd.CommandPath(), err, cmd.UseLine())
+		}
+		return nil
+	}
+}
+
+// flagError makes a flag error a usage error, suggesting the nearest flag
+// for one that does not exist.
+func flagError(c *cobra.Command, err error) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok && (name == "" || strings.ContainsAny(name, " \t\r\n")) {
+		// No flag has a space in its name: this is SQL.
+		return usageErrorf("SQL that begins with a -- comment reads as a flag: put -- before it (awssql [flags] -- '-- ...')")
+	}
+	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok {
+		var names []string
+		c.Flags().VisitAll(func(f *pflag.Flag) {
+			if !f.Hidden {
+				names = append(names, f.Name)
+			}
+		})
+		if s := closest(name, names); len(s) > 0 {
+			msg += ": did you mean " + orList(prefixed("--", s)) + "?"
+		}
+	}
+	return &usageError{msg: msg}
+}
+
+// spaceStats reads "--stats json" as "--stats=json": --stats alone means
+// text, so pflag leaves "json" for the SQL argument.
+func spaceStats(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		if args[i] == "--" {
+			return append(out, args[i:]...)
+		}
+		if args[i] == "--stats" && i+1 < len(args) && (args[i+1] == "json" || args[i+1] == "text") {
+			out = append(out, "--stats="+args[i+1])
+			i++
+			continue
+		}
+		out = append(out, args[i])
+	}
+	return out
 }
 
 func (a *app) queryFlags(f *pflag.FlagSet) {
 	o := &a.opts
 	f.StringVarP(&o.output, "output", "o", "", "output format: "+strings.Join(formats, ", ")+" (default: table on a terminal, else csv)")
+	f.BoolVar(&o.noHeader, "no-header", false, "csv, tsv and table output without the header line")
 	f.StringArrayVarP(&o.files, "file", "f", nil, "run the ;-separated statements of FILE (repeatable)")
 	f.StringArrayVar(&o.params, "param", nil, "bind a named parameter :name, as name=value (repeatable)")
 	f.StringVar(&o.stats, "stats", "", "print what each statement cost to stderr; --stats=json for JSON")
@@ -194,6 +309,11 @@ func (a *app) queryFlags(f *pflag.FlagSet) {
 	f.BoolVar(&o.progress, "progress", false, "show the progress line on stderr even when it is not a terminal")
 	f.DurationVar(&o.timeout, "timeout", 0, "bound on each statement, e.g. 5m (exit 124 when reached; default none)")
 	f.BoolVar(&o.allowAttach, "allow-attach", false, "let statements ATTACH database files and VACUUM INTO a file (they write files)")
+}
+
+// writerOptions are the output settings of the flags and the shell.
+func (a *app) writerOptions() writerOptions {
+	return writerOptions{noHeader: a.opts.noHeader, widths: a.opts.widths}
 }
 
 // session opens the connection on first use.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -144,7 +145,14 @@ func (a *app) queriesCommand() *cobra.Command {
 			for _, q := range qs {
 				var ps []string
 				for _, p := range q.Params {
-					ps = append(ps, p.Name+"="+p.Default)
+					switch {
+					case p.Required:
+						ps = append(ps, p.Name+" (required)")
+					case p.Default == "":
+						ps = append(ps, p.Name+"=''")
+					default:
+						ps = append(ps, p.Name+"="+p.Default)
+					}
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\n", q.Name, q.Description, strings.Join(ps, " "))
 			}
@@ -176,18 +184,7 @@ func (a *app) runCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			given, err := parseParams(a.opts.params)
-			if err != nil {
-				return err
-			}
-			params := map[string]string{}
-			for _, p := range q.Params {
-				params[p.Name] = p.Default
-			}
-			for k, v := range given {
-				params[k] = v
-			}
-			return a.runScripts(cmd.Context(), []script{{source: q.Source, sql: q.SQL}}, params)
+			return a.runScripts(cmd.Context(), []script{{source: q.Source, sql: q.SQL}}, q.Params, "saved query "+q.Name)
 		},
 	}
 	a.queryFlags(cmd.Flags())
@@ -202,8 +199,8 @@ func (a *app) findQuery(name string) (queries.Query, error) {
 			return queries.Query{}, usageErrorf("run: %v", err)
 		}
 		q, err := queries.Parse(strings.TrimSuffix(filepath.Base(name), ".sql"), name, string(b))
-		if err != nil && q.SQL == "" {
-			return q, err
+		if err != nil && !errors.Is(err, queries.ErrNoDescription) {
+			return q, usageErrorf("run %s: %v", name, err)
 		}
 		return q, nil // a file of one's own needs no description
 	}

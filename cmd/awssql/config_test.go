@@ -75,3 +75,41 @@ func TestConfigChecks(t *testing.T) {
 		t.Errorf("missing --config file: exit %d %q", r.code, r.stderr)
 	}
 }
+
+// TestConfigValuesAsWritten: a setting is the text written in the file,
+// as on the command line, not what YAML would make of it: an external ID
+// 0123 is "0123", not the octal 83, and 1e3 is not "1000". A value that is
+// neither a scalar nor a list is an error, not its Go rendering.
+func TestConfigValuesAsWritten(t *testing.T) {
+	tests := []struct {
+		value string // as written after "external-id: "
+		want  string // the external ID the trust policy then holds; "" for a usage error
+	}{
+		{"0123", "0123"},
+		{"00042", "00042"},
+		{"1e3", "1e3"},
+		{"0x1F", "0x1F"},
+		{"12345678901234567890", "12345678901234567890"},
+		{"1_000", "1_000"},
+		{`"0123"`, "0123"},
+		{"'0123'", "0123"},
+		{"[0123]", "0123"},
+		{"{a: b}", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "config.yaml")
+			cfg := "connections:\n  c:\n    assume-role: arn:aws:iam::222222222222:role/inventory\n    external-id: " + tt.value + "\n"
+			if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			r := runCLI(context.Background(), nil, "", false, "--config", path, "--connection", "c", "policy", "--trust")
+			switch {
+			case tt.want == "" && r.code != 2:
+				t.Errorf("exit %d, stderr %q: want a usage error", r.code, r.stderr)
+			case tt.want != "" && (r.code != 0 || !strings.Contains(r.stdout, `"sts:ExternalId": "`+tt.want+`"`)):
+				t.Errorf("exit %d: want the external ID %q in\n%s%s", r.code, tt.want, r.stdout, r.stderr)
+			}
+		})
+	}
+}

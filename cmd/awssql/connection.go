@@ -11,8 +11,10 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/aws/smithy-go/logging"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"gopkg.in/yaml.v3"
@@ -43,6 +45,7 @@ func (a *app) connectionFlags(f *pflag.FlagSet) {
 	f.IntVar(&o.maxAttempts, "max-attempts", fetch.DefaultMaxAttempts, "attempts of a throttled call, retries included (other failures get at most 3)")
 	f.DurationVar(&o.callTimeout, "call-timeout", fetch.DefaultCallTimeout, "bound on each attempt of an API call")
 	f.StringVar(&o.ignoreErrors, "ignore-errors", "", "comma-separated AWS error codes (globs) whose targets count as empty, e.g. UnauthorizedOperation,AccessDenied*")
+	f.BoolVar(&o.debug, "debug", false, "print the AWS SDK's own log (its warnings, and retries) to stderr")
 	f.BoolVar(&o.demo, "demo", false, "query the built-in sample organization (no AWS account needed)")
 	f.Int64Var(&o.maxObjectBytes, "max-object-bytes", fetch.DefaultMaxObjectBytes, "the most of one S3 object that s3_objects.body reads")
 	f.DurationVar(&o.cacheTTL, "cache-ttl", 0, "keep answers on disk this long and reuse them across runs, e.g. 10m (default: off)")
@@ -65,8 +68,11 @@ func (a *app) connectionFlags(f *pflag.FlagSet) {
 //	    list-accounts: true
 //	    regions: eu-*,us-east-1
 type configFile struct {
-	Default     string                    `yaml:"default"`
-	Connections map[string]map[string]any `yaml:"connections"`
+	Default string `yaml:"default"`
+	// Each setting is kept as YAML wrote it: its value is the text in the
+	// file, as a flag's is on the command line (an external ID 0123 is
+	// not the octal 83).
+	Connections map[string]map[string]yaml.Node `yaml:"connections"`
 }
 
 // notFromEnv are the flags that choose the configuration (AWSSQL_CONFIG and
@@ -106,8 +112,14 @@ func (a *app) applyConfig(cmd *cobra.Command) error {
 			if strings.HasSuffix(f.Value.Type(), "Array") {
 				vals = strings.Split(v, ",")
 			}
+			if f.Name == "param" {
+				vals = paramPieces(vals)
+			}
 		} else if v, ok := conn[f.Name]; ok && !notFromConfig[f.Name] {
-			vals = configValues(v)
+			var err error
+			if vals, err = configValues(v); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %v", f.Name, err))
+			}
 		}
 		for _, v := range vals {
 			if err := f.Value.Set(strings.TrimSpace(v)); err != nil {
@@ -136,18 +148,46 @@ func (a *app) applyConfig(cmd *cobra.Command) error {
 	return nil
 }
 
-func configValues(v any) []string {
-	switch v := v.(type) {
-	case []any:
-		var out []string
-		for _, e := range v {
-			out = append(out, fmt.Sprint(e))
+// paramPieces joins AWSSQL_PARAM's pieces so that a value may hold
+// commas (tags=Owner,CostCenter): a piece without "=" continues the value
+// before it.
+func paramPieces(pieces []string) []string {
+	var out []string
+	for _, p := range pieces {
+		if len(out) > 0 && !strings.Contains(p, "=") {
+			out[len(out)-1] += "," + p
+			continue
 		}
-		return out
-	case nil:
-		return nil
+		out = append(out, p)
 	}
-	return []string{fmt.Sprint(v)}
+	return out
+}
+
+// configValues returns a setting's values as written: a scalar's text, or
+// a list's. YAML's reading of a scalar (a number, octal 0123, 1e3) is not
+// used: a setting means what the same text means as a flag.
+func configValues(n yaml.Node) ([]string, error) {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = *n.Alias
+	}
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return nil, nil
+		}
+		return []string{n.Value}, nil
+	case yaml.SequenceNode:
+		var out []string
+		for _, e := range n.Content {
+			v, err := configValues(*e)
+			if err != nil || len(v) > 1 {
+				return nil, fmt.Errorf("a list may hold only values (line %d)", e.Line)
+			}
+			out = append(out, v...)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("write a value or a list of values (line %d)", n.Line)
 }
 
 // cacheDir is where answers are kept across runs: $XDG_CACHE_HOME/awssql,
@@ -170,7 +210,7 @@ func defaultConfigPath() string {
 
 // loadConnection reads the named connection (or the file's default) from
 // the config file, if there is one.
-func (a *app) loadConnection(cmd *cobra.Command) (map[string]any, error) {
+func (a *app) loadConnection(cmd *cobra.Command) (map[string]yaml.Node, error) {
 	path, explicit := a.opts.configFile, a.opts.configFile != ""
 	if !explicit {
 		if p := a.io.getenv("AWSSQL_CONFIG"); p != "" {
@@ -341,7 +381,9 @@ func (a *app) fetchOptions() (fetch.Options, error) {
 		if o.secretAccessKey != "" {
 			fo.SecretAccessKey = o.secretAccessKey
 		}
-		if fo.SessionToken == "" {
+		// A long-term key (AKIA...) has none: a token left in the
+		// environment by another session would only get it refused.
+		if fo.SessionToken == "" && !strings.HasPrefix(o.accessKeyID, "AKIA") {
 			fo.SessionToken = a.io.getenv("AWS_SESSION_TOKEN")
 		}
 	}
@@ -354,6 +396,14 @@ func (a *app) fetchOptions() (fetch.Options, error) {
 	}
 	if a.io.inTTY {
 		fo.MFATokenProvider = a.promptMFA
+	}
+	if o.debug {
+		var mu sync.Mutex // the SDK logs from every goroutine
+		fo.Logger = logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
+			mu.Lock()
+			defer mu.Unlock()
+			fmt.Fprintf(a.io.errOut, "awssql: debug: SDK %s %s\n", c, strings.ReplaceAll(fmt.Sprintf(format, v...), "\n", " "))
+		})
 	}
 	return fo, nil
 }
@@ -375,7 +425,8 @@ func (a *app) startDemo(fo *fetch.Options) error {
 	if fo.EndpointURL != "" || fo.Profile != "" || fo.AccessKeyID != "" || len(fo.RoleChain) > 0 {
 		return usageErrorf("--demo brings its own endpoint, credentials and roles: drop --endpoint-url, --profile, --access-key-id and --assume-role")
 	}
-	a.demo = httptest.NewServer(awsfake.New(fakedata.Demo()))
+	ds, opts := demoData(time.Now())
+	a.demo = httptest.NewServer(awsfake.New(ds, opts...))
 	fo.EndpointURL = a.demo.URL
 	fo.AccessKeyID, fo.SecretAccessKey, fo.SessionToken = fakedata.DemoAccessKeyID, fakedata.DemoSecretAccessKey, ""
 	fo.Isolated = true

@@ -67,6 +67,38 @@ func TestTemporaryCredentials(t *testing.T) {
 	}
 }
 
+// A long-term access key (AKIA...) has no session token: one left in
+// AWS_SESSION_TOKEN by an earlier assumed role is not sent with it, or AWS
+// refuses the key as InvalidClientTokenId, and a valid key reads as
+// refused credentials. A token asked for explicitly is still sent.
+func TestLongTermKeyIgnoresEnvironmentToken(t *testing.T) {
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 2, Seed: 1})
+	key, secret := f.srv.Credentials(f.ds.Accounts[0].ID)
+	if !strings.HasPrefix(key, "AKIA") {
+		t.Fatalf("awsfake's key %s is not a long-term one", key)
+	}
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		code int
+	}{
+		{"a stale AWS_SESSION_TOKEN", map[string]string{"AWS_SECRET_ACCESS_KEY": secret, "AWS_SESSION_TOKEN": "stale-token-of-another-session"}, nil, 0},
+		{"a token asked for", map[string]string{"AWS_SECRET_ACCESS_KEY": secret, "AWSSQL_SESSION_TOKEN": "stale-token-of-another-session"}, nil, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCLI(context.Background(), tt.env, "", false, append(slices.Clone(f.args), "SELECT count(*) FROM ec2_instances")...)
+			if r.code != tt.code {
+				t.Fatalf("exit %d, want %d; stderr %q", r.code, tt.code, r.stderr)
+			}
+			if tt.code == 0 && r.stdout != "count(*)\n8\n" {
+				t.Errorf("stdout %q", r.stdout)
+			}
+		})
+	}
+}
+
 // Every value is checked before any call, from whichever source it came.
 func TestFlagValueChecks(t *testing.T) {
 	tests := []struct {

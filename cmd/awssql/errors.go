@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -40,6 +41,24 @@ func (e *partialError) Error() string {
 	return fmt.Sprintf("%d of %d targets failed", e.failed, e.failed+e.ok)
 }
 
+// reportedError is an error already told on stderr (a target's failure,
+// which under --strict also ends the statement): it sets the exit status
+// and is not printed again.
+type reportedError struct{ err error }
+
+func (e *reportedError) Error() string { return e.err.Error() }
+func (e *reportedError) Unwrap() error { return e.err }
+
+// markReported marks err as told when it is one of the failures
+// reportFailures printed.
+func markReported(err error, told []fetch.Failure) error {
+	var te *fetch.TargetError
+	if err == nil || !errors.As(err, &te) || !slices.Contains(told, te.Failure()) {
+		return err
+	}
+	return &reportedError{err: err}
+}
+
 // timeoutError says --timeout ended a statement, and what it was still
 // waiting for.
 type timeoutError struct {
@@ -61,12 +80,23 @@ func (e *timeoutError) Error() string {
 	return msg + incomplete(e.rows)
 }
 
-// interruptedError says Ctrl-C (or SIGTERM) ended a statement.
+// interruptedError says Ctrl-C (or SIGTERM) ended a statement, or that
+// the reader of the output went away before its end.
 type interruptedError struct {
-	rows int // printed before the interrupt
+	rows   int  // printed before the interrupt
+	closed bool // the output was closed (| head)
 }
 
-func (e *interruptedError) Error() string { return "interrupted" + incomplete(e.rows) }
+func (e *interruptedError) Error() string {
+	if e.closed {
+		return "the output was closed before the end" + incomplete(e.rows)
+	}
+	return "interrupted" + incomplete(e.rows)
+}
+
+// errOutput is the cause of a statement's end when writing its output
+// failed: the write's error is the statement's.
+var errOutput = errors.New("writing the output failed")
 
 // incomplete says that rows already printed are not the whole answer.
 func incomplete(rows int) string {
@@ -96,9 +126,7 @@ func exitCode(ctx context.Context, err error) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case isPipeClosed(err):
-		return exitOK
-	case ctx.Err() != nil, errors.As(err, &ie):
+	case ctx.Err() != nil, errors.As(err, &ie), isPipeClosed(err):
 		return exitInterrupted
 	case errors.As(err, &ue), errors.As(err, &re):
 		return exitUsage
@@ -112,8 +140,9 @@ func exitCode(ctx context.Context, err error) int {
 
 var sqliteCode = regexp.MustCompile(` \(\d+\)$`)
 
-// message is the one line printed for an error: SQLite's text without its
-// numeric code, never a Go struct.
+// message is what is printed for an error: one line, SQLite's text
+// without its numeric code, never a Go struct; for an error in a
+// statement, what awssql can add (the nearest names, and the place).
 func message(err error) string {
 	msg := err.Error()
 	msg = sqliteCode.ReplaceAllString(msg, "")
@@ -121,5 +150,5 @@ func message(err error) string {
 	if strings.Contains(msg, "too many attached databases - max 0") {
 		msg = "ATTACH and VACUUM INTO write files: awssql refuses them unless given --allow-attach"
 	}
-	return strings.ReplaceAll(msg, "\n", " ")
+	return sqlErrorMessage(err, strings.ReplaceAll(msg, "\n", " "))
 }

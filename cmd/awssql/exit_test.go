@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -35,6 +39,13 @@ func TestExitStatus(t *testing.T) {
 		{"unbound parameter", []string{"SELECT :days"}, 2, "parameter :days has no value"},
 		{"bad param", []string{"--param", "x", "SELECT 1"}, 2, `--param "x"`},
 		{"SQL twice", []string{"-f", "x.sql", "SELECT 1"}, 2, "not both"},
+		{"a command without its argument", []string{"schema"}, 2, "awssql schema: accepts 1 arg(s), received 0 (usage: awssql schema TABLE [flags])"},
+		{"a command with too many", []string{"tables", "x"}, 2, `awssql tables: unknown command "x" for "awssql tables"`},
+		{"a group without its command", []string{"cache"}, 2, "awssql cache needs a subcommand: clear"},
+		{"completion without its shell", []string{"completion"}, 2, "awssql completion needs a subcommand: bash, fish, powershell or zsh"},
+		{"completion of a shell that is not", []string{"completion", "bsh"}, 2, `unknown command "bsh" for awssql completion: did you mean bash`},
+		{"SQL in two arguments", []string{"SELECT", "1"}, 2, "2 arguments: give the SQL as one argument, in quotes"},
+		{"--stats with another value", []string{"--stats=xml", "SELECT 1"}, 2, "--stats takes text or json"},
 	}
 	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 5, Seed: 1})
 	for _, tt := range tests {
@@ -49,9 +60,15 @@ func TestExitStatus(t *testing.T) {
 				}
 				return
 			}
-			lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
-			if len(lines) != 1 || !strings.Contains(lines[0], tt.stderr) || !strings.HasPrefix(lines[0], "awssql: ") {
+			// One line, and for an error in the SQL the place it is at.
+			lines := strings.Split(strings.TrimRight(r.stderr, "\n"), "\n")
+			if !strings.Contains(lines[0], tt.stderr) || !strings.HasPrefix(lines[0], "awssql: ") {
 				t.Errorf("stderr %q: want one line with %q", r.stderr, tt.stderr)
+			}
+			for _, l := range lines[1:] {
+				if !strings.HasPrefix(l, "  ") || len(lines) != 3 {
+					t.Errorf("stderr %q: want one line, and at most the statement and a caret under it", r.stderr)
+				}
 			}
 			if strings.Contains(r.stderr, "SQL logic error") || strings.Contains(r.stderr, "goroutine") {
 				t.Errorf("stderr %q leaks internals", r.stderr)
@@ -158,8 +175,10 @@ func TestClosedStdout(t *testing.T) {
 		in: strings.NewReader(""), out: &failingWriter{n: 100, err: syscall.EPIPE}, errOut: &errOut,
 		getenv: func(k string) string { return f.env[k] },
 	})
-	if code != 0 || errOut.Len() != 0 {
-		t.Errorf("exit %d, stderr %q: want 0 and nothing", code, errOut.String())
+	// The rest of the answer was not delivered: not a success.
+	if msg := errOut.String(); code != exitInterrupted || !strings.HasPrefix(msg, "awssql: the output was closed before the end; ") ||
+		!strings.HasSuffix(msg, " printed: the answer is incomplete\n") {
+		t.Errorf("exit %d, stderr %q: want %d and the answer said incomplete", code, errOut.String(), exitInterrupted)
 	}
 	// It stopped fetching: a region may have had its second page in
 	// flight when stdout closed, but none asked for a third.
@@ -170,6 +189,30 @@ func TestClosedStdout(t *testing.T) {
 	for region, n := range perRegion {
 		if n > 2 {
 			t.Errorf("%d pages fetched in %s: fetching went on after stdout closed", n, region)
+		}
+	}
+}
+
+// TestStdoutWriteFails: stdout that fails otherwise than by closing (a full
+// disk, an I/O error) is an error of its own, exit 1 with the write's
+// message, in every format: not "interrupted" (exit 130), nothing being
+// interrupted, and never exit 0, which would say the answer was delivered.
+// The table formats write only at the end, through a library that must
+// not swallow the error.
+func TestStdoutWriteFails(t *testing.T) {
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 5, Seed: 2})
+	for _, format := range formats {
+		for _, n := range []int{0, 100} { // the first write fails; a later one
+			t.Run(fmt.Sprintf("%s after %d bytes", format, n), func(t *testing.T) {
+				var errOut bytes.Buffer
+				code := run(context.Background(), append(slices.Clone(f.args), "-o", format, "SELECT instance_id FROM ec2_instances"), streams{
+					in: strings.NewReader(""), out: &failingWriter{n: n, err: syscall.ENOSPC}, errOut: &errOut,
+					getenv: func(k string) string { return f.env[k] },
+				})
+				if code != exitError || !strings.Contains(errOut.String(), "no space left on device") || strings.Contains(errOut.String(), "interrupted") {
+					t.Errorf("exit %d, stderr %q: want %d and the write's error", code, errOut.String(), exitError)
+				}
+			})
 		}
 	}
 }
@@ -308,5 +351,81 @@ func TestFailureNamedOnce(t *testing.T) {
 		"SELECT count(*) FROM ec2_instances i JOIN reserved_instances r USING (account_id, region, instance_type)")
 	if r.code != 3 || strings.Count(r.stderr, "AssumeRole: AccessDenied") != 1 {
 		t.Errorf("exit %d, stderr %q: want 3 and the account named once", r.code, r.stderr)
+	}
+}
+
+// TestNilArgsAreNoArgs: run(nil) must not read the process's own
+// arguments, which under `go test -update` are the test binary's flags.
+func TestNilArgsAreNoArgs(t *testing.T) {
+	saved := os.Args
+	os.Args = []string{"awssql.test", "-update", "-test.run=TestNilArgsAreNoArgs"}
+	t.Cleanup(func() { os.Args = saved })
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), nil, streams{in: strings.NewReader("SELECT 1 AS a"), out: &out, errOut: &errOut,
+		getenv: func(string) string { return "" }})
+	if code != 0 || out.String() != "a\n1\n" {
+		t.Errorf("exit %d %q %s: want the statement from stdin, and no flag of the test binary", code, out.String(), errOut.String())
+	}
+}
+
+// TestStatsJSONListsAreArrays: failures and ignored are arrays whether or
+// not anything failed, so that jq '.failures[]' reads every statement's
+// statistics, not only those of statements that met a failure.
+func TestStatsJSONListsAreArrays(t *testing.T) {
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 1, Seed: 2})
+	for _, stmt := range []string{"SELECT 1 AS n", "SELECT count(*) FROM ec2_instances"} {
+		r := f.run("--stats=json", stmt)
+		var st map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(strings.TrimSpace(r.stderr)), &st); r.code != 0 || err != nil {
+			t.Fatalf("%s: exit %d, stderr not one JSON object (%v): %s", stmt, r.code, err, r.stderr)
+		}
+		for _, k := range []string{"failures", "ignored"} {
+			if string(st[k]) != "[]" {
+				t.Errorf("%s: %q is %s, want []", stmt, k, st[k])
+			}
+		}
+	}
+}
+
+// TestHeadClosesThePipe: the real binary writing into a pipe whose reader
+// leaves after the first line (awssql ... | head -1) stops and exits 130,
+// saying the answer is incomplete; the same statement read to its end
+// exits 0. SIGPIPE is ignored, so the write's EPIPE is what tells it.
+func TestHeadClosesThePipe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := binary(t)
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 2500, Seed: 2})
+	args := append(slices.Clone(f.args), "SELECT instance_id, instance_type, private_ip_address FROM ec2_instances")
+	env := append(os.Environ(), "AWS_SECRET_ACCESS_KEY="+f.env["AWS_SECRET_ACCESS_KEY"], "HOME="+t.TempDir())
+
+	whole := exec.Command(bin, args...)
+	whole.Env = env
+	out, err := whole.Output()
+	if err != nil || strings.Count(string(out), "\n") != 10001 {
+		t.Fatalf("read to the end: %v, %d lines", err, strings.Count(string(out), "\n"))
+	}
+
+	cmd := exec.Command(bin, args...)
+	cmd.Env = env
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || line != "instance_id,instance_type,private_ip_address\n" {
+		t.Fatalf("first line %q: %v", line, err)
+	}
+	stdout.Close() // head -1 leaves
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted || !strings.Contains(errOut.String(), "the output was closed before the end") {
+		t.Errorf("%v, stderr %q: want exit %d and the answer said incomplete", err, errOut.String(), exitInterrupted)
 	}
 }

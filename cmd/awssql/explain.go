@@ -31,7 +31,11 @@ asks AWS only who the caller is, the organization's accounts (--list-accounts), 
 each account's enabled regions (assuming its member role).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			params, err := parseParams(a.opts.params)
+			given, err := parseParams(a.opts.params)
+			if err != nil {
+				return err
+			}
+			params, err := bindParams(given, nil)
 			if err != nil {
 				return err
 			}
@@ -73,7 +77,7 @@ type tablePlan struct {
 	calls []vtab.FilterInfo // what a dry run would have asked
 }
 
-func (a *app) explain(ctx context.Context, stmt string, params map[string]string) error {
+func (a *app) explain(ctx context.Context, stmt string, params map[string]any) error {
 	eng, db, err := a.engine(ctx)
 	if err != nil {
 		return err
@@ -85,7 +89,7 @@ func (a *app) explain(ctx context.Context, stmt string, params map[string]string
 		defer st.End()
 		rows, err := db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+stmt, namedArgs(stmt, params)...)
 		if err != nil {
-			return st.Cause(err)
+			return explainSQLError(st.Cause(err), stmt)
 		}
 		defer rows.Close()
 		for rows.Next() {
@@ -263,8 +267,14 @@ func (a *app) explainTargets(ctx context.Context, tp *tablePlan, values map[stri
 		fmt.Fprintf(a.io.out, "  targets: none; the connection's %d accounts are listed (a member role is assumed only when reachable or error is read)\n", len(accounts))
 		return nil
 	case tables.PerBucket:
-		n := max(len(values["bucket_name"]), 1)
-		fmt.Fprintf(a.io.out, "  targets: %d (one per bucket, in the bucket's region%s)\n", n, per)
+		// A run lists each bucket once per value of its other IN lists
+		// (key, prefix, start_after): a target each, as the dry run saw.
+		n, buckets := max(len(tp.calls), 1), max(len(values["bucket_name"]), 1)
+		each := ""
+		if n > buckets {
+			each = ", a listing per value of an IN list"
+		}
+		fmt.Fprintf(a.io.out, "  targets: %d (one per bucket, in the bucket's region%s%s)\n", n, each, per)
 		return nil
 	}
 	targets, failures, err := sess.Targets(ctx, sc)

@@ -156,7 +156,7 @@ func TestUserQueries(t *testing.T) {
 // (eu-west-1: three t3.medium reservations, 6 units, against two running
 // t3.medium and a t3.micro, 4.5; us-east-1: two m5.large, 8 units, against
 // an m5.xlarge), while zonal and other platforms' reservations match their
-// exact type.
+// exact type, and a zonal one only in its own Availability Zone.
 func TestRIUtilisationSizeFlexibility(t *testing.T) {
 	r := runCLI(context.Background(), nil, "", false, "--demo", "--skip-accounts", fakedata.DemoNoRoleAccount, "run", "ri_utilisation")
 	if r.code != 0 || r.stderr != "" {
@@ -167,6 +167,8 @@ func TestRIUtilisationSizeFlexibility(t *testing.T) {
 		"123456789012,us-east-1,m5.*,Linux/UNIX,normalised units,8,8,0,0",
 		"123456789012,us-east-1,t3.micro,Linux/UNIX,instances,1,1,0,0",
 		"123456789012,us-east-1,m5.large,Windows,instances,1,0,1,0",
+		// A zonal reservation in us-east-1c, its instance in us-east-1a.
+		"123456789012,us-east-1,r5.large,Red Hat Enterprise Linux,instances,1,1,1,1",
 	} {
 		if !strings.Contains(r.stdout, row+"\n") {
 			t.Errorf("no row %s in:\n%s", row, r.stdout)

@@ -285,3 +285,30 @@ func TestCheckNamesTheDeniedAction(t *testing.T) {
 		t.Errorf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestCheckProbesEveryActionWithoutResources: in accounts that have no
+// volume, no snapshot, no function and no managed node yet, check still
+// reads with each per-resource action, so that a denied one is named now
+// rather than when the first resource appears.
+func TestCheckProbesEveryActionWithoutResources(t *testing.T) {
+	for _, action := range []struct{ svc, op, code string }{
+		{"ec2", "DescribeVolumeAttribute", "UnauthorizedOperation"},
+		{"ec2", "DescribeSnapshotAttribute", "UnauthorizedOperation"},
+		{"lambda", "GetPolicy", "AccessDeniedException"},
+		{"ssm", "ListInventoryEntries", "AccessDeniedException"},
+	} {
+		t.Run(action.op, func(t *testing.T) {
+			f, chain := newOrg(t, 2, fakedata.GenOptions{Seed: 1})
+			for _, a := range f.ds.Accounts {
+				for _, r := range a.Regions {
+					r.Volumes, r.Snapshots, r.Functions, r.ManagedInstances, r.Inventory = nil, nil, nil, nil, nil
+				}
+			}
+			f.srv.AddFault(awsfake.Fault{Service: action.svc, Operation: action.op, Code: action.code, Status: 403, Message: "denied by the test"})
+			r := f.run(append([]string{"check"}, append(chainArgs(chain), "--list-accounts")...)...)
+			if r.code != 1 || !strings.Contains(r.stdout, "FAIL") || !strings.Contains(r.stdout, action.svc+":"+action.op) {
+				t.Errorf("exit %d; check does not name %s:%s:\n%s%s", r.code, action.svc, action.op, r.stdout, r.stderr)
+			}
+		})
+	}
+}

@@ -7,23 +7,39 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/mattn/go-runewidth"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 )
 
 // Formats are the values of -o.
-var formats = []string{"table", "csv", "tsv", "json", "jsonl", "markdown"}
+var formats = []string{"table", "csv", "tsv", "json", "jsonl", "markdown", "line"}
 
-// column is a result column: its name as written in the SQL and whether
-// its declared type is JSON (so json output can embed it as a value).
+// column is a result column: its name as written in the SQL and what its
+// declared type says (the driver's DatabaseTypeName): JSON columns are
+// embedded as values in json output, BOOLEAN ones are true/false there.
 type column struct {
-	name string
-	json bool
+	name    string
+	json    bool
+	boolean bool
+}
+
+// columnOf reads a result column's declared type; an expression has none.
+func columnOf(name, declType string) column {
+	t := strings.ToUpper(declType)
+	return column{name: name, json: strings.HasPrefix(t, "JSON"), boolean: strings.HasPrefix(t, "BOOL")}
+}
+
+// writerOptions are the shell's and the flags' settings of a writer.
+type writerOptions struct {
+	noHeader bool  // csv, tsv and table: rows only (--no-header, .headers off)
+	widths   []int // table: .width per column; 0 sizes to fit, negative right-aligns
 }
 
 // resultWriter writes the rows of one statement.
@@ -40,24 +56,78 @@ type resultWriter interface {
 func (c *csvWriter) buffers() bool   { return false }
 func (t *tsvWriter) buffers() bool   { return false }
 func (j *jsonWriter) buffers() bool  { return false }
+func (l *lineWriter) buffers() bool  { return false }
 func (t *tableWriter) buffers() bool { return true }
 
-func newWriter(format string, w io.Writer) (resultWriter, error) {
+func newWriter(format string, w io.Writer, o writerOptions) (resultWriter, error) {
 	switch format {
 	case "table":
-		return &tableWriter{w: w}, nil
+		return &tableWriter{w: w, opts: o}, nil
 	case "markdown":
-		return &tableWriter{w: w, markdown: true}, nil
+		return &tableWriter{w: w, markdown: true, opts: writerOptions{widths: o.widths}}, nil
 	case "csv":
-		return &csvWriter{w: csv.NewWriter(w)}, nil
+		return &csvWriter{w: csv.NewWriter(w), noHeader: o.noHeader}, nil
 	case "tsv":
-		return &tsvWriter{w: bufio.NewWriter(w)}, nil
+		return &tsvWriter{w: bufio.NewWriter(w), noHeader: o.noHeader}, nil
 	case "json":
 		return &jsonWriter{w: bufio.NewWriter(w), array: true}, nil
 	case "jsonl":
 		return &jsonWriter{w: bufio.NewWriter(w)}, nil
+	case "line":
+		return &lineWriter{w: bufio.NewWriter(w)}, nil
 	}
 	return nil, usageErrorf("unknown output format %q: use one of %s", format, strings.Join(formats, ", "))
+}
+
+// formatReal renders a REAL as the sqlite3 shell does (printf's "%!.15g"):
+// the shortest form that gives the value back to 15 significant digits
+// (0.1 + 0.2 is 0.3), positional from 1e-4 up to 1e15 and with an
+// exponent beyond, and always with a decimal point, so 2.0 stays a REAL
+// to the eye.
+func formatReal(f float64) string {
+	switch {
+	case math.IsInf(f, 1):
+		return "Inf"
+	case math.IsInf(f, -1):
+		return "-Inf"
+	case math.IsNaN(f): // SQLite stores NaN as NULL
+		return ""
+	case f == 0: // and -0.0 as 0.0
+		return "0.0"
+	}
+	if tie15(f) { // SQLite rounds a tie away from zero, Go to even
+		f = math.Nextafter(f, math.Copysign(math.Inf(1), f))
+	}
+	mant, exp, hasExp := strings.Cut(strconv.FormatFloat(f, 'g', 15, 64), "e")
+	if !strings.Contains(mant, ".") {
+		mant += ".0"
+	}
+	if hasExp {
+		return mant + "e" + exp
+	}
+	return mant
+}
+
+// tie15 says whether f lies exactly halfway between two numbers of 15
+// significant digits.
+func tie15(f float64) bool {
+	tail := func(prec int) string {
+		digits := strings.Replace(strings.SplitN(strconv.FormatFloat(math.Abs(f), 'e', prec, 64), "e", 2)[0], ".", "", 1)
+		return digits[15:]
+	}
+	isTie := func(t string) bool { return t[0] == '5' && strings.Trim(t[1:], "0") == "" }
+	// 26 digits rule most values out cheaply; a double's exact decimal
+	// expansion has at most 767 significant digits.
+	return isTie(tail(25)) && isTie(tail(800))
+}
+
+// isNumber says whether a value is an SQL number (right-aligned in tables).
+func isNumber(v any) bool {
+	switch v.(type) {
+	case int64, float64:
+		return true
+	}
+	return false
 }
 
 // text renders a value for the text formats; NULL is empty.
@@ -75,7 +145,7 @@ func text(v any) string {
 	case int64:
 		return strconv.FormatInt(v, 10)
 	case float64:
-		return strconv.FormatFloat(v, 'g', -1, 64)
+		return formatReal(v)
 	case bool:
 		if v {
 			return "1"
@@ -86,10 +156,14 @@ func text(v any) string {
 }
 
 type csvWriter struct {
-	w *csv.Writer
+	w        *csv.Writer
+	noHeader bool
 }
 
 func (c *csvWriter) begin(cols []column) error {
+	if c.noHeader {
+		return nil
+	}
 	names := make([]string, len(cols))
 	for i, col := range cols {
 		names[i] = col.name
@@ -119,7 +193,8 @@ func (c *csvWriter) end() error {
 var tsvEscaper = strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`, "\r", `\r`)
 
 type tsvWriter struct {
-	w *bufio.Writer
+	w        *bufio.Writer
+	noHeader bool
 }
 
 func (t *tsvWriter) line(fields []string) error {
@@ -134,6 +209,9 @@ func (t *tsvWriter) line(fields []string) error {
 }
 
 func (t *tsvWriter) begin(cols []column) error {
+	if t.noHeader {
+		return nil
+	}
 	names := make([]string, len(cols))
 	for i, c := range cols {
 		names[i] = c.name
@@ -185,7 +263,7 @@ func (j *jsonWriter) row(vals []any) error {
 		k, _ := json.Marshal(j.cols[i].name)
 		j.w.Write(k)
 		j.w.WriteByte(':')
-		j.w.Write(jsonValue(v, j.cols[i].json))
+		j.w.Write(jsonValue(v, j.cols[i]))
 	}
 	j.w.WriteByte('}')
 	if !j.array {
@@ -194,11 +272,14 @@ func (j *jsonWriter) row(vals []any) error {
 	return j.w.Flush()
 }
 
-func jsonValue(v any, isJSON bool) []byte {
+func jsonValue(v any, col column) []byte {
 	switch v := v.(type) {
 	case nil:
 		return []byte("null")
 	case int64:
+		if col.boolean { // jq and every JSON reader take 0 for true
+			return strconv.AppendBool(nil, v != 0)
+		}
 		return strconv.AppendInt(nil, v, 10)
 	case float64:
 		b, err := json.Marshal(v)
@@ -207,7 +288,7 @@ func jsonValue(v any, isJSON bool) []byte {
 		}
 		return b
 	case string:
-		if isJSON && json.Valid([]byte(v)) {
+		if col.json && json.Valid([]byte(v)) {
 			return []byte(v)
 		}
 	}
@@ -230,19 +311,34 @@ func (j *jsonWriter) end() error {
 type tableWriter struct {
 	w        io.Writer
 	markdown bool
+	opts     writerOptions
 	cols     []string
 	rows     [][]string
+	// A column of numbers (and NULLs) is right-aligned; one that holds
+	// anything else, or only NULLs, left-aligned.
+	text, number []bool
 }
 
 // cellEscaper keeps a value on one line of the table.
 var cellEscaper = strings.NewReplacer("\n", `\n`, "\t", `\t`, "\r", `\r`)
 
+// cell keeps a text on one line of the table and, in markdown, in its
+// column.
+func (t *tableWriter) cell(s string) string {
+	s = cellEscaper.Replace(s)
+	if t.markdown {
+		s = strings.ReplaceAll(s, "|", `\|`)
+	}
+	return s
+}
+
 func (t *tableWriter) begin(cols []column) error {
 	t.cols = make([]string, len(cols))
-	for i, c := range cols {
-		t.cols[i] = c.name
+	for i, c := range cols { // a name is shown as a value is
+		t.cols[i] = t.cell(c.name)
 	}
 	t.rows = nil
+	t.text, t.number = make([]bool, len(cols)), make([]bool, len(cols))
 	return nil
 }
 
@@ -253,37 +349,132 @@ func (t *tableWriter) row(vals []any) error {
 			rec[i] = "<null>"
 			continue
 		}
-		rec[i] = cellEscaper.Replace(text(v))
-		if t.markdown {
-			rec[i] = strings.ReplaceAll(rec[i], "|", `\|`)
+		if isNumber(v) {
+			t.number[i] = true
+		} else {
+			t.text[i] = true
 		}
+		rec[i] = t.cell(text(v))
 	}
 	t.rows = append(t.rows, rec)
 	return nil
+}
+
+// fit cuts or pads a cell to a .width, counted in the columns a terminal
+// gives it (a wide character takes two), on the left when it is
+// right-aligned.
+func fit(s string, width int, right bool) string {
+	if runewidth.StringWidth(s) > width {
+		s = runewidth.Truncate(s, width, "…")
+	}
+	if right {
+		return runewidth.FillLeft(s, width)
+	}
+	return runewidth.FillRight(s, width)
 }
 
 func (t *tableWriter) end() error {
 	if t.cols == nil {
 		return nil
 	}
+	align := make([]tw.Align, len(t.cols))
+	for i := range align {
+		align[i] = tw.AlignLeft
+		if t.number[i] && !t.text[i] {
+			align[i] = tw.AlignRight
+		}
+		if i < len(t.opts.widths) && t.opts.widths[i] != 0 {
+			width := t.opts.widths[i]
+			if width < 0 {
+				align[i], width = tw.AlignRight, -width
+			}
+			right := align[i] == tw.AlignRight
+			t.cols[i] = fit(t.cols[i], width, right)
+			for _, r := range t.rows {
+				r[i] = fit(r[i], width, right)
+			}
+		}
+	}
 	opts := []tablewriter.Option{
 		tablewriter.WithHeaderAutoFormat(tw.Off),
 		tablewriter.WithRowAutoWrap(tw.WrapNone),
 		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAlignment(tw.AlignLeft),
+		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{Global: tw.AlignLeft, PerColumn: align}),
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{Global: tw.AlignLeft, PerColumn: align}),
 		tablewriter.WithTrimSpace(tw.Off),
 	}
 	if t.markdown {
 		opts = append(opts, tablewriter.WithRenderer(renderer.NewMarkdown()))
 	}
-	tbl := tablewriter.NewTable(t.w, opts...)
-	tbl.Header(t.cols)
+	// tablewriter does not return its writes' errors: keep the first.
+	w := &errWriter{w: t.w}
+	tbl := tablewriter.NewTable(w, opts...)
+	if !t.opts.noHeader {
+		tbl.Header(t.cols)
+	}
 	for _, r := range t.rows {
 		if err := tbl.Append(r); err != nil {
 			return err
 		}
 	}
 	t.cols, t.rows = nil, nil
-	return tbl.Render()
+	if err := tbl.Render(); err != nil {
+		return err
+	}
+	return w.err
 }
+
+// errWriter keeps the first error of its writes and writes nothing after
+// it, for a library that drops them.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
+
+// lineWriter writes each row as one "column = value" line per column, the
+// names right-aligned, and a blank line between rows: sqlite3's line mode,
+// for rows too wide for a table.
+type lineWriter struct {
+	w     *bufio.Writer
+	names []string
+	n     int
+}
+
+func (l *lineWriter) begin(cols []column) error {
+	width := 0
+	l.names, l.n = make([]string, len(cols)), 0
+	for i, c := range cols { // one line each, as the values
+		l.names[i] = cellEscaper.Replace(c.name)
+		width = max(width, runewidth.StringWidth(l.names[i]))
+	}
+	for i, name := range l.names {
+		l.names[i] = runewidth.FillLeft(name, width)
+	}
+	return nil
+}
+
+func (l *lineWriter) row(vals []any) error {
+	if l.n > 0 {
+		l.w.WriteByte('\n')
+	}
+	l.n++
+	for i, v := range vals {
+		s := "<null>"
+		if v != nil {
+			s = cellEscaper.Replace(text(v))
+		}
+		l.w.WriteString(l.names[i] + " = " + s + "\n")
+	}
+	return l.w.Flush()
+}
+
+func (l *lineWriter) end() error { return l.w.Flush() }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -130,7 +132,7 @@ Exit status 0 only when every step passed, else 1.`,
 			if err != nil {
 				return err
 			}
-			failed := 0
+			var failures []checkFailure
 			sess.Check(cmd.Context(), tables.Probes(tables.All(sess)), func(st fetch.Step) {
 				if st.Err == nil {
 					line := "ok    " + st.Name
@@ -140,27 +142,10 @@ Exit status 0 only when every step passed, else 1.`,
 					fmt.Fprintln(a.io.out, line)
 					return
 				}
-				failed++
-				op, code, msg := fetch.Describe(st.Err)
-				var why string
-				switch {
-				case strings.Contains(st.Err.Error(), "AssumeRole") || op == "AssumeRole":
-					why = fmt.Sprintf("%s: %s", code, msg)
-				case code == "UnauthorizedOperation" || strings.HasPrefix(code, "AccessDenied"):
-					why = fmt.Sprintf("%s is not allowed (%s: %s)", st.Action, code, msg)
-				default:
-					why = fmt.Sprintf("%s: %s", code, msg)
-				}
-				var ce *fetch.CredentialsError
-				var te *fetch.TargetError
-				switch {
-				case errors.As(st.Err, &ce):
-					why = ce.Error()
-				case errors.As(st.Err, &te):
-					why = te.Code + ": " + te.Message
-				}
-				fmt.Fprintf(a.io.out, "FAIL  %s: %s\n", st.Name, why)
+				failures = append(failures, checkFailure{name: st.Name, why: checkWhy(st)})
 			})
+			printCheckFailures(a.io.out, failures)
+			failed := len(failures)
 			if failed > 0 {
 				return fmt.Errorf("check: %d steps failed", failed)
 			}
@@ -169,11 +154,89 @@ Exit status 0 only when every step passed, else 1.`,
 	}
 }
 
+// checkWhy says why a step failed: the refused action, or the trust
+// problem, or AWS's own words.
+func checkWhy(st fetch.Step) string {
+	op, code, msg := fetch.Describe(st.Err)
+	var why string
+	switch {
+	case strings.Contains(st.Err.Error(), "AssumeRole") || op == "AssumeRole":
+		why = fmt.Sprintf("%s: %s", code, msg)
+	case code == "UnauthorizedOperation" || strings.HasPrefix(code, "AccessDenied"):
+		why = fmt.Sprintf("%s is not allowed (%s: %s)", st.Action, code, msg)
+	default:
+		why = fmt.Sprintf("%s: %s", code, msg)
+	}
+	var ce *fetch.CredentialsError
+	var te *fetch.TargetError
+	switch {
+	case errors.As(st.Err, &ce):
+		why = ce.Error()
+	case errors.As(st.Err, &te):
+		why = te.Code + ": " + te.Message
+	}
+	return why
+}
+
+type checkFailure struct{ name, why string }
+
+var (
+	accountIDRE   = regexp.MustCompile(`\b\d{12}\b`)
+	stepAccountRE = regexp.MustCompile(`^account (\d{12})(, [a-z0-9-]+)?: `)
+)
+
+// printCheckFailures lists the failed steps after the walk: each one when
+// there are ten or fewer, else a step that failed alike in many accounts
+// (a member role's name, a permission the StackSet lacks) as one line with
+// the count and a few of the accounts, as query failures are grouped.
+func printCheckFailures(w io.Writer, failures []checkFailure) {
+	const listAll = 10
+	if len(failures) <= listAll {
+		for _, f := range failures {
+			fmt.Fprintf(w, "FAIL  %s: %s\n", f.name, f.why)
+		}
+		return
+	}
+	type group struct {
+		step     string // the step, its account left out
+		accounts []string
+		first    checkFailure
+	}
+	var groups []*group
+	byKey := map[string]*group{}
+	for _, f := range failures {
+		step, account := f.name, ""
+		if m := stepAccountRE.FindStringSubmatch(f.name); m != nil {
+			account = m[1]
+			step = "account <id>" + m[2] + ": " + f.name[len(m[0]):]
+		}
+		key := accountIDRE.ReplaceAllString(step+"\x00"+f.why, "<id>")
+		g := byKey[key]
+		if g == nil {
+			g = &group{step: accountIDRE.ReplaceAllString(step, "<id>"), first: f}
+			byKey[key] = g
+			groups = append(groups, g)
+		}
+		g.accounts = append(g.accounts, account)
+	}
+	for _, g := range groups {
+		if len(g.accounts) == 1 {
+			fmt.Fprintf(w, "FAIL  %s: %s\n", g.first.name, g.first.why)
+			continue
+		}
+		shown := g.accounts[:min(3, len(g.accounts))]
+		more := ""
+		if len(g.accounts) > len(shown) {
+			more = ", ..."
+		}
+		fmt.Fprintf(w, "FAIL  %s, in %d accounts (%s%s): %s\n", g.step, len(g.accounts), strings.Join(shown, ", "), more, g.first.why)
+	}
+}
+
 func (a *app) cacheCommand() *cobra.Command {
 	cache := &cobra.Command{
 		Use:   "cache",
 		Short: "Manage the disk cache (--cache-ttl)",
-		Args:  cobra.NoArgs,
 	}
 	cache.AddCommand(&cobra.Command{
 		Use:   "clear",

@@ -53,6 +53,8 @@ func TestUnreachableEndpoint(t *testing.T) {
 			"GetCallerIdentity: NetworkError: cannot reach " + refused + ": connection refused (check --endpoint-url, HTTPS_PROXY and the network) (3 attempts)"},
 		{"untrusted certificate", tlsSrv.URL, nil,
 			"GetCallerIdentity: TLSError: TLS with " + tlsSrv.URL + ": x509: certificate signed by unknown authority (check the endpoint's certificate and AWS_CA_BUNDLE"},
+		{"https to an endpoint that speaks plain HTTP", "https://" + strings.TrimPrefix(f.url, "http://"), nil,
+			"GetCallerIdentity: TLSError: TLS with https://" + strings.TrimPrefix(f.url, "http://") + ": the endpoint answered in plain HTTP, not TLS (check the scheme of --endpoint-url"},
 		{"no answer", hangSrv.URL, []string{"--call-timeout", "200ms"},
 			"GetCallerIdentity: Timeout: no answer within 200ms (--call-timeout) (3 attempts)"},
 		{"an HTML error page", htmlSrv.URL, nil,

@@ -7,15 +7,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
-	"regexp"
+	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/awssql/awssql/fetch"
+	"github.com/awssql/awssql/queries"
 )
 
 // script is SQL to run and where it came from (for error messages).
@@ -49,14 +50,12 @@ func (a *app) runSQL(ctx context.Context, args []string) error {
 		}
 		scripts = append(scripts, script{source: "stdin", sql: string(b)})
 	}
-	params, err := parseParams(a.opts.params)
-	if err != nil {
-		return err
-	}
-	return a.runScripts(ctx, scripts, params)
+	return a.runScripts(ctx, scripts, nil, "")
 }
 
-func (a *app) runScripts(ctx context.Context, scripts []script, params map[string]string) error {
+// runScripts runs the statements of the scripts in order, with --param
+// values over the defaults that a saved query (named what) declares.
+func (a *app) runScripts(ctx context.Context, scripts []script, decl []queries.Param, what string) error {
 	format := a.opts.output
 	if format == "" {
 		format = "csv"
@@ -64,7 +63,11 @@ func (a *app) runScripts(ctx context.Context, scripts []script, params map[strin
 			format = "table"
 		}
 	}
-	w, err := newWriter(format, a.io.out)
+	w, err := newWriter(format, a.io.out, a.writerOptions())
+	if err != nil {
+		return err
+	}
+	given, err := parseParams(a.opts.params)
 	if err != nil {
 		return err
 	}
@@ -79,6 +82,35 @@ func (a *app) runScripts(ctx context.Context, scripts []script, params map[strin
 	}
 	if len(stmts) == 0 {
 		return usageErrorf("no SQL statement to run")
+	}
+	var known []string
+	values := map[string]string{}
+	for _, p := range decl {
+		known = append(known, p.Name)
+		if !p.Required {
+			values[p.Name] = p.Default
+		}
+	}
+	for _, st := range stmts {
+		for _, name := range usedParams(st.sql) {
+			if !slices.Contains(known, name) {
+				known = append(known, name)
+			}
+		}
+	}
+	if what == "" {
+		what = "the statement"
+		if len(stmts) > 1 {
+			what = "the statements"
+		}
+	}
+	if err := knownParams(given, what, known); err != nil {
+		return err
+	}
+	maps.Copy(values, given)
+	params, err := bindParams(values, decl)
+	if err != nil {
+		return err
 	}
 	for _, st := range stmts {
 		if err := bindable(st.sql, params); err != nil {
@@ -100,14 +132,14 @@ func (a *app) runScripts(ctx context.Context, scripts []script, params map[strin
 }
 
 // runStatement runs one statement and streams its rows.
-func (a *app) runStatement(ctx context.Context, query string, params map[string]string, w resultWriter) (err error) {
+func (a *app) runStatement(ctx context.Context, query string, params map[string]any, w resultWriter) (err error) {
 	eng, db, err := a.engine(ctx)
 	if err != nil {
 		return err
 	}
 	st := fetch.NewStats()
-	ctx, cancel := context.WithCancel(fetch.WithStats(ctx, st))
-	defer cancel()
+	ctx, cancel := context.WithCancelCause(fetch.WithStats(ctx, st))
+	defer cancel(nil)
 	if a.opts.timeout > 0 {
 		var stop context.CancelFunc
 		ctx, stop = context.WithTimeoutCause(ctx, a.opts.timeout, errStatementTimeout)
@@ -120,7 +152,13 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 	// the error says so and how many rows came before it.
 	defer func() {
 		switch {
-		case isPipeClosed(err) || ctx.Err() == nil:
+		case isPipeClosed(err):
+			// The reader went away (| head): the rest of the answer
+			// was not delivered.
+			err = &interruptedError{rows: nrows, closed: true}
+		case ctx.Err() == nil, context.Cause(ctx) == errOutput:
+			// A write that failed otherwise (a full disk) is its own
+			// error, not an interrupt.
 		case context.Cause(ctx) == errStatementTimeout:
 			err = &timeoutError{after: a.opts.timeout, running: running(st.Snapshot()), rows: nrows}
 		default:
@@ -135,7 +173,7 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 		a.targetsOK += snap.Targets.OK
 		a.targetsFailed += snap.Targets.Failed
 		if !isPipeClosed(err) {
-			a.reportFailures(snap)
+			err = markReported(err, a.reportFailures(snap))
 		}
 		a.printStats(snap, nrows, firstRow, time.Since(start))
 	}()
@@ -148,7 +186,7 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 	}
 	rows, err := db.QueryContext(ctx, query, namedArgs(query, params)...)
 	if err != nil {
-		return stmt.Cause(err)
+		return explainSQLError(stmt.Cause(err), query)
 	}
 	defer rows.Close()
 	cols, err := resultColumns(rows)
@@ -186,19 +224,19 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 		if nrows == 0 {
 			firstRow = time.Since(start)
 			if err := begin(); err != nil {
-				cancel()
+				cancel(errOutput)
 				return pipeOr(err)
 			}
 		}
 		nrows++
 		nrowsLive.Store(int64(nrows))
 		if err := w.row(vals); err != nil {
-			cancel() // stop every call in flight: nobody reads on
+			cancel(errOutput) // stop every call in flight: nobody reads on
 			return pipeOr(err)
 		}
 	}
 	rerr := rows.Err()
-	if rerr == nil && ctx.Err() != nil {
+	if rerr == nil && ctx.Err() != nil && context.Cause(ctx) != errOutput {
 		rerr = context.Cause(ctx) // a scan that ended because the statement did
 	}
 	prog.clear()
@@ -228,7 +266,7 @@ func resultColumns(rows *sql.Rows) ([]column, error) {
 	}
 	cols := make([]column, len(types))
 	for i, t := range types {
-		cols[i] = column{name: t.Name(), json: strings.HasPrefix(strings.ToUpper(t.DatabaseTypeName()), "JSON")}
+		cols[i] = columnOf(t.Name(), t.DatabaseTypeName())
 	}
 	return cols, nil
 }
@@ -248,28 +286,38 @@ func running(st *fetch.Stats) []string {
 
 // reportFailures says out loud which targets failed: one line each, or,
 // when there are many, one line per (operation, code) with a count and a
-// few examples.
-func (a *app) reportFailures(st *fetch.Stats) {
+// few examples. A failure told for an earlier statement (the shell's, a
+// script's) is not told again: it still counts in the exit status, and the
+// shell's .show lists it. It returns the statement's failures.
+func (a *app) reportFailures(st *fetch.Stats) []fetch.Failure {
 	// A statement that reads a table twice, or two tables, meets an
 	// account it cannot enter once per scan: say it once.
 	seen := map[fetch.Failure]bool{}
-	var failures []fetch.Failure
+	failures := []fetch.Failure{} // --stats=json's "failures": [], never null
+	var fresh []fetch.Failure
 	for _, f := range st.Failures {
 		if !seen[f] {
 			seen[f] = true
 			failures = append(failures, f)
+			if !a.told[f] {
+				fresh = append(fresh, f)
+			}
 		}
 	}
-	st.Failures = failures
-	if len(st.Failures) == 0 {
-		return
+	st.Failures = failures // --stats=json lists every one
+	if a.told == nil {
+		a.told = map[fetch.Failure]bool{}
+	}
+	for _, f := range fresh {
+		a.told[f] = true
+		a.toldOrder = append(a.toldOrder, f)
 	}
 	const listAll = 10
-	if len(st.Failures) <= listAll {
-		for _, f := range st.Failures {
+	if len(fresh) <= listAll {
+		for _, f := range fresh {
 			fmt.Fprintf(a.io.errOut, "awssql: %s\n", failureLine(f))
 		}
-		return
+		return failures
 	}
 	type group struct {
 		op, code string
@@ -277,7 +325,7 @@ func (a *app) reportFailures(st *fetch.Stats) {
 	}
 	var groups []*group
 	byKey := map[string]*group{}
-	for _, f := range st.Failures {
+	for _, f := range fresh {
 		k := f.Operation + "\x00" + f.Code
 		g := byKey[k]
 		if g == nil {
@@ -288,7 +336,7 @@ func (a *app) reportFailures(st *fetch.Stats) {
 		g.fs = append(g.fs, f)
 	}
 	sort.SliceStable(groups, func(i, j int) bool { return len(groups[i].fs) > len(groups[j].fs) })
-	fmt.Fprintf(a.io.errOut, "awssql: %d targets failed:\n", len(st.Failures))
+	fmt.Fprintf(a.io.errOut, "awssql: %d targets failed:\n", len(fresh))
 	for _, g := range groups {
 		var where []string
 		for _, f := range g.fs[:min(3, len(g.fs))] {
@@ -301,6 +349,7 @@ func (a *app) reportFailures(st *fetch.Stats) {
 		fmt.Fprintf(a.io.errOut, "  %s %s in %d targets (%s%s): %s\n", g.op, g.code, len(g.fs), strings.Join(where, "; "), more, g.fs[0].Message)
 	}
 	fmt.Fprintln(a.io.errOut, "  (--stats=json lists every failure)")
+	return failures
 }
 
 func target(f fetch.Failure) string {
@@ -350,65 +399,4 @@ func (a *app) printStats(st *fetch.Stats, rows int, firstRow, wall time.Duration
 			st.Targets.Planned, st.Targets.OK, st.Targets.Failed, st.Targets.Ignored,
 			firstRow.Round(time.Millisecond), wall.Round(time.Millisecond))
 	}
-}
-
-// parseParams reads --param name=value.
-func parseParams(list []string) (map[string]string, error) {
-	params := map[string]string{}
-	for _, p := range list {
-		name, value, ok := strings.Cut(p, "=")
-		name = strings.TrimLeft(strings.TrimSpace(name), ":@$")
-		if !ok || !paramNameRE.MatchString(name) {
-			return nil, usageErrorf("--param %q: write name=value", p)
-		}
-		params[name] = value
-	}
-	return params, nil
-}
-
-var (
-	paramNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	paramUseRE  = regexp.MustCompile(`[:@$]([A-Za-z_][A-Za-z0-9_]*)`)
-)
-
-// usedParams lists the named parameters a statement refers to, outside
-// string literals and comments.
-func usedParams(stmt string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, m := range paramUseRE.FindAllStringSubmatch(stripLiterals(stmt), -1) {
-		if !seen[m[1]] {
-			seen[m[1]] = true
-			out = append(out, m[1])
-		}
-	}
-	return out
-}
-
-// bindable checks that every parameter the statement uses has a value: an
-// unbound parameter would silently be NULL.
-func bindable(stmt string, params map[string]string) error {
-	for _, name := range usedParams(stmt) {
-		if _, ok := params[name]; !ok {
-			return usageErrorf("parameter :%s has no value: add --param %s=VALUE", name, name)
-		}
-	}
-	return nil
-}
-
-// namedArgs binds the parameters the statement uses; a value that reads as
-// a number is bound as one, so `LIMIT :n` and comparisons work.
-func namedArgs(stmt string, params map[string]string) []any {
-	var args []any
-	for _, name := range usedParams(stmt) {
-		v := params[name]
-		if i, err := strconv.ParseInt(v, 10, 64); err == nil {
-			args = append(args, sql.Named(name, i))
-		} else if f, err := strconv.ParseFloat(v, 64); err == nil && strings.ContainsAny(v, ".eE") {
-			args = append(args, sql.Named(name, f))
-		} else {
-			args = append(args, sql.Named(name, v))
-		}
-	}
-	return args
 }

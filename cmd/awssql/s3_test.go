@@ -81,6 +81,9 @@ func TestS3Objects(t *testing.T) {
 		if r.code != 1 || !strings.Contains(r.stderr, tt.want) {
 			t.Errorf("%s: exit %d, stderr %q: want 1 and %q", tt.sql, r.code, r.stderr, tt.want)
 		}
+		if strings.Contains(r.stderr, "s3_objects: s3_objects:") {
+			t.Errorf("%s: stderr %q names the table twice", tt.sql, r.stderr)
+		}
 	}
 	if r := run("SELECT key FROM s3_objects WHERE bucket_name = 'member-private'"); !strings.Contains(r.stderr, "s3:ListBucket") {
 		t.Errorf("a denied bucket should name the permission: %s", r.stderr)

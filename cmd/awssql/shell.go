@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -22,15 +23,61 @@ statement (or the line being typed); Ctrl-D or .quit leaves.
 
 .tables                 list the tables
 .schema [TABLE]         show a table's columns and what pushes down
-.mode MODE              output: table, csv, tsv, json, jsonl, markdown
+.mode MODE              output: table, csv, tsv, json, jsonl, markdown, line
+.headers on|off         the header line of csv, tsv and table output
+.width [N ...]          table column widths: N cuts or pads, -N right-aligns,
+                        0 fits the values; no N: every column fits
+.output [FILE]          send results to FILE (emptied first); no FILE: back here
+.once FILE              send the next statement's results to FILE
 .stats on|off           print what each statement cost
 .timer on|off           print how long each statement took
+.cache clear            forget what this shell fetched: ask AWS again
+.show                   the current settings, and the targets that failed
 .read FILE              run the statements of FILE
 .help                   this text
 .quit                   leave (also .exit)
 `
 
-var dotCommands = []string{".tables", ".schema", ".mode", ".stats", ".timer", ".read", ".help", ".quit", ".exit"}
+var dotCommands = []string{".tables", ".schema", ".mode", ".headers", ".width", ".output", ".once", ".stats", ".timer", ".cache", ".show",
+	".read", ".help", ".quit", ".exit"}
+
+// shellState is what the shell's dot-commands set besides the options.
+type shellState struct {
+	timer      bool
+	output     *os.File // .output FILE; nil: the terminal
+	outputName string
+	once       *os.File // .once FILE, for the next statement only
+	onceName   string
+}
+
+// results is where the next statement's rows go, and what to do after.
+func (a *app) results() (io.Writer, func()) {
+	switch {
+	case a.sh.once != nil:
+		f := a.sh.once
+		a.sh.once, a.sh.onceName = nil, ""
+		return f, func() {
+			if err := f.Close(); err != nil {
+				fmt.Fprintln(a.io.errOut, "awssql: .once: "+err.Error())
+			}
+		}
+	case a.sh.output != nil:
+		return a.sh.output, func() {}
+	}
+	return a.io.out, func() {}
+}
+
+// closeOutput ends .output and .once: results go to the terminal again.
+func (a *app) closeOutput() error {
+	var errs []error
+	for _, f := range []*os.File{a.sh.output, a.sh.once} {
+		if f != nil {
+			errs = append(errs, f.Close())
+		}
+	}
+	a.sh.output, a.sh.outputName, a.sh.once, a.sh.onceName = nil, "", nil, ""
+	return errors.Join(errs...)
+}
 
 // shell reads statements from the terminal until Ctrl-D or .quit. One
 // connection (accounts, roles, regions, cache) serves every statement, so
@@ -60,9 +107,9 @@ func (a *app) shell(ctx context.Context) error {
 		return fmt.Errorf("shell: %w", err)
 	}
 	defer rl.Close()
+	defer a.closeOutput()
 	fmt.Fprintln(a.io.out, `awssql shell: end statements with ";", .help for commands, Ctrl-D to leave`)
 	var buf strings.Builder
-	timer := false
 	for {
 		if buf.Len() == 0 {
 			rl.SetPrompt("awssql> ")
@@ -78,7 +125,7 @@ func (a *app) shell(ctx context.Context) error {
 			return nil
 		}
 		if buf.Len() == 0 && strings.HasPrefix(strings.TrimSpace(line), ".") {
-			quit, err := a.dotCommand(ctx, strings.Fields(strings.TrimSpace(line)), &timer)
+			quit, err := a.dotCommand(ctx, strings.Fields(strings.TrimSpace(line)))
 			if err != nil {
 				fmt.Fprintln(a.io.errOut, "awssql: "+message(err))
 			}
@@ -96,15 +143,22 @@ func (a *app) shell(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			a.shellStatement(ctx, st, timer)
+			a.shellStatement(ctx, st)
 		}
 	}
 }
 
 // shellStatement runs one statement; Ctrl-C cancels it (its calls too)
 // and the shell goes on.
-func (a *app) shellStatement(ctx context.Context, stmt string, timer bool) {
-	params, err := parseParams(a.opts.params)
+func (a *app) shellStatement(ctx context.Context, stmt string) {
+	// .once is for this statement, even if it fails before it runs.
+	out, done := a.results()
+	defer done()
+	given, err := parseParams(a.opts.params)
+	var params map[string]any
+	if err == nil {
+		params, err = bindParams(given, nil)
+	}
 	if err == nil {
 		err = bindable(stmt, params)
 	}
@@ -112,7 +166,7 @@ func (a *app) shellStatement(ctx context.Context, stmt string, timer bool) {
 		fmt.Fprintln(a.io.errOut, "awssql: "+message(err))
 		return
 	}
-	w, err := newWriter(a.opts.output, a.io.out)
+	w, err := newWriter(a.opts.output, out, a.writerOptions())
 	if err != nil {
 		fmt.Fprintln(a.io.errOut, "awssql: "+message(err))
 		return
@@ -131,10 +185,10 @@ func (a *app) shellStatement(ctx context.Context, stmt string, timer bool) {
 			ie = &interruptedError{}
 		}
 		fmt.Fprintln(a.io.errOut, "awssql: "+ie.Error())
-	case !isPipeClosed(err):
+	case !isPipeClosed(err) && !errors.As(err, new(*reportedError)):
 		fmt.Fprintln(a.io.errOut, "awssql: "+message(err))
 	}
-	if timer {
+	if a.sh.timer {
 		fmt.Fprintf(a.io.errOut, "run time: %.3fs\n", time.Since(start).Seconds())
 	}
 }
@@ -154,7 +208,7 @@ func completeStatements(text string) (stmts []string, rest string) {
 	return splitStatements(text[:end+1]), strings.TrimLeft(text[end+1:], " \t\n")
 }
 
-func (a *app) dotCommand(ctx context.Context, f []string, timer *bool) (quit bool, err error) {
+func (a *app) dotCommand(ctx context.Context, f []string) (quit bool, err error) {
 	onOff := func(name string) (bool, error) {
 		if len(f) != 2 || (f[1] != "on" && f[1] != "off") {
 			return false, usageErrorf("%s on|off", name)
@@ -183,10 +237,50 @@ func (a *app) dotCommand(ctx context.Context, f []string, timer *bool) (quit boo
 		if len(f) != 2 {
 			return false, usageErrorf(".mode %s", strings.Join(formats, "|"))
 		}
-		if _, err := newWriter(f[1], io.Discard); err != nil {
+		if _, err := newWriter(f[1], io.Discard, writerOptions{}); err != nil {
 			return false, err
 		}
 		a.opts.output = f[1]
+	case ".headers":
+		on, err := onOff(".headers")
+		if err != nil {
+			return false, err
+		}
+		a.opts.noHeader = !on
+	case ".width":
+		var widths []int
+		for _, w := range f[1:] {
+			n, err := strconv.Atoi(w)
+			if err != nil {
+				return false, usageErrorf(".width %q: give whole numbers, e.g. .width 20 -8 0", w)
+			}
+			widths = append(widths, n)
+		}
+		a.opts.widths = widths
+	case ".output", ".once":
+		if len(f) > 2 || (f[0] == ".once" && len(f) != 2) {
+			return false, usageErrorf("%s FILE", f[0])
+		}
+		if f[0] == ".output" {
+			if err := a.closeOutput(); err != nil {
+				return false, fmt.Errorf(".output: %w", err)
+			}
+			if len(f) == 1 {
+				return false, nil
+			}
+		}
+		file, err := os.Create(f[1])
+		if err != nil {
+			return false, fmt.Errorf("%s: %w", f[0], err)
+		}
+		if f[0] == ".once" {
+			if a.sh.once != nil {
+				a.sh.once.Close()
+			}
+			a.sh.once, a.sh.onceName = file, f[1]
+		} else {
+			a.sh.output, a.sh.outputName = file, f[1]
+		}
 	case ".stats":
 		on, err := onOff(".stats")
 		if err != nil {
@@ -198,7 +292,19 @@ func (a *app) dotCommand(ctx context.Context, f []string, timer *bool) (quit boo
 		if err != nil {
 			return false, err
 		}
-		*timer = on
+		a.sh.timer = on
+	case ".cache":
+		if len(f) != 2 || f[1] != "clear" {
+			return false, usageErrorf(".cache clear")
+		}
+		n := 0
+		if a.sess != nil {
+			n = a.sess.ForgetAnswers()
+		}
+		a.told, a.toldOrder = nil, nil // a failure met again is news again
+		fmt.Fprintf(a.io.out, "forgot %d answers, the accounts and their regions: the next statements ask AWS again\n", n)
+	case ".show":
+		a.show()
 	case ".read":
 		if len(f) != 2 {
 			return false, usageErrorf(".read FILE")
@@ -208,12 +314,64 @@ func (a *app) dotCommand(ctx context.Context, f []string, timer *bool) (quit boo
 			return false, err
 		}
 		for _, st := range splitStatements(string(b)) {
-			a.shellStatement(ctx, st, *timer)
+			a.shellStatement(ctx, st)
 		}
 	default:
-		return false, usageErrorf("unknown command %s: .help lists them", f[0])
+		msg := fmt.Sprintf("unknown command %s", f[0])
+		if s := closest(f[0], dotCommands); len(s) > 0 {
+			msg += ": did you mean " + orList(s) + "?"
+		}
+		return false, usageErrorf("%s (.help lists them)", msg)
 	}
 	return false, nil
+}
+
+// show prints the shell's settings, as sqlite3's .show does, and the
+// targets that failed so far.
+func (a *app) show() {
+	onOff := map[bool]string{true: "on", false: "off"}
+	output := "stdout"
+	if a.sh.output != nil {
+		output = a.sh.outputName
+	}
+	if a.sh.once != nil {
+		output += " (next statement: " + a.sh.onceName + ")"
+	}
+	var widths []string
+	for _, w := range a.opts.widths {
+		widths = append(widths, strconv.Itoa(w))
+	}
+	regions := a.opts.regions
+	if regions == "" {
+		regions = "every enabled region"
+	}
+	stats := a.opts.stats
+	if stats == "" {
+		stats = "off"
+	}
+	rows := [][2]string{
+		{"mode", a.opts.output},
+		{"headers", onOff[!a.opts.noHeader]},
+		{"width", strings.Join(widths, " ")},
+		{"output", output},
+		{"stats", stats},
+		{"timer", onOff[a.sh.timer]},
+		{"regions", regions},
+		{"params", strings.Join(a.opts.params, " ")},
+	}
+	for _, r := range rows {
+		fmt.Fprintf(a.io.out, "%10s: %s\n", r[0], r[1])
+	}
+	if len(a.toldOrder) == 0 {
+		fmt.Fprintf(a.io.out, "%10s: none\n", "failed")
+	}
+	for i, f := range a.toldOrder {
+		label := "failed:"
+		if i > 0 {
+			label = ""
+		}
+		fmt.Fprintf(a.io.out, "%11s %s\n", label, failureLine(f))
+	}
 }
 
 func (a *app) catalogTables() []string {
@@ -304,6 +462,10 @@ func (c *completer) Do(line []rune, pos int) ([][]rune, int) {
 		cands = c.a.catalogTables()
 	case strings.HasPrefix(trimmed, ".mode "):
 		cands = formats
+	case strings.HasPrefix(trimmed, ".headers "), strings.HasPrefix(trimmed, ".stats "), strings.HasPrefix(trimmed, ".timer "):
+		cands = []string{"on", "off"}
+	case strings.HasPrefix(trimmed, ".cache "):
+		cands = []string{"clear"}
 	default:
 		cands = c.words()
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -51,6 +52,29 @@ func (s *screen) waitFor(t *testing.T, from int, want string, within time.Durati
 	}
 }
 
+// built is the awssql binary the tests that need a real terminal share,
+// built once per test process.
+var built = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "awssql-bin")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "awssql")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("build: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+func binary(t *testing.T) string {
+	t.Helper()
+	bin, err := built()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
 // TestShell drives the shell through a real pseudo-terminal: type a
 // statement and read the table, continue a statement over two lines,
 // complete a dot-command with Tab, cancel a slow statement with Ctrl-C and
@@ -59,10 +83,7 @@ func TestShell(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "awssql")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := binary(t)
 	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 5, DBInstancesPerRegion: 1, Seed: 1})
 	f.srv.AddFault(awsfake.Fault{Operation: "DescribeDBInstances", Latency: 20 * time.Second})
 	home := t.TempDir()
@@ -86,7 +107,7 @@ func TestShell(t *testing.T) {
 	pos := scr.waitFor(t, 0, "awssql> ", 10*time.Second)
 	typeIn("SELECT count(*) AS instances FROM ec2_instances;\r")
 	pos = scr.waitFor(t, pos, "│ instances │", 10*time.Second)
-	pos = scr.waitFor(t, pos, "│ 20        │", 5*time.Second)
+	pos = scr.waitFor(t, pos, "│        20 │", 5*time.Second) // numbers right-aligned
 	pos = scr.waitFor(t, pos, "awssql> ", 5*time.Second)
 
 	typeIn("SELECT 'two' AS lines\r")
@@ -175,10 +196,7 @@ func TestProgressOnATerminal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "awssql")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := binary(t)
 	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 5, Seed: 1})
 	f.srv.AddFault(awsfake.Fault{Operation: "DescribeInstances", Region: "us-west-2", Latency: 800 * time.Millisecond})
 	ptmx, tty, err := pty.Open()
@@ -200,4 +218,125 @@ func TestProgressOnATerminal(t *testing.T) {
 		t.Errorf("stdout %q", out)
 	}
 	scr.waitFor(t, 0, "/4 targets, ", 2*time.Second)
+}
+
+// TestShellDotCommands: the sqlite3 shell's output commands (.headers,
+// .mode line, .width, .output, .once), .show and .cache clear, and a
+// target's failure told once, not after every statement that meets it.
+func TestShellDotCommands(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	home := t.TempDir()
+	cmd := exec.Command(binary(t), "--demo")
+	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_STATE_HOME="+filepath.Join(home, "state"),
+		"XDG_CONFIG_HOME="+filepath.Join(home, "config"), "TERM=xterm")
+	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tty.Close()
+	defer cmd.Process.Kill()
+	scr := &screen{}
+	go func() { _, _ = copyAll(scr, tty) }()
+	pos := scr.waitFor(t, 0, "awssql> ", 10*time.Second)
+	// Each command's output is read up to the next prompt.
+	do := func(line string) string {
+		t.Helper()
+		if _, err := tty.Write([]byte(line + "\r")); err != nil {
+			t.Fatal(err)
+		}
+		// The line is redrawn, prompt and all, as it is typed; Enter ends
+		// it with a new line, and the output runs to the next prompt.
+		start := scr.waitFor(t, pos, "\n", 10*time.Second)
+		pos = scr.waitFor(t, start, "awssql> ", 20*time.Second)
+		return strings.ReplaceAll(scr.String()[start:pos], "\r\n", "\n")
+	}
+
+	// The demo's member without its role fails the first statement that
+	// meets it, and is not told again.
+	if out := do("SELECT count(*) AS n FROM ec2_instances;"); strings.Count(out, "AccessDenied") != 1 {
+		t.Errorf("first statement: want the failure told once:\n%s", out)
+	}
+	if out := do("SELECT count(*) AS again FROM ec2_instances;"); strings.Contains(out, "AccessDenied") || !strings.Contains(out, "again") {
+		t.Errorf("second statement: want the rows and no repeated failure:\n%s", out)
+	}
+
+	do(".mode csv")
+	do(".headers off")
+	if out := do("SELECT 1 AS a, 2.5 AS b;"); !strings.HasPrefix(out, "1,2.5\n") || strings.Contains(out, "a,b") {
+		t.Errorf(".headers off:\n%s", out)
+	}
+	do(".headers on")
+	do(".mode line")
+	if out := do("SELECT 1 AS a, 'x' AS bb;"); !strings.Contains(out, " a = 1\nbb = x\n") {
+		t.Errorf(".mode line:\n%s", out)
+	}
+	do(".mode table")
+	do(".width 6 -4")
+	if out := do("SELECT 'abcdefgh' AS s, 7 AS n;"); !strings.Contains(out, "│ abcde… │    7 │") {
+		t.Errorf(".width 6 -4:\n%s", out)
+	}
+	// A wide character takes two columns: .width counts columns, as the
+	// terminal shows them, so the table keeps the width asked for.
+	do(".width 5")
+	if out := do("SELECT '日本語テキスト' AS s UNION ALL SELECT 'ab';"); !strings.Contains(out, "│ 日本… │\n│ ab    │") {
+		t.Errorf(".width 5 with wide characters:\n%s", out)
+	}
+	do(".width")
+
+	dir := t.TempDir()
+	all, once := filepath.Join(dir, "all.csv"), filepath.Join(dir, "once.csv")
+	do(".mode csv")
+	do(".output " + all)
+	if out := do("SELECT upper('infile') AS t;"); strings.Contains(out, "INFILE") {
+		t.Errorf(".output: the rows reached the terminal:\n%s", out)
+	}
+	do("SELECT upper('second') AS t;")
+	do(".output")
+	if out := do("SELECT upper('back') AS t;"); !strings.Contains(out, "BACK") {
+		t.Errorf("after .output alone the rows should come here:\n%s", out)
+	}
+	do(".once " + once)
+	do("SELECT upper('once') AS t;")
+	if out := do("SELECT upper('after') AS t;"); !strings.Contains(out, "AFTER") {
+		t.Errorf(".once lasts one statement:\n%s", out)
+	}
+	// .once is for the next statement, even one that fails before it
+	// runs: the statement after it prints here again.
+	failed := filepath.Join(dir, "failed.csv")
+	do(".once " + failed)
+	if out := do("SELECT :unbound;"); !strings.Contains(out, "parameter :unbound has no value") {
+		t.Errorf("an unbound parameter:\n%s", out)
+	}
+	if out := do("SELECT upper('shown') AS t;"); !strings.Contains(out, "SHOWN") {
+		t.Errorf(".once outlived the statement that failed:\n%s", out)
+	}
+	if b, _ := os.ReadFile(all); string(b) != "t\nINFILE\nt\nSECOND\n" {
+		t.Errorf(".output file holds %q", b)
+	}
+	if b, _ := os.ReadFile(once); string(b) != "t\nONCE\n" {
+		t.Errorf(".once file holds %q", b)
+	}
+
+	out := do(".show")
+	for _, want := range []string{"      mode: csv\n", "   headers: on\n", "    output: stdout\n", "    failed: account " + fakedata.DemoNoRoleAccount + ": AssumeRole: AccessDenied"} {
+		if !strings.Contains(out, want) {
+			t.Errorf(".show lacks %q:\n%s", want, out)
+		}
+	}
+	if out := do(".cache clear"); !strings.Contains(out, "forgot ") {
+		t.Errorf(".cache clear:\n%s", out)
+	}
+	// Forgotten: the statement asks AWS again, and its failure is news.
+	if out := do("SELECT count(*) AS n FROM ec2_instances;"); strings.Count(out, "AccessDenied") != 1 {
+		t.Errorf("after .cache clear: want the failure told again:\n%s", out)
+	}
+	if out := do(".outptu x"); !strings.Contains(out, "unknown command .outptu: did you mean .output?") {
+		t.Errorf("a misspelt dot-command:\n%s", out)
+	}
+	tty.Write([]byte(".quit\r"))
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("exit: %v", err)
+	}
 }

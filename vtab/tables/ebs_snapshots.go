@@ -45,13 +45,24 @@ func EBSSnapshots(s *fetch.Session) Table {
 		probe: func(ctx context.Context, _ *fetch.Session, c *fetch.Client) (string, error) {
 			client := fetch.Service(c, ec2.NewFromConfig)
 			out, err := client.DescribeSnapshots(ctx, &ec2.DescribeSnapshotsInput{OwnerIds: []string{"self"}, MaxResults: aws.Int32(5)})
-			if err != nil || len(out.Snapshots) == 0 {
-				return "no snapshot of its own to read the permissions of", err
+			if err != nil {
+				return "", err
 			}
-			id := out.Snapshots[0].SnapshotId
+			// The first snapshot's permissions, else those of a snapshot that
+			// cannot exist: EC2 checks the permission before it looks the
+			// snapshot up, so InvalidSnapshot.NotFound says the read is
+			// allowed.
+			id, detail := aws.String("snap-00000000000000000"), "no snapshot of its own to read the permissions of; the read is allowed"
+			if len(out.Snapshots) > 0 {
+				id = out.Snapshots[0].SnapshotId
+				detail = "read the permissions of " + aws.ToString(id)
+			}
 			_, err = client.DescribeSnapshotAttribute(ctx, &ec2.DescribeSnapshotAttributeInput{SnapshotId: id,
 				Attribute: types.SnapshotAttributeNameCreateVolumePermission})
-			return "read the permissions of " + aws.ToString(id), err
+			if err != nil && !fetch.IsCode(err, "InvalidSnapshot.NotFound") {
+				return "", err
+			}
+			return detail, nil
 		},
 		// The owner's ARN: a public or shared snapshot is another account's.
 		arn: func(v snapshotItem) string {
@@ -100,7 +111,7 @@ func EBSSnapshots(s *fetch.Session) Table {
 					in.OwnerIds = ids
 				}).selective(100).values(accountID).perCall()},
 			{Name: "create_volume_permissions", Type: vtab.JSON, Nullable: true,
-				Doc: `who else may create volumes from it: [{"Group": "all"}] (public) or [{"UserId"}]; NULL for others' snapshots (DescribeSnapshotAttribute: a call per snapshot)`,
+				Doc: `who else may create volumes from it: [{"Group": "all"}] (public) or [{"UserId"}], [] for nobody; NULL for others' snapshots (DescribeSnapshotAttribute: a call per snapshot)`,
 				Hydrate: func(ctx context.Context, c *fetch.Client, v types.Snapshot) (any, error) {
 					// Only the owner may read a snapshot's attributes.
 					if aws.ToString(v.OwnerId) != c.Account {
@@ -114,7 +125,7 @@ func EBSSnapshots(s *fetch.Session) Table {
 					case err != nil:
 						return nil, err
 					}
-					return out.CreateVolumePermissions, nil
+					return emptyList(out.CreateVolumePermissions), nil
 				}},
 		},
 		list: func(ctx context.Context, c *fetch.Client, in *snapshotsInput, q *vtab.Query) iter.Seq2[[]types.Snapshot, error] {

@@ -34,12 +34,22 @@ func EBSVolumes(s *fetch.Session) Table {
 		probe: func(ctx context.Context, _ *fetch.Session, c *fetch.Client) (string, error) {
 			client := fetch.Service(c, ec2.NewFromConfig)
 			out, err := client.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{MaxResults: aws.Int32(5)})
-			if err != nil || len(out.Volumes) == 0 {
-				return "no volume to read the attributes of", err
+			if err != nil {
+				return "", err
 			}
-			id := out.Volumes[0].VolumeId
+			// The first volume's attribute, else one of a volume that cannot
+			// exist: EC2 checks the permission before it looks the volume
+			// up, so InvalidVolume.NotFound says the read is allowed.
+			id, detail := aws.String("vol-00000000000000000"), "no volume to read the attributes of; the read is allowed"
+			if len(out.Volumes) > 0 {
+				id = out.Volumes[0].VolumeId
+				detail = "read the attributes of " + aws.ToString(id)
+			}
 			_, err = client.DescribeVolumeAttribute(ctx, &ec2.DescribeVolumeAttributeInput{VolumeId: id, Attribute: types.VolumeAttributeNameAutoEnableIO})
-			return "read the attributes of " + aws.ToString(id), err
+			if err != nil && !fetch.IsCode(err, "InvalidVolume.NotFound") {
+				return "", err
+			}
+			return detail, nil
 		},
 		arn: func(v volumeItem) string {
 			return fmt.Sprintf("arn:%s:ec2:%s:%s:volume/%s", s.Partition(), v.Region, v.Account, aws.ToString(v.Value.VolumeId))
@@ -75,8 +85,8 @@ func EBSVolumes(s *fetch.Session) Table {
 			{Name: "size", Type: vtab.Integer, Doc: "GiB", Get: from[types.Volume]("Size"), Push: filter("size")},
 			{Name: "snapshot_id", Type: vtab.Text, Doc: "the snapshot it was made from; NULL when made empty",
 				Get: func(v volumeItem) any { return emptyNull(v.Value.SnapshotId) }, Push: filter("snapshot-id")},
-			{Name: "attachments", Type: vtab.JSON, Nullable: true, Doc: `the instances it is attached to: [{"InstanceId", "Device", "State", "AttachTime", "DeleteOnTermination"}]`,
-				Get: from[types.Volume]("Attachments")},
+			{Name: "attachments", Type: vtab.JSON, Doc: `the instances it is attached to: [{"InstanceId", "Device", "State", "AttachTime", "DeleteOnTermination"}]; [] when none`,
+				Get: func(v volumeItem) any { return emptyList(v.Value.Attachments) }},
 			{Name: "product_codes", Type: vtab.JSON, Nullable: true, Doc: "Marketplace product codes (DescribeVolumeAttribute: a call per volume)",
 				Hydrate: volumeAttribute(types.VolumeAttributeNameProductCodes, func(out *ec2.DescribeVolumeAttributeOutput) any {
 					return out.ProductCodes

@@ -1,6 +1,8 @@
 package tables
 
 import (
+	"encoding/json"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 )
@@ -32,4 +34,17 @@ func emptyNull(s *string) any {
 		return nil
 	}
 	return *s
+}
+
+// emptyList is a list AWS always answers (a volume's attachments, a
+// snapshot's create-volume permissions, a security group's rules) as
+// Steampipe shows it: [] when it is empty, where a JSON column is
+// otherwise NULL when empty. Whether the list is empty is what a query
+// asks of it (Steampipe's "unattached volumes" is
+// json_array_length(attachments) = 0), and NULL is kept for "not known".
+func emptyList[E any](list []E) any {
+	if len(list) == 0 {
+		return json.RawMessage("[]")
+	}
+	return list
 }

@@ -40,18 +40,14 @@ func functionName(v string) (string, bool) { return v, functionNameRE.MatchStrin
 // (GetPolicy), url_config (GetFunctionUrlConfig).
 func LambdaFunctions(s *fetch.Session) Table {
 	getFunction := func(ctx context.Context, c *fetch.Client, f types.FunctionConfiguration) (*lambda.GetFunctionOutput, error) {
-		out, err := fetch.Service(c, lambda.NewFromConfig).GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: f.FunctionName})
-		if fetch.IsCode(err, "ResourceNotFoundException") {
-			return &lambda.GetFunctionOutput{}, nil // deleted since it was listed
-		}
-		return out, err
+		// A function deleted since it was listed: an empty answer.
+		return fetch.Service(c, lambda.NewFromConfig).GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: f.FunctionName},
+			lambdaAbsent[lambda.GetFunctionOutput]())
 	}
 	// A function without a policy or a URL is answered 404: NULL.
 	getPolicy := func(ctx context.Context, c *fetch.Client, f types.FunctionConfiguration) (*string, error) {
-		out, err := fetch.Service(c, lambda.NewFromConfig).GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: f.FunctionName})
-		if fetch.IsCode(err, "ResourceNotFoundException") {
-			return nil, nil
-		}
+		out, err := fetch.Service(c, lambda.NewFromConfig).GetPolicy(ctx, &lambda.GetPolicyInput{FunctionName: f.FunctionName},
+			lambdaAbsent[lambda.GetPolicyOutput]())
 		if err != nil {
 			return nil, err
 		}
@@ -178,11 +174,9 @@ func LambdaFunctions(s *fetch.Session) Table {
 					if s.Partition() == "aws-us-gov" {
 						return nil, nil
 					}
-					out, err := fetch.Service(c, lambda.NewFromConfig).GetFunctionUrlConfig(ctx, &lambda.GetFunctionUrlConfigInput{FunctionName: f.FunctionName})
-					if fetch.IsCode(err, "ResourceNotFoundException") {
-						return nil, nil
-					}
-					if err != nil {
+					out, err := fetch.Service(c, lambda.NewFromConfig).GetFunctionUrlConfig(ctx, &lambda.GetFunctionUrlConfigInput{FunctionName: f.FunctionName},
+						lambdaAbsent[lambda.GetFunctionUrlConfigOutput]())
+					if err != nil || out.FunctionUrl == nil {
 						return nil, err
 					}
 					return types.FunctionUrlConfig{AuthType: out.AuthType, CreationTime: out.CreationTime, FunctionArn: out.FunctionArn,
@@ -210,10 +204,8 @@ func listFunctions(ctx context.Context, c *fetch.Client, in *lambdaInput, q *vta
 	if len(in.names) > 0 {
 		return func(yield func([]types.FunctionConfiguration, error) bool) {
 			for _, name := range in.names {
-				out, err := client.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(name)})
-				if fetch.IsCode(err, "ResourceNotFoundException") {
-					continue
-				}
+				// No such function: an empty answer, kept as one.
+				out, err := client.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(name)}, lambdaAbsent[lambda.GetFunctionOutput]())
 				if err != nil {
 					yield(nil, err)
 					return
@@ -228,6 +220,17 @@ func listFunctions(ctx context.Context, c *fetch.Client, in *lambdaInput, q *vta
 	in.MaxItems = aws.Int32(fetch.PageSize(q.Limit, 1, 50))
 	p := lambda.NewListFunctionsPaginator(client, &in.ListFunctionsInput)
 	return fetch.Pages(ctx, p, func(out *lambda.ListFunctionsOutput) []types.FunctionConfiguration { return out.Functions }, q.Limit)
+}
+
+// lambdaAbsent makes Lambda's 404 (ResourceNotFoundException: no such
+// function, no policy, no URL) an empty answer below the call cache, so
+// that it is kept like any other: a second column, a self-join or a later
+// statement that needs the same call for the same function is answered
+// from memory instead of calling again.
+func lambdaAbsent[Out any]() func(*lambda.Options) {
+	return func(o *lambda.Options) {
+		o.APIOptions = append(o.APIOptions, fetch.Absent[Out]("ResourceNotFoundException"))
+	}
 }
 
 // functionCode is what code shows of GetFunction's Code, as Steampipe

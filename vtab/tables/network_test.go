@@ -1,6 +1,7 @@
 package tables_test
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -67,7 +68,12 @@ func TestNetworkFidelity(t *testing.T) {
 					return map[string]any{"auto_enable_io": a.AutoEnableIO, "product_codes": a.ProductCodes}
 				})
 			own := func(v fetch.Item[ec2types.Snapshot]) map[string]any {
-				return map[string]any{"create_volume_permissions": regionOf(ds, v.Target).SnapshotPermissions[aws.ToString(v.Value.SnapshotId)]}
+				// The account's own: [] when nobody else may use it.
+				var perms any = json.RawMessage("[]")
+				if p := regionOf(ds, v.Target).SnapshotPermissions[aws.ToString(v.Value.SnapshotId)]; len(p) > 0 {
+					perms = p
+				}
+				return map[string]any{"create_volume_permissions": perms}
 			}
 			checkTable(t, e, tables.EBSSnapshots(e.sess).Def, "", items(ds, func(r *fakedata.Region) []ec2types.Snapshot { return r.Snapshots }),
 				func(v ec2types.Snapshot) string { return aws.ToString(v.SnapshotId) }, all, own)
@@ -303,6 +309,82 @@ func TestNetworkTablesJoin(t *testing.T) {
 	for _, k := range []string{"no_subnet", "no_vpc", "no_volume", "no_group"} {
 		if r[k] != int64(0) {
 			t.Errorf("%s: %v of %v", k, r[k], r["n"])
+		}
+	}
+}
+
+// TestEmptyListsAsSteampipe: a list AWS always answers (a volume's
+// attachments, a snapshot's create-volume permissions, a security group's
+// rules) is [] when it is empty, as Steampipe shows it, not NULL: its
+// documented "unattached volumes" query, json_array_length(attachments) = 0,
+// finds them, and a snapshot of the account's own that nobody else may use
+// ([]) is told apart from another's, whose permissions it cannot read
+// (NULL).
+func TestEmptyListsAsSteampipe(t *testing.T) {
+	ds := fakedata.Demo()
+	count := func(pick func(*fakedata.Region) int) int64 {
+		n := 0
+		for _, a := range ds.Accounts {
+			if a.ID == fakedata.DemoNoRoleAccount || (a.State != "" && a.State != "ACTIVE") {
+				continue
+			}
+			for _, r := range a.Regions {
+				n += pick(r)
+			}
+		}
+		return int64(n)
+	}
+	unattached := count(func(r *fakedata.Region) int {
+		n := 0
+		for _, v := range r.Volumes {
+			if len(v.Attachments) == 0 {
+				n++
+			}
+		}
+		return n
+	})
+	private := count(func(r *fakedata.Region) int {
+		n := 0
+		for _, s := range r.Snapshots {
+			if len(r.SnapshotPermissions[aws.ToString(s.SnapshotId)]) == 0 {
+				n++
+			}
+		}
+		return n
+	})
+	noEgress := count(func(r *fakedata.Region) int {
+		n := 0
+		for _, g := range r.SecurityGroups {
+			if len(g.IpPermissionsEgress) == 0 {
+				n++
+			}
+		}
+		return n
+	})
+	if unattached == 0 || private == 0 || noEgress == 0 {
+		t.Fatalf("the demo has %d unattached volumes, %d private snapshots, %d groups without egress rules: the test needs some of each",
+			unattached, private, noEgress)
+	}
+	tests := []struct {
+		sql  string
+		want int64
+	}{
+		// Steampipe's own example, as its docs give it.
+		{"SELECT count(*) FROM aws_ebs_volume WHERE json_array_length(attachments) = 0", unattached},
+		{"SELECT count(*) FROM aws_ebs_volume WHERE attachments = '[]'", unattached},
+		{"SELECT count(*) FROM aws_ebs_volume WHERE attachments IS NULL", 0},
+		{"SELECT count(*) FROM aws_ebs_snapshot WHERE json_array_length(create_volume_permissions) = 0", private},
+		{"SELECT count(*) FROM aws_ebs_snapshot WHERE create_volume_permissions IS NULL", 0},
+		// Amazon's snapshots: not the account's to read.
+		{"SELECT count(*) FROM aws_ebs_snapshot WHERE owner_alias = 'amazon' AND account_id = '" + fakedata.DemoAccountID +
+			"' AND create_volume_permissions IS NOT NULL", 0},
+		{"SELECT count(*) FROM aws_vpc_security_group WHERE json_array_length(ip_permissions_egress) = 0", noEgress},
+		{"SELECT count(*) FROM aws_vpc_security_group WHERE ip_permissions IS NULL OR ip_permissions_egress IS NULL", 0},
+	}
+	e := open(t, ds, regionsOf(ds), demoOrg)
+	for _, tt := range tests {
+		if got := e.query(t, tt.sql)[0]["count(*)"]; got != tt.want {
+			t.Errorf("%s: %v, want %d", tt.sql, got, tt.want)
 		}
 	}
 }

@@ -205,3 +205,54 @@ func TestCanonicalPolicy(t *testing.T) {
 		}
 	}
 }
+
+// TestLambdaPerFunctionCallsOnce: each per-function call is made once per
+// function, whatever columns need it and however often the statement or
+// the session reads them, for functions that have no policy or no URL
+// (Lambda answers 404) as for those that do: the "none" answer is kept by
+// the call cache like any other. Without that, policy and policy_std of a
+// function without a policy called GetPolicy twice whenever the two calls
+// did not overlap, and every later statement called again.
+func TestLambdaPerFunctionCallsOnce(t *testing.T) {
+	ds := fakedata.Demo()
+	functions, noPolicy, noURL := 0, 0, 0
+	for _, f := range items(ds, func(r *fakedata.Region) []fakedata.Function { return r.Functions }) {
+		if f.Account == fakedata.DemoNoRoleAccount {
+			continue
+		}
+		functions++
+		if f.Value.Policy == "" {
+			noPolicy++
+		}
+		if f.Value.URL == nil {
+			noURL++
+		}
+	}
+	if noPolicy == 0 || noURL == 0 || noPolicy == functions || noURL == functions {
+		t.Fatalf("%d functions, %d without a policy, %d without a URL: the test needs both kinds", functions, noPolicy, noURL)
+	}
+	tests := []struct {
+		sql  string
+		want map[string]int
+	}{
+		{"SELECT name, policy, policy_std FROM lambda_functions", map[string]int{"ListFunctions": 16, "GetPolicy": functions}},
+		{"SELECT name, url_config FROM lambda_functions", map[string]int{"ListFunctions": 16, "GetFunctionUrlConfig": functions}},
+		{"SELECT a.name, a.policy, b.policy_std, a.url_config, b.url_config FROM lambda_functions a " +
+			"JOIN lambda_functions b ON b.account_id = a.account_id AND b.region = a.region AND b.name = a.name",
+			map[string]int{"ListFunctions": 16, "GetFunction": functions, "GetPolicy": functions, "GetFunctionUrlConfig": functions}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.sql, func(t *testing.T) {
+			e := openDemoOrg(t)
+			for run := 1; run <= 3; run++ {
+				rows := e.query(t, tt.sql)
+				if len(rows) != functions {
+					t.Fatalf("run %d: %d rows, want %d", run, len(rows), functions)
+				}
+				if diff := cmp.Diff(tt.want, calls(e)); diff != "" {
+					t.Errorf("after run %d: calls (-want +got):\n%s", run, diff)
+				}
+			}
+		})
+	}
+}

@@ -317,6 +317,10 @@ func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
 				problems = append(problems, fmt.Errorf("table %q: column %q sets a %v, not the table's %v", r.name, c.Name, p.in, reflect.TypeFor[In]()))
 				continue
 			}
+			if p.filter == "" && p.set == nil {
+				problems = append(problems, fmt.Errorf("table %q: column %q is pushed into nothing: name its EC2 filter or the parameter it sets", r.name, c.Name))
+				continue
+			}
 			if p.filter != "" && r.filters == nil {
 				problems = append(problems, fmt.Errorf("table %q: column %q is an EC2 filter but the table's input has none", r.name, c.Name))
 				continue

@@ -57,3 +57,26 @@ func TestValidateHydratedPosition(t *testing.T) {
 		}
 	}
 }
+
+// A pushed column must say what it becomes: an EC2 filter's name, or the
+// parameter it sets. An empty filter name is refused when the tables are
+// validated, not found as a crash by the first statement that pushes it.
+func TestValidatePushedIntoNothing(t *testing.T) {
+	type in struct{ Filters []ec2types.Filter }
+	table := func(p *push) Table {
+		return define(nil, regional[ec2types.Tag, in]{
+			name: "synthetic", doc: "a table to validate", id: func(ec2types.Tag) string { return "" },
+			columns: []col[ec2types.Tag, in]{{Name: "key", Type: vtab.Text, Push: p, Get: func(fetch.Item[ec2types.Tag]) any { return nil }}},
+			filters: func(i *in) *[]ec2types.Filter { return &i.Filters },
+			list: func(context.Context, *fetch.Client, *in, *vtab.Query) iter.Seq2[[]ec2types.Tag, error] {
+				return done[ec2types.Tag]()
+			},
+		})
+	}
+	if err := Validate([]Table{table(filter("key"))}); err != nil {
+		t.Errorf("a named filter: %v", err)
+	}
+	if err := Validate([]Table{table(filter(""))}); err == nil || !strings.Contains(err.Error(), `column "key" is pushed into nothing`) {
+		t.Errorf("an empty filter name: %v, want it named", err)
+	}
+}

@@ -236,9 +236,10 @@ func demoUSEast1(s *site, r *Region, public []ec2types.Image) {
 		{typ: m5large, product: ec2types.RIProductDescriptionLinuxUnix, count: 2, state: ec2types.ReservedInstanceStateActive,
 			start: day(2026, 2, 1, 0), years: 1, offering: ec2types.OfferingTypeValuesAllUpfront, class: ec2types.OfferingClassTypeStandard,
 			fixed: 1057.5, hourly: 0, tags: []ec2types.Tag{tag("Purchase", "2026-Q1")}},
-		// Covers the bastion, zonal.
+		// Covers the bastion, zonal; it expires two weeks after
+		// ReferenceTime, so reserved_expiring finds it.
 		{typ: ec2types.InstanceTypeT3Micro, az: "us-east-1a", product: ec2types.RIProductDescriptionLinuxUnix, count: 1,
-			state: ec2types.ReservedInstanceStateActive, start: day(2025, 9, 1, 0), years: 1, offering: ec2types.OfferingTypeValuesNoUpfront,
+			state: ec2types.ReservedInstanceStateActive, start: day(2025, 11, 15, 0), years: 1, offering: ec2types.OfferingTypeValuesNoUpfront,
 			class: ec2types.OfferingClassTypeStandard, fixed: 0, hourly: 0.0065},
 		// Expired.
 		{typ: c5xlarge, product: ec2types.RIProductDescriptionLinuxUnix, count: 4, state: ec2types.ReservedInstanceStateRetired,
