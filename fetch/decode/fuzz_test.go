@@ -57,8 +57,12 @@ func FuzzDecoders(f *testing.F) {
 // generatedPages are the answers awsfake gives to the operations, in the
 // order of operations(), for a generated data set.
 func generatedPages(t testing.TB) [][]byte {
-	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 1, InstancesPerRegion: 3, ImagesPerRegion: 3,
-		DBInstancesPerRegion: 3, ReservedPerRegion: 3, Seed: 1})
+	return generatedPagesOf(t, fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 1, InstancesPerRegion: 3, ImagesPerRegion: 3,
+		DBInstancesPerRegion: 3, ReservedPerRegion: 3, Seed: 1}))
+}
+
+// generatedPagesOf is generatedPages for the data set ds.
+func generatedPagesOf(t testing.TB, ds *fakedata.Dataset) [][]byte {
 	srv, url := awsfaketest.NewServer(t, ds)
 	key, secret := srv.Credentials(ds.Accounts[0].ID)
 	rec := &recorder{rt: awshttp.NewBuildableClient()}

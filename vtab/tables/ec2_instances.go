@@ -173,7 +173,13 @@ func listInstances(ctx context.Context, c *fetch.Client, in *ec2.DescribeInstanc
 	in.MaxResults = aws.Int32(fetch.PageSize(q.Limit, 5, 1000))
 	p := ec2.NewDescribeInstancesPaginator(fetch.Service(c, ec2.NewFromConfig), in)
 	pages := fetch.Pages(ctx, p, func(out *ec2.DescribeInstancesOutput) []types.Instance {
-		var is []types.Instance
+		// Sized once: an Instance is a kilobyte, and a page of a thousand
+		// grown by append copied each several times.
+		n := 0
+		for _, r := range out.Reservations {
+			n += len(r.Instances)
+		}
+		is := make([]types.Instance, 0, n)
 		for _, r := range out.Reservations {
 			is = append(is, r.Instances...)
 		}
