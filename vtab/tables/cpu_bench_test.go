@@ -1,11 +1,16 @@
 package tables_test
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -61,19 +66,78 @@ func cpu(b *testing.B) time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// replayEnv names the data set a test binary started by replayServer
+// serves instead of running tests.
+const replayEnv = "AWSSQL_TEST_REPLAY_SERVER"
+
+func TestMain(m *testing.M) {
+	if g := os.Getenv(replayEnv); g != "" {
+		os.Exit(serveReplay(g))
+	}
+	os.Exit(m.Run())
+}
+
+// serveReplay serves awsfake's data set gen (GenOptions as JSON) through
+// replay on a local port, which it prints, until its stdin closes.
+func serveReplay(gen string) int {
+	var g fakedata.GenOptions
+	if err := json.Unmarshal([]byte(gen), &g); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	hs := httptest.NewServer(&replay{next: awsfake.New(fakedata.Generate(g)), seen: map[string]*httptest.ResponseRecorder{}})
+	defer hs.Close()
+	fmt.Println(hs.URL)
+	io.Copy(io.Discard, os.Stdin)
+	return 0
+}
+
+// replayServer starts this test binary as a replay server of gen in a
+// process of its own, so that serving the pages is not counted in the CPU
+// of the process measured, as AWS's is not; it returns its URL.
+func replayServer(b *testing.B, gen fakedata.GenOptions) string {
+	g, err := json.Marshal(gen)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), replayEnv+"="+string(g))
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatalf("replay server: %v", err)
+	}
+	b.Cleanup(func() {
+		stdin.Close()
+		cmd.Wait()
+	})
+	url, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		b.Fatalf("replay server: no URL: %v", err)
+	}
+	return strings.TrimSpace(url)
+}
+
 // BenchmarkCPUPerInstance measures, for each table over an operation
 // awssql decodes itself, the CPU per resource of a whole statement (SDK
 // client, signing, paging, SQLite, value conversion) with awssql's decoder
 // and with the SDK's, and reports their ratio (x_sdk). The pages are
-// awsfake's, replayed, so awsfake's encoding is not counted. Targets
+// awsfake's, replayed by another process, so neither awsfake's encoding
+// nor the serving is counted. Targets
 // (issue 10): count(*) and five columns at most 0.1 x the SDK; SELECT *
 // written as JSON Lines at most 0.33 x.
 func BenchmarkCPUPerInstance(b *testing.B) {
-	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 1, InstancesPerRegion: 2000, ImagesPerRegion: 1000,
-		ReservedPerRegion: 1000, DBInstancesPerRegion: 500, Seed: 1})
-	fake := awsfake.New(ds)
-	hs := httptest.NewServer(&replay{next: fake, seen: map[string]*httptest.ResponseRecorder{}})
-	b.Cleanup(hs.Close)
+	gen := fakedata.GenOptions{Accounts: 1, Regions: 1, InstancesPerRegion: 2000, ImagesPerRegion: 1000,
+		ReservedPerRegion: 1000, DBInstancesPerRegion: 500, Seed: 1}
+	ds := fakedata.Generate(gen)
+	url := replayServer(b, gen)
 	regions := []string{"us-east-1"}
 	tables := []struct{ table, op, five string }{
 		{"ec2_instances", "DescribeInstances", "instance_id, instance_type, instance_state, launch_time, placement_availability_zone"},
@@ -91,7 +155,7 @@ func BenchmarkCPUPerInstance(b *testing.B) {
 		} {
 			b.Run(tt.op+"/"+shape.name, func(b *testing.B) {
 				// Once unmeasured, so that every measured run replays.
-				open(b, ds, regions, func(o *fetch.Options) { o.EndpointURL = hs.URL }).query(b, shape.sql)
+				open(b, ds, regions, func(o *fetch.Options) { o.EndpointURL = url }).query(b, shape.sql)
 				per := map[string]time.Duration{}
 				for _, decoder := range []string{fetch.DecoderSDK, fetch.DecoderAWSSQL} {
 					var spent time.Duration
@@ -99,7 +163,7 @@ func BenchmarkCPUPerInstance(b *testing.B) {
 					for range b.N {
 						// A new session each time: the call cache would
 						// answer the second run.
-						e := open(b, ds, regions, func(o *fetch.Options) { o.EndpointURL, o.Decoder = hs.URL, decoder })
+						e := open(b, ds, regions, func(o *fetch.Options) { o.EndpointURL, o.Decoder = url, decoder })
 						start := cpu(b)
 						rows := e.query(b, shape.sql)
 						n := len(rows)
