@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/smithy-go"
@@ -78,6 +79,10 @@ type queryDecoder struct {
 	// reads: the member ReadStructMember returned, or a list's item.
 	pending *node
 	text    []byte
+	// members indexes each structure's members by element name, built
+	// when the structure is first read: a DBInstance has a hundred, and
+	// finding each element's by a scan of them was most of the work.
+	members map[*smithy.Schema]*memberIndex
 }
 
 type queryCtx struct {
@@ -114,7 +119,7 @@ func (d *queryDecoder) ReadStructMember() (*smithy.Schema, error) {
 			d.pop()
 			return nil, nil
 		case tokStart:
-			m := findQueryMember(ctx.schema, d.s.local)
+			m := d.member(ctx.schema, d.s.local)
 			var n *node
 			if m != nil {
 				if _, attr := smithy.SchemaTrait[*traits.XMLAttribute](m); !attr {
@@ -133,6 +138,74 @@ func (d *queryDecoder) ReadStructMember() (*smithy.Schema, error) {
 	}
 }
 
+// memberIndex finds a structure's members by element name.
+type memberIndex struct {
+	// byLower has each member under its element name in ASCII lower
+	// case, the first one where two fold together (as a scan finds it).
+	byLower map[string]*smithy.Schema
+	// ascii: every element name is ASCII, so that an ASCII element
+	// matches as strings.EqualFold has it exactly when its lower case
+	// does; otherwise the members are scanned.
+	ascii bool
+}
+
+// member is findQueryMember through the structure's index.
+func (d *queryDecoder) member(s *smithy.Schema, elem []byte) *smithy.Schema {
+	if s == nil {
+		return nil
+	}
+	ix := d.members[s]
+	if ix == nil {
+		ix = &memberIndex{byLower: map[string]*smithy.Schema{}, ascii: true}
+		for _, m := range s.Members() {
+			name := queryElementName(m)
+			if !isASCII([]byte(name)) {
+				ix.ascii = false
+			}
+			if k := strings.ToLower(name); ix.byLower[k] == nil {
+				ix.byLower[k] = m
+			}
+		}
+		if d.members == nil {
+			d.members = map[*smithy.Schema]*memberIndex{}
+		}
+		d.members[s] = ix
+	}
+	if !ix.ascii || !isASCII(elem) {
+		return findQueryMember(s, elem)
+	}
+	var buf [64]byte
+	if len(elem) > len(buf) {
+		return findQueryMember(s, elem)
+	}
+	low := buf[:len(elem)]
+	for i, c := range elem {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		low[i] = c
+	}
+	return ix.byLower[string(low)]
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// queryElementName is the element a member is read from: its xmlName,
+// else its member name.
+func queryElementName(m *smithy.Schema) string {
+	if t, ok := smithy.SchemaDirectTrait[*traits.XMLName](m); ok {
+		return t.Name
+	}
+	return m.MemberName()
+}
+
 // findQueryMember is the member of a structure an element names: its
 // xmlName, else its member name, compared as strings.EqualFold does.
 func findQueryMember(s *smithy.Schema, elem []byte) *smithy.Schema {
@@ -140,11 +213,7 @@ func findQueryMember(s *smithy.Schema, elem []byte) *smithy.Schema {
 		return nil
 	}
 	for _, m := range s.Members() {
-		name := m.MemberName()
-		if t, ok := smithy.SchemaDirectTrait[*traits.XMLName](m); ok {
-			name = t.Name
-		}
-		if equalFold(elem, name) {
+		if equalFold(elem, queryElementName(m)) {
 			return m
 		}
 	}
