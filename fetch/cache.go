@@ -19,6 +19,11 @@ import (
 // many instances, an IN list and a statement run twice in the shell all
 // reuse what was fetched.
 //
+// An answer may hold only some fields (see Project): the cache keeps which,
+// and answers a call only with an answer that holds every field the call
+// asks for. A call that finds a narrower answer kept asks for its fields
+// and the kept ones' together, so the answer kept next serves both.
+//
 // It sits in the SDK's middleware stack, in front of the disk cache, so
 // paginators, retries and error handling are the SDK's own, a cached page
 // is exactly a fetched one, and an answer read from the disk counts
@@ -43,9 +48,10 @@ const maxCachedCall = 1 << 20
 const entryOverhead = 48 + 48 + 32
 
 type cacheEntry struct {
-	key  string
-	out  any
-	size int64
+	key    string
+	out    any
+	fields fields // what out holds
+	size   int64
 }
 
 func newCallCache(maxBytes int64) *callCache {
@@ -60,33 +66,47 @@ type landed struct {
 	hit         bool // found kept when the flight began
 }
 
-// do returns (a copy of) the cached output for key, or waits for the same
-// call under way, or makes the call with call; hit says the answer is not
-// the caller's own call. A waiter whose context ends stops waiting while
-// the call goes on for the others; a waiter whose call was cut short by
-// its caller's context makes the call itself. Other failures are shared:
-// they are the answer to the same call at the same time.
-func (c *callCache) do(ctx context.Context, key string, call func() (any, middleware.Metadata, error)) (_ any, _ middleware.Metadata, hit bool, _ error) {
-	if out, ok := c.get(key); ok {
+// answer is what a call returns: its output, metadata, and the fields the
+// output holds.
+type answer struct {
+	out    any
+	md     middleware.Metadata
+	fields fields
+}
+
+// do returns (a copy of) the cached output for key that holds the fields
+// want, or waits for the same call under way, or makes the call with call;
+// hit says the answer is not the caller's own call. A waiter whose
+// context ends stops waiting while the call goes on for the others; a
+// waiter whose call was cut short by its caller's context makes the call
+// itself. Other failures are shared: they are the answer to the same call
+// at the same time.
+func (c *callCache) do(ctx context.Context, key string, want fields, call func(want fields) (answer, error)) (_ any, _ middleware.Metadata, hit bool, _ error) {
+	out, kept, ok := c.get(key, want)
+	if ok {
 		return out, middleware.Metadata{}, true, nil
+	}
+	if kept != nil {
+		want = want.union(*kept)
 	}
 	for {
 		mine := false
-		ch := c.flight.DoChan(key, func() (any, error) {
+		// Calls for different fields are different calls.
+		ch := c.flight.DoChan(key+"\x00"+want.String(), func() (any, error) {
 			mine = true
 			// A call that landed between the lookup above and this
 			// flight was kept before its flight ended: ask again, or
 			// it is made twice.
-			if out, ok := c.get(key); ok {
+			if out, _, ok := c.get(key, want); ok {
 				return landed{out: out, shared: detached(out), hit: true}, nil
 			}
-			out, md, err := call()
+			a, err := call(want)
 			if err != nil {
 				return landed{}, err
 			}
-			shared := detached(out)
-			c.put(key, shared)
-			return landed{out: out, shared: shared, md: md}, nil
+			shared := detached(a.out)
+			c.put(key, shared, a.fields)
+			return landed{out: a.out, shared: shared, md: a.md}, nil
 		})
 		select {
 		case r := <-ch:
@@ -107,21 +127,31 @@ func (c *callCache) do(ctx context.Context, key string, call func() (any, middle
 	}
 }
 
-func (c *callCache) get(key string) (any, bool) {
+// get returns a copy of the output kept for key if it holds the fields
+// want; else the fields of the one kept, if any.
+func (c *callCache) get(key string, want fields) (any, *fields, bool) {
 	c.mu.Lock()
 	el, ok := c.items[key]
+	var e *cacheEntry
 	if ok {
-		c.order.MoveToFront(el)
+		e = el.Value.(*cacheEntry)
+		if ok = e.fields.covers(want); ok {
+			c.order.MoveToFront(el)
+		}
 	}
 	c.mu.Unlock()
-	if !ok {
-		return nil, false
+	switch {
+	case e == nil:
+		return nil, nil, false
+	case !ok:
+		return nil, &e.fields, false
 	}
-	return detached(el.Value.(*cacheEntry).out), true
+	return detached(e.out), nil, true
 }
 
-// put keeps a detached output.
-func (c *callCache) put(key string, out any) {
+// put keeps a detached output, which holds fields, unless the one kept
+// holds more.
+func (c *callCache) put(key string, out any, f fields) {
 	// Lookups and small listings are what gets asked again (joins, IN
 	// lists, a shell's repeated statement); the big pages of a full scan
 	// would only hold memory while streaming.
@@ -133,10 +163,14 @@ func (c *callCache) put(key string, out any) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.items[key]; ok {
-		c.size -= el.Value.(*cacheEntry).size
+		old := el.Value.(*cacheEntry)
+		if old.fields.covers(f) && !f.covers(old.fields) {
+			return
+		}
+		c.size -= old.size
 		c.order.Remove(el)
 	}
-	c.items[key] = c.order.PushFront(&cacheEntry{key: key, out: out, size: size})
+	c.items[key] = c.order.PushFront(&cacheEntry{key: key, out: out, fields: f, size: size})
 	c.size += size
 	for c.size > c.max {
 		el := c.order.Back()
@@ -184,12 +218,16 @@ func (c *callCache) clear() int {
 // input), made once here and read by the disk cache below.
 type callKeyKey struct{}
 
-// middleware installs the cache on a client of one account.
-func (c *callCache) middleware(account string, outputOf func(serviceID, name string) func() any) func(*middleware.Stack) error {
+// middleware installs the cache on a client of one account. A call asks
+// for the fields the context's projection names for its output (every
+// field, unless Project said otherwise); the fields its answer holds are
+// set below, by the disk cache or the decoder that read it.
+func (c *callCache) middleware(account string, outputType func(serviceID, name string) reflect.Type) func(*middleware.Stack) error {
 	return func(stack *middleware.Stack) error {
 		return stack.Initialize.Insert(middleware.InitializeMiddlewareFunc("awssqlCache",
 			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-				if outputOf(awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx)) == nil {
+				outType := outputType(awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx))
+				if outType == nil {
 					return next.HandleInitialize(ctx, in) // a stream, or STS: not kept
 				}
 				input, err := json.Marshal(in.Parameters)
@@ -199,9 +237,12 @@ func (c *callCache) middleware(account string, outputOf func(serviceID, name str
 				key := account + "\x00" + awsmiddleware.GetRegion(ctx) + "\x00" + awsmiddleware.GetServiceID(ctx) + "\x00" +
 					awsmiddleware.GetOperationName(ctx) + "\x00" + string(input)
 				ctx = context.WithValue(ctx, callKeyKey{}, key)
-				out, md, hit, err := c.do(ctx, key, func() (any, middleware.Metadata, error) {
-					res, md, err := next.HandleInitialize(ctx, in)
-					return res.Result, md, err
+				out, md, hit, err := c.do(ctx, key, projectionFor(ctx, outType), func(want fields) (answer, error) {
+					// The SDK's decoder holds every field, unless the
+					// decoder or the disk cache says otherwise.
+					cf := &callFields{want: want, got: allFields}
+					res, md, err := next.HandleInitialize(context.WithValue(ctx, callFieldsKey{}, cf), in)
+					return answer{res.Result, md, cf.got}, err
 				})
 				if hit {
 					StatsFrom(ctx).update(func(s *Stats) { s.CacheHits++ })

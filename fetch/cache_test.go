@@ -239,11 +239,11 @@ func TestSameCallOnce(t *testing.T) {
 			calls.Add(1)
 			go func() {
 				defer calls.Done()
-				_, _, _, err := c.do(t.Context(), "k", func() (any, middleware.Metadata, error) {
+				_, _, _, err := c.do(t.Context(), "k", allFields, func(fields) (answer, error) {
 					mu.Lock()
 					made++
 					mu.Unlock()
-					return &ec2.DescribeInstancesOutput{}, middleware.Metadata{}, nil
+					return answer{&ec2.DescribeInstancesOutput{}, middleware.Metadata{}, allFields}, nil
 				})
 				if err != nil {
 					t.Error(err)

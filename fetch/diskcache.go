@@ -63,6 +63,9 @@ const clockSkew = time.Minute
 // decides whether it is still fresh.
 type diskHeader struct {
 	Fetched time.Time `json:"fetched"`
+	// Fields are those the output holds (see Project); none (as entries
+	// written before projections have it) means every field.
+	Fields *[]string `json:"fields,omitempty"`
 }
 
 // diskTrailer is the last line of an entry: the SHA-256 of the output's
@@ -124,26 +127,35 @@ func (d *diskCache) path(id, key string) string {
 	return filepath.Join(d.root, id, hex.EncodeToString(sum[:])+".json")
 }
 
-// read decodes the entry of key into out, and reports whether it was
-// there and fresh. It holds the file's bytes only while out is decoded
-// from them. A stale, future-dated or unreadable entry is removed.
-func (d *diskCache) read(id, key string, out any) bool {
+// read decodes the entry of key into out if it is fresh and holds the
+// fields want. It returns what the entry holds and whether out was read;
+// a fresh entry that holds less says what it holds, so that the call made
+// instead asks for those too. It holds the file's bytes only while out is
+// decoded from them. A stale, future-dated or unreadable entry is removed.
+func (d *diskCache) read(id, key string, want fields, out any) (fields, bool, bool) {
 	p := d.path(id, key)
 	b, err := os.ReadFile(p)
 	if err != nil {
-		return false
+		return fields{}, false, false
 	}
 	head, body, ok := bytes.Cut(b, []byte{'\n'})
 	var h diskHeader
 	if ok && json.Unmarshal(head, &h) == nil && d.fresh(h.Fetched) {
+		held := allFields
+		if h.Fields != nil {
+			held = fieldsOf(*h.Fields)
+		}
+		if !held.covers(want) {
+			return held, true, false
+		}
 		if body, ok := intact(body); ok && json.Unmarshal(body, out) == nil {
-			return true
+			return held, true, true
 		}
 	}
 	if os.Remove(p) == nil {
 		d.grew(-int64(len(b)))
 	}
-	return false
+	return fields{}, false, false
 }
 
 // intact returns the output line of what follows an entry's header, if
@@ -171,7 +183,7 @@ func (d *diskCache) fresh(t time.Time) bool {
 	return age >= -clockSkew && age <= d.ttl
 }
 
-func (d *diskCache) write(id, key string, out any) error {
+func (d *diskCache) write(id, key string, out any, held fields) error {
 	dir := filepath.Join(d.root, id)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
@@ -189,7 +201,12 @@ func (d *diskCache) write(id, key string, out any) error {
 	defer os.Remove(f.Name())
 	fetched := d.now()
 	w := &countingWriter{w: f}
-	err = json.NewEncoder(w).Encode(diskHeader{Fetched: fetched})
+	h := diskHeader{Fetched: fetched}
+	if !held.all {
+		paths := held.paths
+		h.Fields = &paths
+	}
+	err = json.NewEncoder(w).Encode(h)
 	if err == nil {
 		sum := sha256.New()
 		if err = json.NewEncoder(io.MultiWriter(w, sum)).Encode(out); err == nil {
@@ -336,13 +353,26 @@ func (d *diskCache) middleware(s *Session) func(*middleware.Stack) error {
 				if err != nil {
 					return middleware.InitializeOutput{}, middleware.Metadata{}, err
 				}
-				if out := newOut(); d.read(id, key, out) {
+				cf := callFieldsFrom(ctx)
+				if cf == nil {
+					cf = &callFields{want: allFields, got: allFields}
+				}
+				out := newOut()
+				held, fresh, ok := d.read(id, key, cf.want, out)
+				if ok {
+					cf.got = held
 					StatsFrom(ctx).update(func(s *Stats) { s.DiskHits++ })
 					return middleware.InitializeOutput{Result: out}, middleware.Metadata{}, nil
 				}
+				if fresh {
+					// The entry holds fields this call does not ask for:
+					// ask for them too, so that the entry rewritten keeps
+					// them.
+					cf.want = cf.want.union(held)
+				}
 				res, md, err := next.HandleInitialize(ctx, in)
 				if err == nil && res.Result != nil && reflect.TypeOf(res.Result) == reflect.TypeOf(newOut()) {
-					if werr := d.write(id, key, res.Result); werr != nil {
+					if werr := d.write(id, key, res.Result, cf.got); werr != nil {
 						return res, md, fmt.Errorf("cache: %w", werr)
 					}
 				}

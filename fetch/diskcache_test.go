@@ -41,7 +41,7 @@ func TestDiskEntryDates(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			d := newDiskCache(t.TempDir(), 10*time.Minute, 1<<20)
 			d.now = func() time.Time { return now.Add(tt.fetched) }
-			if err := d.write("id", "key", out); err != nil {
+			if err := d.write("id", "key", out, allFields); err != nil {
 				t.Fatal(err)
 			}
 			if tt.content != "" {
@@ -51,7 +51,7 @@ func TestDiskEntryDates(t *testing.T) {
 			}
 			d.now = func() time.Time { return now }
 			var got ec2.DescribeRegionsOutput
-			if hit := d.read("id", "key", &got); hit != tt.want {
+			if _, _, hit := d.read("id", "key", allFields, &got); hit != tt.want {
 				t.Fatalf("read: %v, want %v", hit, tt.want)
 			}
 			_, err := os.Stat(d.path("id", "key"))
@@ -105,7 +105,7 @@ func TestDiskCacheCap(t *testing.T) {
 	// What the first listing removes.
 	future := newDiskCache(dir, time.Hour, max)
 	future.now = func() time.Time { return time.Now().Add(24 * time.Hour) }
-	if err := future.write(id, "from the future", &ec2.DescribeRegionsOutput{}); err != nil {
+	if err := future.write(id, "from the future", &ec2.DescribeRegionsOutput{}, allFields); err != nil {
 		t.Fatal(err)
 	}
 	tmp := filepath.Join(dir, id, ".tmp-12345")
@@ -184,7 +184,7 @@ func TestDiskReadHoldsNoCopy(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := newDiskCache(t.TempDir(), time.Hour, 1<<30)
-	if err := d.write("id", "key", out); err != nil {
+	if err := d.write("id", "key", out, allFields); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(d.path("id", "key"))
@@ -204,7 +204,7 @@ func TestDiskReadHoldsNoCopy(t *testing.T) {
 	bodyBytes := []byte(body)
 	decode := allocated(func() { json.Unmarshal(bodyBytes, new(ec2.DescribeInstancesOutput)) })
 	read := allocated(func() {
-		if !d.read("id", "key", new(ec2.DescribeInstancesOutput)) {
+		if _, _, ok := d.read("id", "key", allFields, new(ec2.DescribeInstancesOutput)); !ok {
 			t.Error("no entry")
 		}
 	})
@@ -253,11 +253,11 @@ func TestDiskEntryCorrupted(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := newDiskCache(t.TempDir(), 10*time.Minute, 1<<20)
-			if err := d.write("id", "key", out); err != nil {
+			if err := d.write("id", "key", out, allFields); err != nil {
 				t.Fatal(err)
 			}
 			var whole ec2.DescribeInstancesOutput
-			if !d.read("id", "key", &whole) || jsonOf(t, &whole) != jsonOf(t, out) {
+			if _, _, ok := d.read("id", "key", allFields, &whole); !ok || jsonOf(t, &whole) != jsonOf(t, out) {
 				t.Fatalf("the entry as written does not read back: %s", jsonOf(t, &whole))
 			}
 			b, err := os.ReadFile(d.path("id", "key"))
@@ -268,7 +268,7 @@ func TestDiskEntryCorrupted(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got ec2.DescribeInstancesOutput
-			if d.read("id", "key", &got) {
+			if _, _, ok := d.read("id", "key", allFields, &got); ok {
 				t.Errorf("a corrupted entry was read as an answer: %s", jsonOf(t, &got))
 			}
 			if _, err := os.Stat(d.path("id", "key")); err == nil {

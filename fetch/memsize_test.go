@@ -85,12 +85,12 @@ func TestHeapSizeMatchesTheRuntime(t *testing.T) {
 					return tt.call(ctx, i)
 				}
 				if from == "disk" {
-					if err := disk.write("id", tt.name, first); err != nil {
+					if err := disk.write("id", tt.name, first, allFields); err != nil {
 						t.Fatal(err)
 					}
 					next = func(int) (any, error) {
 						out := reflectNew(first)
-						if !disk.read("id", tt.name, out) {
+						if _, _, ok := disk.read("id", tt.name, allFields, out); !ok {
 							return nil, fmt.Errorf("no disk entry")
 						}
 						return out, nil

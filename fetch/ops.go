@@ -8,6 +8,7 @@ package fetch
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -30,13 +31,15 @@ type Operation struct {
 	// output makes an empty output of the operation, for the disk cache;
 	// nil for operations whose answers are not kept (STS, streams).
 	output func() any
+	// outType is the output's type, which a projection is asked for by.
+	outType reflect.Type
 }
 
 // Read declares a read operation whose answers are of type Out and may be
 // cached. Each table declares the operations it calls this way; together
 // with fetch's own (Own) they are the allowlist.
 func Read[Out any](service, name, action string) Operation {
-	return Operation{Service: service, Name: name, Action: action, output: func() any { return new(Out) }}
+	return Operation{Service: service, Name: name, Action: action, output: func() any { return new(Out) }, outType: reflect.TypeFor[Out]()}
 }
 
 // Stream declares a read operation whose output is a stream (S3
@@ -114,6 +117,12 @@ func (s *Session) operation(serviceID, name string) (Operation, bool) {
 func (s *Session) outputOf(serviceID, name string) func() any {
 	op, _ := s.operation(serviceID, name)
 	return op.output
+}
+
+// outputType returns the output type of a cacheable operation, or nil.
+func (s *Session) outputType(serviceID, name string) reflect.Type {
+	op, _ := s.operation(serviceID, name)
+	return op.outType
 }
 
 // Operations returns the session's allowlist.

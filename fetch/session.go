@@ -86,6 +86,10 @@ type Options struct {
 	// own); with fetch's own they are the allowlist, and nothing else is
 	// ever sent.
 	Operations []Operation
+	// Decoder says which decoder reads the answers of the operations
+	// awssql can decode itself (Decoders): DecoderAWSSQL (the default)
+	// or DecoderSDK.
+	Decoder string
 }
 
 // Defaults.
@@ -195,6 +199,13 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 	}
 	if opts.RoleSessionName == "" {
 		opts.RoleSessionName = SessionName("")
+	}
+	switch opts.Decoder {
+	case "":
+		opts.Decoder = DecoderAWSSQL
+	case DecoderAWSSQL, DecoderSDK:
+	default:
+		return nil, fmt.Errorf("unknown decoder %q: use %s or %s", opts.Decoder, DecoderAWSSQL, DecoderSDK)
 	}
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = newHTTPClient(opts.Concurrency)
@@ -404,10 +415,10 @@ func (s *Session) Client(t Target) *Client {
 	return c
 }
 
-// caching is the middleware that counts an account's calls and answers
-// them from the caches first.
+// caching is the middleware that counts an account's calls, answers them
+// from the caches first, and decodes the answers.
 func (s *Session) caching(account string) []func(*middleware.Stack) error {
-	mws := []func(*middleware.Stack) error{s.cache.middleware(account, s.outputOf)}
+	mws := []func(*middleware.Stack) error{s.cache.middleware(account, s.outputType), s.decoding}
 	if s.disk != nil {
 		mws = append(mws, s.disk.middleware(s))
 	}

@@ -27,6 +27,9 @@ type Stats struct {
 	Failures  []Failure                            `json:"failures"`
 	// Ignored are failures --ignore-errors turned into empty results.
 	Ignored []Failure `json:"ignored"`
+	// Decoded counts the answers each decoder read (DecoderAWSSQL,
+	// DecoderSDK); answers from the caches are not decoded.
+	Decoded map[string]int `json:"decoded"`
 	// Running counts the targets in flight, by "account/region" (region
 	// empty for an account-wide step).
 	Running map[string]int `json:"-"`
@@ -51,7 +54,8 @@ type Failure struct {
 
 // NewStats returns empty statistics.
 func NewStats() *Stats {
-	return &Stats{Calls: map[string]map[string]map[string]int{}, Failures: []Failure{}, Ignored: []Failure{}, Running: map[string]int{}}
+	return &Stats{Calls: map[string]map[string]map[string]int{}, Failures: []Failure{}, Ignored: []Failure{}, Running: map[string]int{},
+		Decoded: map[string]int{}}
 }
 
 type statsKey struct{}
@@ -83,6 +87,9 @@ func (s *Stats) Snapshot() *Stats {
 	}
 	c.Pages, c.Retries, c.Throttles, c.CacheHits, c.DiskHits = s.Pages, s.Retries, s.Throttles, s.CacheHits, s.DiskHits
 	c.Targets = s.Targets
+	for d, n := range s.Decoded {
+		c.Decoded[d] = n
+	}
 	c.Failures = sortFailures(append(c.Failures, s.Failures...))
 	c.Ignored = sortFailures(append(c.Ignored, s.Ignored...))
 	for k, n := range s.Running {
@@ -139,6 +146,8 @@ func (s *Stats) call(op, account, region string) {
 		s.Calls[op][account][region]++
 	})
 }
+
+func (s *Stats) decoded(decoder string) { s.update(func(s *Stats) { s.Decoded[decoder]++ }) }
 
 func (s *Stats) planned(n int) { s.update(func(s *Stats) { s.Targets.Planned += n }) }
 func (s *Stats) ignored(f Failure) {

@@ -58,6 +58,7 @@ type options struct {
 	cacheMax                    fetch.ByteSize
 	maxObjectBytes              int64
 	noCache                     bool
+	decoder                     string
 
 	output      string
 	noHeader    bool

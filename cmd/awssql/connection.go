@@ -52,6 +52,7 @@ func (a *app) connectionFlags(f *pflag.FlagSet) {
 	o.cacheMax = fetch.DefaultCacheMax
 	f.Var(&o.cacheMax, "cache-max", "the most the disk cache keeps, e.g. 200MB or 1GiB; the oldest answers go first")
 	f.BoolVar(&o.noCache, "no-cache", false, "neither read nor write the disk cache")
+	f.StringVar(&o.decoder, "decoder", fetch.DecoderAWSSQL, "who decodes the answers of the hottest calls: awssql (only the columns a statement reads) or sdk (whole, as the AWS SDK does)")
 	f.StringVar(&o.configFile, "config", "", "config file of named connections (default: $XDG_CONFIG_HOME/awssql/config.yaml)")
 	f.StringVar(&o.connection, "connection", "", "named connection of the config file to use")
 }
@@ -328,6 +329,9 @@ func (a *app) fetchOptions() (fetch.Options, error) {
 	if o.cacheTTL < 0 {
 		errs = append(errs, fmt.Errorf("--cache-ttl must not be negative"))
 	}
+	if o.decoder != fetch.DecoderAWSSQL && o.decoder != fetch.DecoderSDK {
+		errs = append(errs, fmt.Errorf("--decoder must be %s or %s, not %q", fetch.DecoderAWSSQL, fetch.DecoderSDK, o.decoder))
+	}
 	if o.callTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("--call-timeout must be positive, not %s", o.callTimeout))
 	}
@@ -366,6 +370,7 @@ func (a *app) fetchOptions() (fetch.Options, error) {
 		EndpointURL:     o.endpointURL,
 		Regions:         regions,
 		Concurrency:     o.concurrency,
+		Decoder:         o.decoder,
 		MaxAttempts:     o.maxAttempts,
 		CallTimeout:     o.callTimeout,
 		MaxObjectBytes:  o.maxObjectBytes,

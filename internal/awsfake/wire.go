@@ -15,6 +15,8 @@ import (
 	"github.com/aws/smithy-go/document"
 	smithytime "github.com/aws/smithy-go/time"
 	"github.com/aws/smithy-go/traits"
+
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 // The wire format of the answers comes from the SDK, not from this package:
@@ -403,4 +405,11 @@ func (s *jsonShapes) WriteBigInt(m *smithy.Schema, _ *big.Int)     { s.fail(m, "
 func (s *jsonShapes) WriteBigFloat(m *smithy.Schema, _ *big.Float) { s.fail(m, "a big decimal") }
 func (s *jsonShapes) WriteDocument(m *smithy.Schema, _ document.Value) {
 	s.fail(m, "a document")
+}
+
+// Answer is the body awsfake answers a successful call of a service's
+// action with ("ec2", "DescribeInstances"), for out, the operation's SDK
+// output: what a test feeds to a decoder as AWS would send it.
+func Answer(service, action string, out any) ([]byte, error) {
+	return New(&fakedata.Dataset{}).answerBody(&call{service: service, action: action, requestID: "00000000-0000-0000-0000-000000000001"}, out)
 }

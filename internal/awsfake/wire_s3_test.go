@@ -49,7 +49,7 @@ func s3RoundTrip(t *testing.T, enc *s3Encoder, op string, variant int) {
 		t.Fatalf("the S3 client has no %s", op)
 	}
 	want := reflect.New(method.Type.Out(0).Elem())
-	(&filler{t: t, variant: variant}).fill(want.Elem(), op+"Output")
+	fill(t, want.Elem(), op+"Output", variant)
 	headerSafe(t, enc, want.Elem())
 	if op == "GetBucketPolicy" {
 		// S3 never answers an empty policy; an empty body decodes as none.

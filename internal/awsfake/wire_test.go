@@ -15,7 +15,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -95,11 +94,11 @@ func roundTrip(t *testing.T, enc *ec2Encoder, route string, variant int) {
 	service, action, _ := strings.Cut(route, ":")
 	method := operation(t, service, action)
 	want := reflect.New(method.Type.Out(0).Elem()) // the output the server answers with
-	(&filler{t: t, variant: variant}).fill(want.Elem(), action+"Output")
+	fill(t, want.Elem(), action+"Output", variant)
 	// The input is filled too, so that the client's check of required
 	// parameters passes; the server ignores it.
 	in := reflect.New(method.Type.In(2).Elem())
-	(&filler{t: t}).fill(in.Elem(), action+"Input")
+	fill(t, in.Elem(), action+"Input", 0)
 
 	s := New(&fakedata.Dataset{})
 	s.ec2 = enc
@@ -153,86 +152,12 @@ var ignoreUnexported = cmp.FilterPath(func(p cmp.Path) bool {
 	return ok && !token.IsExported(sf.Name())
 }, cmp.Ignore())
 
-// filler sets every field of a value, recursively. Variant 0 gives each
-// string, number and time a distinct nonzero value (strings with characters
-// that XML and JSON must escape) and booleans true; variant 1 sets them all
-// to their zero value, present: "" strings, 0, false. Enums take the first
-// (variant 0) or last (variant 1) of their type's Values().
-type filler struct {
-	t       testing.TB
-	variant int
-	n       int
-	open    []reflect.Type // the structures being filled, for types that hold themselves
-}
-
-func (f *filler) fill(v reflect.Value, path string) {
-	f.n++
-	t := v.Type()
-	switch {
-	case t == timeType:
-		at := time.Date(2026, 1, 2, 3, 4, 5, 678e6, time.UTC).Add(time.Duration(f.n) * time.Hour)
-		if f.variant == 1 {
-			at = time.Date(2025, 6, 7, 8, 9, 10, 0, time.UTC)
-		}
-		v.Set(reflect.ValueOf(at))
-	case t.Kind() == reflect.String:
-		if values := reflect.Zero(t).MethodByName("Values"); values.IsValid() {
-			enums := values.Call(nil)[0]
-			if enums.Len() == 0 {
-				f.t.Fatalf("%s: enum %s has no values", path, t)
-			}
-			i := 0
-			if f.variant == 1 {
-				i = enums.Len() - 1
-			}
-			v.Set(enums.Index(i))
-			return
-		}
-		if f.variant == 0 {
-			v.SetString(fmt.Sprintf("%s %d <&>'\"\tü ", path, f.n))
-		}
-	case t.Kind() == reflect.Bool:
-		v.SetBool(f.variant == 0)
-	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Int64:
-		if f.variant == 0 {
-			v.SetInt(int64(f.n))
-		}
-	case t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64:
-		if f.variant == 0 {
-			v.SetFloat(float64(f.n) + 0.1) // 0.1: not exact in binary, so the shortest form matters
-		}
-	case t.Kind() == reflect.Pointer:
-		if slices.Contains(f.open, t.Elem()) {
-			return // a structure within itself: one level is enough
-		}
-		v.Set(reflect.New(t.Elem()))
-		f.fill(v.Elem(), path)
-	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8:
-		v.SetBytes([]byte(fmt.Sprintf("blob %d", f.n)))
-	case t.Kind() == reflect.Slice:
-		if slices.Contains(f.open, t.Elem()) {
-			return
-		}
-		v.Set(reflect.MakeSlice(t, 2, 2))
-		for i := range 2 {
-			f.fill(v.Index(i), fmt.Sprintf("%s[%d]", path, i))
-		}
-	case t.Kind() == reflect.Map:
-		v.Set(reflect.MakeMap(t))
-		k, e := reflect.New(t.Key()).Elem(), reflect.New(t.Elem()).Elem()
-		f.fill(k, path+".key")
-		f.fill(e, path+".value")
-		v.SetMapIndex(k, e)
-	case t.Kind() == reflect.Struct:
-		f.open = append(f.open, t)
-		for i := range t.NumField() {
-			if sf := t.Field(i); sf.IsExported() && sf.Type != metadataType {
-				f.fill(v.Field(i), path+"."+sf.Name)
-			}
-		}
-		f.open = f.open[:len(f.open)-1]
-	default:
-		f.t.Fatalf("%s: cannot fill a %s", path, t)
+// fill sets every field of v (see Fill), failing the test on a type it
+// cannot fill.
+func fill(t testing.TB, v reflect.Value, path string, variant int) {
+	t.Helper()
+	if err := (&filler{variant: variant}).fillAll(v, path); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -275,7 +200,7 @@ func TestAnswerShape(t *testing.T) {
 		t.Run(tt.route, func(t *testing.T) {
 			service, action, _ := strings.Cut(tt.route, ":")
 			out := reflect.New(operation(t, service, action).Type.Out(0).Elem())
-			(&filler{t: t, variant: 1}).fill(out.Elem(), action+"Output")
+			fill(t, out.Elem(), action+"Output", 1)
 			s := New(&fakedata.Dataset{})
 			body, err := s.answerBody(&call{service: service, action: action, requestID: "00000000-0000-0000-0000-000000000001"}, out.Interface())
 			if err != nil {

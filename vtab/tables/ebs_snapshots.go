@@ -41,6 +41,8 @@ func EBSSnapshots(s *fetch.Session) Table {
 		},
 		filters: func(in *snapshotsInput) *[]types.Filter { return &in.Filters },
 		id:      func(v types.Snapshot) string { return aws.ToString(v.SnapshotId) },
+		idReads: []string{"SnapshotId", "OwnerId"}, tagsReads: []string{"Tags"},
+		project: project[ec2.DescribeSnapshotsOutput]("Snapshots"),
 		// Both operations: create_volume_permissions needs the second.
 		probe: func(ctx context.Context, _ *fetch.Session, c *fetch.Client) (string, error) {
 			client := fetch.Service(c, ec2.NewFromConfig)
@@ -74,38 +76,38 @@ func EBSSnapshots(s *fetch.Session) Table {
 			// does not exist would fail the whole call. A list longer than a
 			// call takes is a call per batch, never a scan of the account's
 			// own, which would drop the others' rows.
-			{Name: "snapshot_id", Type: vtab.Text, Doc: "any snapshot by id, whoever owns it", Get: from[types.Snapshot]("SnapshotId"),
+			{Name: "snapshot_id", Type: vtab.Text, Doc: "any snapshot by id, whoever owns it", Field: "SnapshotId",
 				Push: param("filter snapshot-id (whoever owns it)", ec2FilterValues, func(in *snapshotsInput, ids []string) {
 					in.named = true
 					in.Filters = append(in.Filters, types.Filter{Name: aws.String("snapshot-id"), Values: escapeEC2(ids)})
 				}).selective(1e6).scoping()},
-			{Name: "title", Type: vtab.Text, Doc: "the snapshot id, as Steampipe titles it", Get: from[types.Snapshot]("SnapshotId")},
+			{Name: "title", Type: vtab.Text, Doc: "the snapshot id, as Steampipe titles it", Field: "SnapshotId"},
 			{Name: "state", Type: vtab.Text, Doc: "pending, completed, error, recoverable, recovering",
-				Get: func(v snapshotItem) any { return str(v.Value.State) }, Push: filter("status")},
-			{Name: "volume_size", Type: vtab.Integer, Doc: "GiB", Get: from[types.Snapshot]("VolumeSize"), Push: filter("volume-size")},
+				Reads: []string{"State"}, Get: func(v snapshotItem) any { return str(v.Value.State) }, Push: filter("status")},
+			{Name: "volume_size", Type: vtab.Integer, Doc: "GiB", Field: "VolumeSize", Push: filter("volume-size")},
 			{Name: "volume_id", Type: vtab.Text, Doc: "the volume it copies (vol-ffffffff for a copied snapshot)",
-				Get: from[types.Snapshot]("VolumeId"), Push: filter("volume-id")},
-			{Name: "full_snapshot_size_in_bytes", Type: vtab.Integer, Nullable: true, Get: from[types.Snapshot]("FullSnapshotSizeInBytes")},
-			{Name: "encrypted", Type: vtab.Bool, Get: from[types.Snapshot]("Encrypted"), Push: filter("encrypted").values(ec2BoolValue)},
-			{Name: "start_time", Type: vtab.Time, Get: from[types.Snapshot]("StartTime")},
+				Field: "VolumeId", Push: filter("volume-id")},
+			{Name: "full_snapshot_size_in_bytes", Type: vtab.Integer, Nullable: true, Field: "FullSnapshotSizeInBytes"},
+			{Name: "encrypted", Type: vtab.Bool, Field: "Encrypted", Push: filter("encrypted").values(ec2BoolValue)},
+			{Name: "start_time", Type: vtab.Time, Field: "StartTime"},
 			{Name: "restore_expiry_time", Type: vtab.Time, Nullable: true, Doc: "when a temporarily restored archived snapshot goes back to the archive",
-				Get: from[types.Snapshot]("RestoreExpiryTime")},
-			{Name: "description", Type: vtab.Text, Get: from[types.Snapshot]("Description"), Push: filter("description")},
-			{Name: "outpost_arn", Type: vtab.Text, Nullable: true, Doc: "on an Outpost only", Get: from[types.Snapshot]("OutpostArn")},
-			{Name: "storage_tier", Type: vtab.Text, Doc: "standard or archive", Get: func(v snapshotItem) any { return str(v.Value.StorageTier) },
+				Field: "RestoreExpiryTime"},
+			{Name: "description", Type: vtab.Text, Field: "Description", Push: filter("description")},
+			{Name: "outpost_arn", Type: vtab.Text, Nullable: true, Doc: "on an Outpost only", Field: "OutpostArn"},
+			{Name: "storage_tier", Type: vtab.Text, Doc: "standard or archive", Reads: []string{"StorageTier"}, Get: func(v snapshotItem) any { return str(v.Value.StorageTier) },
 				Push: filter("storage-tier")},
-			{Name: "kms_key_id", Type: vtab.Text, Doc: "the KMS key's ARN, when encrypted", Get: from[types.Snapshot]("KmsKeyId")},
+			{Name: "kms_key_id", Type: vtab.Text, Doc: "the KMS key's ARN, when encrypted", Field: "KmsKeyId"},
 			{Name: "data_encryption_key_id", Type: vtab.Text, Doc: "shared by snapshots and volumes of one lineage, when encrypted",
-				Get: from[types.Snapshot]("DataEncryptionKeyId")},
-			{Name: "progress", Type: vtab.Text, Doc: "a percentage, e.g. 100%", Get: from[types.Snapshot]("Progress"), Push: filter("progress")},
-			{Name: "state_message", Type: vtab.Text, Nullable: true, Doc: "why a snapshot failed", Get: from[types.Snapshot]("StateMessage")},
+				Field: "DataEncryptionKeyId"},
+			{Name: "progress", Type: vtab.Text, Doc: "a percentage, e.g. 100%", Field: "Progress", Push: filter("progress")},
+			{Name: "state_message", Type: vtab.Text, Nullable: true, Doc: "why a snapshot failed", Field: "StateMessage"},
 			{Name: "owner_alias", Type: vtab.Text, Nullable: true, Doc: "amazon for Amazon's; NULL for an account's own",
-				Get: from[types.Snapshot]("OwnerAlias"),
+				Field: "OwnerAlias",
 				Push: param("filter owner-alias (whoever owns it)", ec2FilterValues, func(in *snapshotsInput, aliases []string) {
 					in.named = true
 					in.Filters = append(in.Filters, types.Filter{Name: aws.String("owner-alias"), Values: escapeEC2(aliases)})
 				}).scoping()},
-			{Name: "owner_id", Type: vtab.Text, Get: from[types.Snapshot]("OwnerId"),
+			{Name: "owner_id", Type: vtab.Text, Field: "OwnerId",
 				Push: param("OwnerIds", ec2FilterValues, func(in *snapshotsInput, ids []string) {
 					in.named = true
 					in.OwnerIds = ids

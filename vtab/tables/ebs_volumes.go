@@ -30,6 +30,8 @@ func EBSVolumes(s *fetch.Session) Table {
 		},
 		filters: func(in *ec2.DescribeVolumesInput) *[]types.Filter { return &in.Filters },
 		id:      func(v types.Volume) string { return aws.ToString(v.VolumeId) },
+		idReads: []string{"VolumeId"}, tagsReads: []string{"Tags"},
+		project: project[ec2.DescribeVolumesOutput]("Volumes"),
 		// Both operations: the hydrated columns need the second.
 		probe: func(ctx context.Context, _ *fetch.Session, c *fetch.Client) (string, error) {
 			client := fetch.Service(c, ec2.NewFromConfig)
@@ -59,36 +61,36 @@ func EBSVolumes(s *fetch.Session) Table {
 		columns: []col[types.Volume, ec2.DescribeVolumesInput]{
 			// A filter, not VolumeIds: one id that does not exist would fail
 			// the whole call, and an IN list may hold one.
-			{Name: "volume_id", Type: vtab.Text, Get: from[types.Volume]("VolumeId"), Push: filter("volume-id").selective(1e5)},
+			{Name: "volume_id", Type: vtab.Text, Field: "VolumeId", Push: filter("volume-id").selective(1e5)},
 			{Name: "volume_type", Type: vtab.Text, Doc: "gp2, gp3, io1, io2, st1, sc1 or standard",
-				Get: func(v volumeItem) any { return str(v.Value.VolumeType) }, Push: filter("volume-type")},
+				Reads: []string{"VolumeType"}, Get: func(v volumeItem) any { return str(v.Value.VolumeType) }, Push: filter("volume-type")},
 			{Name: "state", Type: vtab.Text, Doc: "creating, available (attached to nothing), in-use, deleting, deleted, error",
-				Get: func(v volumeItem) any { return str(v.Value.State) }, Push: filter("status")},
-			{Name: "create_time", Type: vtab.Time, Get: from[types.Volume]("CreateTime")},
+				Reads: []string{"State"}, Get: func(v volumeItem) any { return str(v.Value.State) }, Push: filter("status")},
+			{Name: "create_time", Type: vtab.Time, Field: "CreateTime"},
 			{Name: "auto_enable_io", Type: vtab.Bool, Doc: "I/O is resumed at once after a consistency check (DescribeVolumeAttribute: a call per volume)",
-				Hydrate: volumeAttribute(types.VolumeAttributeNameAutoEnableIO, func(out *ec2.DescribeVolumeAttributeOutput) any {
+				Reads: []string{}, Hydrate: volumeAttribute(types.VolumeAttributeNameAutoEnableIO, func(out *ec2.DescribeVolumeAttributeOutput) any {
 					if out.AutoEnableIO == nil {
 						return nil
 					}
 					return out.AutoEnableIO.Value
 				})},
-			{Name: "availability_zone", Type: vtab.Text, Get: from[types.Volume]("AvailabilityZone"), Push: filter("availability-zone")},
-			{Name: "encrypted", Type: vtab.Bool, Get: from[types.Volume]("Encrypted"), Push: filter("encrypted").values(ec2BoolValue)},
+			{Name: "availability_zone", Type: vtab.Text, Field: "AvailabilityZone", Push: filter("availability-zone")},
+			{Name: "encrypted", Type: vtab.Bool, Field: "Encrypted", Push: filter("encrypted").values(ec2BoolValue)},
 			{Name: "fast_restored", Type: vtab.Bool, Doc: "made from a snapshot with fast snapshot restore",
-				Get: from[types.Volume]("FastRestored"), Push: filter("fast-restored").values(ec2BoolValue)},
-			{Name: "iops", Type: vtab.Integer, Get: from[types.Volume]("Iops")},
-			{Name: "throughput", Type: vtab.Integer, Doc: "MiB/s (gp3)", Get: from[types.Volume]("Throughput")},
-			{Name: "kms_key_id", Type: vtab.Text, Doc: "the KMS key's ARN, when encrypted", Get: from[types.Volume]("KmsKeyId")},
-			{Name: "multi_attach_enabled", Type: vtab.Bool, Get: from[types.Volume]("MultiAttachEnabled"),
+				Field: "FastRestored", Push: filter("fast-restored").values(ec2BoolValue)},
+			{Name: "iops", Type: vtab.Integer, Field: "Iops"},
+			{Name: "throughput", Type: vtab.Integer, Doc: "MiB/s (gp3)", Field: "Throughput"},
+			{Name: "kms_key_id", Type: vtab.Text, Doc: "the KMS key's ARN, when encrypted", Field: "KmsKeyId"},
+			{Name: "multi_attach_enabled", Type: vtab.Bool, Field: "MultiAttachEnabled",
 				Push: filter("multi-attach-enabled").values(ec2BoolValue)},
-			{Name: "outpost_arn", Type: vtab.Text, Nullable: true, Doc: "on an Outpost only", Get: from[types.Volume]("OutpostArn")},
-			{Name: "size", Type: vtab.Integer, Doc: "GiB", Get: from[types.Volume]("Size"), Push: filter("size")},
+			{Name: "outpost_arn", Type: vtab.Text, Nullable: true, Doc: "on an Outpost only", Field: "OutpostArn"},
+			{Name: "size", Type: vtab.Integer, Doc: "GiB", Field: "Size", Push: filter("size")},
 			{Name: "snapshot_id", Type: vtab.Text, Doc: "the snapshot it was made from; NULL when made empty",
-				Get: func(v volumeItem) any { return emptyNull(v.Value.SnapshotId) }, Push: filter("snapshot-id")},
+				Reads: []string{"SnapshotId"}, Get: func(v volumeItem) any { return emptyNull(v.Value.SnapshotId) }, Push: filter("snapshot-id")},
 			{Name: "attachments", Type: vtab.JSON, Doc: `the instances it is attached to: [{"InstanceId", "Device", "State", "AttachTime", "DeleteOnTermination"}]; [] when none`,
-				Get: func(v volumeItem) any { return emptyList(v.Value.Attachments) }},
+				Reads: []string{"Attachments"}, Get: func(v volumeItem) any { return emptyList(v.Value.Attachments) }},
 			{Name: "product_codes", Type: vtab.JSON, Nullable: true, Doc: "Marketplace product codes (DescribeVolumeAttribute: a call per volume)",
-				Hydrate: volumeAttribute(types.VolumeAttributeNameProductCodes, func(out *ec2.DescribeVolumeAttributeOutput) any {
+				Reads: []string{}, Hydrate: volumeAttribute(types.VolumeAttributeNameProductCodes, func(out *ec2.DescribeVolumeAttributeOutput) any {
 					return out.ProductCodes
 				})},
 		},

@@ -27,7 +27,6 @@ type instance = fetch.Item[types.Instance]
 // column.
 func EC2Instances(s *fetch.Session) Table {
 	type column = col[types.Instance, ec2.DescribeInstancesInput]
-	get := from[types.Instance]
 	return define(s, regional[types.Instance, ec2.DescribeInstancesInput]{
 		name:    "ec2_instances",
 		aliases: []string{"aws_ec2_instance"},
@@ -47,17 +46,20 @@ func EC2Instances(s *fetch.Session) Table {
 		},
 		title: func(i types.Instance) any { return nameTag(i.Tags, i.InstanceId) },
 		tags:  func(i types.Instance) any { return i.Tags },
+		// What id, arn, tags and the calls per instance read.
+		idReads: []string{"InstanceId"}, tagsReads: []string{"Tags"},
+		project: project[ec2.DescribeInstancesOutput]("Reservations.Instances"),
 		columns: []column{
 			// A filter, not InstanceIds: one id that does not exist would
 			// fail the whole call, and an IN list may hold one.
-			{Name: "instance_id", Type: vtab.Text, Get: get("InstanceId"), Push: filter("instance-id").selective(1e6)},
-			{Name: "instance_type", Type: vtab.Text, Push: filter("instance-type"), Get: get("InstanceType")},
-			{Name: "instance_state", Type: vtab.Text, Push: filter("instance-state-name"), Get: get("State.Name")},
+			{Name: "instance_id", Type: vtab.Text, Field: "InstanceId", Push: filter("instance-id").selective(1e6)},
+			{Name: "instance_type", Type: vtab.Text, Push: filter("instance-type"), Field: "InstanceType"},
+			{Name: "instance_state", Type: vtab.Text, Push: filter("instance-state-name"), Field: "State.Name"},
 			// A call per instance each, made only when read. Among the
 			// first columns: SQLite tells apart only the first 63 when it
 			// says which columns a statement reads.
 			{Name: "disable_api_termination", Hidden: true, Type: vtab.Bool, Doc: "termination protection (DescribeInstanceAttribute, a call per instance when read)",
-				Hydrate: instanceAttribute(types.InstanceAttributeNameDisableApiTermination, func(o *ec2.DescribeInstanceAttributeOutput) any {
+				Reads: []string{}, Hydrate: instanceAttribute(types.InstanceAttributeNameDisableApiTermination, func(o *ec2.DescribeInstanceAttributeOutput) any {
 					// Steampipe's default: protection is off unless AWS says on.
 					if o.DisableApiTermination == nil || o.DisableApiTermination.Value == nil {
 						return false
@@ -65,17 +67,17 @@ func EC2Instances(s *fetch.Session) Table {
 					return *o.DisableApiTermination.Value
 				})},
 			{Name: "instance_initiated_shutdown_behavior", Hidden: true, Type: vtab.Text,
-				Doc: "stop or terminate, on a shutdown from within the instance (DescribeInstanceAttribute, a call per instance when read)",
-				Hydrate: instanceAttribute(types.InstanceAttributeNameInstanceInitiatedShutdownBehavior, func(o *ec2.DescribeInstanceAttributeOutput) any {
+				Doc:   "stop or terminate, on a shutdown from within the instance (DescribeInstanceAttribute, a call per instance when read)",
+				Reads: []string{}, Hydrate: instanceAttribute(types.InstanceAttributeNameInstanceInitiatedShutdownBehavior, func(o *ec2.DescribeInstanceAttributeOutput) any {
 					return attributeValue(o.InstanceInitiatedShutdownBehavior)
 				})},
 			{Name: "user_data", Hidden: true, Type: vtab.Text, Nullable: true,
-				Doc: "the user data, decoded from base64; left in base64 when it is not UTF-8 text (DescribeInstanceAttribute, a call per instance when read)",
-				Hydrate: instanceAttribute(types.InstanceAttributeNameUserData, func(o *ec2.DescribeInstanceAttributeOutput) any {
+				Doc:   "the user data, decoded from base64; left in base64 when it is not UTF-8 text (DescribeInstanceAttribute, a call per instance when read)",
+				Reads: []string{}, Hydrate: instanceAttribute(types.InstanceAttributeNameUserData, func(o *ec2.DescribeInstanceAttributeOutput) any {
 					return userData(attributeValue(o.UserData))
 				})},
 			{Name: "launch_template_data", Hidden: true, Type: vtab.JSON, Doc: "the instance's launch parameters (GetLaunchTemplateData, a call per instance when read)",
-				Hydrate: func(ctx context.Context, c *fetch.Client, v types.Instance) (any, error) {
+				Reads: []string{}, Hydrate: func(ctx context.Context, c *fetch.Client, v types.Instance) (any, error) {
 					out, err := fetch.Service(c, ec2.NewFromConfig).GetLaunchTemplateData(ctx, &ec2.GetLaunchTemplateDataInput{InstanceId: v.InstanceId})
 					if err != nil {
 						return nil, err
@@ -83,7 +85,7 @@ func EC2Instances(s *fetch.Session) Table {
 					return out.LaunchTemplateData, nil
 				}},
 			{Name: "instance_status", Hidden: true, Type: vtab.JSON, Doc: "status checks and scheduled events (DescribeInstanceStatus, a call per instance when read)",
-				Hydrate: func(ctx context.Context, c *fetch.Client, v types.Instance) (any, error) {
+				Reads: []string{}, Hydrate: func(ctx context.Context, c *fetch.Client, v types.Instance) (any, error) {
 					out, err := fetch.Service(c, ec2.NewFromConfig).DescribeInstanceStatus(ctx, &ec2.DescribeInstanceStatusInput{
 						InstanceIds: []string{aws.ToString(v.InstanceId)}, IncludeAllInstances: aws.Bool(true)})
 					if err != nil || len(out.InstanceStatuses) == 0 {
@@ -91,77 +93,77 @@ func EC2Instances(s *fetch.Session) Table {
 					}
 					return out.InstanceStatuses[0], nil
 				}},
-			{Name: "state_code", Type: vtab.Integer, Get: get("State.Code")},
-			{Name: "state_transition_reason", Type: vtab.Text, Get: get("StateTransitionReason")},
+			{Name: "state_code", Type: vtab.Integer, Field: "State.Code"},
+			{Name: "state_transition_reason", Type: vtab.Text, Field: "StateTransitionReason"},
 			{Name: "state_transition_time", Type: vtab.Time, Doc: "when a stopped or terminated instance last changed state (from state_transition_reason), else launch_time",
-				Get: func(i instance) any { return stateTransitionTime(i.Value) }},
-			{Name: "state_reason", Type: vtab.JSON, Get: get("StateReason")},
-			{Name: "launch_time", Type: vtab.Time, Get: get("LaunchTime")},
-			{Name: "ami_launch_index", Type: vtab.Integer, Get: get("AmiLaunchIndex")},
-			{Name: "image_id", Type: vtab.Text, Push: filter("image-id"), Get: get("ImageId")},
-			{Name: "key_name", Type: vtab.Text, Push: filter("key-name"), Get: get("KeyName")},
-			{Name: "client_token", Type: vtab.Text, Get: get("ClientToken")},
-			{Name: "vpc_id", Type: vtab.Text, Push: filter("vpc-id"), Get: get("VpcId")},
-			{Name: "subnet_id", Type: vtab.Text, Push: filter("subnet-id"), Get: get("SubnetId")},
-			{Name: "private_ip_address", Type: vtab.Text, Get: get("PrivateIpAddress")},
-			{Name: "private_dns_name", Type: vtab.Text, Get: get("PrivateDnsName")},
-			{Name: "public_ip_address", Type: vtab.Text, Get: get("PublicIpAddress")},
-			{Name: "public_dns_name", Type: vtab.Text, Get: get("PublicDnsName")},
-			{Name: "ipv6_address", Type: vtab.Text, Nullable: true, Doc: "the instance's primary IPv6 address", Get: get("Ipv6Address")},
-			{Name: "source_dest_check", Type: vtab.Bool, Get: get("SourceDestCheck")},
-			{Name: "placement_availability_zone", Type: vtab.Text, Push: filter("availability-zone"), Get: get("Placement.AvailabilityZone")},
-			{Name: "placement_tenancy", Type: vtab.Text, Push: filter("tenancy"), Doc: "default, dedicated or host", Get: get("Placement.Tenancy")},
-			{Name: "placement_affinity", Type: vtab.Text, Doc: "default or host, on a Dedicated Host", Get: get("Placement.Affinity")},
-			{Name: "placement_group_id", Type: vtab.Text, Get: get("Placement.GroupId")},
-			{Name: "placement_group_name", Type: vtab.Text, Get: get("Placement.GroupName")},
-			{Name: "placement_host_id", Type: vtab.Text, Get: get("Placement.HostId")},
-			{Name: "placement_host_resource_group_arn", Type: vtab.Text, Get: get("Placement.HostResourceGroupArn")},
-			{Name: "placement_partition_number", Type: vtab.Integer, Get: get("Placement.PartitionNumber")},
-			{Name: "outpost_arn", Type: vtab.Text, Get: get("OutpostArn")},
-			{Name: "platform", Type: vtab.Text, Nullable: true, Doc: "windows, or NULL for Linux/UNIX", Get: get("Platform")},
-			{Name: "platform_details", Type: vtab.Text, Get: get("PlatformDetails")},
-			{Name: "usage_operation", Type: vtab.Text, Get: get("UsageOperation")},
-			{Name: "usage_operation_update_time", Type: vtab.Text, Doc: "RFC 3339 text, as Steampipe types it", Get: get("UsageOperationUpdateTime")},
-			{Name: "licenses", Type: vtab.JSON, Get: get("Licenses")},
-			{Name: "product_codes", Type: vtab.JSON, Get: get("ProductCodes")},
-			{Name: "architecture", Type: vtab.Text, Push: filter("architecture"), Get: get("Architecture")},
-			{Name: "hypervisor", Type: vtab.Text, Get: get("Hypervisor")},
-			{Name: "virtualization_type", Type: vtab.Text, Push: filter("virtualization-type"), Get: get("VirtualizationType")},
-			{Name: "root_device_type", Type: vtab.Text, Get: get("RootDeviceType")},
-			{Name: "root_device_name", Type: vtab.Text, Get: get("RootDeviceName")},
-			{Name: "boot_mode", Type: vtab.Text, Get: get("BootMode")},
-			{Name: "current_instance_boot_mode", Type: vtab.Text, Get: get("CurrentInstanceBootMode")},
-			{Name: "tpm_support", Type: vtab.Text, Get: get("TpmSupport")},
+				Reads: []string{"StateTransitionReason", "State.Name", "LaunchTime"}, Get: func(i instance) any { return stateTransitionTime(i.Value) }},
+			{Name: "state_reason", Type: vtab.JSON, Field: "StateReason"},
+			{Name: "launch_time", Type: vtab.Time, Field: "LaunchTime"},
+			{Name: "ami_launch_index", Type: vtab.Integer, Field: "AmiLaunchIndex"},
+			{Name: "image_id", Type: vtab.Text, Push: filter("image-id"), Field: "ImageId"},
+			{Name: "key_name", Type: vtab.Text, Push: filter("key-name"), Field: "KeyName"},
+			{Name: "client_token", Type: vtab.Text, Field: "ClientToken"},
+			{Name: "vpc_id", Type: vtab.Text, Push: filter("vpc-id"), Field: "VpcId"},
+			{Name: "subnet_id", Type: vtab.Text, Push: filter("subnet-id"), Field: "SubnetId"},
+			{Name: "private_ip_address", Type: vtab.Text, Field: "PrivateIpAddress"},
+			{Name: "private_dns_name", Type: vtab.Text, Field: "PrivateDnsName"},
+			{Name: "public_ip_address", Type: vtab.Text, Field: "PublicIpAddress"},
+			{Name: "public_dns_name", Type: vtab.Text, Field: "PublicDnsName"},
+			{Name: "ipv6_address", Type: vtab.Text, Nullable: true, Doc: "the instance's primary IPv6 address", Field: "Ipv6Address"},
+			{Name: "source_dest_check", Type: vtab.Bool, Field: "SourceDestCheck"},
+			{Name: "placement_availability_zone", Type: vtab.Text, Push: filter("availability-zone"), Field: "Placement.AvailabilityZone"},
+			{Name: "placement_tenancy", Type: vtab.Text, Push: filter("tenancy"), Doc: "default, dedicated or host", Field: "Placement.Tenancy"},
+			{Name: "placement_affinity", Type: vtab.Text, Doc: "default or host, on a Dedicated Host", Field: "Placement.Affinity"},
+			{Name: "placement_group_id", Type: vtab.Text, Field: "Placement.GroupId"},
+			{Name: "placement_group_name", Type: vtab.Text, Field: "Placement.GroupName"},
+			{Name: "placement_host_id", Type: vtab.Text, Field: "Placement.HostId"},
+			{Name: "placement_host_resource_group_arn", Type: vtab.Text, Field: "Placement.HostResourceGroupArn"},
+			{Name: "placement_partition_number", Type: vtab.Integer, Field: "Placement.PartitionNumber"},
+			{Name: "outpost_arn", Type: vtab.Text, Field: "OutpostArn"},
+			{Name: "platform", Type: vtab.Text, Nullable: true, Doc: "windows, or NULL for Linux/UNIX", Field: "Platform"},
+			{Name: "platform_details", Type: vtab.Text, Field: "PlatformDetails"},
+			{Name: "usage_operation", Type: vtab.Text, Field: "UsageOperation"},
+			{Name: "usage_operation_update_time", Type: vtab.Text, Doc: "RFC 3339 text, as Steampipe types it", Field: "UsageOperationUpdateTime"},
+			{Name: "licenses", Type: vtab.JSON, Field: "Licenses"},
+			{Name: "product_codes", Type: vtab.JSON, Field: "ProductCodes"},
+			{Name: "architecture", Type: vtab.Text, Push: filter("architecture"), Field: "Architecture"},
+			{Name: "hypervisor", Type: vtab.Text, Field: "Hypervisor"},
+			{Name: "virtualization_type", Type: vtab.Text, Push: filter("virtualization-type"), Field: "VirtualizationType"},
+			{Name: "root_device_type", Type: vtab.Text, Field: "RootDeviceType"},
+			{Name: "root_device_name", Type: vtab.Text, Field: "RootDeviceName"},
+			{Name: "boot_mode", Type: vtab.Text, Field: "BootMode"},
+			{Name: "current_instance_boot_mode", Type: vtab.Text, Field: "CurrentInstanceBootMode"},
+			{Name: "tpm_support", Type: vtab.Text, Field: "TpmSupport"},
 			// DescribeInstances carries the kernel, the RAM disk and the
 			// Intel 82599 VF flag, which Steampipe reads with a
 			// DescribeInstanceAttribute each: the same values, without the
 			// calls.
-			{Name: "kernel_id", Type: vtab.Text, Doc: "a paravirtual instance's kernel", Get: get("KernelId")},
-			{Name: "ram_disk_id", Type: vtab.Text, Doc: "a paravirtual instance's RAM disk", Get: get("RamdiskId")},
-			{Name: "sriov_net_support", Type: vtab.Text, Doc: "simple: enhanced networking with the Intel 82599 Virtual Function", Get: get("SriovNetSupport")},
-			{Name: "iam_instance_profile_arn", Type: vtab.Text, Push: filter("iam-instance-profile.arn"), Get: get("IamInstanceProfile.Arn")},
-			{Name: "iam_instance_profile_id", Type: vtab.Text, Get: get("IamInstanceProfile.Id")},
+			{Name: "kernel_id", Type: vtab.Text, Doc: "a paravirtual instance's kernel", Field: "KernelId"},
+			{Name: "ram_disk_id", Type: vtab.Text, Doc: "a paravirtual instance's RAM disk", Field: "RamdiskId"},
+			{Name: "sriov_net_support", Type: vtab.Text, Doc: "simple: enhanced networking with the Intel 82599 Virtual Function", Field: "SriovNetSupport"},
+			{Name: "iam_instance_profile_arn", Type: vtab.Text, Push: filter("iam-instance-profile.arn"), Field: "IamInstanceProfile.Arn"},
+			{Name: "iam_instance_profile_id", Type: vtab.Text, Field: "IamInstanceProfile.Id"},
 			{Name: "instance_lifecycle", Type: vtab.Text, Push: filter("instance-lifecycle"), Doc: "spot, scheduled, capacity-block; NULL for on-demand",
-				Get: get("InstanceLifecycle")},
-			{Name: "spot_instance_request_id", Type: vtab.Text, Get: get("SpotInstanceRequestId")},
-			{Name: "capacity_reservation_id", Type: vtab.Text, Get: get("CapacityReservationId")},
-			{Name: "capacity_reservation_specification", Type: vtab.JSON, Get: get("CapacityReservationSpecification")},
-			{Name: "ebs_optimized", Type: vtab.Bool, Get: get("EbsOptimized")},
-			{Name: "ena_support", Type: vtab.Bool, Get: get("EnaSupport")},
-			{Name: "monitoring_state", Type: vtab.Text, Push: filter("monitoring-state"), Doc: "enabled (detailed monitoring) or disabled", Get: get("Monitoring.State")},
-			{Name: "cpu_options_core_count", Type: vtab.Integer, Get: get("CpuOptions.CoreCount")},
-			{Name: "cpu_options_threads_per_core", Type: vtab.Integer, Get: get("CpuOptions.ThreadsPerCore")},
-			{Name: "security_groups", Type: vtab.JSON, Get: get("SecurityGroups")},
-			{Name: "network_interfaces", Type: vtab.JSON, Get: get("NetworkInterfaces")},
-			{Name: "block_device_mappings", Type: vtab.JSON, Get: get("BlockDeviceMappings")},
-			{Name: "metadata_options", Type: vtab.JSON, Get: get("MetadataOptions")},
-			{Name: "maintenance_options", Type: vtab.JSON, Get: get("MaintenanceOptions")},
-			{Name: "private_dns_name_options", Type: vtab.JSON, Get: get("PrivateDnsNameOptions")},
-			{Name: "enclave_options", Type: vtab.JSON, Get: get("EnclaveOptions")},
-			{Name: "hibernation_options", Type: vtab.JSON, Get: get("HibernationOptions")},
-			{Name: "elastic_gpu_associations", Type: vtab.JSON, Nullable: true, Doc: "Elastic Graphics, which AWS retired in 2024", Get: get("ElasticGpuAssociations")},
+				Field: "InstanceLifecycle"},
+			{Name: "spot_instance_request_id", Type: vtab.Text, Field: "SpotInstanceRequestId"},
+			{Name: "capacity_reservation_id", Type: vtab.Text, Field: "CapacityReservationId"},
+			{Name: "capacity_reservation_specification", Type: vtab.JSON, Field: "CapacityReservationSpecification"},
+			{Name: "ebs_optimized", Type: vtab.Bool, Field: "EbsOptimized"},
+			{Name: "ena_support", Type: vtab.Bool, Field: "EnaSupport"},
+			{Name: "monitoring_state", Type: vtab.Text, Push: filter("monitoring-state"), Doc: "enabled (detailed monitoring) or disabled", Field: "Monitoring.State"},
+			{Name: "cpu_options_core_count", Type: vtab.Integer, Field: "CpuOptions.CoreCount"},
+			{Name: "cpu_options_threads_per_core", Type: vtab.Integer, Field: "CpuOptions.ThreadsPerCore"},
+			{Name: "security_groups", Type: vtab.JSON, Field: "SecurityGroups"},
+			{Name: "network_interfaces", Type: vtab.JSON, Field: "NetworkInterfaces"},
+			{Name: "block_device_mappings", Type: vtab.JSON, Field: "BlockDeviceMappings"},
+			{Name: "metadata_options", Type: vtab.JSON, Field: "MetadataOptions"},
+			{Name: "maintenance_options", Type: vtab.JSON, Field: "MaintenanceOptions"},
+			{Name: "private_dns_name_options", Type: vtab.JSON, Field: "PrivateDnsNameOptions"},
+			{Name: "enclave_options", Type: vtab.JSON, Field: "EnclaveOptions"},
+			{Name: "hibernation_options", Type: vtab.JSON, Field: "HibernationOptions"},
+			{Name: "elastic_gpu_associations", Type: vtab.JSON, Nullable: true, Doc: "Elastic Graphics, which AWS retired in 2024", Field: "ElasticGpuAssociations"},
 			{Name: "elastic_inference_accelerator_associations", Type: vtab.JSON, Nullable: true, Doc: "Elastic Inference, which AWS retired in 2024",
-				Get: get("ElasticInferenceAcceleratorAssociations")},
+				Field: "ElasticInferenceAcceleratorAssociations"},
 		},
 		list: listInstances,
 	})
@@ -171,7 +173,13 @@ func listInstances(ctx context.Context, c *fetch.Client, in *ec2.DescribeInstanc
 	in.MaxResults = aws.Int32(fetch.PageSize(q.Limit, 5, 1000))
 	p := ec2.NewDescribeInstancesPaginator(fetch.Service(c, ec2.NewFromConfig), in)
 	pages := fetch.Pages(ctx, p, func(out *ec2.DescribeInstancesOutput) []types.Instance {
-		var is []types.Instance
+		// Sized once: an Instance is a kilobyte, and a page of a thousand
+		// grown by append copied each several times.
+		n := 0
+		for _, r := range out.Reservations {
+			n += len(r.Instances)
+		}
+		is := make([]types.Instance, 0, n)
 		for _, r := range out.Reservations {
 			is = append(is, r.Instances...)
 		}

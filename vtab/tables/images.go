@@ -39,7 +39,6 @@ var imageOwnerAliases = append([]string{"self"}, ownerAliases...)
 // owner or an image id.
 func Images(s *fetch.Session) Table {
 	type column = col[types.Image, imagesInput]
-	get := from[types.Image]
 	return define(s, regional[types.Image, imagesInput]{
 		name:    "images",
 		aliases: []string{"aws_ec2_ami"},
@@ -60,6 +59,8 @@ func Images(s *fetch.Session) Table {
 		tags:    func(i types.Image) any { return i.Tags },
 		filters: func(in *imagesInput) *[]types.Filter { return &in.Filters },
 		id:      func(i types.Image) string { return aws.ToString(i.ImageId) },
+		idReads: []string{"ImageId"}, tagsReads: []string{"Tags", "Name"},
+		project: project[ec2.DescribeImagesOutput]("Images"),
 		// DescribeImages, then launch_permissions' call on one of the
 		// account's images, or on one that does not exist: EC2 checks the
 		// permission first, so InvalidAMIID.NotFound says it is allowed.
@@ -80,22 +81,22 @@ func Images(s *fetch.Session) Table {
 			return "", nil
 		},
 		columns: []column{
-			{Name: "image_id", Type: vtab.Text, Doc: "any image by id, whoever owns it", Get: func(i image) any { return i.Value.ImageId },
+			{Name: "image_id", Type: vtab.Text, Doc: "any image by id, whoever owns it", Reads: []string{"ImageId"}, Get: func(i image) any { return i.Value.ImageId },
 				// A filter, not ImageIds: one id that does not exist would
 				// fail the whole call, and an IN list may hold one.
 				Push: param("filter image-id (whoever owns it)", ec2FilterValues, func(in *imagesInput, ids []string) {
 					in.byID = true
 					in.Filters = append(in.Filters, types.Filter{Name: aws.String("image-id"), Values: escapeEC2(ids)})
 				}).selective(1e6).scoping()},
-			{Name: "name", Type: vtab.Text, Push: filter("name").selective(1e3), Get: func(i image) any { return i.Value.Name }},
-			{Name: "description", Type: vtab.Text, Get: func(i image) any { return i.Value.Description }},
-			{Name: "state", Type: vtab.Text, Push: filter("state"), Get: func(i image) any { return str(i.Value.State) }},
-			{Name: "image_type", Type: vtab.Text, Get: func(i image) any { return str(i.Value.ImageType) }},
-			{Name: "image_location", Type: vtab.Text, Get: func(i image) any { return i.Value.ImageLocation }},
+			{Name: "name", Type: vtab.Text, Push: filter("name").selective(1e3), Reads: []string{"Name"}, Get: func(i image) any { return i.Value.Name }},
+			{Name: "description", Type: vtab.Text, Reads: []string{"Description"}, Get: func(i image) any { return i.Value.Description }},
+			{Name: "state", Type: vtab.Text, Push: filter("state"), Reads: []string{"State"}, Get: func(i image) any { return str(i.Value.State) }},
+			{Name: "image_type", Type: vtab.Text, Reads: []string{"ImageType"}, Get: func(i image) any { return str(i.Value.ImageType) }},
+			{Name: "image_location", Type: vtab.Text, Reads: []string{"ImageLocation"}, Get: func(i image) any { return i.Value.ImageLocation }},
 			// A list longer than a call takes is a call per batch, never a
 			// scan, which lists only the account's own and would drop the
 			// others' images (as ebs_snapshots).
-			{Name: "owner_id", Type: vtab.Text, Get: func(i image) any { return i.Value.OwnerId },
+			{Name: "owner_id", Type: vtab.Text, Reads: []string{"OwnerId"}, Get: func(i image) any { return i.Value.OwnerId },
 				Push: param("Owners", 1000, func(in *imagesInput, ids []string) { in.Owners = ids }).selective(100).values(accountID).scoping()},
 			// self is no owner alias to EC2: its filter cannot say "the
 			// account's own, or Amazon's", so with self the call is
@@ -109,38 +110,38 @@ func Images(s *fetch.Session) Table {
 						in.Filters = append(in.Filters, types.Filter{Name: aws.String("owner-alias"), Values: aliases})
 					}
 				}).values(oneOf(imageOwnerAliases...)).loose().scoping()},
-			{Name: "creation_date", Type: vtab.Time, Get: func(i image) any { return isoTime(i.Value.CreationDate) }},
-			{Name: "deprecation_time", Type: vtab.Time, Get: func(i image) any { return isoTime(i.Value.DeprecationTime) }},
-			{Name: "architecture", Type: vtab.Text, Push: filter("architecture"), Get: func(i image) any { return str(i.Value.Architecture) }},
-			{Name: "platform", Type: vtab.Text, Nullable: true, Doc: "windows, or NULL", Get: func(i image) any { return str(i.Value.Platform) }},
-			{Name: "platform_details", Type: vtab.Text, Get: func(i image) any { return i.Value.PlatformDetails }},
-			{Name: "public", Type: vtab.Bool, Get: func(i image) any { return i.Value.Public },
+			{Name: "creation_date", Type: vtab.Time, Reads: []string{"CreationDate"}, Get: func(i image) any { return isoTime(i.Value.CreationDate) }},
+			{Name: "deprecation_time", Type: vtab.Time, Reads: []string{"DeprecationTime"}, Get: func(i image) any { return isoTime(i.Value.DeprecationTime) }},
+			{Name: "architecture", Type: vtab.Text, Push: filter("architecture"), Reads: []string{"Architecture"}, Get: func(i image) any { return str(i.Value.Architecture) }},
+			{Name: "platform", Type: vtab.Text, Nullable: true, Doc: "windows, or NULL", Reads: []string{"Platform"}, Get: func(i image) any { return str(i.Value.Platform) }},
+			{Name: "platform_details", Type: vtab.Text, Reads: []string{"PlatformDetails"}, Get: func(i image) any { return i.Value.PlatformDetails }},
+			{Name: "public", Type: vtab.Bool, Reads: []string{"Public"}, Get: func(i image) any { return i.Value.Public },
 				Push: filter("is-public").values(func(v string) (string, bool) {
 					b, ok := map[string]string{"1": "true", "0": "false"}[v]
 					return b, ok
 				})},
-			{Name: "root_device_type", Type: vtab.Text, Get: func(i image) any { return str(i.Value.RootDeviceType) }},
-			{Name: "root_device_name", Type: vtab.Text, Get: func(i image) any { return i.Value.RootDeviceName }},
-			{Name: "virtualization_type", Type: vtab.Text, Get: func(i image) any { return str(i.Value.VirtualizationType) }},
-			{Name: "hypervisor", Type: vtab.Text, Get: func(i image) any { return str(i.Value.Hypervisor) }},
-			{Name: "ena_support", Type: vtab.Bool, Get: func(i image) any { return i.Value.EnaSupport }},
-			{Name: "boot_mode", Type: vtab.Text, Get: func(i image) any { return str(i.Value.BootMode) }},
-			{Name: "usage_operation", Type: vtab.Text, Get: func(i image) any { return i.Value.UsageOperation }},
-			{Name: "block_device_mappings", Type: vtab.JSON, Get: func(i image) any { return i.Value.BlockDeviceMappings }},
-			{Name: "product_codes", Type: vtab.JSON, Get: func(i image) any { return i.Value.ProductCodes }},
-			{Name: "state_reason", Type: vtab.JSON, Get: get("StateReason")},
-			{Name: "source_instance_id", Type: vtab.Text, Doc: "the instance the image was made from (CreateImage)", Get: get("SourceInstanceId")},
-			{Name: "source_image_id", Type: vtab.Text, Doc: "the image this one was copied or made from", Get: get("SourceImageId")},
-			{Name: "source_image_region", Type: vtab.Text, Get: get("SourceImageRegion")},
-			{Name: "kernel_id", Type: vtab.Text, Doc: "a paravirtual image's kernel", Get: get("KernelId")},
-			{Name: "ramdisk_id", Type: vtab.Text, Doc: "a paravirtual image's RAM disk", Get: get("RamdiskId")},
-			{Name: "sriov_net_support", Type: vtab.Text, Get: get("SriovNetSupport")},
-			{Name: "tpm_support", Type: vtab.Text, Get: get("TpmSupport")},
-			{Name: "imds_support", Type: vtab.Text, Doc: "v2.0: instances launched from it require IMDSv2", Get: get("ImdsSupport")},
-			{Name: "deregistration_protection", Type: vtab.Text, Get: get("DeregistrationProtection")},
-			{Name: "last_launched_time", Type: vtab.Time, Doc: "the owner's last launch from it, a day late", Get: func(i image) any { return isoTime(i.Value.LastLaunchedTime) }},
-			{Name: "free_tier_eligible", Type: vtab.Bool, Get: get("FreeTierEligible")},
-			{Name: "image_allowed", Type: vtab.Bool, Doc: "the account's Allowed AMIs settings let it be used; NULL when they are off", Get: get("ImageAllowed")},
+			{Name: "root_device_type", Type: vtab.Text, Reads: []string{"RootDeviceType"}, Get: func(i image) any { return str(i.Value.RootDeviceType) }},
+			{Name: "root_device_name", Type: vtab.Text, Reads: []string{"RootDeviceName"}, Get: func(i image) any { return i.Value.RootDeviceName }},
+			{Name: "virtualization_type", Type: vtab.Text, Reads: []string{"VirtualizationType"}, Get: func(i image) any { return str(i.Value.VirtualizationType) }},
+			{Name: "hypervisor", Type: vtab.Text, Reads: []string{"Hypervisor"}, Get: func(i image) any { return str(i.Value.Hypervisor) }},
+			{Name: "ena_support", Type: vtab.Bool, Reads: []string{"EnaSupport"}, Get: func(i image) any { return i.Value.EnaSupport }},
+			{Name: "boot_mode", Type: vtab.Text, Reads: []string{"BootMode"}, Get: func(i image) any { return str(i.Value.BootMode) }},
+			{Name: "usage_operation", Type: vtab.Text, Reads: []string{"UsageOperation"}, Get: func(i image) any { return i.Value.UsageOperation }},
+			{Name: "block_device_mappings", Type: vtab.JSON, Reads: []string{"BlockDeviceMappings"}, Get: func(i image) any { return i.Value.BlockDeviceMappings }},
+			{Name: "product_codes", Type: vtab.JSON, Reads: []string{"ProductCodes"}, Get: func(i image) any { return i.Value.ProductCodes }},
+			{Name: "state_reason", Type: vtab.JSON, Field: "StateReason"},
+			{Name: "source_instance_id", Type: vtab.Text, Doc: "the instance the image was made from (CreateImage)", Field: "SourceInstanceId"},
+			{Name: "source_image_id", Type: vtab.Text, Doc: "the image this one was copied or made from", Field: "SourceImageId"},
+			{Name: "source_image_region", Type: vtab.Text, Field: "SourceImageRegion"},
+			{Name: "kernel_id", Type: vtab.Text, Doc: "a paravirtual image's kernel", Field: "KernelId"},
+			{Name: "ramdisk_id", Type: vtab.Text, Doc: "a paravirtual image's RAM disk", Field: "RamdiskId"},
+			{Name: "sriov_net_support", Type: vtab.Text, Field: "SriovNetSupport"},
+			{Name: "tpm_support", Type: vtab.Text, Field: "TpmSupport"},
+			{Name: "imds_support", Type: vtab.Text, Doc: "v2.0: instances launched from it require IMDSv2", Field: "ImdsSupport"},
+			{Name: "deregistration_protection", Type: vtab.Text, Field: "DeregistrationProtection"},
+			{Name: "last_launched_time", Type: vtab.Time, Doc: "the owner's last launch from it, a day late", Reads: []string{"LastLaunchedTime"}, Get: func(i image) any { return isoTime(i.Value.LastLaunchedTime) }},
+			{Name: "free_tier_eligible", Type: vtab.Bool, Field: "FreeTierEligible"},
+			{Name: "image_allowed", Type: vtab.Bool, Doc: "the account's Allowed AMIs settings let it be used; NULL when they are off", Field: "ImageAllowed"},
 			// Only an image's owner may read its launch permissions: for
 			// anyone else's (Amazon's, a shared one) AWS answers AuthFailure,
 			// so those are NULL without a call.

@@ -230,7 +230,14 @@ type col[T, In any] struct {
 	Hidden   bool
 	Nullable bool
 	Get      func(fetch.Item[T]) any
-	Push     *push
+	// Field is the Go path of the SDK field the column is, "State.Name":
+	// a getter (Steampipe's transform.FromField) and what the column reads.
+	Field string
+	// Reads are the Go paths of the fields a Get or Hydrate reads. A
+	// column that reads something and says neither Field nor Reads makes
+	// a statement that reads it decode every field.
+	Reads []string
+	Push  *push
 	// Hydrate computes the column with an extra call per row (Steampipe's
 	// hydrate functions), made only when the statement reads the column,
 	// and through the call cache: columns that need the same call make it
@@ -269,6 +276,13 @@ type regional[T, In any] struct {
 	arn   func(fetch.Item[T]) string
 	title func(T) any
 	tags  func(T) any
+	// idReads are the Go paths of the fields id and arn read; tagsReads
+	// those tags and title read (title also reads idReads).
+	idReads, tagsReads []string
+	// project asks the calls list makes to decode only the fields of T
+	// paths name (fetch.Project with the path from the output to an
+	// item); nil: every call decodes whole answers.
+	project func(ctx context.Context, paths []string) context.Context
 	// missing are Steampipe's columns the table does not have, and why.
 	missing map[string]string
 	// list reads one target with the input the pushed values made.
@@ -293,8 +307,21 @@ func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
 	pushes := map[string]*push{}
 	var hydrates []col[T, In]
 	var problems []error
+	// reads are the fields each column reads, if known: what a statement
+	// reads is decoded, and nothing else.
+	reads := map[string][]string{"account_id": nil, "region": nil}
 	for _, c := range r.common(s) {
 		vc := vtab.Column[row]{Name: c.Name, Type: c.Type, Doc: c.Doc, Hidden: c.Hidden, Nullable: c.Nullable}
+		if c.Field != "" {
+			if c.Get != nil {
+				problems = append(problems, fmt.Errorf("table %q: column %q has both a field and a getter", r.name, c.Name))
+			}
+			c.Get = from[T](c.Field)
+			c.Reads = append(slices.Clone(c.Reads), c.Field)
+		}
+		if c.Reads != nil || (c.Get == nil && c.Hydrate == nil) {
+			reads[c.Name] = c.Reads
+		}
 		if get := c.Get; get != nil {
 			vc.Get = func(i row) any { return get(item(i)) }
 		}
@@ -360,6 +387,11 @@ func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
 					used = append(used, c)
 				}
 			}
+			if r.project != nil {
+				if paths, ok := r.reads(q, cols, reads); ok {
+					ctx = r.project(ctx, paths)
+				}
+			}
 			return fetch.Scan(ctx, s, sc, func(ctx context.Context, c *fetch.Client) iter.Seq2[[]Hydrated[T], error] {
 				in, ok := r.input(q, pushes)
 				if !ok {
@@ -379,6 +411,23 @@ func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
 	return t
 }
 
+// reads returns the fields of T a statement reads: the id's, and those of
+// each column it reads; false if a column it reads does not say.
+func (r regional[T, In]) reads(q *vtab.Query, cols []vtab.Column[fetch.Item[Hydrated[T]]], reads map[string][]string) ([]string, bool) {
+	paths := slices.Clone(r.idReads)
+	for _, c := range cols {
+		if !q.Uses(c.Name) {
+			continue
+		}
+		rs, ok := reads[c.Name]
+		if !ok {
+			return nil, false
+		}
+		paths = append(paths, rs...)
+	}
+	return paths, true
+}
+
 // common returns the table's columns and, after them, the common ones it
 // declares how to make.
 func (r regional[T, In]) common(s *fetch.Session) []col[T, In] {
@@ -386,24 +435,46 @@ func (r regional[T, In]) common(s *fetch.Session) []col[T, In] {
 	if r.arn != nil {
 		arn := r.arn
 		cols = append(cols,
-			col[T, In]{Name: "arn", Type: vtab.Text, Doc: "Amazon Resource Name", Get: func(i fetch.Item[T]) any { return arn(i) }},
-			col[T, In]{Name: "akas", Type: vtab.JSON, Doc: "the resource's ARN as a list, as Steampipe names it", Get: func(i fetch.Item[T]) any {
-				return []string{arn(i)}
-			}})
+			col[T, In]{Name: "arn", Type: vtab.Text, Doc: "Amazon Resource Name", Reads: known(r.idReads), Get: func(i fetch.Item[T]) any { return arn(i) }},
+			col[T, In]{Name: "akas", Type: vtab.JSON, Doc: "the resource's ARN as a list, as Steampipe names it", Reads: known(r.idReads),
+				Get: func(i fetch.Item[T]) any { return []string{arn(i)} }})
 	}
 	if r.title != nil {
 		title := r.title
 		cols = append(cols, col[T, In]{Name: "title", Type: vtab.Text, Doc: "the resource's Name tag, else its id",
-			Get: func(i fetch.Item[T]) any { return title(i.Value) }})
+			Reads: known(r.tagsReads), Get: func(i fetch.Item[T]) any { return title(i.Value) }})
 	}
 	if r.tags != nil {
 		tags := r.tags
 		cols = append(cols,
-			col[T, In]{Name: "tags", Type: vtab.JSON, Doc: `the tags as an object {"Key": "Value"}`, Get: func(i fetch.Item[T]) any { return tagObject(tags(i.Value)) }},
-			col[T, In]{Name: "tags_src", Type: vtab.JSON, Doc: "the tags as the API lists them", Get: func(i fetch.Item[T]) any { return tags(i.Value) }})
+			col[T, In]{Name: "tags", Type: vtab.JSON, Doc: `the tags as an object {"Key": "Value"}`, Reads: known(r.tagsReads),
+				Get: func(i fetch.Item[T]) any { return tagObject(tags(i.Value)) }},
+			col[T, In]{Name: "tags_src", Type: vtab.JSON, Doc: "the tags as the API lists them", Reads: known(r.tagsReads),
+				Get: func(i fetch.Item[T]) any { return tags(i.Value) }})
 	}
-	return append(cols, col[T, In]{Name: "partition", Type: vtab.Text, Doc: "aws, aws-cn or aws-us-gov",
+	return append(cols, col[T, In]{Name: "partition", Type: vtab.Text, Doc: "aws, aws-cn or aws-us-gov", Reads: []string{},
 		Get: func(fetch.Item[T]) any { return s.Partition() }})
+}
+
+// known is paths, or nil (not known) when the table declared none; the
+// id's fields are added by reads.
+func known(paths []string) []string {
+	if paths == nil {
+		return nil
+	}
+	return slices.Clone(paths)
+}
+
+// project makes a table's project: its items of are at the Go path at
+// within the output Out ("Reservations.Instances").
+func project[Out any](at string) func(context.Context, []string) context.Context {
+	return func(ctx context.Context, paths []string) context.Context {
+		full := make([]string, len(paths))
+		for i, p := range paths {
+			full[i] = at + "." + p
+		}
+		return fetch.Project[Out](ctx, full)
+	}
 }
 
 // hydratedPosition reports a hydrated column declared too late: SQLite
