@@ -407,7 +407,7 @@ func (t *tableWriter) end() error {
 		opts = append(opts, tablewriter.WithRenderer(renderer.NewMarkdown()))
 	}
 	// tablewriter does not return its writes' errors: keep the first.
-	w := &errWriter{w: t.w}
+	w := &outputWriter{w: t.w}
 	tbl := tablewriter.NewTable(w, opts...)
 	if !t.opts.noHeader {
 		tbl.Header(t.cols)
@@ -421,23 +421,7 @@ func (t *tableWriter) end() error {
 	if err := tbl.Render(); err != nil {
 		return err
 	}
-	return w.err
-}
-
-// errWriter keeps the first error of its writes and writes nothing after
-// it, for a library that drops them.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) Write(p []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
-	}
-	n, err := e.w.Write(p)
-	e.err = err
-	return n, err
+	return w.failed()
 }
 
 // lineWriter writes each row as one "column = value" line per column, the

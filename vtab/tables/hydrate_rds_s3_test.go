@@ -27,41 +27,6 @@ func openDemoOrg(t *testing.T) *env {
 	})
 }
 
-// queryStats runs a statement under its own statistics, which name the
-// targets that failed (a scan reports them there and goes on).
-func queryStats(t *testing.T, e *env, q string) ([]map[string]any, *fetch.Stats) {
-	t.Helper()
-	st := fetch.NewStats()
-	stmt := e.eng.Begin(fetch.WithStats(context.Background(), st))
-	defer stmt.End()
-	rows, err := e.db.Query(q)
-	if err != nil {
-		t.Fatalf("%s: %v", q, stmt.Cause(err))
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var out []map[string]any
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		m := map[string]any{}
-		for i, c := range cols {
-			m[c] = vals[i]
-		}
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatalf("%s: %v", q, stmt.Cause(err))
-	}
-	return out, st.Snapshot()
-}
-
 // counts returns how many requests of each operation awsfake saw.
 func counts(e *env, ops ...string) map[string]int {
 	out := map[string]int{}
@@ -156,7 +121,7 @@ func TestRDSInstancesHydrated(t *testing.T) {
 	e = openDemoOrg(t)
 	e.srv.AddFault(awsfake.Fault{Service: "rds", Operation: "DescribePendingMaintenanceActions", Account: fakedata.DemoAccountID, Region: "us-east-1",
 		Code: "AccessDenied", Status: 403, Message: "denied by the test"})
-	rows, st := queryStats(t, e, "SELECT account_id, region, db_instance_identifier, pending_maintenance_actions FROM rds_instances")
+	rows, st := e.queryStats(t, "SELECT account_id, region, db_instance_identifier, pending_maintenance_actions FROM rds_instances")
 	want := fetch.Failure{Account: fakedata.DemoAccountID, Region: "us-east-1", Operation: "DescribePendingMaintenanceActions", Code: "AccessDenied"}
 	if len(st.Failures) != 1 || st.Failures[0].Account != want.Account || st.Failures[0].Region != want.Region ||
 		st.Failures[0].Operation != want.Operation || st.Failures[0].Code != want.Code {
@@ -270,7 +235,7 @@ func TestS3BucketsHydrated(t *testing.T) {
 	e = openDemoOrg(t)
 	e.srv.AddFault(awsfake.Fault{Service: "s3", Operation: "GetBucketTagging", Account: fakedata.DemoAccountID, Region: "eu-west-1",
 		Code: "AccessDenied", Status: 403, Message: "denied by the test"})
-	rows, st := queryStats(t, e, "SELECT account_id, name, tags FROM s3_buckets")
+	rows, st := e.queryStats(t, "SELECT account_id, name, tags FROM s3_buckets")
 	if len(st.Failures) != 1 || st.Failures[0].Account != fakedata.DemoAccountID || st.Failures[0].Region != "eu-west-1" ||
 		st.Failures[0].Operation != "GetBucketTagging" || st.Failures[0].Code != "AccessDenied" ||
 		!strings.Contains(st.Failures[0].Message, fmt.Sprintf("bucket %q", fakedata.DemoArchiveBucket)) {
