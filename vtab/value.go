@@ -115,6 +115,9 @@ func reflectValue(typ Type, rv reflect.Value) (any, error) {
 				return nil, nil
 			}
 		}
+		if s, ok, err := writeJSON(rv); ok {
+			return s, err
+		}
 		return marshalJSON(rv.Interface())
 	}
 	switch rv.Kind() {
