@@ -25,9 +25,9 @@ func BenchmarkScan(b *testing.B) {
 	tbl := &vtab.Table[benchRow]{
 		Name: "rows", Doc: "generated rows",
 		Columns: []vtab.Column[benchRow]{
-			{Name: "id", Type: vtab.Integer, Get: func(r benchRow) any { return r.id }},
-			{Name: "name", Type: vtab.Text, Get: func(r benchRow) any { return r.name }},
-			{Name: "size", Type: vtab.Real, Get: func(r benchRow) any { return r.size }},
+			{Name: "id", Type: vtab.Integer, Get: func(r *benchRow) any { return r.id }},
+			{Name: "name", Type: vtab.Text, Get: func(r *benchRow) any { return r.name }},
+			{Name: "size", Type: vtab.Real, Get: func(r *benchRow) any { return r.size }},
 		},
 		ID: func(r benchRow) string { return fmt.Sprint(r.id) },
 		List: func(ctx context.Context, q *vtab.Query) iter.Seq2[benchRow, error] {

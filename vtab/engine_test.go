@@ -43,13 +43,13 @@ func (f *fake) def() *vtab.Table[thing] {
 		Doc:     "test rows",
 		Example: "bucket = 'b'",
 		Columns: []vtab.Column[thing]{
-			{Name: "region", Type: vtab.Text, Key: vtab.Exact, Push: "Region", Batch: 2, Get: func(t thing) any { return t.Region }},
-			{Name: "id", Type: vtab.Text, Key: vtab.Exact, Push: "Ids", Batch: 100, Selectivity: 1e6, Get: func(t thing) any { return t.ID }},
-			{Name: "name", Type: vtab.Text, Key: vtab.Pushed, Push: "Name", Batch: 1, PerValue: true, Get: func(t thing) any { return t.Name }},
-			{Name: "size", Type: vtab.Integer, Get: func(t thing) any { return t.Size }},
-			{Name: "at", Type: vtab.Time, Get: func(t thing) any { return t.When }},
-			{Name: "tags", Type: vtab.JSON, Get: func(t thing) any { return t.Tags }},
-			{Name: "flag", Type: vtab.Bool, Get: func(t thing) any { return t.Flag }},
+			{Name: "region", Type: vtab.Text, Key: vtab.Exact, Push: "Region", Batch: 2, Get: func(t *thing) any { return t.Region }},
+			{Name: "id", Type: vtab.Text, Key: vtab.Exact, Push: "Ids", Batch: 100, Selectivity: 1e6, Get: func(t *thing) any { return t.ID }},
+			{Name: "name", Type: vtab.Text, Key: vtab.Pushed, Push: "Name", Batch: 1, PerValue: true, Get: func(t *thing) any { return t.Name }},
+			{Name: "size", Type: vtab.Integer, Get: func(t *thing) any { return t.Size }},
+			{Name: "at", Type: vtab.Time, Get: func(t *thing) any { return t.When }},
+			{Name: "tags", Type: vtab.JSON, Get: func(t *thing) any { return t.Tags }},
+			{Name: "flag", Type: vtab.Bool, Get: func(t *thing) any { return t.Flag }},
 		},
 		ID: func(t thing) string { return t.Region + "/" + t.ID },
 		List: func(ctx context.Context, q *vtab.Query) iter.Seq2[thing, error] {
@@ -310,7 +310,7 @@ func TestEngineErrorKeepsMessage(t *testing.T) {
 func TestEngineRequiredKey(t *testing.T) {
 	f := &fake{rows: testRows()}
 	def := f.def()
-	def.Columns = append(def.Columns, vtab.Column[thing]{Name: "bucket", Key: vtab.Required, Push: "Bucket", Hidden: true, Get: func(thing) any { return nil }})
+	def.Columns = append(def.Columns, vtab.Column[thing]{Name: "bucket", Key: vtab.Required, Push: "Bucket", Hidden: true, Get: func(*thing) any { return nil }})
 	e, err := vtab.New(def)
 	if err != nil {
 		t.Fatal(err)
@@ -347,7 +347,7 @@ func TestEngineContextReachesList(t *testing.T) {
 }
 
 func TestEngineValidation(t *testing.T) {
-	bad := &vtab.Table[thing]{Name: "Bad Name", Columns: []vtab.Column[thing]{{Name: "x"}, {Name: "x"}, {Name: "y", Key: vtab.Required, Get: func(thing) any { return nil }}}}
+	bad := &vtab.Table[thing]{Name: "Bad Name", Columns: []vtab.Column[thing]{{Name: "x"}, {Name: "x"}, {Name: "y", Key: vtab.Required, Get: func(*thing) any { return nil }}}}
 	_, err := vtab.New(bad)
 	if err == nil {
 		t.Fatal("want an error")
@@ -410,7 +410,7 @@ func TestSQLValue(t *testing.T) {
 func ExampleEngine() {
 	tbl := &vtab.Table[int]{
 		Name: "numbers", Doc: "1 to 3",
-		Columns: []vtab.Column[int]{{Name: "n", Type: vtab.Integer, Get: func(n int) any { return n }}},
+		Columns: []vtab.Column[int]{{Name: "n", Type: vtab.Integer, Get: func(n *int) any { return *n }}},
 		ID:      func(n int) string { return fmt.Sprint(n) },
 		List: func(ctx context.Context, q *vtab.Query) iter.Seq2[int, error] {
 			return func(yield func(int, error) bool) {

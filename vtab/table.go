@@ -132,7 +132,9 @@ type Column[T any] struct {
 	// (under a collation other than BINARY) fails the statement rather
 	// than answering from the default set. It implies PerValue.
 	Scope bool
-	Get   func(T) any
+	// Get reads the column of a row. It must not keep the pointer: the
+	// row is the engine's.
+	Get func(*T) any
 }
 
 // Table is the definition of one virtual table over rows of type T.
@@ -195,7 +197,7 @@ func (t *Table[T]) erase() *table {
 			nullable: c.Nullable, sel: c.Selectivity, push: c.Push, batch: max(c.Batch, 1), perValue: c.PerValue || c.Scope, scope: c.Scope,
 		}
 		if get != nil {
-			cols[i].get = func(row any) any { return get(row.(T)) }
+			cols[i].get = func(row any) any { return get(row.(*T)) }
 		}
 	}
 	list := t.List
@@ -205,7 +207,9 @@ func (t *Table[T]) erase() *table {
 		et.list = func(ctx context.Context, q *Query) iter.Seq2[any, error] {
 			return func(yield func(any, error) bool) {
 				for row, err := range list(ctx, q) {
-					if !yield(row, err) {
+					// A row is held by pointer: each column reads it in
+					// place, not from a copy.
+					if !yield(&row, err) {
 						return
 					}
 				}
@@ -213,7 +217,7 @@ func (t *Table[T]) erase() *table {
 		}
 	}
 	if id != nil {
-		et.id = func(row any) string { return id(row.(T)) }
+		et.id = func(row any) string { return id(*row.(*T)) }
 	}
 	return et
 }

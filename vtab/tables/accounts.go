@@ -53,8 +53,8 @@ func Accounts(s *fetch.Session) Table {
 		}
 		return v
 	}
-	org := func(get func(*orgtypes.Organization) any) func(accountRow) any {
-		return func(a accountRow) any {
+	org := func(get func(*orgtypes.Organization) any) func(*accountRow) any {
+		return func(a *accountRow) any {
 			if a.org == nil {
 				return nil
 			}
@@ -67,25 +67,25 @@ func Accounts(s *fetch.Session) Table {
 		Doc:     "the accounts queried: the organization's with --list-accounts, else the caller's",
 		Rows:    100,
 		Columns: []vtab.Column[accountRow]{
-			{Name: "account_id", Type: vtab.Text, Key: vtab.Exact, Selectivity: 100, Push: "the accounts listed", Batch: 1 << 20, Get: func(a accountRow) any { return a.ID }},
-			{Name: "region", Type: vtab.Text, Doc: "always global: accounts are, as Steampipe says", Get: func(accountRow) any { return "global" }},
-			{Name: "name", Type: vtab.Text, Nullable: true, Doc: "NULL without --list-accounts", Get: func(a accountRow) any { return opt(a.Name) }},
-			{Name: "email", Type: vtab.Text, Nullable: true, Get: func(a accountRow) any { return opt(a.Email) }},
-			{Name: "state", Type: vtab.Text, Nullable: true, Get: func(a accountRow) any { return opt(a.State) }},
-			{Name: "arn", Type: vtab.Text, Doc: "arn:aws:::ACCOUNT, as Steampipe writes it", Get: func(a accountRow) any { return a.arn() }},
-			{Name: "akas", Type: vtab.JSON, Doc: "the account's ARN as a list, as Steampipe names it", Get: func(a accountRow) any { return []string{a.arn()} }},
-			{Name: "partition", Type: vtab.Text, Doc: "aws, aws-cn or aws-us-gov", Get: func(a accountRow) any { return a.partition }},
+			{Name: "account_id", Type: vtab.Text, Key: vtab.Exact, Selectivity: 100, Push: "the accounts listed", Batch: 1 << 20, Get: func(a *accountRow) any { return a.ID }},
+			{Name: "region", Type: vtab.Text, Doc: "always global: accounts are, as Steampipe says", Get: func(*accountRow) any { return "global" }},
+			{Name: "name", Type: vtab.Text, Nullable: true, Doc: "NULL without --list-accounts", Get: func(a *accountRow) any { return opt(a.Name) }},
+			{Name: "email", Type: vtab.Text, Nullable: true, Get: func(a *accountRow) any { return opt(a.Email) }},
+			{Name: "state", Type: vtab.Text, Nullable: true, Get: func(a *accountRow) any { return opt(a.State) }},
+			{Name: "arn", Type: vtab.Text, Doc: "arn:aws:::ACCOUNT, as Steampipe writes it", Get: func(a *accountRow) any { return a.arn() }},
+			{Name: "akas", Type: vtab.JSON, Doc: "the account's ARN as a list, as Steampipe names it", Get: func(a *accountRow) any { return []string{a.arn()} }},
+			{Name: "partition", Type: vtab.Text, Doc: "aws, aws-cn or aws-us-gov", Get: func(a *accountRow) any { return a.partition }},
 			{Name: "organization_account_arn", Type: vtab.Text, Nullable: true, Doc: "the account's ARN in AWS Organizations; NULL without --list-accounts",
-				Get: func(a accountRow) any { return opt(a.ARN) }},
-			{Name: "joined_method", Type: vtab.Text, Nullable: true, Get: func(a accountRow) any { return opt(a.JoinedMethod) }},
-			{Name: "joined_timestamp", Type: vtab.Time, Nullable: true, Get: func(a accountRow) any { return a.JoinedTimestamp }},
-			{Name: "parent_id", Type: vtab.Text, Nullable: true, Doc: "the OU or root (ListParents, only when read)", Get: func(a accountRow) any { return a.parent }},
-			{Name: "reachable", Type: vtab.Bool, Doc: "awssql could assume the member role (checked only when read)", Get: func(a accountRow) any { return a.reachable }},
-			{Name: "error", Type: vtab.Text, Nullable: true, Doc: "why not, when not reachable", Get: func(a accountRow) any { return a.err }},
+				Get: func(a *accountRow) any { return opt(a.ARN) }},
+			{Name: "joined_method", Type: vtab.Text, Nullable: true, Get: func(a *accountRow) any { return opt(a.JoinedMethod) }},
+			{Name: "joined_timestamp", Type: vtab.Time, Nullable: true, Get: func(a *accountRow) any { return a.JoinedTimestamp }},
+			{Name: "parent_id", Type: vtab.Text, Nullable: true, Doc: "the OU or root (ListParents, only when read)", Get: func(a *accountRow) any { return a.parent }},
+			{Name: "reachable", Type: vtab.Bool, Doc: "awssql could assume the member role (checked only when read)", Get: func(a *accountRow) any { return a.reachable }},
+			{Name: "error", Type: vtab.Text, Nullable: true, Doc: "why not, when not reachable", Get: func(a *accountRow) any { return a.err }},
 			{Name: "account_aliases", Hidden: true, Type: vtab.JSON, Nullable: true,
 				Doc: "the account's IAM aliases (ListAccountAliases in each account, only when read; an account that cannot be read is a failed target)",
-				Get: func(a accountRow) any { return a.aliases }},
-			{Name: "title", Hidden: true, Type: vtab.Text, Doc: "the account's first alias, else its id (ListAccountAliases, as account_aliases)", Get: func(a accountRow) any {
+				Get: func(a *accountRow) any { return a.aliases }},
+			{Name: "title", Hidden: true, Type: vtab.Text, Doc: "the account's first alias, else its id (ListAccountAliases, as account_aliases)", Get: func(a *accountRow) any {
 				if len(a.aliases) > 0 {
 					return a.aliases[0]
 				}

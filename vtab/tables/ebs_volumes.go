@@ -63,9 +63,9 @@ func EBSVolumes(s *fetch.Session) Table {
 			// the whole call, and an IN list may hold one.
 			{Name: "volume_id", Type: vtab.Text, Field: "VolumeId", Push: filter("volume-id").selective(1e5)},
 			{Name: "volume_type", Type: vtab.Text, Doc: "gp2, gp3, io1, io2, st1, sc1 or standard",
-				Reads: []string{"VolumeType"}, Get: func(v volumeItem) any { return str(v.Value.VolumeType) }, Push: filter("volume-type")},
+				Reads: []string{"VolumeType"}, Get: func(v *volumeItem) any { return str(v.Value.VolumeType) }, Push: filter("volume-type")},
 			{Name: "state", Type: vtab.Text, Doc: "creating, available (attached to nothing), in-use, deleting, deleted, error",
-				Reads: []string{"State"}, Get: func(v volumeItem) any { return str(v.Value.State) }, Push: filter("status")},
+				Reads: []string{"State"}, Get: func(v *volumeItem) any { return str(v.Value.State) }, Push: filter("status")},
 			{Name: "create_time", Type: vtab.Time, Field: "CreateTime"},
 			{Name: "auto_enable_io", Type: vtab.Bool, Doc: "I/O is resumed at once after a consistency check (DescribeVolumeAttribute: a call per volume)",
 				Reads: []string{}, Hydrate: volumeAttribute(types.VolumeAttributeNameAutoEnableIO, func(out *ec2.DescribeVolumeAttributeOutput) any {
@@ -86,9 +86,9 @@ func EBSVolumes(s *fetch.Session) Table {
 			{Name: "outpost_arn", Type: vtab.Text, Nullable: true, Doc: "on an Outpost only", Field: "OutpostArn"},
 			{Name: "size", Type: vtab.Integer, Doc: "GiB", Field: "Size", Push: filter("size")},
 			{Name: "snapshot_id", Type: vtab.Text, Doc: "the snapshot it was made from; NULL when made empty",
-				Reads: []string{"SnapshotId"}, Get: func(v volumeItem) any { return emptyNull(v.Value.SnapshotId) }, Push: filter("snapshot-id")},
+				Reads: []string{"SnapshotId"}, Get: func(v *volumeItem) any { return emptyNull(v.Value.SnapshotId) }, Push: filter("snapshot-id")},
 			{Name: "attachments", Type: vtab.JSON, Doc: `the instances it is attached to: [{"InstanceId", "Device", "State", "AttachTime", "DeleteOnTermination"}]; [] when none`,
-				Reads: []string{"Attachments"}, Get: func(v volumeItem) any { return emptyList(v.Value.Attachments) }},
+				Reads: []string{"Attachments"}, Get: func(v *volumeItem) any { return emptyList(v.Value.Attachments) }},
 			{Name: "product_codes", Type: vtab.JSON, Nullable: true, Doc: "Marketplace product codes (DescribeVolumeAttribute: a call per volume)",
 				Reads: []string{}, Hydrate: volumeAttribute(types.VolumeAttributeNameProductCodes, func(out *ec2.DescribeVolumeAttributeOutput) any {
 					return out.ProductCodes

@@ -96,7 +96,7 @@ func EC2Instances(s *fetch.Session) Table {
 			{Name: "state_code", Type: vtab.Integer, Field: "State.Code"},
 			{Name: "state_transition_reason", Type: vtab.Text, Field: "StateTransitionReason"},
 			{Name: "state_transition_time", Type: vtab.Time, Doc: "when a stopped or terminated instance last changed state (from state_transition_reason), else launch_time",
-				Reads: []string{"StateTransitionReason", "State.Name", "LaunchTime"}, Get: func(i instance) any { return stateTransitionTime(i.Value) }},
+				Reads: []string{"StateTransitionReason", "State.Name", "LaunchTime"}, Get: func(i *instance) any { return stateTransitionTime(i.Value) }},
 			{Name: "state_reason", Type: vtab.JSON, Field: "StateReason"},
 			{Name: "launch_time", Type: vtab.Time, Field: "LaunchTime"},
 			{Name: "ami_launch_index", Type: vtab.Integer, Field: "AmiLaunchIndex"},

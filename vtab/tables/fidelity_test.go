@@ -111,7 +111,7 @@ func (e *env) query(t testing.TB, q string) []map[string]any {
 func checkTable[T any](t *testing.T, e *env, def vtab.Def, where string, want []fetch.Item[T], key func(T) string, everyColumn bool,
 	hydrated ...func(fetch.Item[T]) map[string]any) {
 	t.Helper()
-	tbl := def.(*vtab.Table[fetch.Item[tables.Hydrated[T]]])
+	tbl := def.(*vtab.Table[tables.Row[T]])
 	// Hydrated columns come from calls of their own, not from the record:
 	// compared when the caller says what they hold, else left to their
 	// own tests beside each table's.
@@ -122,7 +122,7 @@ func checkTable[T any](t *testing.T, e *env, def vtab.Def, where string, want []
 		}
 	}
 	var names []string
-	var columns []vtab.Column[fetch.Item[tables.Hydrated[T]]]
+	var columns []vtab.Column[tables.Row[T]]
 	for _, c := range tbl.Columns {
 		if !skip[c.Name] {
 			names = append(names, c.Name)
@@ -151,7 +151,7 @@ func checkTable[T any](t *testing.T, e *env, def vtab.Def, where string, want []
 			more = h(item)
 		}
 		for _, c := range columns {
-			exp, err := vtab.SQLValue(c.Type, c.Get(fetch.Item[tables.Hydrated[T]]{Target: item.Target, Value: tables.Hydrated[T]{V: item.Value, More: more}}))
+			exp, err := vtab.SQLValue(c.Type, c.Get(&tables.Row[T]{Item: item, More: more}))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -81,54 +81,54 @@ func Images(s *fetch.Session) Table {
 			return "", nil
 		},
 		columns: []column{
-			{Name: "image_id", Type: vtab.Text, Doc: "any image by id, whoever owns it", Reads: []string{"ImageId"}, Get: func(i image) any { return i.Value.ImageId },
+			{Name: "image_id", Type: vtab.Text, Doc: "any image by id, whoever owns it", Reads: []string{"ImageId"}, Get: func(i *image) any { return i.Value.ImageId },
 				// A filter, not ImageIds: one id that does not exist would
 				// fail the whole call, and an IN list may hold one.
 				Push: param("filter image-id (whoever owns it)", ec2FilterValues, func(in *imagesInput, ids []string) {
 					in.byID = true
 					in.Filters = append(in.Filters, types.Filter{Name: aws.String("image-id"), Values: escapeEC2(ids)})
 				}).selective(1e6).scoping()},
-			{Name: "name", Type: vtab.Text, Push: filter("name").selective(1e3), Reads: []string{"Name"}, Get: func(i image) any { return i.Value.Name }},
-			{Name: "description", Type: vtab.Text, Reads: []string{"Description"}, Get: func(i image) any { return i.Value.Description }},
-			{Name: "state", Type: vtab.Text, Push: filter("state"), Reads: []string{"State"}, Get: func(i image) any { return str(i.Value.State) }},
-			{Name: "image_type", Type: vtab.Text, Reads: []string{"ImageType"}, Get: func(i image) any { return str(i.Value.ImageType) }},
-			{Name: "image_location", Type: vtab.Text, Reads: []string{"ImageLocation"}, Get: func(i image) any { return i.Value.ImageLocation }},
+			{Name: "name", Type: vtab.Text, Push: filter("name").selective(1e3), Reads: []string{"Name"}, Get: func(i *image) any { return i.Value.Name }},
+			{Name: "description", Type: vtab.Text, Reads: []string{"Description"}, Get: func(i *image) any { return i.Value.Description }},
+			{Name: "state", Type: vtab.Text, Push: filter("state"), Reads: []string{"State"}, Get: func(i *image) any { return str(i.Value.State) }},
+			{Name: "image_type", Type: vtab.Text, Reads: []string{"ImageType"}, Get: func(i *image) any { return str(i.Value.ImageType) }},
+			{Name: "image_location", Type: vtab.Text, Reads: []string{"ImageLocation"}, Get: func(i *image) any { return i.Value.ImageLocation }},
 			// A list longer than a call takes is a call per batch, never a
 			// scan, which lists only the account's own and would drop the
 			// others' images (as ebs_snapshots).
-			{Name: "owner_id", Type: vtab.Text, Reads: []string{"OwnerId"}, Get: func(i image) any { return i.Value.OwnerId },
+			{Name: "owner_id", Type: vtab.Text, Reads: []string{"OwnerId"}, Get: func(i *image) any { return i.Value.OwnerId },
 				Push: param("Owners", 1000, func(in *imagesInput, ids []string) { in.Owners = ids }).selective(100).values(accountID).scoping()},
 			// self is no owner alias to EC2: its filter cannot say "the
 			// account's own, or Amazon's", so with self the call is
 			// narrowed by Owners only and SQLite re-checks.
 			{Name: "image_owner_alias", Type: vtab.Text, Nullable: true,
 				Doc: "amazon, aws-marketplace, aws-backup-vault; self for the account's own (as Steampipe says); NULL for another account's",
-				Get: func(i image) any { return imageOwnerAlias(i) },
+				Get: func(i *image) any { return imageOwnerAlias(*i) },
 				Push: param("filter owner-alias (and Owners, alone)", ec2FilterValues, func(in *imagesInput, aliases []string) {
 					in.aliases = aliases
 					if !slices.Contains(aliases, "self") {
 						in.Filters = append(in.Filters, types.Filter{Name: aws.String("owner-alias"), Values: aliases})
 					}
 				}).values(oneOf(imageOwnerAliases...)).loose().scoping()},
-			{Name: "creation_date", Type: vtab.Time, Reads: []string{"CreationDate"}, Get: func(i image) any { return isoTime(i.Value.CreationDate) }},
-			{Name: "deprecation_time", Type: vtab.Time, Reads: []string{"DeprecationTime"}, Get: func(i image) any { return isoTime(i.Value.DeprecationTime) }},
-			{Name: "architecture", Type: vtab.Text, Push: filter("architecture"), Reads: []string{"Architecture"}, Get: func(i image) any { return str(i.Value.Architecture) }},
-			{Name: "platform", Type: vtab.Text, Nullable: true, Doc: "windows, or NULL", Reads: []string{"Platform"}, Get: func(i image) any { return str(i.Value.Platform) }},
-			{Name: "platform_details", Type: vtab.Text, Reads: []string{"PlatformDetails"}, Get: func(i image) any { return i.Value.PlatformDetails }},
-			{Name: "public", Type: vtab.Bool, Reads: []string{"Public"}, Get: func(i image) any { return i.Value.Public },
+			{Name: "creation_date", Type: vtab.Time, Reads: []string{"CreationDate"}, Get: func(i *image) any { return isoTime(i.Value.CreationDate) }},
+			{Name: "deprecation_time", Type: vtab.Time, Reads: []string{"DeprecationTime"}, Get: func(i *image) any { return isoTime(i.Value.DeprecationTime) }},
+			{Name: "architecture", Type: vtab.Text, Push: filter("architecture"), Reads: []string{"Architecture"}, Get: func(i *image) any { return str(i.Value.Architecture) }},
+			{Name: "platform", Type: vtab.Text, Nullable: true, Doc: "windows, or NULL", Reads: []string{"Platform"}, Get: func(i *image) any { return str(i.Value.Platform) }},
+			{Name: "platform_details", Type: vtab.Text, Reads: []string{"PlatformDetails"}, Get: func(i *image) any { return i.Value.PlatformDetails }},
+			{Name: "public", Type: vtab.Bool, Reads: []string{"Public"}, Get: func(i *image) any { return i.Value.Public },
 				Push: filter("is-public").values(func(v string) (string, bool) {
 					b, ok := map[string]string{"1": "true", "0": "false"}[v]
 					return b, ok
 				})},
-			{Name: "root_device_type", Type: vtab.Text, Reads: []string{"RootDeviceType"}, Get: func(i image) any { return str(i.Value.RootDeviceType) }},
-			{Name: "root_device_name", Type: vtab.Text, Reads: []string{"RootDeviceName"}, Get: func(i image) any { return i.Value.RootDeviceName }},
-			{Name: "virtualization_type", Type: vtab.Text, Reads: []string{"VirtualizationType"}, Get: func(i image) any { return str(i.Value.VirtualizationType) }},
-			{Name: "hypervisor", Type: vtab.Text, Reads: []string{"Hypervisor"}, Get: func(i image) any { return str(i.Value.Hypervisor) }},
-			{Name: "ena_support", Type: vtab.Bool, Reads: []string{"EnaSupport"}, Get: func(i image) any { return i.Value.EnaSupport }},
-			{Name: "boot_mode", Type: vtab.Text, Reads: []string{"BootMode"}, Get: func(i image) any { return str(i.Value.BootMode) }},
-			{Name: "usage_operation", Type: vtab.Text, Reads: []string{"UsageOperation"}, Get: func(i image) any { return i.Value.UsageOperation }},
-			{Name: "block_device_mappings", Type: vtab.JSON, Reads: []string{"BlockDeviceMappings"}, Get: func(i image) any { return i.Value.BlockDeviceMappings }},
-			{Name: "product_codes", Type: vtab.JSON, Reads: []string{"ProductCodes"}, Get: func(i image) any { return i.Value.ProductCodes }},
+			{Name: "root_device_type", Type: vtab.Text, Reads: []string{"RootDeviceType"}, Get: func(i *image) any { return str(i.Value.RootDeviceType) }},
+			{Name: "root_device_name", Type: vtab.Text, Reads: []string{"RootDeviceName"}, Get: func(i *image) any { return i.Value.RootDeviceName }},
+			{Name: "virtualization_type", Type: vtab.Text, Reads: []string{"VirtualizationType"}, Get: func(i *image) any { return str(i.Value.VirtualizationType) }},
+			{Name: "hypervisor", Type: vtab.Text, Reads: []string{"Hypervisor"}, Get: func(i *image) any { return str(i.Value.Hypervisor) }},
+			{Name: "ena_support", Type: vtab.Bool, Reads: []string{"EnaSupport"}, Get: func(i *image) any { return i.Value.EnaSupport }},
+			{Name: "boot_mode", Type: vtab.Text, Reads: []string{"BootMode"}, Get: func(i *image) any { return str(i.Value.BootMode) }},
+			{Name: "usage_operation", Type: vtab.Text, Reads: []string{"UsageOperation"}, Get: func(i *image) any { return i.Value.UsageOperation }},
+			{Name: "block_device_mappings", Type: vtab.JSON, Reads: []string{"BlockDeviceMappings"}, Get: func(i *image) any { return i.Value.BlockDeviceMappings }},
+			{Name: "product_codes", Type: vtab.JSON, Reads: []string{"ProductCodes"}, Get: func(i *image) any { return i.Value.ProductCodes }},
 			{Name: "state_reason", Type: vtab.JSON, Field: "StateReason"},
 			{Name: "source_instance_id", Type: vtab.Text, Doc: "the instance the image was made from (CreateImage)", Field: "SourceInstanceId"},
 			{Name: "source_image_id", Type: vtab.Text, Doc: "the image this one was copied or made from", Field: "SourceImageId"},
@@ -139,7 +139,7 @@ func Images(s *fetch.Session) Table {
 			{Name: "tpm_support", Type: vtab.Text, Field: "TpmSupport"},
 			{Name: "imds_support", Type: vtab.Text, Doc: "v2.0: instances launched from it require IMDSv2", Field: "ImdsSupport"},
 			{Name: "deregistration_protection", Type: vtab.Text, Field: "DeregistrationProtection"},
-			{Name: "last_launched_time", Type: vtab.Time, Doc: "the owner's last launch from it, a day late", Reads: []string{"LastLaunchedTime"}, Get: func(i image) any { return isoTime(i.Value.LastLaunchedTime) }},
+			{Name: "last_launched_time", Type: vtab.Time, Doc: "the owner's last launch from it, a day late", Reads: []string{"LastLaunchedTime"}, Get: func(i *image) any { return isoTime(i.Value.LastLaunchedTime) }},
 			{Name: "free_tier_eligible", Type: vtab.Bool, Field: "FreeTierEligible"},
 			{Name: "image_allowed", Type: vtab.Bool, Doc: "the account's Allowed AMIs settings let it be used; NULL when they are off", Field: "ImageAllowed"},
 			// Only an image's owner may read its launch permissions: for
@@ -161,7 +161,7 @@ func Images(s *fetch.Session) Table {
 			// Steampipe's AMI has no arn: AWS's has no account in it
 			// (arn:aws:ec2:REGION::image/ID); Steampipe's akas has the owner's.
 			{Name: "akas", Type: vtab.JSON, Doc: "the image's ARN as Steampipe writes it, with its owner's account, as a list",
-				Get: func(i image) any {
+				Get: func(i *image) any {
 					return []string{fmt.Sprintf("arn:%s:ec2:%s:%s:image/%s", s.Partition(), i.Region, aws.ToString(i.Value.OwnerId), aws.ToString(i.Value.ImageId))}
 				}},
 		},

@@ -108,27 +108,27 @@ func LambdaFunctions(s *fetch.Session) Table {
 			{Name: "description", Type: vtab.Text, Get: from[types.FunctionConfiguration]("Description")},
 			{Name: "handler", Type: vtab.Text, Doc: "NULL for a container image", Get: from[types.FunctionConfiguration]("Handler")},
 			{Name: "kms_key_arn", Type: vtab.Text, Doc: "the customer managed key of the environment variables", Get: from[types.FunctionConfiguration]("KMSKeyArn")},
-			{Name: "last_modified", Type: vtab.Time, Get: func(f lambdaFunction) any { return lambdaTime(f.Value.LastModified) }},
-			{Name: "timeout", Type: vtab.Text, Doc: "seconds, as text (Steampipe's type)", Get: func(f lambdaFunction) any {
+			{Name: "last_modified", Type: vtab.Time, Get: func(f *lambdaFunction) any { return lambdaTime(f.Value.LastModified) }},
+			{Name: "timeout", Type: vtab.Text, Doc: "seconds, as text (Steampipe's type)", Get: func(f *lambdaFunction) any {
 				if f.Value.Timeout == nil {
 					return nil
 				}
 				return strconv.Itoa(int(*f.Value.Timeout))
 			}},
 			{Name: "version", Type: vtab.Text, Get: from[types.FunctionConfiguration]("Version")},
-			{Name: "package_type", Type: vtab.Text, Doc: "Zip or Image", Get: func(f lambdaFunction) any { return str(f.Value.PackageType) }},
+			{Name: "package_type", Type: vtab.Text, Doc: "Zip or Image", Get: func(f *lambdaFunction) any { return str(f.Value.PackageType) }},
 			{Name: "master_arn", Type: vtab.Text, Nullable: true, Doc: "a Lambda@Edge replica's function: NULL, as ListFunctions lists no replicas unless asked with MasterRegion",
 				Get: from[types.FunctionConfiguration]("MasterArn")},
 			{Name: "memory_size", Type: vtab.Integer, Doc: "MB", Get: from[types.FunctionConfiguration]("MemorySize")},
 			{Name: "revision_id", Type: vtab.Text, Get: from[types.FunctionConfiguration]("RevisionId")},
 			{Name: "role", Type: vtab.Text, Doc: "the execution role's ARN", Get: from[types.FunctionConfiguration]("Role")},
-			{Name: "runtime", Type: vtab.Text, Doc: "NULL for a container image", Get: func(f lambdaFunction) any { return str(f.Value.Runtime) }},
-			{Name: "state", Type: vtab.Text, Get: func(f lambdaFunction) any { return str(f.Value.State) }},
+			{Name: "runtime", Type: vtab.Text, Doc: "NULL for a container image", Get: func(f *lambdaFunction) any { return str(f.Value.Runtime) }},
+			{Name: "state", Type: vtab.Text, Get: func(f *lambdaFunction) any { return str(f.Value.State) }},
 			{Name: "state_reason", Type: vtab.Text, Get: from[types.FunctionConfiguration]("StateReason")},
-			{Name: "state_reason_code", Type: vtab.Text, Get: func(f lambdaFunction) any { return str(f.Value.StateReasonCode) }},
-			{Name: "last_update_status", Type: vtab.Text, Get: func(f lambdaFunction) any { return str(f.Value.LastUpdateStatus) }},
+			{Name: "state_reason_code", Type: vtab.Text, Get: func(f *lambdaFunction) any { return str(f.Value.StateReasonCode) }},
+			{Name: "last_update_status", Type: vtab.Text, Get: func(f *lambdaFunction) any { return str(f.Value.LastUpdateStatus) }},
 			{Name: "last_update_status_reason", Type: vtab.Text, Get: from[types.FunctionConfiguration]("LastUpdateStatusReason")},
-			{Name: "last_update_status_reason_code", Type: vtab.Text, Get: func(f lambdaFunction) any { return str(f.Value.LastUpdateStatusReasonCode) }},
+			{Name: "last_update_status_reason_code", Type: vtab.Text, Get: func(f *lambdaFunction) any { return str(f.Value.LastUpdateStatusReasonCode) }},
 			{Name: "reserved_concurrent_executions", Type: vtab.Integer, Doc: "GetFunction; NULL when none is reserved",
 				Hydrate: func(ctx context.Context, c *fetch.Client, f types.FunctionConfiguration) (any, error) {
 					out, err := getFunction(ctx, c, f)

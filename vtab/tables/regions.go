@@ -39,11 +39,11 @@ func Regions(s *fetch.Session) Table {
 		columns: []col[types.Region, ec2.DescribeRegionsInput]{
 			// A filter, not RegionNames: a name the partition does not have
 			// would fail the whole call.
-			{Name: "region", Type: vtab.Text, Get: func(r region) any { return r.Value.RegionName }, Push: filter("region-name")},
-			{Name: "name", Type: vtab.Text, Doc: "the region, as Steampipe names it", Get: func(r region) any { return r.Value.RegionName },
+			{Name: "region", Type: vtab.Text, Get: func(r *region) any { return r.Value.RegionName }, Push: filter("region-name")},
+			{Name: "name", Type: vtab.Text, Doc: "the region, as Steampipe names it", Get: func(r *region) any { return r.Value.RegionName },
 				Push: filter("region-name")},
-			{Name: "endpoint", Type: vtab.Text, Get: func(r region) any { return r.Value.Endpoint }},
-			{Name: "opt_in_status", Type: vtab.Text, Doc: "opt-in-not-required, opted-in or not-opted-in", Get: func(r region) any { return r.Value.OptInStatus }},
+			{Name: "endpoint", Type: vtab.Text, Get: func(r *region) any { return r.Value.Endpoint }},
+			{Name: "opt_in_status", Type: vtab.Text, Doc: "opt-in-not-required, opted-in or not-opted-in", Get: func(r *region) any { return r.Value.OptInStatus }},
 		},
 		filters: func(in *ec2.DescribeRegionsInput) *[]types.Filter { return &in.Filters },
 		list: func(ctx context.Context, c *fetch.Client, in *ec2.DescribeRegionsInput, _ *vtab.Query) iter.Seq2[[]types.Region, error] {

@@ -50,36 +50,36 @@ func ReservedInstances(s *fetch.Session) Table {
 			return "", err
 		},
 		columns: []col[types.ReservedInstances, ec2.DescribeReservedInstancesInput]{
-			{Name: "reserved_instance_id", Type: vtab.Text, Reads: []string{"ReservedInstancesId"}, Get: func(r reserved) any { return r.Value.ReservedInstancesId },
+			{Name: "reserved_instance_id", Type: vtab.Text, Reads: []string{"ReservedInstancesId"}, Get: func(r *reserved) any { return r.Value.ReservedInstancesId },
 				// A filter, not ReservedInstancesIds: one id that does not
 				// exist would fail the whole call.
 				Push: filter("reserved-instances-id").selective(1e6)},
-			{Name: "instance_type", Type: vtab.Text, Push: filter("instance-type"), Reads: []string{"InstanceType"}, Get: func(r reserved) any { return str(r.Value.InstanceType) }},
+			{Name: "instance_type", Type: vtab.Text, Push: filter("instance-type"), Reads: []string{"InstanceType"}, Get: func(r *reserved) any { return str(r.Value.InstanceType) }},
 			{Name: "instance_state", Type: vtab.Text, Push: filter("state"), Doc: "payment-pending, active, payment-failed, retired, queued, queued-deleted",
-				Reads: []string{"State"}, Get: func(r reserved) any { return str(r.Value.State) }},
+				Reads: []string{"State"}, Get: func(r *reserved) any { return str(r.Value.State) }},
 			{Name: "availability_zone", Type: vtab.Text, Push: filter("availability-zone"), Nullable: true, Doc: "NULL for a regional reservation",
-				Reads: []string{"AvailabilityZone"}, Get: func(r reserved) any { return r.Value.AvailabilityZone }},
-			{Name: "scope", Type: vtab.Text, Push: filter("scope"), Doc: "Region or Availability Zone", Reads: []string{"Scope"}, Get: func(r reserved) any { return str(r.Value.Scope) }},
-			{Name: "instance_count", Type: vtab.Integer, Reads: []string{"InstanceCount"}, Get: func(r reserved) any { return r.Value.InstanceCount }},
-			{Name: "start_time", Type: vtab.Time, Reads: []string{"Start"}, Get: func(r reserved) any { return r.Value.Start }},
-			{Name: "end_time", Type: vtab.Time, Reads: []string{"End"}, Get: func(r reserved) any { return r.Value.End }},
-			{Name: "duration", Type: vtab.Integer, Doc: "seconds", Reads: []string{"Duration"}, Get: func(r reserved) any { return r.Value.Duration }},
-			{Name: "fixed_price", Type: vtab.Real, Reads: []string{"FixedPrice"}, Get: func(r reserved) any { return r.Value.FixedPrice }},
-			{Name: "usage_price", Type: vtab.Real, Reads: []string{"UsagePrice"}, Get: func(r reserved) any { return r.Value.UsagePrice }},
-			{Name: "recurring_charges", Type: vtab.JSON, Reads: []string{"RecurringCharges"}, Get: func(r reserved) any { return r.Value.RecurringCharges }},
-			{Name: "currency_code", Type: vtab.Text, Reads: []string{"CurrencyCode"}, Get: func(r reserved) any { return str(r.Value.CurrencyCode) }},
+				Reads: []string{"AvailabilityZone"}, Get: func(r *reserved) any { return r.Value.AvailabilityZone }},
+			{Name: "scope", Type: vtab.Text, Push: filter("scope"), Doc: "Region or Availability Zone", Reads: []string{"Scope"}, Get: func(r *reserved) any { return str(r.Value.Scope) }},
+			{Name: "instance_count", Type: vtab.Integer, Reads: []string{"InstanceCount"}, Get: func(r *reserved) any { return r.Value.InstanceCount }},
+			{Name: "start_time", Type: vtab.Time, Reads: []string{"Start"}, Get: func(r *reserved) any { return r.Value.Start }},
+			{Name: "end_time", Type: vtab.Time, Reads: []string{"End"}, Get: func(r *reserved) any { return r.Value.End }},
+			{Name: "duration", Type: vtab.Integer, Doc: "seconds", Reads: []string{"Duration"}, Get: func(r *reserved) any { return r.Value.Duration }},
+			{Name: "fixed_price", Type: vtab.Real, Reads: []string{"FixedPrice"}, Get: func(r *reserved) any { return r.Value.FixedPrice }},
+			{Name: "usage_price", Type: vtab.Real, Reads: []string{"UsagePrice"}, Get: func(r *reserved) any { return r.Value.UsagePrice }},
+			{Name: "recurring_charges", Type: vtab.JSON, Reads: []string{"RecurringCharges"}, Get: func(r *reserved) any { return r.Value.RecurringCharges }},
+			{Name: "currency_code", Type: vtab.Text, Reads: []string{"CurrencyCode"}, Get: func(r *reserved) any { return str(r.Value.CurrencyCode) }},
 			// Request parameters of one value each, which take only their
 			// enum's values: any other value matches nothing.
-			{Name: "offering_class", Type: vtab.Text, Reads: []string{"OfferingClass"}, Get: func(r reserved) any { return str(r.Value.OfferingClass) },
+			{Name: "offering_class", Type: vtab.Text, Reads: []string{"OfferingClass"}, Get: func(r *reserved) any { return str(r.Value.OfferingClass) },
 				Push: param("the OfferingClass parameter", 1, func(in *ec2.DescribeReservedInstancesInput, v []string) {
 					in.OfferingClass = types.OfferingClassType(v[0])
 				}).values(oneOf(enumValues[types.OfferingClassType]()...))},
-			{Name: "offering_type", Type: vtab.Text, Reads: []string{"OfferingType"}, Get: func(r reserved) any { return str(r.Value.OfferingType) },
+			{Name: "offering_type", Type: vtab.Text, Reads: []string{"OfferingType"}, Get: func(r *reserved) any { return str(r.Value.OfferingType) },
 				Push: param("the OfferingType parameter", 1, func(in *ec2.DescribeReservedInstancesInput, v []string) {
 					in.OfferingType = types.OfferingTypeValues(v[0])
 				}).values(oneOf(enumValues[types.OfferingTypeValues]()...))},
-			{Name: "product_description", Type: vtab.Text, Push: filter("product-description"), Reads: []string{"ProductDescription"}, Get: func(r reserved) any { return str(r.Value.ProductDescription) }},
-			{Name: "instance_tenancy", Type: vtab.Text, Reads: []string{"InstanceTenancy"}, Get: func(r reserved) any { return str(r.Value.InstanceTenancy) }},
+			{Name: "product_description", Type: vtab.Text, Push: filter("product-description"), Reads: []string{"ProductDescription"}, Get: func(r *reserved) any { return str(r.Value.ProductDescription) }},
+			{Name: "instance_tenancy", Type: vtab.Text, Reads: []string{"InstanceTenancy"}, Get: func(r *reserved) any { return str(r.Value.InstanceTenancy) }},
 			{Name: "reserved_instances_modifications", Hidden: true, Type: vtab.JSON,
 				Doc: "the changes made to the reservation (DescribeReservedInstancesModifications, a call per reservation when read)",
 				Hydrate: func(ctx context.Context, c *fetch.Client, v types.ReservedInstances) (any, error) {

@@ -51,7 +51,7 @@ func S3Objects(s *fetch.Session) Table {
 	// away since it was listed.
 	head := func(name string, typ vtab.Type, doc string, get func(*s3.HeadObjectOutput) any) objectColumn {
 		return objectColumn{call: headObject, Column: vtab.Column[objectRow]{Name: name, Type: typ, Doc: doc, Nullable: true,
-			Get: func(o objectRow) any {
+			Get: func(o *objectRow) any {
 				out, _ := o.More[headObject].(*s3.HeadObjectOutput)
 				if out == nil {
 					return nil
@@ -60,32 +60,32 @@ func S3Objects(s *fetch.Session) Table {
 			}}}
 	}
 	listed := func(name string, typ vtab.Type, doc string, get func(s3Object) any) objectColumn {
-		return objectColumn{Column: vtab.Column[objectRow]{Name: name, Type: typ, Doc: doc, Get: func(o objectRow) any { return get(o.V) }}}
+		return objectColumn{Column: vtab.Column[objectRow]{Name: name, Type: typ, Doc: doc, Get: func(o *objectRow) any { return get(o.V) }}}
 	}
 	arn := func(o s3Object) string {
 		return fmt.Sprintf("arn:%s:s3:::%s/%s", s.Partition(), o.bucket, aws.ToString(o.obj.Key))
 	}
 	cols := []objectColumn{
 		{Column: vtab.Column[objectRow]{Name: "account_id", Type: vtab.Text, Key: vtab.Exact, Doc: "the account whose credentials read the bucket",
-			Push: "whose credentials read the bucket", PerValue: true, Get: func(o objectRow) any { return o.V.account }}},
+			Push: "whose credentials read the bucket", PerValue: true, Get: func(o *objectRow) any { return o.V.account }}},
 		listed("region", vtab.Text, "the bucket's region (HeadBucket)", func(o s3Object) any { return o.region }),
 		{Column: vtab.Column[objectRow]{Name: "bucket_name", Type: vtab.Text, Key: vtab.Required, Push: "the bucket listed",
-			Get: func(o objectRow) any { return o.V.bucket }}},
+			Get: func(o *objectRow) any { return o.V.bucket }}},
 		{Column: vtab.Column[objectRow]{Name: "prefix", Type: vtab.Text, Key: vtab.Exact, Hidden: true, Selectivity: 100, Push: "ListObjectsV2 Prefix", PerValue: true,
-			Doc: "list only keys that start with it", Get: func(o objectRow) any { return o.V.prefix }}},
+			Doc: "list only keys that start with it", Get: func(o *objectRow) any { return o.V.prefix }}},
 		{Column: vtab.Column[objectRow]{Name: "start_after", Type: vtab.Text, Key: vtab.Exact, Hidden: true, Selectivity: 2, Push: "ListObjectsV2 StartAfter", PerValue: true,
-			Doc: "list only keys after it (in UTF-8 byte order, as SQLite compares text)", Get: func(o objectRow) any { return o.V.startAfter }}},
+			Doc: "list only keys after it (in UTF-8 byte order, as SQLite compares text)", Get: func(o *objectRow) any { return o.V.startAfter }}},
 		{Column: vtab.Column[objectRow]{Name: "key", Type: vtab.Text, Key: vtab.Pushed, Selectivity: 1e5, Push: "ListObjectsV2 Prefix, then the exact key", PerValue: true,
-			Get: func(o objectRow) any { return o.V.obj.Key }}},
+			Get: func(o *objectRow) any { return o.V.obj.Key }}},
 		listed("arn", vtab.Text, "Amazon Resource Name", func(o s3Object) any { return arn(o) }),
 		listed("size", vtab.Integer, "bytes", func(o s3Object) any { return o.obj.Size }),
 		listed("last_modified", vtab.Time, "", func(o s3Object) any { return o.obj.LastModified }),
 		listed("etag", vtab.Text, "", func(o s3Object) any { return o.obj.ETag }),
 		listed("storage_class", vtab.Text, "", func(o s3Object) any { return str(o.obj.StorageClass) }),
 		{Column: vtab.Column[objectRow]{Name: "owner", Type: vtab.JSON, Nullable: true, Doc: "the object's owner (ListObjectsV2 with FetchOwner)",
-			Get: func(o objectRow) any { return o.V.obj.Owner }}},
+			Get: func(o *objectRow) any { return o.V.obj.Owner }}},
 		{Column: vtab.Column[objectRow]{Name: "body", Type: vtab.Text, Nullable: true, Doc: "the content (GetObject): text when valid UTF-8, else a blob; at most --max-object-bytes",
-			Get: func(o objectRow) any { return o.V.body }}},
+			Get: func(o *objectRow) any { return o.V.body }}},
 		head("version_id", vtab.Text, "the version, in a bucket that has or had versioning (HeadObject)", func(h *s3.HeadObjectOutput) any { return h.VersionId }),
 		head("accept_ranges", vtab.Text, "(HeadObject)", func(h *s3.HeadObjectOutput) any { return h.AcceptRanges }),
 		head("bucket_key_enabled", vtab.Bool, "SSE-KMS with an S3 Bucket Key (HeadObject)", func(h *s3.HeadObjectOutput) any { return h.BucketKeyEnabled }),
@@ -128,21 +128,21 @@ func S3Objects(s *fetch.Session) Table {
 		head("website_redirection_location", vtab.Text, "(HeadObject)", func(h *s3.HeadObjectOutput) any { return h.WebsiteRedirectLocation }),
 		head("metadata", vtab.JSON, "the user metadata, x-amz-meta-* (HeadObject)", func(h *s3.HeadObjectOutput) any { return h.Metadata }),
 		{call: getObjectAttributes, Column: vtab.Column[objectRow]{Name: "checksum", Type: vtab.JSON, Nullable: true, Doc: "the checksum S3 keeps (GetObjectAttributes)",
-			Get: func(o objectRow) any {
+			Get: func(o *objectRow) any {
 				if out, _ := o.More[getObjectAttributes].(*s3.GetObjectAttributesOutput); out != nil {
 					return out.Checksum
 				}
 				return nil
 			}}},
 		{call: getObjectAttributes, Column: vtab.Column[objectRow]{Name: "object_parts", Type: vtab.JSON, Nullable: true, Doc: "the parts of a multipart upload (GetObjectAttributes)",
-			Get: func(o objectRow) any {
+			Get: func(o *objectRow) any {
 				if out, _ := o.More[getObjectAttributes].(*s3.GetObjectAttributesOutput); out != nil {
 					return out.ObjectParts
 				}
 				return nil
 			}}},
 		{call: getObjectACL, Column: vtab.Column[objectRow]{Name: "acl", Type: vtab.JSON, Nullable: true, Doc: "the access control list: Owner and Grants (GetObjectAcl)",
-			Get: func(o objectRow) any {
+			Get: func(o *objectRow) any {
 				out, _ := o.More[getObjectACL].(*s3.GetObjectAclOutput)
 				if out == nil {
 					return nil
@@ -153,14 +153,14 @@ func S3Objects(s *fetch.Session) Table {
 				}{out.Grants, out.Owner}
 			}}},
 		{call: getObjectTagging, Column: vtab.Column[objectRow]{Name: "tags", Type: vtab.JSON, Nullable: true, Doc: `the tags as an object {"Key": "Value"} (GetObjectTagging)`,
-			Get: func(o objectRow) any {
+			Get: func(o *objectRow) any {
 				if out, _ := o.More[getObjectTagging].(*s3.GetObjectTaggingOutput); out != nil {
 					return tagObject(out.TagSet)
 				}
 				return nil
 			}}},
 		{call: getObjectTagging, Column: vtab.Column[objectRow]{Name: "tags_src", Type: vtab.JSON, Nullable: true, Doc: "the tags as the API lists them (GetObjectTagging)",
-			Get: func(o objectRow) any {
+			Get: func(o *objectRow) any {
 				if out, _ := o.More[getObjectTagging].(*s3.GetObjectTaggingOutput); out != nil {
 					return out.TagSet
 				}

@@ -94,7 +94,7 @@ func SSMInventoryEntries(s *fetch.Session) Table {
 				Get: from[inventoryEntry]("TypeName"),
 				Push: param("ListInventoryEntries TypeName", 1, func(in *inventoryInput, types []string) { in.types = types }).
 					perCall().values(inventoryType).selective(10)},
-			{Name: "capture_time", Type: vtab.Time, Get: func(e inventoryItem) any { return inventoryTime(e.Value.CaptureTime) }},
+			{Name: "capture_time", Type: vtab.Time, Get: func(e *inventoryItem) any { return inventoryTime(e.Value.CaptureTime) }},
 			{Name: "schema_version", Type: vtab.Text, Get: from[inventoryEntry]("SchemaVersion")},
 			{Name: "entries", Type: vtab.JSON, Doc: `the entry: {"Name": ..., "Version": ...} for an application`, Get: from[inventoryEntry]("Entry")},
 		},

@@ -63,11 +63,11 @@ func SSMManagedInstances(s *fetch.Session) Table {
 			{Name: "iam_role", Type: vtab.Text, Doc: "the role of an on-premises node, or of an instance managed by Default Host Management",
 				Get: from[types.InstanceInformation]("IamRole")},
 			{Name: "source_id", Type: vtab.Text, Get: from[types.InstanceInformation]("SourceId")},
-			{Name: "source_type", Type: vtab.Text, Get: func(i managedInstance) any { return str(i.Value.SourceType) }},
-			{Name: "resource_type", Type: vtab.Text, Doc: "EC2Instance or ManagedInstance", Get: func(i managedInstance) any { return str(i.Value.ResourceType) },
+			{Name: "source_type", Type: vtab.Text, Get: func(i *managedInstance) any { return str(i.Value.SourceType) }},
+			{Name: "resource_type", Type: vtab.Text, Doc: "EC2Instance or ManagedInstance", Get: func(i *managedInstance) any { return str(i.Value.ResourceType) },
 				// SSM takes one ResourceType a call.
 				Push: ssmFilter("ResourceType", 1).values(oneOf(enumValues[types.ResourceType]()...))},
-			{Name: "ping_status", Type: vtab.Text, Doc: "Online, ConnectionLost or Inactive", Get: func(i managedInstance) any { return str(i.Value.PingStatus) },
+			{Name: "ping_status", Type: vtab.Text, Doc: "Online, ConnectionLost or Inactive", Get: func(i *managedInstance) any { return str(i.Value.PingStatus) },
 				Push: ssmFilter("PingStatus", ssmFilterValues).values(oneOf(enumValues[types.PingStatus]()...))},
 			{Name: "activation_id", Type: vtab.Text, Doc: "an on-premises node's activation", Get: from[types.InstanceInformation]("ActivationId"),
 				// SSM does not document how it compares these: re-checked.
@@ -83,7 +83,7 @@ func SSMManagedInstances(s *fetch.Session) Table {
 			{Name: "last_ping_date_time", Type: vtab.Time, Get: from[types.InstanceInformation]("LastPingDateTime")},
 			{Name: "last_successful_association_execution_date", Type: vtab.Time, Get: from[types.InstanceInformation]("LastSuccessfulAssociationExecutionDate")},
 			{Name: "platform_name", Type: vtab.Text, Get: from[types.InstanceInformation]("PlatformName")},
-			{Name: "platform_type", Type: vtab.Text, Doc: "Windows, Linux or MacOS", Get: func(i managedInstance) any { return str(i.Value.PlatformType) },
+			{Name: "platform_type", Type: vtab.Text, Doc: "Windows, Linux or MacOS", Get: func(i *managedInstance) any { return str(i.Value.PlatformType) },
 				Push: ssmFilter("PlatformTypes", ssmFilterValues).values(oneOf(enumValues[types.PlatformType]()...))},
 			{Name: "platform_version", Type: vtab.Text, Get: from[types.InstanceInformation]("PlatformVersion")},
 			{Name: "registration_date", Type: vtab.Time, Doc: "when an on-premises node was activated", Get: from[types.InstanceInformation]("RegistrationDate")},

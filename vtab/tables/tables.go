@@ -229,7 +229,7 @@ type col[T, In any] struct {
 	Doc      string
 	Hidden   bool
 	Nullable bool
-	Get      func(fetch.Item[T]) any
+	Get      func(*fetch.Item[T]) any
 	// Field is the Go path of the SDK field the column is, "State.Name":
 	// a getter (Steampipe's transform.FromField) and what the column reads.
 	Field string
@@ -245,7 +245,15 @@ type col[T, In any] struct {
 	Hydrate func(ctx context.Context, c *fetch.Client, v T) (any, error)
 }
 
-// Hydrated is the row of a regional table: an item and the values of its
+// Row is the row of a regional table: an item, where it was read, and the
+// values of its hydrated columns that the statement reads. Columns read
+// it in place: their getters take the item by pointer.
+type Row[T any] struct {
+	fetch.Item[T]
+	More map[string]any
+}
+
+// Hydrated is what a target's pages of a regional table hold: an item and the values of its
 // hydrated columns that the statement reads.
 type Hydrated[T any] struct {
 	V    T
@@ -294,15 +302,14 @@ type regional[T, In any] struct {
 // keys, and fans list out over the targets the query leaves with the input
 // its pushes build, hydrating the columns the statement reads.
 func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
-	type row = fetch.Item[Hydrated[T]]
-	item := func(i row) fetch.Item[T] { return fetch.Item[T]{Target: i.Target, Value: i.Value.V} }
+	type row = Row[T]
 	cols := []vtab.Column[row]{
 		{Name: "account_id", Type: vtab.Text, Key: vtab.Exact, Doc: "AWS account id", Push: "the accounts called: none for the others",
-			Batch: 1 << 20, Get: func(i row) any { return i.Account }},
+			Batch: 1 << 20, Get: func(i *row) any { return i.Account }},
 	}
 	if !r.global {
 		cols = append(cols, vtab.Column[row]{Name: "region", Type: vtab.Text, Key: vtab.Exact, Doc: "AWS region",
-			Push: "the regions called: none for the others", Batch: 1 << 20, Get: func(i row) any { return i.Region }})
+			Push: "the regions called: none for the others", Batch: 1 << 20, Get: func(i *row) any { return i.Region }})
 	}
 	pushes := map[string]*push{}
 	var hydrates []col[T, In]
@@ -323,7 +330,7 @@ func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
 			reads[c.Name] = c.Reads
 		}
 		if get := c.Get; get != nil {
-			vc.Get = func(i row) any { return get(item(i)) }
+			vc.Get = func(i *row) any { return get(&i.Item) }
 		}
 		if c.Hydrate != nil {
 			if c.Push != nil || c.Get != nil {
@@ -338,7 +345,7 @@ func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
 					"which SQLite tells apart when it says what a statement reads", r.name, c.Name, len(cols)+1))
 			}
 			name := c.Name
-			vc.Get = func(i row) any { return i.Value.More[name] }
+			vc.Get = func(i *row) any { return i.More[name] }
 			hydrates = append(hydrates, c)
 			if err := hydratedPosition(r.name, c.Name, len(cols)); err != nil {
 				problems = append(problems, err)
@@ -373,7 +380,7 @@ func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
 		Rows:    r.rows,
 		Columns: cols,
 		ID: func(i row) string {
-			return i.Account + "/" + i.Region + "/" + r.id(i.Value.V)
+			return i.Account + "/" + i.Region + "/" + r.id(i.Value)
 		},
 		List: func(ctx context.Context, q *vtab.Query) iter.Seq2[row, error] {
 			sc := fetch.Scope{Global: r.global}
@@ -392,13 +399,20 @@ func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
 					ctx = r.project(ctx, paths)
 				}
 			}
-			return fetch.Scan(ctx, s, sc, func(ctx context.Context, c *fetch.Client) iter.Seq2[[]Hydrated[T], error] {
+			items := fetch.Scan(ctx, s, sc, func(ctx context.Context, c *fetch.Client) iter.Seq2[[]Hydrated[T], error] {
 				in, ok := r.input(q, pushes)
 				if !ok {
 					return done[Hydrated[T]]()
 				}
 				return hydrate(ctx, c, r.list(ctx, c, in, q), used)
 			})
+			return func(yield func(row, error) bool) {
+				for i, err := range items {
+					if !yield(row{Item: fetch.Item[T]{Target: i.Target, Value: i.Value.V}, More: i.Value.More}, err) {
+						return
+					}
+				}
+			}
 		},
 	}
 	t := Table{Name: r.name, Aliases: r.aliases, Def: def, Scope: scope, Ops: r.ops, Missing: r.missing, problems: problems}
@@ -413,7 +427,7 @@ func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
 
 // reads returns the fields of T a statement reads: the id's, and those of
 // each column it reads; false if a column it reads does not say.
-func (r regional[T, In]) reads(q *vtab.Query, cols []vtab.Column[fetch.Item[Hydrated[T]]], reads map[string][]string) ([]string, bool) {
+func (r regional[T, In]) reads(q *vtab.Query, cols []vtab.Column[Row[T]], reads map[string][]string) ([]string, bool) {
 	paths := slices.Clone(r.idReads)
 	for _, c := range cols {
 		if !q.Uses(c.Name) {
@@ -435,25 +449,25 @@ func (r regional[T, In]) common(s *fetch.Session) []col[T, In] {
 	if r.arn != nil {
 		arn := r.arn
 		cols = append(cols,
-			col[T, In]{Name: "arn", Type: vtab.Text, Doc: "Amazon Resource Name", Reads: known(r.idReads), Get: func(i fetch.Item[T]) any { return arn(i) }},
+			col[T, In]{Name: "arn", Type: vtab.Text, Doc: "Amazon Resource Name", Reads: known(r.idReads), Get: func(i *fetch.Item[T]) any { return arn(*i) }},
 			col[T, In]{Name: "akas", Type: vtab.JSON, Doc: "the resource's ARN as a list, as Steampipe names it", Reads: known(r.idReads),
-				Get: func(i fetch.Item[T]) any { return []string{arn(i)} }})
+				Get: func(i *fetch.Item[T]) any { return []string{arn(*i)} }})
 	}
 	if r.title != nil {
 		title := r.title
 		cols = append(cols, col[T, In]{Name: "title", Type: vtab.Text, Doc: "the resource's Name tag, else its id",
-			Reads: known(r.tagsReads), Get: func(i fetch.Item[T]) any { return title(i.Value) }})
+			Reads: known(r.tagsReads), Get: func(i *fetch.Item[T]) any { return title(i.Value) }})
 	}
 	if r.tags != nil {
 		tags := r.tags
 		cols = append(cols,
 			col[T, In]{Name: "tags", Type: vtab.JSON, Doc: `the tags as an object {"Key": "Value"}`, Reads: known(r.tagsReads),
-				Get: func(i fetch.Item[T]) any { return tagObject(tags(i.Value)) }},
+				Get: func(i *fetch.Item[T]) any { return tagObject(tags(i.Value)) }},
 			col[T, In]{Name: "tags_src", Type: vtab.JSON, Doc: "the tags as the API lists them", Reads: known(r.tagsReads),
-				Get: func(i fetch.Item[T]) any { return tags(i.Value) }})
+				Get: func(i *fetch.Item[T]) any { return tags(i.Value) }})
 	}
 	return append(cols, col[T, In]{Name: "partition", Type: vtab.Text, Doc: "aws, aws-cn or aws-us-gov", Reads: []string{},
-		Get: func(fetch.Item[T]) any { return s.Partition() }})
+		Get: func(*fetch.Item[T]) any { return s.Partition() }})
 }
 
 // known is paths, or nil (not known) when the table declared none; the
@@ -695,7 +709,7 @@ func enumValues[E interface {
 // (Steampipe's transform.FromField): a nil pointer on the way is NULL.
 // The path is resolved once, when the table is declared; a path that does
 // not exist is a mistake that panics at start-up, in every test.
-func from[T any](path string) func(fetch.Item[T]) any {
+func from[T any](path string) func(*fetch.Item[T]) any {
 	t := reflect.TypeFor[T]()
 	var index [][]int
 	for _, name := range strings.Split(path, ".") {
@@ -709,7 +723,7 @@ func from[T any](path string) func(fetch.Item[T]) any {
 		index = append(index, f.Index)
 		t = f.Type
 	}
-	return func(i fetch.Item[T]) any {
+	return func(i *fetch.Item[T]) any {
 		v := reflect.ValueOf(&i.Value).Elem()
 		for _, ix := range index {
 			for v.Kind() == reflect.Pointer {

@@ -28,7 +28,7 @@ func TestValidateHydratedPosition(t *testing.T) {
 	table := func(before int) Table {
 		var cols []col[ec2types.Tag, struct{}]
 		for i := range before {
-			cols = append(cols, col[ec2types.Tag, struct{}]{Name: fmt.Sprintf("c%d", i), Type: vtab.Text, Get: func(fetch.Item[ec2types.Tag]) any { return nil }})
+			cols = append(cols, col[ec2types.Tag, struct{}]{Name: fmt.Sprintf("c%d", i), Type: vtab.Text, Get: func(*fetch.Item[ec2types.Tag]) any { return nil }})
 		}
 		cols = append(cols, col[ec2types.Tag, struct{}]{Name: "costly", Type: vtab.Text, Hydrate: hydrate})
 		return define(nil, regional[ec2types.Tag, struct{}]{
@@ -66,7 +66,7 @@ func TestValidatePushedIntoNothing(t *testing.T) {
 	table := func(p *push) Table {
 		return define(nil, regional[ec2types.Tag, in]{
 			name: "synthetic", doc: "a table to validate", id: func(ec2types.Tag) string { return "" },
-			columns: []col[ec2types.Tag, in]{{Name: "key", Type: vtab.Text, Push: p, Get: func(fetch.Item[ec2types.Tag]) any { return nil }}},
+			columns: []col[ec2types.Tag, in]{{Name: "key", Type: vtab.Text, Push: p, Get: func(*fetch.Item[ec2types.Tag]) any { return nil }}},
 			filters: func(i *in) *[]ec2types.Filter { return &i.Filters },
 			list: func(context.Context, *fetch.Client, *in, *vtab.Query) iter.Seq2[[]ec2types.Tag, error] {
 				return done[ec2types.Tag]()

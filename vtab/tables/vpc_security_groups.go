@@ -48,9 +48,9 @@ func VPCSecurityGroups(s *fetch.Session) Table {
 			{Name: "owner_id", Type: vtab.Text, Get: from[types.SecurityGroup]("OwnerId"), Push: filter("owner-id").values(accountID)},
 			{Name: "ip_permissions", Type: vtab.JSON,
 				Doc: `inbound rules: [{"IpProtocol": "tcp" or "-1" (all), "FromPort", "ToPort", "IpRanges": [{"CidrIp"}], "Ipv6Ranges": [{"CidrIpv6"}], "UserIdGroupPairs": [{"GroupId"}], "PrefixListIds"}]; [] when none`,
-				Get: func(g securityGroupItem) any { return emptyList(g.Value.IpPermissions) }},
+				Get: func(g *securityGroupItem) any { return emptyList(g.Value.IpPermissions) }},
 			{Name: "ip_permissions_egress", Type: vtab.JSON, Doc: "outbound rules, as ip_permissions; [] when none",
-				Get: func(g securityGroupItem) any { return emptyList(g.Value.IpPermissionsEgress) }},
+				Get: func(g *securityGroupItem) any { return emptyList(g.Value.IpPermissionsEgress) }},
 		},
 		list: func(ctx context.Context, c *fetch.Client, in *ec2.DescribeSecurityGroupsInput, q *vtab.Query) iter.Seq2[[]types.SecurityGroup, error] {
 			in.MaxResults = aws.Int32(fetch.PageSize(q.Limit, 5, 1000))

@@ -38,7 +38,7 @@ func VPCSubnets(s *fetch.Session) Table {
 			{Name: "subnet_arn", Type: vtab.Text, Get: from[types.Subnet]("SubnetArn"), Push: filter("subnet-arn").selective(1e4)},
 			{Name: "vpc_id", Type: vtab.Text, Get: from[types.Subnet]("VpcId"), Push: filter("vpc-id")},
 			{Name: "cidr_block", Type: vtab.Text, Doc: "the IPv4 CIDR block", Get: from[types.Subnet]("CidrBlock"), Push: filter("cidr-block")},
-			{Name: "state", Type: vtab.Text, Doc: "pending, available, unavailable, failed", Get: func(v subnetItem) any { return str(v.Value.State) },
+			{Name: "state", Type: vtab.Text, Doc: "pending, available, unavailable, failed", Get: func(v *subnetItem) any { return str(v.Value.State) },
 				Push: filter("state")},
 			{Name: "owner_id", Type: vtab.Text, Doc: "the account that owns the subnet (another one's, for a shared subnet)",
 				Get: from[types.Subnet]("OwnerId"), Push: filter("owner-id").values(accountID)},
@@ -57,7 +57,7 @@ func VPCSubnets(s *fetch.Session) Table {
 			{Name: "outpost_arn", Type: vtab.Text, Nullable: true, Doc: "on an Outpost only", Get: from[types.Subnet]("OutpostArn")},
 			{Name: "ipv6_cidr_block_association_set", Type: vtab.JSON, Nullable: true, Doc: "the IPv6 CIDR blocks; NULL without",
 				Get: from[types.Subnet]("Ipv6CidrBlockAssociationSet")},
-			{Name: "akas", Type: vtab.JSON, Doc: "the subnet's ARN as a list, as Steampipe names it", Get: func(v subnetItem) any {
+			{Name: "akas", Type: vtab.JSON, Doc: "the subnet's ARN as a list, as Steampipe names it", Get: func(v *subnetItem) any {
 				if v.Value.SubnetArn == nil {
 					return nil
 				}
