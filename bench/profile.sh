@@ -31,9 +31,9 @@ SQL=${1:-'SELECT account_id, region, count(*) FROM ec2_instances GROUP BY accoun
 
 build
 main_go=$ROOT/cmd/awssql/main.go
-grep -q '^	os.Exit(code)$' "$main_go" || die "cmd/awssql/main.go no longer ends with os.Exit(code); adapt the overlay"
+grep -q '^	os.Exit(run(.*))$' "$main_go" || die "cmd/awssql/main.go no longer ends with os.Exit(run(...)); adapt the overlay"
 mkdir -p "$WORK/overlay" "$PROFILE_DIR"
-sed 's/^	os.Exit(code)$/	stopProfiles()\n	os.Exit(code)/' "$main_go" >"$WORK/overlay/main.go"
+sed 's/^	os.Exit(run(\(.*\)))$/	code := run(\1)\n	stopProfiles()\n	os.Exit(code)/' "$main_go" >"$WORK/overlay/main.go"
 cat >"$WORK/overlay/zz_profile.go" <<'EOF'
 package main
 

@@ -431,13 +431,22 @@ const hexDigits = "0123456789abcdef"
 // encoding/json escapes without HTML escaping, and each byte that is not
 // UTF-8 as U+FFFD itself (encoding/json writes \ufffd, which reads back
 // as the character).
-func appendJSONString(b []byte, s string) []byte {
+func appendJSONString(b []byte, s string) []byte { return appendString(b, s, false, true) }
+
+// AppendJSONString appends s as a JSON string exactly as encoding/json's
+// Marshal writes it (HTML characters escaped, a byte that is not UTF-8 as
+// \ufffd), without its allocations.
+func AppendJSONString(b []byte, s string) []byte { return appendString(b, s, true, false) }
+
+// appendString is encoding/json's appendString; with rawFFFD, a byte that
+// is not UTF-8 becomes U+FFFD itself rather than its escape.
+func appendString(b []byte, s string, escapeHTML, rawFFFD bool) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
+			if c >= 0x20 && c != '"' && c != '\\' && (!escapeHTML || c != '<' && c != '>' && c != '&') {
 				i++
 				continue
 			}
@@ -464,9 +473,12 @@ func appendJSONString(b []byte, s string) []byte {
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case r == utf8.RuneError && size == 1:
+		case r == utf8.RuneError && size == 1 && rawFFFD:
 			b = append(b, s[start:i]...)
 			b = append(b, "\uFFFD"...)
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
 		case r == '\u2028' || r == '\u2029':
 			b = append(b, s[start:i]...)
 			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])

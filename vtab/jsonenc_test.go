@@ -3,6 +3,7 @@ package vtab
 import (
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"testing"
 	"time"
@@ -162,4 +163,29 @@ func BenchmarkJSONColumn(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestAppendJSONStringAsMarshal holds AppendJSONString to encoding/json's
+// Marshal, for strings with every byte value and random mixes of them.
+func TestAppendJSONStringAsMarshal(t *testing.T) {
+	var cases []string
+	for c := range 256 {
+		cases = append(cases, string([]byte{byte(c)}), "a"+string([]byte{byte(c)})+"b")
+	}
+	cases = append(cases, "<none>&", "a\u2028b\u2029", "\xff\xfeok", "é😀", "\xed\xa0\x80", "ok\xc3", "")
+	r := rand.New(rand.NewPCG(3, 4))
+	alphabet := []string{"a", "<", ">", "&", "\"", "\\", "\n", "\x00", "\x7f", "\xff", "é", "\u2028", "😀", "\xe2\x80", " "}
+	for range 2000 {
+		var s string
+		for range r.IntN(12) {
+			s += alphabet[r.IntN(len(alphabet))]
+		}
+		cases = append(cases, s)
+	}
+	for _, s := range cases {
+		want, _ := json.Marshal(s)
+		if got := AppendJSONString(nil, s); string(got) != string(want) {
+			t.Fatalf("AppendJSONString(%q) = %s, json.Marshal: %s", s, got, want)
+		}
+	}
 }

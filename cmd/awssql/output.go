@@ -16,6 +16,8 @@ import (
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/awssql/awssql/vtab"
 )
 
 // Formats are the values of -o.
@@ -235,12 +237,18 @@ type jsonWriter struct {
 	w     *bufio.Writer
 	array bool
 	cols  []column
+	keys  [][]byte // each column's name as a JSON string, and ':'
+	buf   []byte   // a row, written at once
 	n     int
 	open  bool
 }
 
 func (j *jsonWriter) begin(cols []column) error {
 	j.cols, j.n, j.open = cols, 0, true
+	j.keys = make([][]byte, len(cols))
+	for i, c := range cols {
+		j.keys[i] = append(vtab.AppendJSONString(nil, c.name), ':')
+	}
 	if j.array {
 		j.w.WriteString("[")
 	}
@@ -255,45 +263,48 @@ func (j *jsonWriter) row(vals []any) error {
 		j.w.WriteString("\n  ")
 	}
 	j.n++
-	j.w.WriteByte('{')
+	b := append(j.buf[:0], '{')
 	for i, v := range vals {
 		if i > 0 {
-			j.w.WriteByte(',')
+			b = append(b, ',')
 		}
-		k, _ := json.Marshal(j.cols[i].name)
-		j.w.Write(k)
-		j.w.WriteByte(':')
-		j.w.Write(jsonValue(v, j.cols[i]))
+		b = append(b, j.keys[i]...)
+		b = appendJSONValue(b, v, j.cols[i])
 	}
-	j.w.WriteByte('}')
+	b = append(b, '}')
 	if !j.array {
-		j.w.WriteByte('\n')
+		b = append(b, '\n')
 	}
+	j.buf = b
+	j.w.Write(b)
 	return j.w.Flush()
 }
 
-func jsonValue(v any, col column) []byte {
+// appendJSONValue appends v as the value of col: as json.Marshal writes
+// it, but a JSON column's text as the JSON it holds, and a boolean's 0 or
+// 1 as false or true.
+func appendJSONValue(b []byte, v any, col column) []byte {
 	switch v := v.(type) {
 	case nil:
-		return []byte("null")
+		return append(b, "null"...)
 	case int64:
 		if col.boolean { // jq and every JSON reader take 0 for true
-			return strconv.AppendBool(nil, v != 0)
+			return strconv.AppendBool(b, v != 0)
 		}
-		return strconv.AppendInt(nil, v, 10)
+		return strconv.AppendInt(b, v, 10)
 	case float64:
-		b, err := json.Marshal(v)
+		f, err := json.Marshal(v)
 		if err != nil { // NaN, Inf
-			return []byte("null")
+			return append(b, "null"...)
 		}
-		return b
+		return append(b, f...)
 	case string:
 		if col.json && json.Valid([]byte(v)) {
-			return []byte(v)
+			return append(b, v...)
 		}
+		return vtab.AppendJSONString(b, v)
 	}
-	b, _ := json.Marshal(text(v))
-	return b
+	return vtab.AppendJSONString(b, text(v))
 }
 
 func (j *jsonWriter) end() error {
