@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/smithy-go"
@@ -22,6 +23,12 @@ const (
 	// DecoderSDK reads every answer with the SDK's decoder, whole: for
 	// comparison, and as a way back.
 	DecoderSDK = "sdk"
+	// DecoderFloor reads the answers of the operations listed by Decoders
+	// to their end and drops them: every page is empty. No statement
+	// should use it; a benchmark does, to measure the lower bound of any
+	// decoder (the calls, the transport, the engine), which the others
+	// are compared with.
+	DecoderFloor = "floor"
 )
 
 // Decoders lists the operations whose answers awssql decodes itself
@@ -73,13 +80,14 @@ func (s *Session) decoding(stack *middleware.Stack) error {
 			}
 		}
 	}
-	_, err := stack.Deserialize.Swap("OperationDeserializer", &deserializer{sdk: sdk, fast: fast})
+	_, err := stack.Deserialize.Swap("OperationDeserializer", &deserializer{sdk: sdk, fast: fast, floor: s.opts.Decoder == DecoderFloor})
 	return err
 }
 
 type deserializer struct {
-	sdk  middleware.DeserializeMiddleware
-	fast *fastDecoder
+	sdk   middleware.DeserializeMiddleware
+	fast  *fastDecoder
+	floor bool // DecoderFloor: answers dropped
 }
 
 // ID keeps the SDK's, which other middleware is placed by.
@@ -98,6 +106,13 @@ func (m *deserializer) HandleDeserialize(ctx context.Context, in middleware.Dese
 		return m.bySDK(ctx, in, answered{out, md, err})
 	}
 	defer func() { smithyhttp.CloseResponseBody(ctx, resp, false, err) }()
+	if m.floor {
+		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+			return out, md, &smithy.DeserializationError{Err: fmt.Errorf("failed to read response body, %w", err)}
+		}
+		out.Result, err = m.fast.decode(strings.NewReader(""), nil)
+		return out, md, err
+	}
 	want := allFields
 	cf := callFieldsFrom(ctx)
 	if cf != nil {

@@ -203,7 +203,7 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 	switch opts.Decoder {
 	case "":
 		opts.Decoder = DecoderAWSSQL
-	case DecoderAWSSQL, DecoderSDK:
+	case DecoderAWSSQL, DecoderSDK, DecoderFloor:
 	default:
 		return nil, fmt.Errorf("unknown decoder %q: use %s or %s", opts.Decoder, DecoderAWSSQL, DecoderSDK)
 	}

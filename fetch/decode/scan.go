@@ -49,6 +49,8 @@ type scanner struct {
 	empty   bool   // the start element closed itself (<a/>)
 	text    []byte // the decoded text of character data or CDATA
 	scratch []byte // where text that needs decoding is decoded
+	seq     []byte // the end tag skipWhole looks for, "</name>"
+	start   []byte // and "<name"
 }
 
 type tokKind int
@@ -436,6 +438,14 @@ func (s *scanner) startElement() error {
 // tagEnd returns the offset of the '>' that ends the tag starting at pos,
 // outside quoted attribute values.
 func (s *scanner) tagEnd(from int) (int, error) {
+	// Most tags hold no attribute: the first '>' ends them when no quote
+	// comes before it.
+	if s.pos+from < s.end {
+		w := s.buf[s.pos+from : s.end]
+		if j := bytes.IndexByte(w, '>'); j >= 0 && bytes.IndexByte(w[:j], '"') < 0 && bytes.IndexByte(w[:j], '\'') < 0 {
+			return from + j, nil
+		}
+	}
 	var quote byte
 	for i := from; ; i++ {
 		if s.pos+i >= s.end && !s.fill() {
@@ -465,15 +475,31 @@ func space(b []byte, i int) int {
 // at most splits it into a prefix and a local name. It returns their
 // bounds in b and the name's length.
 func (s *scanner) nsname(b []byte, i int, missing string) (prefix, local [2]int, n int, err error) {
-	n = nameLen(b[i:])
+	// An ASCII name without a colon, the common case, is read in one
+	// loop.
+	colon, ascii := -1, true
+	for n = 0; i+n < len(b); n++ {
+		c := b[i+n]
+		if c >= 0x80 {
+			ascii = false
+			continue
+		}
+		if !nameByte[c] {
+			break
+		}
+		if c == ':' && colon < 0 {
+			colon = n
+		}
+	}
 	if n == 0 {
 		return prefix, local, 0, s.fail(i, "%s", missing)
 	}
 	name := b[i : i+n]
-	if msg := checkName(name); msg != "" {
-		return prefix, local, 0, s.fail(i, "%s", msg)
+	if c := name[0]; !ascii || !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '_' || c == ':') {
+		if msg := checkName(name); msg != "" {
+			return prefix, local, 0, s.fail(i, "%s", msg)
+		}
 	}
-	colon := bytes.IndexByte(name, ':')
 	switch {
 	case colon < 0:
 		return [2]int{i, i}, [2]int{i, i + n}, n, nil
@@ -760,6 +786,17 @@ func (s *scanner) skip() error {
 		s.skipped()
 		return nil
 	}
+	if n, ok := s.skipWhole(); ok {
+		s.pos += n
+		s.pop()
+		s.skipped()
+		return nil
+	}
+	return s.skipTags()
+}
+
+// skipTags is skip read tag by tag, counting how deep it is.
+func (s *scanner) skipTags() error {
 	depth := 1
 	for {
 		// Text is not read: drop it from the window as it is passed.
@@ -814,6 +851,51 @@ func (s *scanner) skip() error {
 			s.pos += gt + 1
 		}
 	}
+}
+
+// skipWhole finds the end of an element that holds other elements
+// without reading them: the first "</name>" in the window after pos, when
+// what comes before it holds nothing that could hide or shift it (no
+// comment, CDATA section, processing instruction or directive, no
+// attribute, no element of the same name, no end tag of that name spelled
+// otherwise). It returns the offset after that end tag, and false when it
+// cannot tell: skip then reads tag by tag. An element whose first tag
+// inside is its end (a value) is left to skip, which ends it at once.
+func (s *scanner) skipWhole() (int, bool) {
+	w := s.buf[s.pos:s.end]
+	lt := bytes.IndexByte(w, '<')
+	if lt < 0 || lt+1 >= len(w) || w[lt+1] == '/' {
+		return 0, false
+	}
+	prefix, local := s.top()
+	if len(prefix) > 0 {
+		return 0, false
+	}
+	s.seq = append(append(append(s.seq[:0], "</"...), local...), '>')
+	end := bytes.Index(w, s.seq)
+	if end < 0 {
+		return 0, false
+	}
+	r := w[:end]
+	if bytes.IndexByte(r, '=') >= 0 || bytes.Index(r, []byte("<!")) >= 0 || bytes.Index(r, []byte("<?")) >= 0 {
+		return 0, false
+	}
+	// "<name" and "</name" inside: another element of the name, or its
+	// end spelled "</name >", unless the name goes on ("<nameSet").
+	s.start = append(append(s.start[:0], '<'), local...)
+	for _, seq := range [][]byte{s.start, s.seq[:len(s.seq)-1]} {
+		for at := r; ; {
+			i := bytes.Index(at, seq)
+			if i < 0 {
+				break
+			}
+			if k := i + len(seq); k >= len(at) || at[k] >= 0x80 || !nameByte[at[k]] {
+				return 0, false
+			}
+			at = at[i+len(seq):]
+		}
+	}
+	return end + len(s.seq), true
 }
 
 func (s *scanner) skipped() {

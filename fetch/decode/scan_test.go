@@ -172,3 +172,60 @@ func FuzzScanner(f *testing.F) {
 		compareTokens(t, doc)
 	})
 }
+
+// TestSkipWholeAsSkipTags holds skipWhole, which looks for an element's
+// end tag without reading what comes before it, to skipTags, which reads
+// tag by tag: where skipWhole answers, it ends the element where
+// skipTags does, and it declines what could hide or shift the end.
+func TestSkipWholeAsSkipTags(t *testing.T) {
+	cases := []struct {
+		inner   string // what <a> holds, up to and with its end
+		decline bool
+	}{
+		{"<b>1</b><c/></a><a>next</a>", false},
+		{"<b><c>x</c></b>text &amp; more</a>", false},
+		{"<ab>1</ab><a_>2</a_></a>", false},             // names that go on
+		{"<b>1</b><ab/><x></x></a>", false},             // empty elements, one of a longer name
+		{"<a>nested</a></a>", true},                     // the same name inside
+		{"<a/></a>", true},                              // and closed at once
+		{"<b>1</b></a ><x/></a>", true},                 // its end spelled otherwise
+		{"<!-- </a> --></a>", true},                     // a comment
+		{"<b><![CDATA[</a>]]></b></a>", true},           // CDATA
+		{"<?pi </a>?></a>", true},                       // a processing instruction
+		{`<b x="1">v</b></a>`, true},                    // an attribute
+		{"<b>a=b</b></a>", true},                        // '=' in text: declined all the same
+		{"<b>1</b>", true},                              // no end in the window
+		{"</a>", true},                                  // a value: left to skipTags
+		{"text</a>", true},                              // text only: the same
+		{"<b>\u00e9</b><a\u00e9>x</a\u00e9></a>", true}, // a name going on in UTF-8: declined
+	}
+	for _, c := range cases {
+		doc := "<r><a>" + c.inner + "</r>"
+		open := func() *scanner {
+			s := newScanner(strings.NewReader(doc))
+			for range 2 { // <r>, <a>
+				if k, err := s.next(); err != nil || k != tokStart {
+					t.Fatalf("%q: %v %v", doc, k, err)
+				}
+			}
+			s.fill()
+			return s
+		}
+		s := open()
+		n, ok := s.skipWhole()
+		if ok == c.decline {
+			t.Errorf("%q: skipWhole answered %v, want %v", c.inner, ok, !c.decline)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		slow := open()
+		if err := slow.skipTags(); err != nil {
+			t.Fatalf("%q: skipTags: %v", c.inner, err)
+		}
+		if got, want := s.read+int64(s.pos+n), slow.read+int64(slow.pos); got != want {
+			t.Errorf("%q: skipWhole ends at %d, skipTags at %d", c.inner, got, want)
+		}
+	}
+}
