@@ -13,6 +13,8 @@
 # Environment (defaults in brackets): ACCOUNTS [25] REGIONS [16]
 # INSTANCES [2500] PAGE_SIZE [1000] CONCURRENCY [16] LATENCY_MS [0]
 # RUNS [1] SEED [1] OUTPUT [jsonl] TARGET_MB [300] KEEP_WORK BIN
+# DECODERS ["awssql sdk"]: each run is made with each --decoder, one after
+# the other, so that the two are compared on the same machine and data.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -28,6 +30,7 @@ RUNS=${RUNS:-1}
 SEED=${SEED:-1}
 OUTPUT=${OUTPUT:-jsonl}
 TARGET_MB=${TARGET_MB:-300}
+DECODERS=${DECODERS:-awssql sdk}
 total=$((ACCOUNTS * REGIONS * INSTANCES))
 
 build
@@ -40,32 +43,36 @@ gen=$(sed -n 's/^awsfake: generated .* in \(.*\)$/\1/p' "$WORK/mem.log")
 fake_rss_ready=$(vm_kb "$FAKE_PID" VmRSS)
 fake_hwm_ready=$(vm_kb "$FAKE_PID" VmHWM)
 
-walls=() rsss=() cpus=() fcpus=()
+declare -A WALLS RSSS CPUS FCPUS
 for ((i = 1; i <= RUNS; i++)); do
-	log "bench: run $i of $RUNS: awssql -o $OUTPUT 'SELECT * FROM ec2_instances' > /dev/null"
-	measure_clean /dev/null "$WORK/mem.err" "$BIN/awssql" "${FAKE_ARGS[@]}" --concurrency "$CONCURRENCY" --stats=json \
-		-o "$OUTPUT" 'SELECT * FROM ec2_instances'
-	((RC == 0)) || die "awssql exited $RC: $(tail -n 3 "$WORK/mem.err")"
-	stats "$WORK/mem.err" >"$WORK/mem.stats"
-	rows=$(stat rows <"$WORK/mem.stats")
-	((rows == total)) || die "awssql returned $rows rows, want $total"
-	walls+=("$WALL_MS") rsss+=("$RSS_KB") cpus+=("$CPU_MS") fcpus+=("$FAKE_CPU_MS")
-	log "bench: wall $WALL_MS ms, max RSS $((RSS_KB / 1024)) MB, CPU awssql $CPU_MS ms, awsfake $FAKE_CPU_MS ms"
+	for dec in $DECODERS; do
+		log "bench: run $i of $RUNS, --decoder $dec: awssql -o $OUTPUT 'SELECT * FROM ec2_instances' > /dev/null"
+		measure_clean /dev/null "$WORK/mem.err" "$BIN/awssql" "${FAKE_ARGS[@]}" --concurrency "$CONCURRENCY" --stats=json \
+			--decoder "$dec" -o "$OUTPUT" 'SELECT * FROM ec2_instances'
+		((RC == 0)) || die "awssql exited $RC: $(tail -n 3 "$WORK/mem.err")"
+		stats "$WORK/mem.err" >"$WORK/mem.stats"
+		rows=$(stat rows <"$WORK/mem.stats")
+		((rows == total)) || die "awssql returned $rows rows, want $total"
+		WALLS[$dec]+=" $WALL_MS" RSSS[$dec]+=" $RSS_KB" CPUS[$dec]+=" $CPU_MS" FCPUS[$dec]+=" $FAKE_CPU_MS"
+		log "bench: wall $WALL_MS ms, max RSS $((RSS_KB / 1024)) MB, CPU awssql $CPU_MS ms, awsfake $FAKE_CPU_MS ms"
+	done
 done
-rss_max=$(printf '%s\n' "${rsss[@]}" | sort -n | tail -n 1)
 fake_hwm=$(vm_kb "$FAKE_PID" VmHWM)
-verdict="under"
-((rss_max / 1024 < TARGET_MB)) || verdict="OVER"
-
 echo
 echo "machine: $(machine)"
 echo "scenario: $ACCOUNTS accounts x $REGIONS regions x $INSTANCES instances = $total instances; page size $PAGE_SIZE;" \
 	"latency ${LATENCY_MS}ms; awssql --concurrency $CONCURRENCY -o $OUTPUT 'SELECT * FROM ec2_instances' > /dev/null"
 echo "awssql: $rows rows; calls $(stat calls <"$WORK/mem.stats") ($(stat calls.DescribeInstances <"$WORK/mem.stats") DescribeInstances);" \
 	"retries $(stat retries <"$WORK/mem.stats")"
-echo "awssql max RSS: $((rss_max / 1024)) MB ($verdict the ${TARGET_MB} MB target); per run: $(printf '%s ' "${rsss[@]}" | awk '{ for (i = 1; i <= NF; i++) printf "%d MB ", $i / 1024 }')"
-echo "awssql wall: $(median "${walls[@]}") ms (median of $RUNS: ${walls[*]}); CPU $(median "${cpus[@]}") ms;" \
-	"awsfake CPU meanwhile $(median "${fcpus[@]}") ms; first row at $(stat first_row_ms <"$WORK/mem.stats") ms"
+for dec in $DECODERS; do
+	# shellcheck disable=SC2086 # the lists split on purpose
+	rss_max=$(printf '%s\n' ${RSSS[$dec]} | sort -n | tail -n 1)
+	verdict="under"
+	((rss_max / 1024 < TARGET_MB)) || verdict="OVER"
+	# shellcheck disable=SC2086
+	echo "--decoder $dec: max RSS $((rss_max / 1024)) MB ($verdict the ${TARGET_MB} MB target); wall $(median ${WALLS[$dec]}) ms" \
+		"(median of $RUNS:${WALLS[$dec]}); CPU awssql $(median ${CPUS[$dec]}) ms; awsfake CPU meanwhile $(median ${FCPUS[$dec]}) ms"
+done
 echo "awsfake: generated in $gen (ready to serve after $ready_ms ms); RSS when ready $((fake_rss_ready / 1024)) MB," \
 	"peak $((fake_hwm_ready / 1024)) MB while generating, $((fake_hwm / 1024)) MB after serving"
 ((CONTENDED_RUNS == 0)) || echo "WARNING: $CONTENDED_RUNS runs kept although other work took more than ${CONTENTION_PCT:-5}% of the machine during them"

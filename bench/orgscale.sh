@@ -13,6 +13,8 @@
 # calls needed: the calls the query cannot do without (counted from the
 # scenario, and checked against awssql --stats=json);
 # T0: the same query's wall time with no latency (the CPU floor here).
+# T0 is also measured with --decoder sdk, in the same run, and awssql's
+# own CPU time in both is compared: what its decoder saves.
 #
 # Usage: bench/orgscale.sh            (from anywhere; builds into a temp dir)
 # Environment (defaults in brackets):
@@ -120,7 +122,7 @@ declare -A QUERIES=(
 )
 declare -A WANT_ROWS=([Q1]=1 [Q2]=$((ACCOUNTS * REGIONS)))
 
-rows_out=()
+rows_out=() decoders_out=()
 for q in Q1 Q2; do
 	sql=${QUERIES[$q]}
 	# T0 and latency runs alternate, so that a machine whose speed drifts
@@ -128,8 +130,14 @@ for q in Q1 Q2; do
 	for ((i = 0; i <= RUNS; i++)); do
 		run_once "$q-t0" "$sql" FAST_ARGS "$FAST_PID" "$((i > 0))"
 		run_once "$q" "$sql" SLOW_ARGS "$SLOW_PID" "$((i > 0))"
+		# The same T0 with the SDK's decoder (issue 10's comparison).
+		run_once "$q-t0-sdk" "$sql" FAST_ARGS "$FAST_PID" "$((i > 0))" --decoder sdk
 	done
+	summarize "$q-t0-sdk"
+	sdk_t0=$MED_MS sdk_t0_cpu=$MED_CPU_MS
 	summarize "$q-t0"
+	decoders_out+=("$(printf '%-3s %12s %12s %9s %12s %12s %9s' "$q" "$sdk_t0_cpu" "$MED_CPU_MS" "$(ratio "$sdk_t0_cpu" "$MED_CPU_MS")" \
+		"$sdk_t0" "$MED_MS" "$(ratio "$sdk_t0" "$MED_MS")")")
 	t0=$MED_MS
 	t0_cpu="$MED_CPU_MS+$MED_FAKE_CPU_MS"
 	t0_floor=$(((MED_CPU_MS + MED_FAKE_CPU_MS) / $(nproc)))
@@ -186,6 +194,10 @@ echo
 printf '%-3s %8s %7s %9s %8s %7s %6s %7s %12s %12s %9s\n' "" "wall ms" "T0 ms" "bound ms" "wall/bd" "needed" "made" "RSS MB" \
 	"CPU ms" "CPU ms (T0)" "T0 CPU/n"
 printf '%s\n' "${rows_out[@]}"
+echo
+echo "T0 (no latency) with the SDK's decoder (--decoder sdk) and with awssql's, in the same run: awssql's own CPU and the wall"
+printf '%-3s %12s %12s %9s %12s %12s %9s\n' "" "CPU ms sdk" "CPU ms" "sdk/awssql" "T0 ms sdk" "T0 ms" "sdk/awssql"
+printf '%s\n' "${decoders_out[@]}"
 echo
 if [[ $naive_wall == skipped ]]; then
 	echo "naive --concurrency 1: skipped (SKIP_NAIVE)"
