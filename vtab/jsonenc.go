@@ -216,29 +216,15 @@ func arrayJSON(t reflect.Type, busy map[reflect.Type]*jsonFn) jsonFn {
 		return nil
 	}
 	return func(b []byte, v reflect.Value) ([]byte, bool, error) {
-		start := len(b)
-		b = append(b, '[')
-		some := false
+		b, c := openJSON(b, '[')
 		for i := range v.Len() {
-			at := len(b)
-			if some {
-				b = append(b, ',')
-			}
-			var wrote bool
 			var err error
-			if b, wrote, err = elem(b, v.Index(i)); err != nil {
-				return b[:start], false, err
+			if b, err = c.member(b, nil, elem, v.Index(i)); err != nil {
+				return b[:c.start], false, err
 			}
-			if !wrote {
-				b = b[:at]
-				continue
-			}
-			some = true
 		}
-		if !some {
-			return b[:start], false, nil
-		}
-		return append(b, ']'), true, nil
+		b, wrote := c.close(b, ']')
+		return b, wrote, nil
 	}
 }
 
@@ -266,40 +252,26 @@ func mapJSON(t reflect.Type, busy map[reflect.Type]*jsonFn) jsonFn {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		start := len(b)
-		b = append(b, '{')
-		some := false
+		b, c := openJSON(b, '{')
 		kv := reflect.New(t.Key()).Elem()
+		var key []byte
 		for _, k := range keys {
-			at := len(b)
-			if some {
-				b = append(b, ',')
-			}
-			b = appendJSONString(b, k)
-			b = append(b, ':')
+			key = append(appendJSONString(key[:0], k), ':')
 			kv.SetString(k)
-			var wrote bool
 			var err error
-			if b, wrote, err = elem(b, v.MapIndex(kv)); err != nil {
-				return b[:start], false, err
+			if b, err = c.member(b, key, elem, v.MapIndex(kv)); err != nil {
+				return b[:c.start], false, err
 			}
-			if !wrote {
-				b = b[:at]
-				continue
-			}
-			some = true
 		}
-		if !some {
-			return b[:start], false, nil
-		}
-		return append(b, '}'), true, nil
+		b, wrote := c.close(b, '}')
+		return b, wrote, nil
 	}
 }
 
 type jsonField struct {
 	index     int
 	name      string
-	key       string // its name, quoted, and ':'
+	key       []byte // its name, quoted, and ':'
 	omitEmpty bool
 	fn        jsonFn
 }
@@ -357,39 +329,62 @@ func structJSON(t reflect.Type, busy map[reflect.Type]*jsonFn) jsonFn {
 		if fn == nil {
 			return nil
 		}
-		fields = append(fields, jsonField{index: i, name: name, key: string(appendJSONString(nil, name)) + ":", omitEmpty: omit, fn: fn})
+		fields = append(fields, jsonField{index: i, name: name, key: append(appendJSONString(nil, name), ':'), omitEmpty: omit, fn: fn})
 	}
 	slices.SortFunc(fields, func(a, b jsonField) int { return cmp.Compare(a.name, b.name) })
 	return func(b []byte, v reflect.Value) ([]byte, bool, error) {
-		start := len(b)
-		b = append(b, '{')
-		some := false
+		b, c := openJSON(b, '{')
 		for _, f := range fields {
 			fv := v.Field(f.index)
 			if f.omitEmpty && emptyJSON(fv) {
 				continue
 			}
-			at := len(b)
-			if some {
-				b = append(b, ',')
-			}
-			b = append(b, f.key...)
-			var wrote bool
 			var err error
-			if b, wrote, err = f.fn(b, fv); err != nil {
-				return b[:start], false, err
+			if b, err = c.member(b, f.key, f.fn, fv); err != nil {
+				return b[:c.start], false, err
 			}
-			if !wrote {
-				b = b[:at]
-				continue
-			}
-			some = true
 		}
-		if !some {
-			return b[:start], false, nil
-		}
-		return append(b, '}'), true, nil
+		b, wrote := c.close(b, '}')
+		return b, wrote, nil
 	}
+}
+
+// container is an array or object being written: its members that are
+// not pruned, with commas between them.
+type container struct {
+	start int // where it began: none written, it is taken back
+	some  bool
+}
+
+func openJSON(b []byte, open byte) ([]byte, container) {
+	return append(b, open), container{start: len(b)}
+}
+
+// member writes one member, its key (nil in an array) and value, or
+// nothing when the value prunes to nothing.
+func (c *container) member(b, key []byte, fn jsonFn, v reflect.Value) ([]byte, error) {
+	at := len(b)
+	if c.some {
+		b = append(b, ',')
+	}
+	b = append(b, key...)
+	b, wrote, err := fn(b, v)
+	if err != nil {
+		return b, err
+	}
+	if !wrote {
+		return b[:at], nil
+	}
+	c.some = true
+	return b, nil
+}
+
+// close ends the container, or takes it back when it holds nothing.
+func (c *container) close(b []byte, end byte) ([]byte, bool) {
+	if !c.some {
+		return b[:c.start], false
+	}
+	return append(b, end), true
 }
 
 func hasExported(t reflect.Type) bool {
