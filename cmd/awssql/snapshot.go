@@ -3,15 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
-	"iter"
 	"os"
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/awssql/awssql/fetch"
 	"github.com/awssql/awssql/store"
@@ -199,7 +200,6 @@ func (a *app) snapshot(ctx context.Context, o snapshotOptions, args []string) er
 			fmt.Fprintf(a.io.errOut, "awssql: snapshot %s not written: %s holds what it held before\n", snap.ID, st)
 		}
 	}()
-	var ok, failed int
 	// Each failure is said once, though an account that cannot be entered
 	// fails every table.
 	failures := fetch.NewStats()
@@ -209,14 +209,16 @@ func (a *app) snapshot(ctx context.Context, o snapshotOptions, args []string) er
 			a.reportFailures(failures)
 		}
 	}()
-	for _, t := range want {
-		sum, fs, err := a.snapshotTable(ctx, eng, tx, t, accounts, snap)
-		failures.Failures = append(failures.Failures, fs...)
-		ok, failed = ok+sum.TargetsOK, failed+sum.TargetsFailed
-		if err != nil {
-			return err
-		}
-		snap.Tables = append(snap.Tables, sum)
+	tables, err := a.snapshotTables(ctx, eng, tx, want, accounts)
+	var ok, failed int
+	for _, t := range tables {
+		failures.Failures = append(failures.Failures, t.failures...)
+		snap.Failures = append(snap.Failures, t.recorded...)
+		ok, failed = ok+t.sum.TargetsOK, failed+t.sum.TargetsFailed
+		snap.Tables = append(snap.Tables, t.sum)
+	}
+	if err != nil {
+		return err
 	}
 	// Once written, the snapshot is committed whole even if Ctrl-C comes
 	// now: stopping half way would be worse.
@@ -244,42 +246,99 @@ func (a *app) snapshot(ctx context.Context, o snapshotOptions, args []string) er
 	return nil
 }
 
-// snapshotTable reads one table for the accounts and writes it in tx.
-// It returns the table's summary and its failed targets, which it records
-// in snap.
-func (a *app) snapshotTable(ctx context.Context, eng *vtab.Engine, tx store.Tx, t store.Table, accounts []string, snap *store.Snapshot) (store.TableSummary, []fetch.Failure, error) {
-	sum := store.Summarize(t)
-	st := fetch.NewStats()
-	ctx = fetch.WithStats(ctx, st)
+// tableSnapshot is what a snapshot read of one table: its summary, its
+// failed targets, and those as the snapshot records them.
+type tableSnapshot struct {
+	sum      store.TableSummary
+	failures []fetch.Failure
+	recorded []store.Failure
+}
+
+// snapshotTables reads the tables for the accounts, side by side in one
+// fan-out, and writes them in tx. The session's --concurrency bounds the
+// targets read and the calls made at once by all of them together, not
+// by each: a snapshot of thirty tables calls an account no harder than a
+// query does. Each table's rows are written as they come, the tables'
+// interleaved, one row at a time through the one transaction. The first
+// error ends every table; what each table read until then is returned
+// with it, in the order of want.
+func (a *app) snapshotTables(ctx context.Context, eng *vtab.Engine, tx store.Tx, want []store.Table, accounts []string) ([]tableSnapshot, error) {
+	writers := make([]store.TableWriter, len(want))
+	for i, t := range want {
+		w, err := tx.Table(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		writers[i] = w
+	}
+	stats := make([]*fetch.Stats, len(want))
+	for i := range stats {
+		stats[i] = fetch.NewStats()
+	}
 	var nrows atomic.Int64
 	if a.io.errTTY {
-		prog := startProgress(a.io.errOut, st, &nrows)
+		prog := startProgress(a.io.errOut, &nrows, stats...)
 		defer prog.clear()
 	}
+	out := make([]tableSnapshot, len(want))
+	var mu sync.Mutex // the Tx and its writers: one goroutine at a time
+	g, gctx := errgroup.WithContext(fetch.WithBound(ctx, fetch.NewBound(a.sess.Options().Concurrency)))
+	for i, t := range want {
+		g.Go(func() error {
+			var err error
+			out[i], err = snapshotTable(fetch.WithStats(gctx, stats[i]), eng, t, accounts, stats[i], func(r store.Row) error {
+				mu.Lock()
+				defer mu.Unlock()
+				if err := writers[i].Write(gctx, r); err != nil {
+					return err
+				}
+				nrows.Add(1)
+				return nil
+			}, func() (int64, error) {
+				mu.Lock()
+				defer mu.Unlock()
+				return writers[i].Close(gctx)
+			})
+			return err
+		})
+	}
+	return out, g.Wait()
+}
+
+// snapshotTable reads one table for the accounts, with its statistics in
+// st, and hands each row to write; close ends the table's rows and says
+// how many were written.
+func snapshotTable(ctx context.Context, eng *vtab.Engine, t store.Table, accounts []string, st *fetch.Stats,
+	write func(store.Row) error, close func() (int64, error)) (tableSnapshot, error) {
 	where := map[string][]string{}
 	if ti, _ := eng.Table(t.Name); slices.ContainsFunc(ti.Columns, func(c vtab.ColumnInfo) bool {
 		return c.Name == "account_id" && (c.Key == vtab.Exact || c.Key == vtab.Required)
 	}) {
 		where["account_id"] = accounts
 	}
-	rows := func(yield func(store.Row, error) bool) {
-		for r, err := range eng.Scan(ctx, t.Name, where) {
-			if !yield(store.Row{Key: r.ID, Values: r.Values}, err) || err != nil {
-				return
-			}
-			nrows.Add(1)
+	var err error
+	for r, serr := range eng.Scan(ctx, t.Name, where) {
+		if err = serr; err == nil {
+			err = write(store.Row{Key: r.ID, Values: r.Values})
+		}
+		if err != nil {
+			break
 		}
 	}
-	n, err := tx.Write(ctx, t, iter.Seq2[store.Row, error](rows))
+	var n int64
+	if err == nil {
+		n, err = close()
+	}
 	s := st.Snapshot()
-	sum.Rows, sum.TargetsOK, sum.TargetsFailed, sum.Ignored = n, s.Targets.OK, s.Targets.Failed, s.Targets.Ignored
+	out := tableSnapshot{sum: store.Summarize(t), failures: s.Failures}
+	out.sum.Rows, out.sum.TargetsOK, out.sum.TargetsFailed, out.sum.Ignored = n, s.Targets.OK, s.Targets.Failed, s.Targets.Ignored
 	for _, f := range s.Failures {
-		snap.Failures = append(snap.Failures, store.Failure{Table: t.Name, Account: f.Account, Region: f.Region,
+		out.recorded = append(out.recorded, store.Failure{Table: t.Name, Account: f.Account, Region: f.Region,
 			Operation: f.Operation, Code: f.Code, Message: f.Message})
 	}
 	for _, f := range s.Ignored {
-		snap.Failures = append(snap.Failures, store.Failure{Table: t.Name, Account: f.Account, Region: f.Region,
+		out.recorded = append(out.recorded, store.Failure{Table: t.Name, Account: f.Account, Region: f.Region,
 			Operation: f.Operation, Code: f.Code, Message: f.Message, Ignored: true})
 	}
-	return sum, s.Failures, err // a scan's and a store's errors name the table
+	return out, err // a scan's and a store's errors name the table
 }
