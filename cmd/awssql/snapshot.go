@@ -7,7 +7,6 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -259,9 +258,11 @@ type tableSnapshot struct {
 // targets read and the calls made at once by all of them together, not
 // by each: a snapshot of thirty tables calls an account no harder than a
 // query does. Each table's rows are written as they come, the tables'
-// interleaved, one row at a time through the one transaction. The first
-// error ends every table; what each table read until then is returned
-// with it, in the order of want.
+// interleaved, by one goroutine, the transaction's writer (written by the
+// tables' goroutines in turn under a mutex, the same rows took 15 to 30%
+// longer to write: BenchmarkTablesSideBySide). The first error ends every
+// table; what each table read until then is returned with it, in the
+// order of want.
 func (a *app) snapshotTables(ctx context.Context, eng *vtab.Engine, tx store.Tx, want []store.Table, accounts []string) ([]tableSnapshot, error) {
 	writers := make([]store.TableWriter, len(want))
 	for i, t := range want {
@@ -280,30 +281,89 @@ func (a *app) snapshotTables(ctx context.Context, eng *vtab.Engine, tx store.Tx,
 		prog := startProgress(a.io.errOut, &nrows, stats...)
 		defer prog.clear()
 	}
-	out := make([]tableSnapshot, len(want))
-	var mu sync.Mutex // the Tx and its writers: one goroutine at a time
 	g, gctx := errgroup.WithContext(fetch.WithBound(ctx, fetch.NewBound(a.sess.Options().Concurrency)))
+	batches := make(chan rowBatch, writeAhead)
+	send := func(b rowBatch) error {
+		select {
+		case batches <- b:
+			return nil
+		case <-gctx.Done():
+			return context.Cause(gctx)
+		}
+	}
+	g.Go(func() error {
+		for open := len(want); open > 0; {
+			var b rowBatch
+			select {
+			case b = <-batches:
+			case <-gctx.Done():
+				return context.Cause(gctx)
+			}
+			for _, r := range b.rows {
+				if err := writers[b.table].Write(gctx, r); err != nil {
+					return err
+				}
+			}
+			nrows.Add(int64(len(b.rows)))
+			if b.closed != nil {
+				n, err := writers[b.table].Close(gctx)
+				if err != nil {
+					return err // and the table's goroutine has it as gctx's cause
+				}
+				b.closed <- n
+				open--
+			}
+		}
+		return nil
+	})
+	out := make([]tableSnapshot, len(want))
 	for i, t := range want {
 		g.Go(func() error {
 			var err error
+			var rows []store.Row
 			out[i], err = snapshotTable(fetch.WithStats(gctx, stats[i]), eng, t, accounts, stats[i], func(r store.Row) error {
-				mu.Lock()
-				defer mu.Unlock()
-				if err := writers[i].Write(gctx, r); err != nil {
-					return err
+				// The engine reuses a row's Values for the next.
+				rows = append(rows, store.Row{Key: r.Key, Values: slices.Clone(r.Values)})
+				if len(rows) < batchRows {
+					return nil
 				}
-				nrows.Add(1)
-				return nil
+				err := send(rowBatch{table: i, rows: rows})
+				rows = nil
+				return err
 			}, func() (int64, error) {
-				mu.Lock()
-				defer mu.Unlock()
-				return writers[i].Close(gctx)
+				closed := make(chan int64, 1)
+				if err := send(rowBatch{table: i, rows: rows, closed: closed}); err != nil {
+					return 0, err
+				}
+				select {
+				case n := <-closed:
+					return n, nil
+				case <-gctx.Done():
+					return 0, context.Cause(gctx)
+				}
 			})
 			return err
 		})
 	}
 	return out, g.Wait()
 }
+
+// rowBatch is rows of one table on their way to the writer, the table's
+// last when closed is set: the writer then closes the table and sends its
+// row count there.
+type rowBatch struct {
+	table  int
+	rows   []store.Row
+	closed chan<- int64
+}
+
+// A table's rows go to the writer batchRows at a time, and at most
+// writeAhead batches wait for it: memory stays bounded, and a table's
+// reading goes on while the writer writes another's rows.
+const (
+	batchRows  = 64
+	writeAhead = 4
+)
 
 // snapshotTable reads one table for the accounts, with its statistics in
 // st, and hands each row to write; close ends the table's rows and says

@@ -589,3 +589,27 @@ func TestSnapshotIsOneFanOut(t *testing.T) {
 		t.Errorf("%d DescribeVolumeAttribute calls: the volumes' attributes were not read", n)
 	}
 }
+
+// TestSnapshotStoreFailureEndsIt: a row the store refuses, while the
+// other tables are still being read, ends the snapshot at once with the
+// store's error, and nothing of it is written.
+func TestSnapshotStoreFailureEndsIt(t *testing.T) {
+	ds := fakedata.Demo()
+	ds.Accounts[0].Name = "nul\x00name" // PostgreSQL text cannot hold it
+	f := demoFake(t, ds)
+	// Another table is slow: the failure comes while it is read.
+	f.srv.AddFault(awsfake.Fault{Operation: "DescribeImages", Latency: 10 * time.Second})
+	pg := pgtest.Start(t)
+	start := time.Now()
+	r := f.run("snapshot", "--into", pg, "--snapshot-time", "2026-11-01T00:00:00Z")
+	if took := time.Since(start); took > 8*time.Second {
+		t.Errorf("the snapshot took %v to end: it did not stop at the store's error", took)
+	}
+	if r.code != 1 || !strings.Contains(r.stderr, "table accounts") || !strings.Contains(r.stderr, "cannot hold a NUL character") ||
+		!strings.Contains(r.stderr, "snapshot 20261101T000000Z not written") {
+		t.Errorf("exit %d, want 1, the store's error and nothing written:\n%s", r.code, r.stderr)
+	}
+	if got := snapshotsOf(t, pg); len(got) != 0 {
+		t.Errorf("%s holds %v", pg, got)
+	}
+}
