@@ -43,6 +43,8 @@ type batch[T any] struct {
 // A slot of the concurrency bound is held while a target's page waits to
 // be consumed, so at most Concurrency pages are held at once. Each scan has
 // bounds of its own: a join's inner scan never waits for the outer one's.
+// Scans under a context WithBound share that Bound's slots instead: the
+// tables of a snapshot, read side by side as one fan-out.
 func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) iter.Seq2[Item[T], error] {
 	return func(yield func(Item[T], error) bool) {
 		ctx, cancel := context.WithCancel(ctx)
@@ -59,6 +61,9 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 		}
 		ch := make(chan batch[T])
 		sem := make(chan struct{}, s.opts.Concurrency)
+		if b := boundFrom(ctx); b != nil {
+			sem = b.targets
+		}
 		acquire := func() bool {
 			select {
 			case sem <- struct{}{}:

@@ -93,11 +93,20 @@ func (r *retryer) RetryDelay(attempt int, err error) (time.Duration, error) {
 // An operation whose output is a stream (S3 GetObject) returns before its
 // body is read: the attempt's context then lives until the caller closes
 // the body, still bounded by the timeout.
+//
+// Under a Bound an attempt is timed from when it has its slot: the wait
+// for one is not the call hanging.
 func attemptTimeout(d time.Duration) func(*middleware.Stack) error {
 	return func(stack *middleware.Stack) error {
 		err := stack.Finalize.Insert(middleware.FinalizeMiddlewareFunc("awssqlCallTimeout",
 			func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
-				actx, cancel := context.WithTimeoutCause(ctx, d, &CallTimeoutError{Timeout: d})
+				var actx context.Context
+				var cancel context.CancelFunc
+				if boundFrom(ctx) != nil {
+					actx, cancel = clockedAttempt(ctx, d) // timed from its slot on (boundCalls)
+				} else {
+					actx, cancel = context.WithTimeoutCause(ctx, d, &CallTimeoutError{Timeout: d})
+				}
 				body := &answerBody{}
 				out, md, err := next.HandleFinalize(context.WithValue(actx, answerBodyKey{}, body), in)
 				if err != nil {

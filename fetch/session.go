@@ -243,7 +243,7 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 	if err := CheckReadOnly(s.ops); err != nil {
 		return nil, err
 	}
-	cfg.APIOptions = append(cfg.APIOptions[:len(cfg.APIOptions):len(cfg.APIOptions)], s.readOnly, attemptTimeout(opts.CallTimeout))
+	cfg.APIOptions = append(cfg.APIOptions[:len(cfg.APIOptions):len(cfg.APIOptions)], s.readOnly, attemptTimeout(opts.CallTimeout), boundCalls)
 	s.base, s.caller = cfg, cfg
 	if opts.CacheTTL > 0 && opts.CacheDir != "" {
 		s.disk = newDiskCache(opts.CacheDir, opts.CacheTTL, opts.CacheMax)

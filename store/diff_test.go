@@ -19,7 +19,7 @@ func write(t *testing.T, st Store, snap *Snapshot, rows []Row, failures ...Failu
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := tx.Write(ctx, things, seq(rows))
+	n, err := writeAll(ctx, tx, things, seq(rows))
 	if err != nil {
 		t.Fatal(err)
 	}

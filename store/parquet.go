@@ -104,6 +104,7 @@ type parquetTx struct {
 	staging string
 	snap    *Snapshot
 	files   []string // written, relative to staging
+	open    []*spool // the spool files open, of every table, least recently written first
 	done    bool
 }
 
@@ -162,56 +163,70 @@ func fileColumns(t Table) (cols []Column, index []int, parts []int) {
 	return cols, index, parts
 }
 
-// Write spools each row, in a compact encoding, to a file per partition
-// as rows come (the rows of many targets interleave), then writes each
-// partition's Parquet file in one go: what is held in memory is one file
-// being written and a buffer per open spool, whatever the number of
-// partitions, and each partition is one file of large row groups.
-func (t *parquetTx) Write(ctx context.Context, tbl Table, rows iter.Seq2[Row, error]) (int64, error) {
+// Table spools each row of the table, in a compact encoding, to a file per
+// partition as rows come (the rows of many targets, and of many tables,
+// interleave); Close then writes each partition's Parquet file in one go.
+// What is held in memory is a buffer per open spool, at most
+// maxOpenSpools of them whatever the number of tables and partitions,
+// and one file being written; and each partition is one file of large row
+// groups.
+func (t *parquetTx) Table(ctx context.Context, tbl Table) (TableWriter, error) {
 	cols, index, parts := fileColumns(tbl)
-	sp := &spools{dir: filepath.Join(t.staging, tbl.Name+".spool"), byDir: map[string]*spool{}}
-	defer sp.remove()
+	sp := &spools{dir: filepath.Join(t.staging, tbl.Name+".spool"), byDir: map[string]*spool{}, open: &t.open}
 	if err := os.MkdirAll(sp.dir, 0o755); err != nil {
-		return 0, fmt.Errorf("parquet %s: %w", t.s.dir, err)
+		return nil, fmt.Errorf("parquet %s: %w", t.s.dir, err)
 	}
-	vals := make([]any, len(cols))
-	var n int64
-	for row, err := range rows {
-		if err != nil {
-			return n, err
-		}
-		if err := ctx.Err(); err != nil {
-			return n, context.Cause(ctx)
-		}
-		segs := []string{tbl.Name, snapshotDate(t.snap.Time)}
-		for _, i := range parts {
-			segs = append(segs, tbl.Columns[i].Name+"="+hiveEscape(row.Values[i]))
-		}
-		for j, i := range index {
-			vals[j] = row.Values[i]
-		}
-		if err := sp.add(filepath.Join(segs...), row.Key, vals); err != nil {
-			return n, fmt.Errorf("parquet %s: table %s: %w", t.s.dir, tbl.Name, err)
-		}
-		n++
+	return &parquetTable{tx: t, tbl: tbl, cols: cols, index: index, parts: parts, spools: sp, vals: make([]any, len(cols))}, nil
+}
+
+type parquetTable struct {
+	tx           *parquetTx
+	tbl          Table
+	cols         []Column // in the files: the table's but the partition ones
+	index, parts []int    // of cols, and of the partition columns, in the table's
+	spools       *spools
+	vals         []any
+	n            int64
+}
+
+func (w *parquetTable) Write(ctx context.Context, row Row) error {
+	if err := ctx.Err(); err != nil {
+		return context.Cause(ctx)
 	}
-	if err := sp.closeAll(); err != nil {
-		return n, fmt.Errorf("parquet %s: table %s: %w", t.s.dir, tbl.Name, err)
+	segs := []string{w.tbl.Name, snapshotDate(w.tx.snap.Time)}
+	for _, i := range w.parts {
+		segs = append(segs, w.tbl.Columns[i].Name+"="+hiveEscape(row.Values[i]))
 	}
-	schema := fileSchema(tbl.Name, []string{colSnapshot, colKey}, cols)
+	for j, i := range w.index {
+		w.vals[j] = row.Values[i]
+	}
+	if err := w.spools.add(filepath.Join(segs...), row.Key, w.vals); err != nil {
+		return fmt.Errorf("parquet %s: table %s: %w", w.tx.s.dir, w.tbl.Name, err)
+	}
+	w.n++
+	return nil
+}
+
+func (w *parquetTable) Close(ctx context.Context) (int64, error) {
+	t, tbl := w.tx, w.tbl
+	defer w.spools.remove()
+	if err := w.spools.closeAll(); err != nil {
+		return w.n, fmt.Errorf("parquet %s: table %s: %w", t.s.dir, tbl.Name, err)
+	}
+	schema := fileSchema(tbl.Name, []string{colSnapshot, colKey}, w.cols)
 	types, _ := json.Marshal(Summarize(tbl).Columns)
 	kv := map[string]string{"awssql.table": tbl.Name, "awssql.columns": string(types)}
-	for _, dir := range slices.Sorted(maps.Keys(sp.byDir)) {
+	for _, dir := range slices.Sorted(maps.Keys(w.spools.byDir)) {
 		if err := ctx.Err(); err != nil {
-			return n, context.Cause(ctx)
+			return w.n, context.Cause(ctx)
 		}
 		name := filepath.Join(dir, t.snap.ID+"_0.parquet")
-		if err := t.convert(sp.byDir[dir].path, filepath.Join(t.staging, name), schema, cols, kv); err != nil {
-			return n, fmt.Errorf("parquet %s: table %s: %w", t.s.dir, tbl.Name, err)
+		if err := t.convert(w.spools.byDir[dir].path, filepath.Join(t.staging, name), schema, w.cols, kv); err != nil {
+			return w.n, fmt.Errorf("parquet %s: table %s: %w", t.s.dir, tbl.Name, err)
 		}
 		t.files = append(t.files, name)
 	}
-	return n, nil
+	return w.n, nil
 }
 
 // convert writes one partition's spooled rows as a Parquet file.
@@ -246,12 +261,12 @@ func (t *parquetTx) convert(spoolPath, path string, schema *parquet.Schema, cols
 	return w.close()
 }
 
-// spools are the partitions' spool files of one table, a bounded number
-// of them open at once.
+// spools are the partitions' spool files of one table. A bounded number
+// of spool files, of all the tables being written, are open at once.
 type spools struct {
 	dir   string
 	byDir map[string]*spool
-	open  []*spool // least recently written first
+	open  *[]*spool // the transaction's: least recently written first
 }
 
 type spool struct {
@@ -261,8 +276,9 @@ type spool struct {
 	buf  []byte
 }
 
-// maxOpenSpools bounds the spool files open at once; a spool closed is
-// reopened for appending when its partition's rows come again.
+// maxOpenSpools bounds the spool files open at once, of all tables; a
+// spool closed is reopened for appending when its partition's rows come
+// again.
 const maxOpenSpools = 64
 
 func (s *spools) add(dir, key string, vals []any) error {
@@ -271,23 +287,25 @@ func (s *spools) add(dir, key string, vals []any) error {
 		sp = &spool{path: filepath.Join(s.dir, strconv.Itoa(len(s.byDir))+".spool")}
 		s.byDir[dir] = sp
 	}
+	open := *s.open
 	if sp.f == nil {
-		if len(s.open) >= maxOpenSpools {
-			if err := s.open[0].close(); err != nil {
+		if len(open) >= maxOpenSpools {
+			if err := open[0].close(); err != nil {
 				return err
 			}
-			s.open = s.open[1:]
+			open = open[1:]
 		}
 		f, err := os.OpenFile(sp.path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 		if err != nil {
 			return err
 		}
 		sp.f, sp.w = f, bufio.NewWriterSize(f, 32<<10)
-		s.open = append(s.open, sp)
-	} else if last := len(s.open) - 1; s.open[last] != sp {
-		i := slices.Index(s.open, sp)
-		s.open = append(slices.Delete(s.open, i, i+1), sp)
+		open = append(open, sp)
+	} else if last := len(open) - 1; open[last] != sp {
+		i := slices.Index(open, sp)
+		open = append(slices.Delete(open, i, i+1), sp)
 	}
+	*s.open = open
 	b, err := encodeRow(sp.buf[:0], key, vals)
 	if err != nil {
 		return fmt.Errorf("row %s: %w", key, err)
@@ -306,12 +324,15 @@ func (sp *spool) close() error {
 	return err
 }
 
+// closeAll closes the table's spool files that are open.
 func (s *spools) closeAll() error {
 	var errs []error
-	for _, sp := range s.open {
-		errs = append(errs, sp.close())
+	for _, sp := range s.byDir {
+		if sp.f != nil {
+			errs = append(errs, sp.close())
+		}
 	}
-	s.open = nil
+	*s.open = slices.DeleteFunc(*s.open, func(sp *spool) bool { return sp.f == nil })
 	return errors.Join(errs...)
 }
 
@@ -452,6 +473,7 @@ func (t *parquetTx) Commit(ctx context.Context, snap *Snapshot) error {
 		}
 	}
 	t.done = true
+	t.closeSpools()
 	return os.RemoveAll(t.staging)
 }
 
@@ -460,7 +482,16 @@ func (t *parquetTx) Rollback() error {
 		return nil
 	}
 	t.done = true
+	t.closeSpools()
 	return os.RemoveAll(t.staging)
+}
+
+// closeSpools closes the spool files a table not closed left open.
+func (t *parquetTx) closeSpools() {
+	for _, sp := range t.open {
+		sp.close()
+	}
+	t.open = nil
 }
 
 // snapshotColumns are the columns of the snapshots dataset.

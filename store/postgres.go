@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"iter"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -126,13 +127,17 @@ func (s *pgStore) Begin(ctx context.Context, snap *Snapshot) (Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres %s: %w", s.name, err)
 	}
-	return &pgTx{s: s, tx: tx, id: snap.ID}, nil
+	return &pgTx{s: s, tx: tx, id: snap.ID, batchBytes: batchBytes, pendingBytes: pendingBytes}, nil
 }
 
 type pgTx struct {
-	s  *pgStore
-	tx pgx.Tx
-	id string
+	s       *pgStore
+	tx      pgx.Tx
+	id      string
+	tables  []*pgTable // being written
+	pending int        // about what their batches hold
+	// batchBytes and pendingBytes, but for tests of small batches.
+	batchBytes, pendingBytes int
 }
 
 // table creates the table, or adds the columns it lacks.
@@ -184,59 +189,90 @@ func (s *pgStore) table(ctx context.Context, tbl Table) error {
 	})
 }
 
-func (t *pgTx) Write(ctx context.Context, tbl Table, rows iter.Seq2[Row, error]) (int64, error) {
+// A connection runs one COPY at a time, so the rows of tables written side
+// by side are gathered table by table, converted, and each batch is
+// copied in one COPY when it is full: at batchBytes for a table, or when
+// the tables' batches together reach pendingBytes (then the largest goes).
+// Several COPYs into a table in one transaction are as one.
+const (
+	batchBytes   = 4 << 20
+	pendingBytes = 16 << 20
+)
+
+// Table creates the table or adds the columns it lacks, in a transaction
+// of its own (see ddl), and gathers its rows in batches.
+func (t *pgTx) Table(ctx context.Context, tbl Table) (TableWriter, error) {
 	if err := t.s.table(ctx, tbl); err != nil {
-		return 0, fmt.Errorf("postgres %s: table %s: %w", t.s.name, tbl.Name, err)
+		return nil, fmt.Errorf("postgres %s: table %s: %w", t.s.name, tbl.Name, err)
 	}
 	names := []string{colSnapshot, colKey}
 	for _, c := range tbl.Columns {
 		names = append(names, c.Name)
 	}
-	next, stop := iter.Pull2(rows)
-	defer stop()
-	src := &copySource{id: t.id, cols: tbl.Columns, next: next, vals: make([]any, len(names))}
-	n, err := t.tx.CopyFrom(ctx, pgx.Identifier{tbl.Name}, names, src)
-	if src.err != nil {
-		return n, src.err
-	}
-	if err != nil {
-		return n, fmt.Errorf("postgres %s: table %s: %w", t.s.name, tbl.Name, err)
-	}
-	return n, nil
+	w := &pgTable{tx: t, tbl: tbl, names: names}
+	t.tables = append(t.tables, w)
+	return w, nil
 }
 
-// copySource hands COPY the rows as they come, in PostgreSQL's types.
-type copySource struct {
-	id   string
-	cols []Column
-	next func() (Row, error, bool)
-	vals []any
-	err  error
+type pgTable struct {
+	tx    *pgTx
+	tbl   Table
+	names []string
+	batch [][]any // converted, as COPY writes them
+	bytes int     // about what batch holds
+	n     int64   // rows copied
 }
 
-func (c *copySource) Next() bool {
-	row, err, ok := c.next()
-	if !ok {
-		return false
-	}
-	if err != nil {
-		c.err = err
-		return false
-	}
-	c.vals[0], c.vals[1] = c.id, row.Key
-	for i, col := range c.cols {
+func (w *pgTable) Write(ctx context.Context, row Row) error {
+	vals := make([]any, len(w.names))
+	vals[0], vals[1] = w.tx.id, row.Key
+	size := len(row.Key) + 16*len(vals)
+	for i, col := range w.tbl.Columns {
 		v, err := pgValue(col, row.Values[i])
 		if err != nil {
-			c.err = err
-			return false
+			return fmt.Errorf("postgres %s: table %s: row %s: %w", w.tx.s.name, w.tbl.Name, row.Key, err)
 		}
-		c.vals[i+2] = v
+		vals[i+2] = v
+		switch v := v.(type) {
+		case string:
+			size += len(v)
+		case json.RawMessage:
+			size += len(v)
+		}
 	}
-	return true
+	w.batch = append(w.batch, vals)
+	w.bytes += size
+	w.tx.pending += size
+	switch {
+	case w.bytes >= w.tx.batchBytes:
+		return w.flush(ctx)
+	case w.tx.pending >= w.tx.pendingBytes:
+		return slices.MaxFunc(w.tx.tables, func(a, b *pgTable) int { return a.bytes - b.bytes }).flush(ctx)
+	}
+	return nil
 }
 
-func (c *copySource) Values() ([]any, error) { return c.vals, nil }
-func (c *copySource) Err() error             { return c.err }
+// flush copies the table's batch.
+func (w *pgTable) flush(ctx context.Context) error {
+	if len(w.batch) == 0 {
+		return nil
+	}
+	n, err := w.tx.tx.CopyFrom(ctx, pgx.Identifier{w.tbl.Name}, w.names, pgx.CopyFromRows(w.batch))
+	w.n += n
+	w.tx.pending -= w.bytes
+	clear(w.batch)
+	w.batch, w.bytes = w.batch[:0], 0
+	if err != nil {
+		return fmt.Errorf("postgres %s: table %s: %w", w.tx.s.name, w.tbl.Name, err)
+	}
+	return nil
+}
+
+func (w *pgTable) Close(ctx context.Context) (int64, error) {
+	err := w.flush(ctx)
+	w.tx.tables = slices.DeleteFunc(w.tx.tables, func(t *pgTable) bool { return t == w })
+	return w.n, err
+}
 
 // pgValue converts a column's SQLite value to what pgx writes as the
 // column's PostgreSQL type.

@@ -165,9 +165,12 @@ func (t *sqliteTx) table(ctx context.Context, tbl Table) error {
 	return err
 }
 
-func (t *sqliteTx) Write(ctx context.Context, tbl Table, rows iter.Seq2[Row, error]) (int64, error) {
+// Table prepares the table's INSERT: the rows of every table of the
+// snapshot go through the one connection of its transaction, each table
+// by its own statement, in whatever order they come.
+func (t *sqliteTx) Table(ctx context.Context, tbl Table) (TableWriter, error) {
 	if err := t.table(ctx, tbl); err != nil {
-		return 0, fmt.Errorf("sqlite %s: table %s: %w", t.s.path, tbl.Name, err)
+		return nil, fmt.Errorf("sqlite %s: table %s: %w", t.s.path, tbl.Name, err)
 	}
 	names := []string{colSnapshot, colKey}
 	for _, c := range tbl.Columns {
@@ -176,24 +179,36 @@ func (t *sqliteTx) Write(ctx context.Context, tbl Table, rows iter.Seq2[Row, err
 	stmt, err := t.tx.PrepareContext(ctx, fmt.Sprintf("INSERT INTO %s (%s) VALUES (?%s)",
 		quote(tbl.Name), strings.Join(names, ", "), strings.Repeat(", ?", len(names)-1)))
 	if err != nil {
-		return 0, fmt.Errorf("sqlite %s: table %s: %w", t.s.path, tbl.Name, err)
+		return nil, fmt.Errorf("sqlite %s: table %s: %w", t.s.path, tbl.Name, err)
 	}
-	defer stmt.Close()
 	args := make([]any, len(names))
 	args[0] = t.id
-	var n int64
-	for row, err := range rows {
-		if err != nil {
-			return n, err
-		}
-		args[1] = row.Key
-		copy(args[2:], row.Values)
-		if _, err := stmt.ExecContext(ctx, args...); err != nil {
-			return n, fmt.Errorf("sqlite %s: table %s: %w", t.s.path, tbl.Name, err)
-		}
-		n++
+	return &sqliteTable{tx: t, name: tbl.Name, stmt: stmt, args: args}, nil
+}
+
+type sqliteTable struct {
+	tx   *sqliteTx
+	name string
+	stmt *sql.Stmt
+	args []any
+	n    int64
+}
+
+func (w *sqliteTable) Write(ctx context.Context, row Row) error {
+	w.args[1] = row.Key
+	copy(w.args[2:], row.Values)
+	if _, err := w.stmt.ExecContext(ctx, w.args...); err != nil {
+		return fmt.Errorf("sqlite %s: table %s: %w", w.tx.s.path, w.name, err)
 	}
-	return n, nil
+	w.n++
+	return nil
+}
+
+func (w *sqliteTable) Close(context.Context) (int64, error) {
+	if err := w.stmt.Close(); err != nil {
+		return w.n, fmt.Errorf("sqlite %s: table %s: %w", w.tx.s.path, w.name, err)
+	}
+	return w.n, nil
 }
 
 func (t *sqliteTx) Commit(ctx context.Context, snap *Snapshot) error {

@@ -160,16 +160,29 @@ type Store interface {
 	String() string
 }
 
-// Tx is a snapshot being written.
+// Tx is a snapshot being written. Its tables are written side by side, as
+// they are read: each through a TableWriter, and the rows of several
+// tables may come interleaved. A Tx and its writers are used by one
+// goroutine at a time.
 type Tx interface {
-	// Write stores the rows of one table as they come, and returns how
-	// many it stored. An error from rows ends it with that error.
-	Write(ctx context.Context, t Table, rows iter.Seq2[Row, error]) (int64, error)
+	// Table starts writing the rows of table t, creating it in the store
+	// or adding the columns it lacks.
+	Table(ctx context.Context, t Table) (TableWriter, error)
 	// Commit makes the snapshot visible whole, with s (its tables' counts
 	// and failures, now known) as its record.
 	Commit(ctx context.Context, s *Snapshot) error
 	// Rollback drops what was written; after Commit it does nothing.
 	Rollback() error
+}
+
+// TableWriter writes the rows of one table of a snapshot as they come.
+// What it holds in memory is bounded, whatever the number of rows.
+type TableWriter interface {
+	// Write stores a row; the row's Values may be reused once it returns.
+	Write(ctx context.Context, r Row) error
+	// Close writes what is pending of the table, which is then complete,
+	// and returns how many rows it has.
+	Close(ctx context.Context) (int64, error)
 }
 
 // Open opens the store a spec names: postgres://... (or postgresql://), a

@@ -7,6 +7,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -54,6 +55,23 @@ func seq(rows []Row) iter.Seq2[Row, error] {
 	}
 }
 
+// writeAll writes one table's rows whole.
+func writeAll(ctx context.Context, tx Tx, t Table, rows iter.Seq2[Row, error]) (int64, error) {
+	w, err := tx.Table(ctx, t)
+	if err != nil {
+		return 0, err
+	}
+	for r, err := range rows {
+		if err != nil {
+			return 0, err
+		}
+		if err := w.Write(ctx, r); err != nil {
+			return 0, err
+		}
+	}
+	return w.Close(ctx)
+}
+
 func testSnapshot(at time.Time, shard Shard) *Snapshot {
 	return &Snapshot{
 		ID: SnapshotID(at, shard), Time: at, Connection: "prod", Shard: shard,
@@ -77,7 +95,7 @@ func TestRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			n, err := tx.Write(ctx, things, seq(thingRows))
+			n, err := writeAll(ctx, tx, things, seq(thingRows))
 			if err != nil || n != int64(len(thingRows)) {
 				t.Fatalf("write: %d rows, %v", n, err)
 			}
@@ -143,7 +161,7 @@ func TestFailedSnapshotLeavesNothing(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := tx.Write(ctx, things, seq(thingRows)); err != nil {
+			if _, err := writeAll(ctx, tx, things, seq(thingRows)); err != nil {
 				t.Fatal(err)
 			}
 			ok.Tables = []TableSummary{Summarize(things)}
@@ -177,7 +195,7 @@ func TestFailedSnapshotLeavesNothing(t *testing.T) {
 						}
 					}
 				}
-				if _, err := tx.Write(cctx, things, broken); err == nil {
+				if _, err := writeAll(cctx, tx, things, broken); err == nil {
 					t.Errorf("%s: write succeeded", how)
 				}
 				if err := tx.Rollback(); err != nil {
@@ -210,6 +228,105 @@ func TestFailedSnapshotLeavesNothing(t *testing.T) {
 				later, _ := filepath.Glob(filepath.Join(dir, "things", "snapshot_date=2026-11-0[23]"))
 				if len(leftovers)+len(later) > 0 {
 					t.Errorf("files of failed snapshots left: %v %v", leftovers, later)
+				}
+			}
+		})
+	}
+}
+
+// TestTablesSideBySide: the rows of two tables, interleaved row by row
+// through one reused Values slice, over more partitions than spool files
+// may be open at once and in PostgreSQL batches of a few rows, read back
+// as written, each table whole.
+func TestTablesSideBySide(t *testing.T) {
+	ctx := context.Background()
+	others := Table{Name: "others", Scope: ScopeRegion, Columns: []Column{
+		{"account_id", vtab.Text}, {"region", vtab.Text}, {"n", vtab.Integer}, {"doc", vtab.JSON},
+	}}
+	const regions = 2*maxOpenSpools + 3
+	want := map[string][]Row{}
+	for i := range regions {
+		account, region := fmt.Sprintf("%012d", 100000000000+i%3), fmt.Sprintf("r-%03d", i)
+		for j := range 2 {
+			key := fmt.Sprintf("%s/%s/%d", account, region, j)
+			want["things"] = append(want["things"], Row{key, []any{account, region, "thing " + key, int64(i), float64(j), int64(j),
+				"2026-01-02T03:04:05Z", fmt.Sprintf(`{"i":%d}`, i)}})
+			want["others"] = append(want["others"], Row{key, []any{account, region, int64(i*10 + j), fmt.Sprintf(`[%d,"%s"]`, j, region)}})
+		}
+	}
+	for kind, spec := range stores(t) {
+		t.Run(kind, func(t *testing.T) {
+			st, err := Open(ctx, spec, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			snap := testSnapshot(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Shard{})
+			tx, err := st.Begin(ctx, snap)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tx.Rollback()
+			if ptx, ok := tx.(*pgTx); ok {
+				ptx.batchBytes, ptx.pendingBytes = 1000, 1500
+			}
+			tables := []Table{things, others}
+			var ws []TableWriter
+			for _, tbl := range tables {
+				w, err := tx.Table(ctx, tbl)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ws = append(ws, w)
+			}
+			vals := make([]any, len(things.Columns))
+			for i := range want["things"] {
+				for k, tbl := range tables {
+					r := want[tbl.Name][i]
+					copy(vals, r.Values)
+					if err := ws[k].Write(ctx, Row{Key: r.Key, Values: vals[:len(r.Values)]}); err != nil {
+						t.Fatal(err)
+					}
+					clear(vals)
+				}
+				if ptx, ok := tx.(*parquetTx); ok && len(ptx.open) > maxOpenSpools {
+					t.Fatalf("%d spool files open, more than %d", len(ptx.open), maxOpenSpools)
+				}
+			}
+			for k, tbl := range tables {
+				n, err := ws[k].Close(ctx)
+				if err != nil || n != int64(len(want[tbl.Name])) {
+					t.Fatalf("%s: %d rows, %v; want %d", tbl.Name, n, err, len(want[tbl.Name]))
+				}
+				sum := Summarize(tbl)
+				sum.Rows = n
+				snap.Tables = append(snap.Tables, sum)
+			}
+			if err := tx.Commit(ctx, snap); err != nil {
+				t.Fatal(err)
+			}
+			for _, tbl := range tables {
+				var got []Row
+				for r, err := range st.Rows(ctx, []*Snapshot{snap}, tbl.Name, tbl.Columns) {
+					if err != nil {
+						t.Fatal(err)
+					}
+					got = append(got, r)
+				}
+				// Read back by account_id, region and key: here, by key.
+				sorted := slices.SortedFunc(slices.Values(want[tbl.Name]), func(a, b Row) int { return strings.Compare(a.Key, b.Key) })
+				if len(got) != len(sorted) {
+					t.Fatalf("%s: read %d rows, want %d", tbl.Name, len(got), len(sorted))
+				}
+				for i, w := range sorted {
+					if got[i].Key != w.Key {
+						t.Fatalf("%s: row %d is %s, want %s", tbl.Name, i, got[i].Key, w.Key)
+					}
+					for j, c := range tbl.Columns {
+						if !Equal(c.Type, w.Values[j], got[i].Values[j]) {
+							t.Errorf("%s: row %s column %s: %#v, want %#v", tbl.Name, w.Key, c.Name, got[i].Values[j], w.Values[j])
+						}
+					}
 				}
 			}
 		})

@@ -41,7 +41,7 @@ func (a *app) connectionFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.homeRegion, "home-region", "", "region for STS, Organizations and DescribeRegions calls (default: the SDK's region, else us-east-1)")
 	f.StringVar(&o.regions, "regions", "", "comma-separated regions or globs, e.g. us-east-1,eu-* (default: every enabled region)")
 	f.StringVar(&o.endpointURL, "endpoint-url", "", "send every call to this endpoint (LocalStack, moto, awsfake)")
-	f.IntVar(&o.concurrency, "concurrency", fetch.DefaultConcurrency, "targets (account x region) fetched at once by one scan")
+	f.IntVar(&o.concurrency, "concurrency", fetch.DefaultConcurrency, "targets (account x region) fetched at once by one scan; by a snapshot, targets and calls at once of all its tables together")
 	f.IntVar(&o.maxAttempts, "max-attempts", fetch.DefaultMaxAttempts, "attempts of a throttled call, retries included (other failures get at most 3)")
 	f.DurationVar(&o.callTimeout, "call-timeout", fetch.DefaultCallTimeout, "bound on each attempt of an API call")
 	f.StringVar(&o.ignoreErrors, "ignore-errors", "", "comma-separated AWS error codes (globs) whose targets count as empty, e.g. UnauthorizedOperation,AccessDenied*")

@@ -15,7 +15,7 @@ import (
 // output that shares the terminal begins, and at the end.
 type progress struct {
 	w     io.Writer
-	st    *fetch.Stats
+	sts   []*fetch.Stats // summed: the tables of a snapshot
 	rows  *atomic.Int64
 	stop  chan struct{}
 	done  chan struct{}
@@ -25,8 +25,8 @@ type progress struct {
 
 const progressEvery = 150 * time.Millisecond
 
-func startProgress(w io.Writer, st *fetch.Stats, rows *atomic.Int64) *progress {
-	p := &progress{w: w, st: st, rows: rows, stop: make(chan struct{}), done: make(chan struct{})}
+func startProgress(w io.Writer, rows *atomic.Int64, sts ...*fetch.Stats) *progress {
+	p := &progress{w: w, sts: sts, rows: rows, stop: make(chan struct{}), done: make(chan struct{})}
 	go p.loop()
 	return p
 }
@@ -40,10 +40,14 @@ func (p *progress) loop() {
 		case <-p.stop:
 			return
 		case <-t.C:
-			s := p.st.Snapshot()
-			done := s.Targets.OK + s.Targets.Failed + s.Targets.Ignored
+			var done, planned, calls, retries int
+			for _, st := range p.sts {
+				s := st.Snapshot()
+				done += s.Targets.OK + s.Targets.Failed + s.Targets.Ignored
+				planned, calls, retries = planned+s.Targets.Planned, calls+s.TotalCalls(), retries+s.Retries
+			}
 			fmt.Fprintf(p.w, "\r\033[K%d/%d targets, %d rows, %d calls, %d retries",
-				done, s.Targets.Planned, p.rows.Load(), s.TotalCalls(), s.Retries)
+				done, planned, p.rows.Load(), calls, retries)
 			p.shown.Store(true)
 		}
 	}

@@ -194,7 +194,7 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 	var prog *progress
 	var nrowsLive atomic.Int64
 	if a.io.errTTY || a.opts.progress {
-		prog = startProgress(a.io.errOut, st, &nrowsLive)
+		prog = startProgress(a.io.errOut, &nrowsLive, st)
 		defer prog.clear()
 	}
 	rows, err := db.QueryContext(ctx, query, namedArgs(query, params)...)

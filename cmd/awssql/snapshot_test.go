@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -518,5 +520,96 @@ func TestInterruptedSnapshotLeavesStoresIntact(t *testing.T) {
 	}
 	if after := count(); after != before || !strings.HasPrefix(before, "count(*)\n") {
 		t.Errorf("rows kept in SQLite: %q, before the interrupt %q", after, before)
+	}
+}
+
+// TestSnapshotIsOneFanOut: the tables of a snapshot are read in one
+// fan-out, and --concurrency bounds the calls of all of them together.
+//
+// The first call of each table's listing is held until the listings of
+// two tables have come (or 5 s passed): a snapshot that read its tables
+// one after the other would keep the first one waiting, alone. Every call
+// is held a little, so that calls made together meet at awsfake, which
+// counts the most it answered at once: never more than --concurrency, the
+// calls that read volumes' attributes (eight at once per page) included.
+func TestSnapshotIsOneFanOut(t *testing.T) {
+	f := demoFake(t, fakedata.Demo())
+	const concurrency = 4
+	var now, most atomic.Int64
+	f.srv.AddFault(awsfake.Fault{Hold: func(ctx context.Context, _ awsfake.Request) {
+		n := now.Add(1)
+		defer now.Add(-1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		select {
+		case <-time.After(2 * time.Millisecond):
+		case <-ctx.Done():
+		}
+	}})
+	listings := map[string]string{"DescribeInstances": "ec2_instances", "DescribeImages": "images",
+		"DescribeVpcs": "vpcs", "DescribeVolumes": "ebs_volumes"}
+	var mu sync.Mutex
+	arrived := map[string]bool{}
+	together := make(chan struct{})
+	var timedOut []string
+	f.srv.AddFault(awsfake.Fault{Match: func(r awsfake.Request) bool { return listings[r.Operation] != "" },
+		Hold: func(ctx context.Context, r awsfake.Request) {
+			mu.Lock()
+			first := !arrived[r.Operation]
+			arrived[r.Operation] = true
+			if first && len(arrived) == 2 {
+				close(together)
+			}
+			mu.Unlock()
+			if !first {
+				return
+			}
+			select {
+			case <-together:
+			case <-ctx.Done():
+			case <-time.After(5 * time.Second):
+				mu.Lock()
+				timedOut = append(timedOut, listings[r.Operation])
+				mu.Unlock()
+			}
+		}})
+	db := filepath.Join(t.TempDir(), "inventory.db")
+	r := f.run("--concurrency", strconv.Itoa(concurrency), "snapshot", "ec2_instances", "images", "vpcs", "ebs_volumes", "--into", db)
+	if r.code != 3 || !strings.Contains(r.stderr, "ec2_instances 52, images 12, vpcs 21, ebs_volumes 54 rows") {
+		t.Fatalf("snapshot: exit %d, want 3 and every table's rows:\n%s", r.code, r.stderr)
+	}
+	if len(timedOut) > 0 {
+		t.Errorf("the first listing of %v waited 5 s for another table's: the tables were not read in one fan-out", timedOut)
+	}
+	t.Logf("at most %d calls at once, %d calls in all", most.Load(), len(f.srv.Requests()))
+	if m := most.Load(); m > concurrency || m < 2 {
+		t.Errorf("%d calls at once, want 2 to --concurrency %d", m, concurrency)
+	}
+	if n := f.srv.Count("DescribeVolumeAttribute", "", ""); n < 2*54 {
+		t.Errorf("%d DescribeVolumeAttribute calls: the volumes' attributes were not read", n)
+	}
+}
+
+// TestSnapshotStoreFailureEndsIt: a row the store refuses, while the
+// other tables are still being read, ends the snapshot at once with the
+// store's error, and nothing of it is written.
+func TestSnapshotStoreFailureEndsIt(t *testing.T) {
+	ds := fakedata.Demo()
+	ds.Accounts[0].Name = "nul\x00name" // PostgreSQL text cannot hold it
+	f := demoFake(t, ds)
+	// Another table is slow: the failure comes while it is read.
+	f.srv.AddFault(awsfake.Fault{Operation: "DescribeImages", Latency: 10 * time.Second})
+	pg := pgtest.Start(t)
+	start := time.Now()
+	r := f.run("snapshot", "--into", pg, "--snapshot-time", "2026-11-01T00:00:00Z")
+	if took := time.Since(start); took > 8*time.Second {
+		t.Errorf("the snapshot took %v to end: it did not stop at the store's error", took)
+	}
+	if r.code != 1 || !strings.Contains(r.stderr, "table accounts") || !strings.Contains(r.stderr, "cannot hold a NUL character") ||
+		!strings.Contains(r.stderr, "snapshot 20261101T000000Z not written") {
+		t.Errorf("exit %d, want 1, the store's error and nothing written:\n%s", r.code, r.stderr)
+	}
+	if got := snapshotsOf(t, pg); len(got) != 0 {
+		t.Errorf("%s holds %v", pg, got)
 	}
 }

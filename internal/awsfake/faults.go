@@ -8,7 +8,8 @@ import (
 )
 
 // Fault changes the answers to matching requests: it adds latency, answers
-// an AWS error instead of the real response, or both.
+// an AWS error instead of the real response, or both; or it holds them
+// for a test (Hold).
 //
 // Faults apply to requests that passed authentication and the region check
 // and name an operation the fake serves; they are checked in the order
@@ -24,6 +25,13 @@ type Fault struct {
 	// Latency is slept before answering. When the client goes away first,
 	// the request is recorded as Canceled and not answered.
 	Latency time.Duration
+
+	// Hold, when set, is called with the request before the latency is
+	// slept, outside the server's lock, and the request waits until it
+	// returns: a test can hold requests there until others arrive (a
+	// barrier), or count the requests being answered at once. ctx ends
+	// when the client goes away. It must not modify the Request.
+	Hold func(ctx context.Context, r Request)
 
 	// Code is the AWS error code to answer; "" = no error. The throttling
 	// codes the SDK retries as such are RequestLimitExceeded (EC2),
@@ -68,6 +76,7 @@ func (s *Server) injectFaults(ctx context.Context, c *call) (aerr *apiError, can
 	req := Request{Service: c.service, Operation: c.action, Account: c.subject, Region: c.region,
 		Caller: c.principal.Account, CallerARN: c.principal.ARN, Params: c.params}
 	var latency time.Duration
+	var holds []func(context.Context, Request)
 
 	s.mu.Lock()
 	if len(s.faults) == 0 {
@@ -96,6 +105,9 @@ func (s *Server) injectFaults(ctx context.Context, c *call) (aerr *apiError, can
 		}
 		f.fired++
 		latency += f.Latency
+		if f.Hold != nil {
+			holds = append(holds, f.Hold)
+		}
 		if f.Code != "" {
 			status := f.Status
 			if status == 0 {
@@ -110,6 +122,9 @@ func (s *Server) injectFaults(ctx context.Context, c *call) (aerr *apiError, can
 	}
 	s.mu.Unlock()
 
+	for _, h := range holds {
+		h(ctx, req)
+	}
 	if sleep(ctx, latency) {
 		return nil, true
 	}

@@ -11,7 +11,8 @@
 // AssumeRole checks the role's trust and external id and issues session
 // credentials that the server then accepts until they expire, so role chains
 // and organization-wide fan-out run as they do against AWS. Faults (errors,
-// throttling, latency) can be injected per operation, account and region.
+// throttling, latency) can be injected per operation, account and region,
+// and a test can hold requests (Fault.Hold).
 // Tests start one with awsfaketest.NewServer.
 package awsfake
 

@@ -354,6 +354,47 @@ func TestFaultLatency(t *testing.T) {
 }
 
 // Probabilistic faults are a pure function of the seed and the requests.
+// TestFaultHold: a held request waits for its Hold, which sees it, and
+// requests are held outside the server's lock: two of them meet in their
+// holds.
+func TestFaultHold(t *testing.T) {
+	e := demoEndpoint(t)
+	arrived := make(chan awsfake.Request, 2)
+	both := make(chan struct{})
+	e.srv.AddFault(awsfake.Fault{Operation: "DescribeRegions", Hold: func(ctx context.Context, r awsfake.Request) {
+		arrived <- r
+		select {
+		case <-both:
+		case <-ctx.Done():
+		}
+	}})
+	errs := make(chan error, 2)
+	for _, region := range []string{"us-east-1", "eu-west-1"} {
+		go func() {
+			_, err := e.ec2(region).DescribeRegions(ctx(t), &ec2.DescribeRegionsInput{})
+			errs <- err
+		}()
+	}
+	regions := map[string]bool{}
+	for range 2 {
+		select {
+		case r := <-arrived:
+			regions[r.Region] = true
+		case <-time.After(5 * time.Second):
+			t.Fatalf("only %d requests reached their hold: a held request blocks the others", len(regions))
+		}
+	}
+	close(both)
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if !regions["us-east-1"] || !regions["eu-west-1"] {
+		t.Errorf("held %v, want both regions' requests", regions)
+	}
+}
+
 func TestFaultProbabilityDeterministic(t *testing.T) {
 	pattern := func(seed int64) []bool {
 		e := demoEndpoint(t, awsfake.WithSeed(seed))
