@@ -63,10 +63,12 @@ func openParquet(dir string, create bool) (*parquetStore, error) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("parquet %s: %w", dir, err)
 		}
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, specErrorf("parquet %s: no such file or directory", dir)
 	case err != nil:
 		return nil, fmt.Errorf("parquet %s: %w", dir, err)
 	case !info.IsDir():
-		return nil, fmt.Errorf("parquet %s: not a directory", dir)
+		return nil, specErrorf("parquet %s: not a directory", dir)
 	}
 	return &parquetStore{dir: dir}, nil
 }

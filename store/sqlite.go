@@ -36,8 +36,13 @@ func openSQLite(path string, create bool) (*sqliteStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
-	if _, err := os.Stat(abs); errors.Is(err, fs.ErrNotExist) && !create {
-		return nil, fmt.Errorf("sqlite %s: no such file", path)
+	info, err := os.Stat(abs)
+	missing := errors.Is(err, fs.ErrNotExist)
+	switch {
+	case missing && !create:
+		return nil, specErrorf("sqlite %s: no such file", path)
+	case err == nil && info.IsDir():
+		return nil, specErrorf("sqlite %s: is a directory (a Parquet dataset is parquet:%s)", path, path)
 	}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(30000)")
@@ -50,11 +55,77 @@ func openSQLite(path string, create bool) (*sqliteStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
-	if err := db.Ping(); err != nil {
+	if missing {
+		// Opening would create the file now: leave that to the first
+		// snapshot, so that a run that fails before it (credentials, the
+		// accounts) leaves no empty file behind.
+		return &sqliteStore{path: path, db: db}, nil
+	}
+	if err := checkSQLiteStore(db, path); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("sqlite %s: %w", path, err)
+		return nil, err
 	}
 	return &sqliteStore{path: path, db: db}, nil
+}
+
+// checkSQLiteStore makes sure a SQLite file is a store of snapshots (or
+// holds nothing yet): awssql neither adds its tables to another
+// application's database nor reads one as snapshots.
+func checkSQLiteStore(db *sql.DB, path string) error {
+	rows, err := db.Query(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	if err != nil {
+		if strings.Contains(err.Error(), "file is not a database") {
+			return specErrorf("sqlite %s: not a SQLite database", path)
+		}
+		return fmt.Errorf("sqlite %s: %w", path, err)
+	}
+	var names []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return fmt.Errorf("sqlite %s: %w", path, err)
+		}
+		names = append(names, name)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlite %s: %w", path, err)
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	var cols []string
+	if slices.Contains(names, "snapshots") {
+		crows, err := db.Query(`SELECT name FROM pragma_table_info('snapshots')`)
+		if err != nil {
+			return fmt.Errorf("sqlite %s: %w", path, err)
+		}
+		for crows.Next() {
+			var c string
+			if err := crows.Scan(&c); err != nil {
+				crows.Close()
+				return fmt.Errorf("sqlite %s: %w", path, err)
+			}
+			cols = append(cols, c)
+		}
+		crows.Close()
+		if err := crows.Err(); err != nil {
+			return fmt.Errorf("sqlite %s: %w", path, err)
+		}
+	}
+	for _, c := range []string{"snapshot_id", "snapshot_time", "accounts", "targets", "tables"} {
+		if !slices.Contains(cols, c) {
+			shown := names[:min(len(names), 5)]
+			more := ""
+			if len(names) > len(shown) {
+				more = fmt.Sprintf(" and %d more", len(names)-len(shown))
+			}
+			return specErrorf("sqlite %s: not a store of awssql snapshots: it holds tables %s%s, and no snapshots table of awssql's (give a new file, or one awssql snapshot wrote)",
+				path, strings.Join(shown, ", "), more)
+		}
+	}
+	return nil
 }
 
 func (s *sqliteStore) String() string { return s.path }

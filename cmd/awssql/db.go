@@ -21,8 +21,8 @@ func (a *app) offlineEngine(ctx context.Context) (*vtab.Engine, *sql.DB, error) 
 	if strings.HasPrefix(path, "parquet:") || strings.Contains(path, "://") {
 		return nil, nil, usageErrorf("--db queries a SQLite file of snapshots; query Parquet with DuckDB or Athena, PostgreSQL with psql (see the README)")
 	}
-	path = strings.TrimPrefix(path, "sqlite:")
 	st, err := store.Open(ctx, path, false)
+	path = strings.TrimPrefix(path, "sqlite:")
 	if err != nil {
 		return nil, nil, usageErrorf("--db: %v", err)
 	}

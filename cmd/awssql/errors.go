@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/awssql/awssql/fetch"
+	"github.com/awssql/awssql/store"
 )
 
 // Exit statuses, documented in the README. They are decided here and
@@ -123,12 +124,13 @@ func exitCode(ctx context.Context, err error) int {
 	var re *fetch.RegionError
 	var te *timeoutError
 	var ie *interruptedError
+	var se *store.SpecError
 	switch {
 	case err == nil:
 		return exitOK
 	case ctx.Err() != nil, errors.As(err, &ie), isPipeClosed(err):
 		return exitInterrupted
-	case errors.As(err, &ue), errors.As(err, &re):
+	case errors.As(err, &ue), errors.As(err, &re), errors.As(err, &se):
 		return exitUsage
 	case errors.As(err, &pe):
 		return exitPartial

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
+	"github.com/awssql/awssql/store"
+	"github.com/awssql/awssql/vtab"
+)
+
+// The edges of snapshot, diff and --db: what they do with input that is
+// wrong, with faults, and with a lot of data.
+
+// runOut runs awssql with its stdout going to out.
+func runOut(ctx context.Context, out io.Writer, args ...string) result {
+	var errOut bytes.Buffer
+	code := run(ctx, args, streams{in: strings.NewReader(""), out: out, errOut: &errOut, getenv: func(string) string { return "" }})
+	return result{stderr: errOut.String(), code: code}
+}
+
+// things is a table of the stores' own tests' shape, written with the
+// store's API: diff and --db read any table a store holds.
+var thingsTable = store.Table{Name: "things", Scope: store.ScopeRegion, Columns: []store.Column{
+	{Name: "account_id", Type: vtab.Text}, {Name: "region", Type: vtab.Text}, {Name: "name", Type: vtab.Text}, {Name: "tags", Type: vtab.JSON},
+}}
+
+// thingsSnap is one snapshot of things: each row's id, name and tags.
+type thingsSnap struct {
+	at       time.Time
+	conn     string
+	rows     [][3]string // id, name, tags
+	failures []store.Failure
+}
+
+const thingsAccount, thingsRegion = "111111111111", "eu-west-1"
+
+func writeThings(t *testing.T, spec string, snaps ...thingsSnap) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, spec, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, s := range snaps {
+		snap := &store.Snapshot{ID: store.SnapshotID(s.at, store.Shard{}), Time: s.at, Connection: s.conn,
+			Accounts: []string{thingsAccount}, Targets: map[string][]string{thingsAccount: {thingsRegion}}, Failures: s.failures}
+		tx, err := st.Begin(ctx, snap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := func(yield func(store.Row, error) bool) {
+			for _, r := range s.rows {
+				if !yield(store.Row{Key: thingsAccount + "/" + thingsRegion + "/" + r[0], Values: []any{thingsAccount, thingsRegion, r[1], r[2]}}, nil) {
+					return
+				}
+			}
+		}
+		n, err := tx.Write(ctx, thingsTable, rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := store.Summarize(thingsTable)
+		sum.Rows, sum.TargetsOK = n, 1
+		snap.Tables = []store.TableSummary{sum}
+		if err := tx.Commit(ctx, snap); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestStoreThatIsNotOneIsAUsageError: a store spec that names no store
+// awssql can use is the caller's mistake (exit 2, as a bad flag value),
+// whichever command is given it, and awssql writes nothing into a file
+// that is not a store of its own.
+func TestStoreThatIsNotOneIsAUsageError(t *testing.T) {
+	dir := t.TempDir()
+	notDB := filepath.Join(dir, "notes.txt")
+	os.WriteFile(notDB, []byte("these are my notes, not a database\n"), 0o644)
+	foreign := filepath.Join(dir, "app.db")
+	app, err := sql.Open("sqlite", foreign)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.Exec("CREATE TABLE ec2_instances (x); CREATE TABLE users (name TEXT); INSERT INTO users VALUES ('ann')"); err != nil {
+		t.Fatal(err)
+	}
+	app.Close()
+	foreignBytes, _ := os.ReadFile(foreign)
+	tests := []struct {
+		spec, err string
+		read      bool // only when reading (a missing file is made to write)
+	}{
+		{"parquet:", "parquet: needs a directory", false},
+		{"sqlite:", "sqlite: needs a file", false},
+		{"mysql://db/x", `unknown store "mysql://"`, false},
+		{dir, "is a directory", false},
+		{notDB, "not a SQLite database", false},
+		{foreign, "not a store of awssql snapshots: it holds tables ec2_instances, users", false},
+		{"parquet:" + notDB, "not a directory", false},
+		{filepath.Join(dir, "missing.db"), "no such file", true},
+		{"parquet:" + filepath.Join(dir, "missing"), "no such file or directory", true},
+	}
+	f := demoFake(t, fakedata.Demo())
+	for _, tt := range tests {
+		forms := [][]string{{"diff", "--db", tt.spec}, {"snapshots", "--db", tt.spec}}
+		if !strings.HasPrefix(tt.spec, "parquet:") && !strings.Contains(tt.spec, "://") {
+			forms = append(forms, []string{"--db", tt.spec, "SELECT 1"})
+		}
+		if !tt.read {
+			forms = append(forms, []string{"snapshot", "ec2_instances", "--into", tt.spec})
+		}
+		for _, args := range forms {
+			r := f.run(args...)
+			if r.code != exitUsage || !strings.Contains(r.stderr, tt.err) {
+				t.Errorf("%q: exit %d, want 2 and %q:\n%s", args, r.code, tt.err, r.stderr)
+			}
+		}
+	}
+	if b, _ := os.ReadFile(foreign); !bytes.Equal(b, foreignBytes) {
+		t.Errorf("the other application's database was changed")
+	}
+	// Writing where no file can be is a failure of the write, exit 1.
+	r := f.run("snapshot", "ec2_instances", "--into", filepath.Join(notDB, "x.db"))
+	if r.code != exitError || !strings.Contains(r.stderr, "x.db") {
+		t.Errorf("--into under a file: exit %d:\n%s", r.code, r.stderr)
+	}
+}
+
+// TestShardSpellings: --shard is I/N in digits, 1 <= I <= N; anything
+// else is refused before anything is read or written.
+func TestShardSpellings(t *testing.T) {
+	f := demoFake(t, fakedata.Demo())
+	db := filepath.Join(t.TempDir(), "inventory.db")
+	for _, shard := range []string{"0/4", "5/4", "1/0", "0/0", "a/b", "+1/4", "1/+4", "-1/4", " 1/4", "1/4 ", "1/4/5", "1", "/4", "1/", "1/99999999999999999999"} {
+		r := f.run("snapshot", "ec2_instances", "--into", db, "--shard", shard)
+		if r.code != exitUsage || !strings.Contains(r.stderr, "--shard") {
+			t.Errorf("--shard %q: exit %d, want 2:\n%s", shard, r.code, r.stderr)
+		}
+	}
+	if len(f.srv.Requests()) != 0 {
+		t.Errorf("a refused --shard made %d AWS calls", len(f.srv.Requests()))
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Errorf("a refused --shard left %s", db)
+	}
+}
+
+// TestDBRefusesFlagsItWouldIgnore: with --db the flags that choose what a
+// live query reads would be ignored, and the answer would not be the one
+// asked for (every region's instances for --regions us-east-1): they are
+// refused. --snapshot without --db would be ignored too.
+// TestDBTableTheSnapshotDidNotRead: a table that the chosen snapshot did
+// not read is not a table without rows: reading it fails and says which
+// snapshot has it. A table no snapshot holds is not "a misspelling of
+// itself".
+// TestDiffChoosesComparableSnapshots: which two snapshots diff compares
+// when a store holds several connections', with --to, --since and --from,
+// and what it says when there is nothing to compare.
+// TestDiffOfATableNeitherSnapshotRead: a table named that neither
+// snapshot read is unknown, not a table without changes.
+// TestDiffOutputClosedEarly: diff | head says how many lines the reader
+// got, and exits 130 as a query does.
+// TestSnapshotTimeout: --timeout bounds a snapshot as it bounds a query:
+// exit 124, and the store holds what it held before, in every store.
+// TestStrictSnapshotTellsTheFailureOnce: under --strict the failure that
+// ends the snapshot is told once, as the README says of queries.
+// TestBigDiffInEveryFormat: a diff of thousands of changes, in every
+// output format, parses back to the same changes; JSON whose keys come in
+// another order (or other spacing, or a number written otherwise) is not a
+// change, in every store.
+// TestManySnapshotsInOneFile: snapshots accumulate in one SQLite file;
+// listing, reading one and comparing the last two stay right, and fast.
+// TestSnapshotKeepsNoSecrets: what a snapshot records of the connection
+// (its name, the accounts, the regions, the failures' messages) holds no
+// secret, in any store.
+// TestDiffNeverRemovesAFailedTarget: whatever failed, in the older
+// snapshot or the newer, a region, a whole account or an account-wide
+// table, its rows are unknown: never removed, never added.
