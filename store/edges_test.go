@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestSpecErrors: a spec that names no store awssql can use is a
@@ -74,5 +75,41 @@ func TestSpecErrors(t *testing.T) {
 // snapshot_failures dataset cannot be made) leaves no file of the
 // snapshot in the dataset, where readers that glob the table's files, as
 // the README's DuckDB example does, would see them.
+func TestParquetFailedCommitLeavesNoFiles(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "lake")
+	os.MkdirAll(dir, 0o755)
+	os.WriteFile(filepath.Join(dir, "snapshot_failures"), nil, 0o644) // in the way
+	st, err := Open(ctx, "parquet:"+dir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := testSnapshot(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Shard{})
+	tx, err := st.Begin(ctx, snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Write(ctx, things, seq(thingRows)); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(ctx, snap); err == nil {
+		t.Fatal("the commit did not fail")
+	}
+	tx.Rollback()
+	var files []string
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(path, ".parquet") {
+			files = append(files, path)
+		}
+		return err
+	})
+	if len(files) > 0 {
+		t.Errorf("files of the snapshot whose commit failed: %v", files)
+	}
+	if snaps, err := st.Snapshots(ctx); err != nil || len(snaps) != 0 {
+		t.Errorf("snapshots: %v, %v", snaps, err)
+	}
+}
+
 // TestDiffOfATableNeitherHolds: a table asked for that neither snapshot
 // read is unknown, not unchanged.
