@@ -455,17 +455,23 @@ func sqliteValue(_ vtab.Type, v any) any {
 // SQLiteViews are the statements that make a SQLite file's tables read
 // as one snapshot (a group's parts): a temporary view per table, named as
 // the table and with its columns as that snapshot had them, in front of
-// the table of every snapshot (still there as main.TABLE).
+// the table of every snapshot (still there as main.TABLE). A table that
+// other snapshots hold but this one did not read is not an empty table:
+// its view fails when read, with an error that says so (MissingTable).
 func SQLiteViews(snaps []*Snapshot, g *Group) []string {
 	cols := map[string][]ColumnType{}
-	for _, p := range snaps { // oldest first: the latest columns win
+	last := map[string]string{} // the latest snapshot that read each table
+	for _, p := range snaps {   // oldest first: the latest columns win
 		for _, t := range p.Tables {
 			cols[t.Name] = t.Columns
+			last[t.Name] = p.ID
 		}
 	}
+	read := map[string]bool{}
 	for _, p := range g.Parts {
 		for _, t := range p.Tables {
 			cols[t.Name] = t.Columns
+			read[t.Name] = true
 		}
 	}
 	ids := make([]string, len(g.Parts))
@@ -474,6 +480,10 @@ func SQLiteViews(snaps []*Snapshot, g *Group) []string {
 	}
 	var out []string
 	for _, name := range slices.Sorted(maps.Keys(cols)) {
+		if !read[name] {
+			out = append(out, MissingTable(name, fmt.Sprintf("snapshot %s did not read (--snapshot %s has it)", g.Describe(), last[name])))
+			continue
+		}
 		names := make([]string, len(cols[name]))
 		for i, c := range cols[name] {
 			names[i] = quote(c.Name)
@@ -482,4 +492,15 @@ func SQLiteViews(snaps []*Snapshot, g *Group) []string {
 			quote(name), strings.Join(names, ", "), quote(name), colSnapshot, strings.Join(ids, ", ")))
 	}
 	return out
+}
+
+// MissingTableNote begins what follows a table's name in the error of
+// reading a MissingTable view: "no such table: main.NAME, which ...".
+const MissingTableNote = ", which "
+
+// MissingTable is a temporary view named as a table that fails when read,
+// with SQLite's "no such table: main.NAME, WHY": a table the snapshot read
+// does not hold must not read as a table without rows.
+func MissingTable(name, why string) string {
+	return fmt.Sprintf("CREATE TEMP VIEW %s AS SELECT * FROM main.%s", quote(name), quote(name+MissingTableNote+why))
 }

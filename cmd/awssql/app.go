@@ -228,7 +228,12 @@ any, on a terminal, awssql opens an interactive shell.`,
 	}
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(flagError)
-	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return a.applyConfig(cmd) }
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if err := a.applyConfig(cmd); err != nil {
+			return err
+		}
+		return a.checkOffline(cmd)
+	}
 	a.connectionFlags(root.PersistentFlags())
 	a.queryFlags(root.Flags())
 	root.AddCommand(a.tablesCommand(), a.schemaCommand(), a.queriesCommand(), a.runCommand(), a.checkCommand(), a.policyCommand(), a.cacheCommand(), a.explainCommand(), a.versionCommand(),

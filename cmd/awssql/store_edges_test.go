@@ -158,10 +158,75 @@ func TestShardSpellings(t *testing.T) {
 // live query reads would be ignored, and the answer would not be the one
 // asked for (every region's instances for --regions us-east-1): they are
 // refused. --snapshot without --db would be ignored too.
+func TestDBRefusesFlagsItWouldIgnore(t *testing.T) {
+	f := demoFake(t, fakedata.Demo())
+	db := filepath.Join(t.TempDir(), "inventory.db")
+	if r := f.run("snapshot", "ec2_instances", "--into", db); r.code != 3 {
+		t.Fatalf("snapshot: exit %d: %s", r.code, r.stderr)
+	}
+	tests := []struct {
+		args []string
+		err  string
+	}{
+		{[]string{"--db", db, "--regions", "us-east-1", "SELECT count(*) FROM ec2_instances"}, "--regions does not apply"},
+		{[]string{"--db", db, "--demo", "SELECT count(*) FROM ec2_instances"}, "--demo does not apply"},
+		{[]string{"--db", db, "--ou", "ou-1234-abcdefgh", "SELECT count(*) FROM ec2_instances"}, "--ou does not apply"},
+		{[]string{"--db", db, "--skip-accounts", "123456789012", "SELECT count(*) FROM ec2_instances"}, "--skip-accounts does not apply"},
+		{[]string{"--db", db, "--regions", "us-east-1", "run", "account_summary"}, "--regions does not apply"},
+		{[]string{"--snapshot", "20261101T000000Z", "SELECT 1"}, "give the file with --db"},
+	}
+	for _, tt := range tests {
+		r := runCLI(context.Background(), nil, "", false, tt.args...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, tt.err) {
+			t.Errorf("%q: exit %d, want 2 and %q:\n%s%s", tt.args, r.code, tt.err, r.stdout, r.stderr)
+		}
+	}
+	// What a config file or the environment sets for live queries does not
+	// stop --db.
+	r := runCLI(context.Background(), map[string]string{"AWSSQL_REGIONS": "us-east-1"}, "", false, "--db", db, "SELECT count(*) FROM ec2_instances")
+	if r.code != 0 {
+		t.Errorf("--db with AWSSQL_REGIONS set: exit %d: %s", r.code, r.stderr)
+	}
+}
+
 // TestDBTableTheSnapshotDidNotRead: a table that the chosen snapshot did
 // not read is not a table without rows: reading it fails and says which
 // snapshot has it. A table no snapshot holds is not "a misspelling of
 // itself".
+func TestDBTableTheSnapshotDidNotRead(t *testing.T) {
+	f := demoFake(t, fakedata.Demo())
+	db := filepath.Join(t.TempDir(), "inventory.db")
+	if r := f.run("snapshot", "ec2_instances", "images", "regions", "--into", db, "--snapshot-time", "2026-11-01T00:00:00Z"); r.code != 3 {
+		t.Fatalf("snapshot: exit %d: %s", r.code, r.stderr)
+	}
+	if r := f.run("snapshot", "ec2_instances", "--into", db, "--snapshot-time", "2026-11-02T00:00:00Z"); r.code != 3 {
+		t.Fatalf("snapshot: exit %d: %s", r.code, r.stderr)
+	}
+	tests := []struct {
+		args       []string
+		code       int
+		out, err   string
+		notWithErr string
+	}{
+		{[]string{"SELECT count(*) FROM ec2_instances"}, 0, "count(*)\n52\n", "", ""},
+		{[]string{"SELECT count(*) FROM images"}, 1, "", "no such table: images, which snapshot 20261102T000000Z did not read (--snapshot 20261101T000000Z has it)", "main."},
+		// An alias reads as its table, and fails as it does.
+		{[]string{"SELECT count(*) FROM aws_region"}, 1, "", "no such table: regions, which snapshot 20261102T000000Z did not read", ""},
+		{[]string{"--snapshot", "20261101T000000Z", "SELECT count(*) > 0 AS some FROM images"}, 0, "some\n1\n", "", ""},
+		{[]string{"SELECT count(DISTINCT _snapshot_id) AS n FROM main.images"}, 0, "n\n1\n", "", ""},
+		{[]string{"SELECT count(*) FROM s3_objects"}, 1, "", "no such table: s3_objects, which no snapshot of " + db + " holds", "did you mean"},
+		{[]string{"SELECT count(*) FROM vpcs"}, 1, "", "no such table: vpcs, which no snapshot of", "did you mean"},
+		// A misspelling is still one.
+		{[]string{"SELECT count(*) FROM ec2_instance"}, 1, "", "did you mean ec2_instances?", ""},
+	}
+	for _, tt := range tests {
+		r := runCLI(context.Background(), nil, "", false, append([]string{"--db", db, "-o", "csv"}, tt.args...)...)
+		if r.code != tt.code || r.stdout != tt.out || !strings.Contains(r.stderr, tt.err) || tt.notWithErr != "" && strings.Contains(r.stderr, tt.notWithErr) {
+			t.Errorf("%q: exit %d, stdout %q, stderr:\n%s\nwant exit %d, stdout %q, stderr with %q", tt.args, r.code, r.stdout, r.stderr, tt.code, tt.out, tt.err)
+		}
+	}
+}
+
 // TestDiffChoosesComparableSnapshots: which two snapshots diff compares
 // when a store holds several connections', with --to, --since and --from,
 // and what it says when there is nothing to compare.
