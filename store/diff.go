@@ -268,6 +268,11 @@ func Diff(ctx context.Context, st Store, from, to *Group, tables ...string) iter
 				}
 			}
 		}
+		// A table asked for that neither snapshot read is not a table
+		// without changes.
+		for _, name := range tables {
+			names[name] = true
+		}
 		for _, name := range slices.Sorted(maps.Keys(names)) {
 			if !diffTable(ctx, st, name, newSide("older", from, name), newSide("newer", to, name), yield) {
 				return
@@ -278,6 +283,8 @@ func Diff(ctx context.Context, st Store, from, to *Group, tables ...string) iter
 
 func diffTable(ctx context.Context, st Store, name string, older, newer *side, yield func(Change, error) bool) bool {
 	switch {
+	case older.summary == nil && newer.summary == nil:
+		return yield(Change{Table: name, Kind: Unknown, Note: "the table is in neither snapshot"}, nil)
 	case older.summary == nil:
 		return yield(Change{Table: name, Kind: Unknown, Note: "the table is not in the older snapshot"}, nil)
 	case newer.summary == nil:

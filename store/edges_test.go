@@ -113,3 +113,29 @@ func TestParquetFailedCommitLeavesNoFiles(t *testing.T) {
 
 // TestDiffOfATableNeitherHolds: a table asked for that neither snapshot
 // read is unknown, not unchanged.
+func TestDiffOfATableNeitherHolds(t *testing.T) {
+	ctx := context.Background()
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "inventory.db"), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	day := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	write(t, st, testSnapshot(day, Shard{}), thingRows)
+	write(t, st, testSnapshot(day.Add(time.Hour), Shard{}), thingRows)
+	snaps, err := st.Snapshots(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := Groups(snaps)
+	var got []Change
+	for c, err := range Diff(ctx, st, g[0], g[1], "things", "others") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, c)
+	}
+	if len(got) != 1 || got[0].Table != "others" || got[0].Kind != Unknown || got[0].Note != "the table is in neither snapshot" {
+		t.Errorf("diff: %+v", got)
+	}
+}

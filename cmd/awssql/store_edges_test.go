@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -230,10 +232,102 @@ func TestDBTableTheSnapshotDidNotRead(t *testing.T) {
 // TestDiffChoosesComparableSnapshots: which two snapshots diff compares
 // when a store holds several connections', with --to, --since and --from,
 // and what it says when there is nothing to compare.
+func TestDiffChoosesComparableSnapshots(t *testing.T) {
+	now := time.Now().UTC().Truncate(time.Second)
+	at := func(hoursAgo int) time.Time { return now.Add(-time.Duration(hoursAgo) * time.Hour) }
+	row := func(name string) [][3]string { return [][3]string{{"x", name, "{}"}} }
+	db := filepath.Join(t.TempDir(), "inventory.db")
+	writeThings(t, db,
+		thingsSnap{at: at(50), conn: "prod", rows: row("prod-50h")},
+		thingsSnap{at: at(40), conn: "staging", rows: row("staging-40h")},
+		thingsSnap{at: at(30), conn: "prod", rows: row("prod-30h")},
+		thingsSnap{at: at(20), conn: "staging", rows: row("staging-20h")},
+		thingsSnap{at: at(10), conn: "prod", rows: row("prod-10h")},
+	)
+	id := func(hoursAgo int) string { return store.SnapshotID(at(hoursAgo), store.Shard{}) }
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		old, new string // the names compared
+		err      string
+	}{
+		{"the last two of the latest's connection", nil, 0, "prod-30h", "prod-10h", ""},
+		{"--to: the one before it, of its connection", []string{"--to", id(20)}, 0, "staging-40h", "staging-20h", ""},
+		{"--to the first of its connection", []string{"--to", id(40)}, 1, "", "", "no snapshot of connection staging in " + db + " was taken before " + id(40)},
+		{"--to the oldest", []string{"--to", id(50)}, 1, "", "", "was taken before " + id(50) + ": nothing to compare it with"},
+		{"--since: at least that old", []string{"--since", "25h"}, 0, "prod-30h", "prod-10h", ""},
+		{"--since: older still", []string{"--since", "35h"}, 0, "prod-50h", "prod-10h", ""},
+		{"--since less than the latest's age: the one before it", []string{"--since", "1h"}, 0, "prod-30h", "prod-10h", ""},
+		{"--since with --to: older than --to", []string{"--since", "1h", "--to", id(30)}, 0, "prod-50h", "prod-30h", ""},
+		{"--since beyond every snapshot", []string{"--since", "1000h"}, 1, "", "", "no snapshot in the store is 1000h0m0s old or older before " + id(10)},
+		{"--from names another connection's", []string{"--from", id(20)}, 0, "staging-20h", "prod-10h",
+			"note: " + id(20) + " is a snapshot of connection staging, " + id(10) + " of connection prod"},
+		{"--from and --to the same", []string{"--from", id(10), "--to", id(10)}, 2, "", "", "both sides of the diff are snapshot " + id(10)},
+		{"--since and --from", []string{"--since", "1h", "--from", id(50)}, 2, "", "", "not both"},
+		{"--since negative", []string{"--since", "-1h"}, 2, "", "", "--since must not be negative"},
+		{"--since garbage", []string{"--since", "yesterday"}, 2, "", "", `invalid argument "yesterday" for "--since"`},
+		{"--from unknown", []string{"--from", "20200101T000000Z"}, 2, "", "", `--from: no snapshot "20200101T000000Z"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCLI(context.Background(), nil, "", false, append([]string{"diff", "--db", db, "-o", "jsonl"}, tt.args...)...)
+			if r.code != tt.code || !strings.Contains(r.stderr, tt.err) {
+				t.Fatalf("exit %d, want %d with %q:\n%s", r.code, tt.code, tt.err, r.stderr)
+			}
+			if tt.old == "" {
+				if r.stdout != "" {
+					t.Errorf("stdout %q, want nothing", r.stdout)
+				}
+				return
+			}
+			_, raw := diffLines(t, r.stdout)
+			if len(raw) != 1 || raw[0]["column"] != "name" || raw[0]["old"] != tt.old || raw[0]["new"] != tt.new {
+				t.Errorf("compared %v, want %s to %s", raw, tt.old, tt.new)
+			}
+		})
+	}
+	// A store with one snapshot, and one with none.
+	one := filepath.Join(t.TempDir(), "one.db")
+	writeThings(t, one, thingsSnap{at: at(1), rows: row("only")})
+	for spec, want := range map[string]string{one: "holds 1 snapshot: a diff needs two", "parquet:" + t.TempDir(): "holds 0 snapshots: a diff needs two"} {
+		if r := runCLI(context.Background(), nil, "", false, "diff", "--db", spec); r.code != exitError || !strings.Contains(r.stderr, want) {
+			t.Errorf("diff --db %s: exit %d, want 1 and %q:\n%s", spec, r.code, want, r.stderr)
+		}
+	}
+}
+
 // TestDiffOfATableNeitherSnapshotRead: a table named that neither
 // snapshot read is unknown, not a table without changes.
+func TestDiffOfATableNeitherSnapshotRead(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "inventory.db")
+	day := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	rows := [][3]string{{"x", "a", "{}"}}
+	writeThings(t, db, thingsSnap{at: day, rows: rows}, thingsSnap{at: day.Add(time.Hour), rows: rows})
+	r := runCLI(context.Background(), nil, "", false, "diff", "--db", db, "-o", "csv", "--exit-code", "things", "s3_buckets")
+	want := "table,change,account_id,region,key,column,old,new,note\ns3_buckets,unknown,,,,,,,the table is in neither snapshot\n"
+	if r.code != exitPartial || r.stdout != want {
+		t.Errorf("exit %d, want 3:\n%s\nwant:\n%s%s", r.code, r.stdout, want, r.stderr)
+	}
+}
+
 // TestDiffOutputClosedEarly: diff | head says how many lines the reader
 // got, and exits 130 as a query does.
+func TestDiffOutputClosedEarly(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "inventory.db")
+	day := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	var older, newer [][3]string
+	for i := range 5000 {
+		older = append(older, [3]string{fmt.Sprintf("i-%05d", i), "old", "{}"})
+		newer = append(newer, [3]string{fmt.Sprintf("i-%05d", i), "new", "{}"})
+	}
+	writeThings(t, db, thingsSnap{at: day, rows: older}, thingsSnap{at: day.Add(time.Hour), rows: newer})
+	r := runOut(context.Background(), &failingWriter{n: 64 << 10, err: syscall.EPIPE}, "diff", "--db", db, "-o", "csv")
+	if r.code != exitInterrupted || !strings.Contains(r.stderr, "rows were printed: the answer is incomplete") || strings.Contains(r.stderr, "no row was printed") {
+		t.Errorf("diff into a closed pipe: exit %d, want 130 and the rows printed:\n%s", r.code, r.stderr)
+	}
+}
+
 // TestSnapshotTimeout: --timeout bounds a snapshot as it bounds a query:
 // exit 124, and the store holds what it held before, in every store.
 // TestStrictSnapshotTellsTheFailureOnce: under --strict the failure that
