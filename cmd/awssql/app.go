@@ -152,8 +152,12 @@ func run(ctx context.Context, args []string, s streams) int {
 	code := exitCode(ctx, err)
 	var pe *partialError
 	var re *reportedError
+	var te *fetch.TargetError
 	switch {
 	case err == nil, isPipeClosed(err), errors.As(err, &pe), errors.As(err, &re):
+	case errors.As(err, &te) && a.told[te.Failure()] && code == exitError:
+		// A target's failure that ended the run (--strict) was told
+		// with the others: once is enough.
 	case code == exitInterrupted:
 		msg := "interrupted" // not in a statement: no answer to speak of
 		var ie *interruptedError
@@ -237,7 +241,7 @@ any, on a terminal, awssql opens an interactive shell.`,
 	a.connectionFlags(root.PersistentFlags())
 	a.queryFlags(root.Flags())
 	root.AddCommand(a.tablesCommand(), a.schemaCommand(), a.queriesCommand(), a.runCommand(), a.checkCommand(), a.policyCommand(), a.cacheCommand(), a.explainCommand(), a.versionCommand(),
-		a.snapshotCommand(), a.diffCommand(), a.snapshotsCommand())
+		a.withTimeout(a.snapshotCommand()), a.withTimeout(a.diffCommand()), a.snapshotsCommand())
 	// cobra adds these when it runs; added now, their argument errors are
 	// usage errors too.
 	// The completion command keeps the output stream it is made with.

@@ -66,9 +66,15 @@ type timeoutError struct {
 	after   time.Duration
 	running []string
 	rows    int // printed before the timeout
+	// what: the command that timed out (snapshot, diff), when it was not
+	// a statement that printed rows.
+	what string
 }
 
 func (e *timeoutError) Error() string {
+	if e.what != "" {
+		return fmt.Sprintf("%s timed out after %s (--timeout): it did not finish", e.what, e.after)
+	}
 	msg := fmt.Sprintf("statement timed out after %s (--timeout)", e.after)
 	if len(e.running) > 0 {
 		shown := e.running[:min(5, len(e.running))]

@@ -8,12 +8,15 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/awssql/awssql/internal/awsfake"
 	"github.com/awssql/awssql/internal/awsfake/fakedata"
+	"github.com/awssql/awssql/internal/pgtest"
 	"github.com/awssql/awssql/store"
 	"github.com/awssql/awssql/vtab"
 )
@@ -330,8 +333,57 @@ func TestDiffOutputClosedEarly(t *testing.T) {
 
 // TestSnapshotTimeout: --timeout bounds a snapshot as it bounds a query:
 // exit 124, and the store holds what it held before, in every store.
+func TestSnapshotTimeout(t *testing.T) {
+	f := demoFake(t, fakedata.Demo())
+	specs := []string{filepath.Join(t.TempDir(), "inventory.db"), "parquet:" + filepath.Join(t.TempDir(), "lake"), pgtest.Start(t)}
+	for _, spec := range specs {
+		if r := f.run("snapshot", "ec2_instances", "images", "--into", spec, "--snapshot-time", "2026-11-01T00:00:00Z"); r.code != 3 {
+			t.Fatalf("first snapshot into %s: exit %d: %s", spec, r.code, r.stderr)
+		}
+	}
+	// The images of one region come slowly: the bound falls after
+	// ec2_instances was written, while images is read.
+	f.srv.AddFault(awsfake.Fault{Operation: "DescribeImages", Region: "eu-west-1", Latency: 30 * time.Second})
+	for _, spec := range specs {
+		start := time.Now()
+		r := f.run("snapshot", "ec2_instances", "images", "--into", spec, "--snapshot-time", "2026-11-02T00:00:00Z", "--timeout", "2s")
+		if r.code != exitTimeout || !strings.Contains(r.stderr, "snapshot timed out after 2s (--timeout)") || !strings.Contains(r.stderr, "not written") {
+			t.Errorf("snapshot --timeout into %s: exit %d, want 124:\n%s", spec, r.code, r.stderr)
+		}
+		if d := time.Since(start); d > 15*time.Second {
+			t.Errorf("snapshot --timeout 2s took %s", d)
+		}
+		if got := snapshotsOf(t, spec); !slices.Equal(got, []string{"20261101T000000Z"}) {
+			t.Errorf("%s holds %v after the timeout, want the first snapshot only", spec, got)
+		}
+	}
+	f.srv.Reset()
+	// A bound not reached changes nothing; diff takes one too.
+	if r := f.run("snapshot", "ec2_instances", "--into", specs[0], "--snapshot-time", "2026-11-03T00:00:00Z", "--timeout", "5m"); r.code != 3 {
+		t.Errorf("snapshot --timeout 5m: exit %d: %s", r.code, r.stderr)
+	}
+	if r := runCLI(context.Background(), nil, "", false, "diff", "--db", specs[0], "--timeout", "5m", "ec2_instances"); r.code != 3 {
+		t.Errorf("diff --timeout 5m: exit %d: %s", r.code, r.stderr)
+	}
+}
+
 // TestStrictSnapshotTellsTheFailureOnce: under --strict the failure that
 // ends the snapshot is told once, as the README says of queries.
+func TestStrictSnapshotTellsTheFailureOnce(t *testing.T) {
+	f := demoFake(t, fakedata.Demo())
+	db := filepath.Join(t.TempDir(), "inventory.db")
+	r := f.run("snapshot", "ec2_instances", "--into", db, "--strict")
+	if r.code != exitError || !strings.Contains(r.stderr, "not written") {
+		t.Fatalf("exit %d, want 1:\n%s", r.code, r.stderr)
+	}
+	if n := strings.Count(r.stderr, "AssumeRole: AccessDenied"); n != 1 {
+		t.Errorf("the failure is told %d times:\n%s", n, r.stderr)
+	}
+	if r := runCLI(context.Background(), nil, "", false, "snapshots", "--db", db); r.code != 0 || strings.Count(r.stdout, "\n") != 1 {
+		t.Errorf("after --strict the store holds:\n%s%s", r.stdout, r.stderr)
+	}
+}
+
 // TestBigDiffInEveryFormat: a diff of thousands of changes, in every
 // output format, parses back to the same changes; JSON whose keys come in
 // another order (or other spacing, or a number written otherwise) is not a
