@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/awssql/awssql/internal/awsfake"
 	"github.com/awssql/awssql/internal/awsfake/fakedata"
@@ -388,11 +393,251 @@ func TestStrictSnapshotTellsTheFailureOnce(t *testing.T) {
 // output format, parses back to the same changes; JSON whose keys come in
 // another order (or other spacing, or a number written otherwise) is not a
 // change, in every store.
+func TestBigDiffInEveryFormat(t *testing.T) {
+	const n = 4000
+	day := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	var older, newer [][3]string
+	for i := range n {
+		id := fmt.Sprintf("i-%05d", i)
+		tags := fmt.Sprintf(`{"Name":"web-%d","Env":"prod","Cost":%d,"Nested":{"a":[1,2],"b":null}}`, i, i)
+		older = append(older, [3]string{id, "web", tags})
+		switch i % 8 {
+		case 0: // removed
+		case 1: // changed name
+			newer = append(newer, [3]string{id, "web-renamed", tags})
+		case 2: // the same tags, keys reordered, spaced, a number as 1.0e0 style
+			newer = append(newer, [3]string{id, "web", fmt.Sprintf(`{ "Nested" : {"b":null, "a":[1.0, 2]}, "Cost": %d.0, "Env":"prod", "Name":"web-%d" }`, i, i)})
+		case 3: // a tag changed
+			newer = append(newer, [3]string{id, "web", strings.Replace(tags, `"prod"`, `"dev"`, 1)})
+		default:
+			newer = append(newer, [3]string{id, "web", tags})
+		}
+	}
+	for i := range n / 8 {
+		newer = append(newer, [3]string{fmt.Sprintf("i-9%05d", i), "new", "{}"})
+	}
+	want := map[string]int{"removed": n / 8, "added": n / 8, "changed": 2 * n / 8}
+	specs := map[string]string{
+		"sqlite":   filepath.Join(t.TempDir(), "inventory.db"),
+		"parquet":  "parquet:" + filepath.Join(t.TempDir(), "lake"),
+		"postgres": pgtest.Start(t),
+	}
+	for kind, spec := range specs {
+		t.Run(kind, func(t *testing.T) {
+			writeThings(t, spec, thingsSnap{at: day, rows: older}, thingsSnap{at: day.Add(time.Hour), rows: newer})
+			for _, format := range formats {
+				start := time.Now()
+				r := runCLI(context.Background(), nil, "", false, "diff", "--db", spec, "-o", format)
+				if r.code != 0 || r.stderr != "" {
+					t.Fatalf("-o %s: exit %d: %s", format, r.code, r.stderr)
+				}
+				t.Logf("-o %s: %d bytes in %s", format, len(r.stdout), time.Since(start).Round(time.Millisecond))
+				got := map[string]int{}
+				switch format {
+				case "csv", "tsv":
+					cr := csv.NewReader(strings.NewReader(r.stdout))
+					if format == "tsv" {
+						cr.Comma, cr.LazyQuotes = '\t', true
+					}
+					recs, err := cr.ReadAll()
+					if err != nil {
+						t.Fatalf("-o %s does not parse: %v", format, err)
+					}
+					for _, rec := range recs[1:] {
+						got[rec[1]]++
+						if rec[1] == "changed" && rec[5] != "name" && rec[5] != "tags" {
+							t.Errorf("-o %s: column %q changed", format, rec[5])
+						}
+					}
+				case "json":
+					var objs []map[string]any
+					if err := json.Unmarshal([]byte(r.stdout), &objs); err != nil {
+						t.Fatalf("-o json does not parse: %v", err)
+					}
+					for _, o := range objs {
+						got[o["change"].(string)]++
+					}
+				case "jsonl":
+					lines, _ := diffLines(t, r.stdout)
+					for _, l := range lines {
+						got[l.Change]++
+					}
+				default: // table, markdown, line: the words are there
+					for _, kind := range []string{"removed", "added", "changed", "unknown"} {
+						got[kind] = strings.Count(r.stdout, " "+kind+" ")
+					}
+					if format == "line" {
+						for _, kind := range []string{"removed", "added", "changed", "unknown"} {
+							got[kind] = strings.Count(r.stdout, "change = "+kind+"\n")
+						}
+					}
+				}
+				for _, kind := range []string{"removed", "added", "changed"} {
+					if got[kind] != want[kind] {
+						t.Errorf("-o %s: %d %s, want %d", format, got[kind], kind, want[kind])
+					}
+				}
+				if got["unknown"] != 0 {
+					t.Errorf("-o %s: %d unknown", format, got["unknown"])
+				}
+			}
+			if r := runCLI(context.Background(), nil, "", false, "diff", "--db", spec, "--exit-code", "-o", "csv"); r.code != exitError || !strings.Contains(r.stderr, fmt.Sprintf("%d changes", n/2)) {
+				t.Errorf("--exit-code: exit %d, want 1:\n%s", r.code, r.stderr)
+			}
+		})
+	}
+}
+
 // TestManySnapshotsInOneFile: snapshots accumulate in one SQLite file;
 // listing, reading one and comparing the last two stay right, and fast.
+func TestManySnapshotsInOneFile(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "inventory.db")
+	day := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var snaps []thingsSnap
+	const count, rows = 300, 300
+	for s := range count {
+		var rs [][3]string
+		for i := range rows {
+			rs = append(rs, [3]string{fmt.Sprintf("i-%05d", i+s), fmt.Sprintf("v%d", s), `{"k":"v"}`})
+		}
+		snaps = append(snaps, thingsSnap{at: day.Add(time.Duration(s) * time.Hour), rows: rs})
+	}
+	writeThings(t, db, snaps...)
+	start := time.Now()
+	if got := snapshotsOf(t, db); len(got) != count || got[count-1] != store.SnapshotID(day.Add((count-1)*time.Hour), store.Shard{}) {
+		t.Errorf("snapshots lists %d, last %v", len(got), got[len(got)-1:])
+	}
+	mid := store.SnapshotID(day.Add(count/2*time.Hour), store.Shard{})
+	for _, args := range [][]string{
+		{"--db", db, "SELECT count(*), min(name), max(name) FROM things"},
+		{"--db", db, "--snapshot", mid, "SELECT count(*), min(name), max(name) FROM things"},
+	} {
+		r := runCLI(context.Background(), nil, "", false, append(args, "-o", "csv", "--no-header")...)
+		s := count - 1
+		if slices.Contains(args, mid) {
+			s = count / 2
+		}
+		if want := fmt.Sprintf("%d,v%d,v%d\n", rows, s, s); r.code != 0 || r.stdout != want {
+			t.Errorf("%q: exit %d, %q, want %q: %s", args, r.code, r.stdout, want, r.stderr)
+		}
+	}
+	r := runCLI(context.Background(), nil, "", false, "diff", "--db", db, "-o", "jsonl")
+	lines, _ := diffLines(t, r.stdout)
+	// One row gone at the start, one come at the end, the rest renamed.
+	if r.code != 0 || len(lines) != rows+1 || lines[0].Change != "removed" || lines[len(lines)-1].Change != "added" {
+		t.Errorf("diff of the last two: exit %d, %d lines: %s", r.code, len(lines), r.stderr)
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("listing, reading and comparing %d snapshots took %s", count, d)
+	}
+}
+
 // TestSnapshotKeepsNoSecrets: what a snapshot records of the connection
 // (its name, the accounts, the regions, the failures' messages) holds no
 // secret, in any store.
+func TestSnapshotKeepsNoSecrets(t *testing.T) {
+	f := demoFake(t, fakedata.Demo())
+	secret := f.env["AWS_SECRET_ACCESS_KEY"]
+	if len(secret) < 16 {
+		t.Fatalf("secret %q", secret)
+	}
+	token := "FwoGZXIvYXdzEXAMPLESESSIONTOKEN0123456789"
+	f.env["AWS_SESSION_TOKEN"] = token
+	// A failure whose message AWS would write, kept as the snapshot's.
+	f.srv.AddFault(awsfake.Fault{Service: "ec2", Operation: "DescribeInstances", Account: fakedata.DemoAccountID, Region: "eu-west-1", Code: "UnauthorizedOperation"})
+	db := filepath.Join(t.TempDir(), "inventory.db")
+	lake := filepath.Join(t.TempDir(), "lake")
+	pg := pgtest.Start(t)
+	for _, spec := range []string{db, "parquet:" + lake, pg} {
+		if r := f.run("snapshot", "--into", spec); r.code != 3 {
+			t.Fatalf("snapshot --into %s: exit %d: %s", spec, r.code, r.stderr)
+		}
+	}
+	check := func(where string, b []byte) {
+		for _, s := range []string{secret, token} {
+			if bytes.Contains(b, []byte(s)) {
+				t.Errorf("%s holds a secret (%.6s...)", where, s)
+			}
+		}
+	}
+	b, _ := os.ReadFile(db)
+	check(db, b)
+	filepath.WalkDir(lake, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := os.ReadFile(path)
+			check(path, b)
+		}
+		return err
+	})
+	conn, err := pgx.Connect(context.Background(), pg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	for _, table := range []string{"snapshots", "snapshot_failures"} {
+		var text string
+		if err := conn.QueryRow(context.Background(), "SELECT coalesce(string_agg(row_to_json(t)::text, ''), '') FROM "+table+" t").Scan(&text); err != nil {
+			t.Fatal(err)
+		}
+		if text == "" {
+			t.Errorf("postgres %s is empty", table)
+		}
+		check("postgres "+table, []byte(text))
+	}
+}
+
 // TestDiffNeverRemovesAFailedTarget: whatever failed, in the older
 // snapshot or the newer, a region, a whole account or an account-wide
 // table, its rows are unknown: never removed, never added.
+func TestDiffNeverRemovesAFailedTarget(t *testing.T) {
+	const member = "210987654321"
+	memberRole := awsfake.Fault{Service: "sts", Operation: "AssumeRole", Code: "AccessDenied",
+		Match: func(r awsfake.Request) bool { return strings.Contains(r.Params.Get("RoleArn"), "::"+member+":") }}
+	region := awsfake.Fault{Service: "ec2", Operation: "DescribeInstances", Account: fakedata.DemoAccountID, Region: "us-east-1", Code: "UnauthorizedOperation"}
+	buckets := awsfake.Fault{Service: "s3", Operation: "ListBuckets", Account: member, Code: "AccessDenied"}
+	tests := []struct {
+		name         string
+		older, newer []awsfake.Fault
+		unknown      []string // table/account/region
+	}{
+		{"a region, in the newer", nil, []awsfake.Fault{region}, []string{"ec2_instances/123456789012/us-east-1"}},
+		{"a region, in the older", []awsfake.Fault{region}, nil, []string{"ec2_instances/123456789012/us-east-1"}},
+		{"a whole account, in the newer", nil, []awsfake.Fault{memberRole}, []string{"ec2_instances/" + member + "/", "s3_buckets/" + member + "/"}},
+		{"a whole account, in the older", []awsfake.Fault{memberRole}, nil, []string{"ec2_instances/" + member + "/", "s3_buckets/" + member + "/"}},
+		{"an account-wide table, in the newer", nil, []awsfake.Fault{buckets}, []string{"s3_buckets/" + member + "/"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "inventory.db")
+			for i, faults := range [][]awsfake.Fault{tt.older, tt.newer} {
+				f := demoFake(t, fakedata.Demo())
+				for _, fault := range faults {
+					f.srv.AddFault(fault)
+				}
+				at := fmt.Sprintf("2026-11-0%dT00:00:00Z", i+1)
+				if r := f.run("snapshot", "ec2_instances", "s3_buckets", "--into", db, "--snapshot-time", at); r.code != 3 {
+					t.Fatalf("snapshot %s: exit %d: %s", at, r.code, r.stderr)
+				}
+			}
+			r := runCLI(context.Background(), nil, "", false, "diff", "--db", db, "-o", "jsonl", "--exit-code")
+			lines, _ := diffLines(t, r.stdout)
+			var unknown []string
+			for _, l := range lines {
+				switch l.Change {
+				case "unknown":
+					if l.Account != fakedata.DemoNoRoleAccount {
+						unknown = append(unknown, l.Table+"/"+l.Account+"/"+l.Region)
+					}
+				default:
+					t.Errorf("%s %s: the data did not change", l.Change, l.Key)
+				}
+			}
+			if !slices.Equal(unknown, tt.unknown) {
+				t.Errorf("unknown %v, want %v", unknown, tt.unknown)
+			}
+			if r.code != exitPartial {
+				t.Errorf("exit %d, want 3: %s", r.code, r.stderr)
+			}
+		})
+	}
+}
