@@ -641,3 +641,27 @@ func TestDiffNeverRemovesAFailedTarget(t *testing.T) {
 		})
 	}
 }
+
+// TestSnapshotEntersAccountsAtOnce: before it reads, a snapshot enters
+// every account (assumes its role, describes its regions); it does so as
+// a scan does, at once, not one account after the other, which at a
+// thousand accounts was minutes of waiting.
+func TestSnapshotEntersAccountsAtOnce(t *testing.T) {
+	const accounts, latency = 12, 250 * time.Millisecond
+	f, chain := newOrg(t, accounts, fakedata.GenOptions{Seed: 3})
+	mgmt := fakedata.GenAccountID(0)
+	f.srv.AddFault(awsfake.Fault{Operation: "AssumeRole", Latency: latency, Match: func(r awsfake.Request) bool { return r.Account != mgmt }})
+	f.srv.AddFault(awsfake.Fault{Operation: "DescribeRegions", Latency: latency})
+	db := filepath.Join(t.TempDir(), "inventory.db")
+	start := time.Now()
+	r := f.run(append(chainArgs(chain), "--list-accounts", "snapshot", "ec2_instances", "--into", db)...)
+	took := time.Since(start)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	// One account after the other is at least two latencies an account.
+	serial := 2 * (accounts - 1) * latency
+	if took > serial/2 {
+		t.Errorf("the snapshot took %s: the accounts were entered one after the other (that takes at least %s)", took.Round(time.Millisecond), serial)
+	}
+}
