@@ -665,3 +665,39 @@ func TestSnapshotEntersAccountsAtOnce(t *testing.T) {
 		t.Errorf("the snapshot took %s: the accounts were entered one after the other (that takes at least %s)", took.Round(time.Millisecond), serial)
 	}
 }
+
+// TestPostgresPasswordsNeverShown: a PostgreSQL URL may carry its
+// password in the userinfo or as a password (or sslpassword) parameter;
+// no message shows either, whether the store answers, is unreachable or
+// the URL does not parse.
+func TestPostgresPasswordsNeverShown(t *testing.T) {
+	const secret = "Tops3cretPW"
+	f := demoFake(t, fakedata.Demo())
+	pg := pgtest.Start(t) + "&password=" + secret + "&sslpassword=" + secret
+	runs := []result{
+		f.run("snapshot", "ec2_instances", "--into", pg, "--snapshot-time", "2026-11-01T00:00:00Z"),
+		f.run("snapshot", "ec2_instances", "--into", pg, "--snapshot-time", "2026-11-01T00:00:00Z"), // already there
+		runCLI(context.Background(), nil, "", false, "snapshots", "--db", pg),
+		runCLI(context.Background(), nil, "", false, "diff", "--db", pg),
+	}
+	for _, spec := range []string{
+		"postgres://bob:" + secret + "@127.0.0.1:1/aws?sslmode=disable",
+		"postgres://bob@127.0.0.1:1/aws?sslmode=disable&password=" + secret,
+		"postgresql://bob@127.0.0.1:1/aws?SSLPassword=" + secret + "&password=a%zz",
+		"postgres://bob:" + secret + "@[::1/aws",
+	} {
+		runs = append(runs, runCLI(context.Background(), nil, "", false, "diff", "--db", spec),
+			f.run("snapshot", "ec2_instances", "--into", spec))
+	}
+	for i, r := range runs {
+		if strings.Contains(r.stdout+r.stderr, secret) {
+			t.Errorf("run %d shows the password:\n%s%s", i, r.stdout, r.stderr)
+		}
+		if r.stderr == "" && r.code != 0 {
+			t.Errorf("run %d: exit %d and nothing said", i, r.code)
+		}
+	}
+	if runs[0].code != 3 || !strings.Contains(runs[0].stderr, "password=xxxxx") {
+		t.Errorf("snapshot: exit %d:\n%s", runs[0].code, runs[0].stderr)
+	}
+}
