@@ -320,6 +320,10 @@ func flagError(c *cobra.Command, err error) error {
 		// No flag has a space in its name: this is SQL.
 		return usageErrorf("SQL that begins with a -- comment reads as a flag: put -- before it (awssql [flags] -- '-- ...')")
 	}
+	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok && (name == "db" || name == "snapshot") {
+		// Not a misspelling of --ou: the flag of another command.
+		return usageErrorf("%s has no --%s: --db STORE reads snapshots with a query, run, diff or snapshots (awssql snapshot writes them, with --into STORE)", c.CommandPath(), name)
+	}
 	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok {
 		var names []string
 		c.Flags().VisitAll(func(f *pflag.Flag) {

@@ -701,3 +701,20 @@ func TestPostgresPasswordsNeverShown(t *testing.T) {
 		t.Errorf("snapshot: exit %d:\n%s", runs[0].code, runs[0].stderr)
 	}
 }
+
+// TestDBOnACommandWithoutIt: --db given to a command that has none is not
+// "a misspelling of --ou": the message says where --db goes.
+func TestDBOnACommandWithoutIt(t *testing.T) {
+	for _, args := range [][]string{
+		{"--db", "inventory.db", "tables"},
+		{"--db", "inventory.db", "schema", "ec2_instances"},
+		{"--db", "inventory.db", "explain", "SELECT 1"},
+		{"snapshot", "--db", "inventory.db"},
+		{"diff", "--db", "inventory.db", "--snapshot", "x"},
+	} {
+		r := runCLI(context.Background(), nil, "", false, args...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, "reads snapshots with a query, run, diff or snapshots") || strings.Contains(r.stderr, "--ou") {
+			t.Errorf("%q: exit %d:\n%s", args, r.code, r.stderr)
+		}
+	}
+}
