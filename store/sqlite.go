@@ -48,6 +48,9 @@ func openSQLite(path string, create bool) (*sqliteStore, error) {
 	q.Add("_pragma", "busy_timeout(30000)")
 	q.Set("_txlock", "immediate")
 	if !create {
+		if err := recoverSQLite(abs, path); err != nil {
+			return nil, err
+		}
 		q.Set("mode", "ro")
 	}
 	dsn := (&url.URL{Scheme: "file", Path: abs, RawQuery: q.Encode()}).String()
@@ -66,6 +69,33 @@ func openSQLite(path string, create bool) (*sqliteStore, error) {
 		return nil, err
 	}
 	return &sqliteStore{path: path, db: db}, nil
+}
+
+// recoverSQLite rolls back what a snapshot that was killed (a crash, kill
+// -9, the OOM killer) left half written, before the file is read: the
+// readers open it read-only, and a read-only connection cannot roll back
+// the hot journal, so every read failed ("attempt to write a readonly
+// database") until the next snapshot. SQLite rolls a journal back only
+// when it is hot, that is when no snapshot holds the file: one being
+// written now is left alone.
+func recoverSQLite(abs, path string) error {
+	if info, err := os.Stat(abs + "-journal"); err != nil || info.Size() == 0 {
+		return nil
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(30000)")
+	q.Set("mode", "rw")
+	db, err := sql.Open("sqlite", (&url.URL{Scheme: "file", Path: abs, RawQuery: q.Encode()}).String())
+	if err != nil {
+		return fmt.Errorf("sqlite %s: %w", path, err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM sqlite_schema`).Scan(&n); err != nil {
+		return fmt.Errorf("sqlite %s: a snapshot that was cut short left %s-journal, and it could not be rolled back: %w (open the file once with write access, e.g. sqlite3 %s 'SELECT 1')",
+			path, path, err, path)
+	}
+	return nil
 }
 
 // checkSQLiteStore makes sure a SQLite file is a store of snapshots (or

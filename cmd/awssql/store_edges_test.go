@@ -718,3 +718,72 @@ func TestDBOnACommandWithoutIt(t *testing.T) {
 		}
 	}
 }
+
+// TestStoreReadableAfterACrash: a snapshot killed while it wrote (kill -9,
+// the OOM killer) leaves the SQLite file with a hot journal. The commands
+// that read (--db, snapshots, diff) open the file read-only, which cannot
+// roll the journal back: they must still read what the file held before,
+// not fail until the next snapshot.
+func TestStoreReadableAfterACrash(t *testing.T) {
+	f := demoFake(t, fakedata.Demo())
+	dir := t.TempDir()
+	db := filepath.Join(dir, "inventory.db")
+	for _, at := range []string{"2026-11-01T00:00:00Z", "2026-11-02T00:00:00Z"} {
+		if r := f.run("snapshot", "ec2_instances", "--into", db, "--snapshot-time", at); r.code != 3 {
+			t.Fatalf("snapshot: exit %d: %s", r.code, r.stderr)
+		}
+	}
+	// A writer half way through a large snapshot: its pages spilled into
+	// the file, the journal holding what they were. A copy of both files
+	// now is what a crash leaves.
+	w, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	conn, err := w.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for _, stmt := range []string{
+		"PRAGMA cache_size = 10",
+		"BEGIN IMMEDIATE",
+		"INSERT INTO snapshots (snapshot_id, snapshot_time) VALUES ('20261103T000000Z', '2026-11-03T00:00:00Z')",
+		"DELETE FROM ec2_instances",
+		"CREATE TABLE filler (b BLOB)",
+		"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) INSERT INTO filler SELECT randomblob(4000) FROM n",
+	} {
+		if _, err := conn.ExecContext(context.Background(), stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	crashed := filepath.Join(dir, "crashed.db")
+	for _, suffix := range []string{"", "-journal"} {
+		b, err := os.ReadFile(db + suffix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(crashed+suffix, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conn.ExecContext(context.Background(), "ROLLBACK")
+	tests := []struct {
+		args []string
+		out  string
+	}{
+		{[]string{"--db", crashed, "-o", "csv", "SELECT count(*) AS n FROM main.ec2_instances"}, "n\n104\n"},
+		{[]string{"--db", crashed, "-o", "csv", "SELECT snapshot_id FROM snapshots ORDER BY 1"}, "snapshot_id\n20261101T000000Z\n20261102T000000Z\n"},
+		{[]string{"diff", "--db", crashed, "-o", "csv", "--exit-code"}, "table,change,account_id,region,key,column,old,new,note\n"},
+	}
+	for _, tt := range tests {
+		r := runCLI(context.Background(), nil, "", false, tt.args...)
+		if !strings.HasPrefix(r.stdout, tt.out) || r.code != 0 && r.code != 3 {
+			t.Errorf("%q after a crash: exit %d, stdout %q, want %q:\n%s", tt.args, r.code, r.stdout, tt.out, r.stderr)
+		}
+	}
+	if got := snapshotsOf(t, crashed); !slices.Equal(got, []string{"20261101T000000Z", "20261102T000000Z"}) {
+		t.Errorf("snapshots after a crash: %v", got)
+	}
+}
