@@ -140,8 +140,12 @@ type target struct{ account, region string }
 
 // side is what one snapshot says of one table.
 type side struct {
-	name     string // "older", "newer"
-	g        *Group
+	name string // "older", "newer"
+	g    *Group
+	// read: the parts of g that read the table. The parts of one snapshot
+	// need not read the same tables (a shard run with another list): the
+	// accounts of a part that did not read it are not read, not empty.
+	read     *Group
 	summary  *TableSummary
 	accounts map[string]bool
 	regions  map[string]map[string]bool
@@ -149,8 +153,13 @@ type side struct {
 }
 
 func newSide(name string, g *Group, table string) *side {
-	s := &side{name: name, g: g, accounts: map[string]bool{}, regions: map[string]map[string]bool{}, failed: map[target]Failure{}}
+	s := &side{name: name, g: g, read: &Group{Time: g.Time}, accounts: map[string]bool{}, regions: map[string]map[string]bool{}, failed: map[target]Failure{}}
 	for _, p := range g.Parts {
+		if slices.ContainsFunc(p.Tables, func(t TableSummary) bool { return t.Name == table }) {
+			s.read.Parts = append(s.read.Parts, p)
+		}
+	}
+	for _, p := range s.read.Parts {
 		for _, a := range p.Accounts {
 			s.accounts[a] = true
 		}
@@ -169,7 +178,7 @@ func newSide(name string, g *Group, table string) *side {
 		}
 	}
 	if s.summary != nil {
-		for _, p := range g.Parts {
+		for _, p := range s.read.Parts {
 			for _, f := range p.Failures {
 				if f.Table != table || f.Ignored {
 					continue
@@ -218,7 +227,7 @@ func unknowns(older, newer *side, scope Scope) map[target]*unknownTarget {
 			add(t, fmt.Sprintf("failed in the %s snapshot: %s: %s", s.name, f.Operation, msg))
 		}
 	}
-	if scope == ScopeConnection && older.g.Complete() && newer.g.Complete() {
+	if scope == ScopeConnection && older.read.Complete() && newer.read.Complete() {
 		return out // both read the whole connection: its accounts compare
 	}
 	for _, pair := range [][2]*side{{older, newer}, {newer, older}} {

@@ -787,3 +787,47 @@ func TestStoreReadableAfterACrash(t *testing.T) {
 		t.Errorf("snapshots after a crash: %v", got)
 	}
 }
+
+// TestDiffShardsThatReadOtherTables: the shards of one snapshot are
+// meant to read the same tables, but a machine may run another list (or
+// another awssql). The accounts of a shard that did not read a table are
+// unknown for it, not removed, whatever the table's scope.
+func TestDiffShardsThatReadOtherTables(t *testing.T) {
+	f, chain := newOrg(t, 12, fakedata.GenOptions{Seed: 5, ImagesPerRegion: 1})
+	args := append(chainArgs(chain), "--list-accounts")
+	db := filepath.Join(t.TempDir(), "inventory.db")
+	snap := func(extra ...string) {
+		t.Helper()
+		if r := f.run(append(append(slices.Clone(args), "snapshot", "--into", db), extra...)...); r.code != 0 {
+			t.Fatalf("snapshot %v: exit %d: %s", extra, r.code, r.stderr)
+		}
+	}
+	snap("ec2_instances", "images", "accounts", "--snapshot-time", "2026-11-01T00:00:00Z")
+	snap("ec2_instances", "images", "accounts", "--snapshot-time", "2026-11-02T00:00:00Z", "--shard", "1/2")
+	snap("ec2_instances", "--snapshot-time", "2026-11-02T00:00:00Z", "--shard", "2/2")
+	r := runCLI(context.Background(), nil, "", false, "diff", "--db", db, "-o", "jsonl")
+	lines, _ := diffLines(t, r.stdout)
+	unknown := map[string][]string{}
+	for _, l := range lines {
+		if l.Change != "unknown" {
+			t.Errorf("%s %s %s: nothing changed", l.Table, l.Change, l.Key)
+			continue
+		}
+		unknown[l.Table] = append(unknown[l.Table], l.Account)
+	}
+	var shard2 []string
+	for i := range 12 {
+		if a := fakedata.GenAccountID(i); (store.Shard{I: 2, N: 2}).Holds(a) {
+			shard2 = append(shard2, a)
+		}
+	}
+	slices.Sort(shard2)
+	for _, table := range []string{"images", "accounts"} {
+		if !slices.Equal(unknown[table], shard2) {
+			t.Errorf("%s: unknown %v, want the accounts of shard 2 %v", table, unknown[table], shard2)
+		}
+	}
+	if len(unknown["ec2_instances"]) > 0 || r.code != exitPartial {
+		t.Errorf("exit %d, ec2_instances unknown %v:\n%s", r.code, unknown["ec2_instances"], r.stderr)
+	}
+}
