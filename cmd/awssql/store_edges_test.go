@@ -831,3 +831,32 @@ func TestDiffShardsThatReadOtherTables(t *testing.T) {
 		t.Errorf("exit %d, ec2_instances unknown %v:\n%s", r.code, unknown["ec2_instances"], r.stderr)
 	}
 }
+
+// TestSnapshotWhereEveryTargetFailed: a snapshot whose every target
+// failed exits 1, and is kept with its failures (what failed is worth
+// keeping): a diff with it says unknown, never that everything went.
+func TestSnapshotWhereEveryTargetFailed(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "inventory.db")
+	f := demoFake(t, fakedata.Demo())
+	if r := f.run("snapshot", "ec2_instances", "--into", db, "--snapshot-time", "2026-11-01T00:00:00Z"); r.code != 3 {
+		t.Fatalf("snapshot: exit %d: %s", r.code, r.stderr)
+	}
+	f.srv.AddFault(awsfake.Fault{Service: "ec2", Operation: "DescribeInstances", Code: "UnauthorizedOperation"})
+	r := f.run("snapshot", "ec2_instances", "--into", db, "--snapshot-time", "2026-11-02T00:00:00Z")
+	if r.code != exitError || !strings.Contains(r.stderr, "every target failed") || !strings.Contains(r.stderr, "recorded as failed") {
+		t.Fatalf("snapshot with every target failing: exit %d, want 1:\n%s", r.code, r.stderr)
+	}
+	if got := snapshotsOf(t, db); len(got) != 2 {
+		t.Fatalf("snapshots: %v", got)
+	}
+	d := runCLI(context.Background(), nil, "", false, "diff", "--db", db, "-o", "jsonl", "--exit-code")
+	lines, _ := diffLines(t, d.stdout)
+	for _, l := range lines {
+		if l.Change != "unknown" {
+			t.Errorf("%s %s after every target failed", l.Change, l.Key)
+		}
+	}
+	if d.code != exitPartial || len(lines) == 0 {
+		t.Errorf("diff: exit %d, %d lines:\n%s", d.code, len(lines), d.stderr)
+	}
+}
