@@ -61,7 +61,19 @@ func openSQLite(path string, create bool) (*sqliteStore, error) {
 	if missing {
 		// Opening would create the file now: leave that to the first
 		// snapshot, so that a run that fails before it (credentials, the
-		// accounts) leaves no empty file behind.
+		// accounts) leaves no empty file behind. That it can be made is
+		// known now, not after every account was entered.
+		probe, err := os.CreateTemp(filepath.Dir(abs), "."+filepath.Base(abs)+".probe-*")
+		if err != nil {
+			db.Close()
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return nil, fmt.Errorf("sqlite %s: cannot make a file in %s: %w", path, filepath.Dir(abs), err)
+		}
+		probe.Close()
+		os.Remove(probe.Name())
 		return &sqliteStore{path: path, db: db}, nil
 	}
 	if err := checkSQLiteStore(db, path); err != nil {

@@ -860,3 +860,24 @@ func TestSnapshotWhereEveryTargetFailed(t *testing.T) {
 		t.Errorf("diff: exit %d, %d lines:\n%s", d.code, len(lines), d.stderr)
 	}
 }
+
+// TestSnapshotIntoAPlaceItCannotWrite fails before any AWS call: not
+// after every account was entered and every table read.
+func TestSnapshotIntoAPlaceItCannotWrite(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	os.WriteFile(file, nil, 0o644)
+	for _, spec := range []string{filepath.Join(dir, "missing", "inventory.db"), filepath.Join(file, "inventory.db"), "parquet:" + filepath.Join(file, "lake")} {
+		f := demoFake(t, fakedata.Demo())
+		r := f.run("snapshot", "ec2_instances", "--into", spec)
+		if r.code != exitError || !strings.Contains(r.stderr, strings.TrimPrefix(spec, "parquet:")) {
+			t.Errorf("--into %s: exit %d, want 1:\n%s", spec, r.code, r.stderr)
+		}
+		if n := len(f.srv.Requests()); n > 0 {
+			t.Errorf("--into %s: %d AWS calls before failing, first %s", spec, n, f.srv.Requests()[0].Operation)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("left in %s: %v", dir, entries)
+	}
+}
