@@ -131,15 +131,21 @@ func exitCode(ctx context.Context, err error) int {
 	var te *timeoutError
 	var ie *interruptedError
 	var se *store.SpecError
+	var ce *changedError
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &pe):
+		// The work was done (a snapshot committed, a script run, a diff
+		// written) with failures that were told: an interrupt that came
+		// after it does not undo it.
+		return exitPartial
+	case errors.As(err, &ce):
+		return exitError
 	case ctx.Err() != nil, errors.As(err, &ie), isPipeClosed(err):
 		return exitInterrupted
 	case errors.As(err, &ue), errors.As(err, &re), errors.As(err, &se):
 		return exitUsage
-	case errors.As(err, &pe):
-		return exitPartial
 	case errors.As(err, &te):
 		return exitTimeout
 	}

@@ -881,3 +881,27 @@ func TestSnapshotIntoAPlaceItCannotWrite(t *testing.T) {
 		t.Errorf("left in %s: %v", dir, entries)
 	}
 }
+
+// TestExitStatusOfWorkDoneBeforeAnInterrupt: Ctrl-C that comes once the
+// work is done (a snapshot committing, when it cannot be stopped any
+// more; a diff written whole) does not make it "interrupted" (130), which
+// the README says leaves the store as it was: the status is the work's.
+func TestExitStatusOfWorkDoneBeforeAnInterrupt(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		err  error
+		want int
+	}{
+		{nil, exitOK},
+		{&partialError{failed: 1, ok: 3}, exitPartial}, // a snapshot committed with a failed target
+		{&changedError{n: 2, from: "a", to: "b"}, exitError},
+		{fmt.Errorf("snapshot: %w", context.Canceled), exitInterrupted},
+		{&interruptedError{rows: 3}, exitInterrupted},
+	}
+	for _, tt := range tests {
+		if got := exitCode(ctx, tt.err); got != tt.want {
+			t.Errorf("exitCode(interrupted, %v) = %d, want %d", tt.err, got, tt.want)
+		}
+	}
+}
