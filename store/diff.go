@@ -140,8 +140,12 @@ type target struct{ account, region string }
 
 // side is what one snapshot says of one table.
 type side struct {
-	name     string // "older", "newer"
-	g        *Group
+	name string // "older", "newer"
+	g    *Group
+	// read: the parts of g that read the table. The parts of one snapshot
+	// need not read the same tables (a shard run with another list): the
+	// accounts of a part that did not read it are not read, not empty.
+	read     *Group
 	summary  *TableSummary
 	accounts map[string]bool
 	regions  map[string]map[string]bool
@@ -149,8 +153,13 @@ type side struct {
 }
 
 func newSide(name string, g *Group, table string) *side {
-	s := &side{name: name, g: g, accounts: map[string]bool{}, regions: map[string]map[string]bool{}, failed: map[target]Failure{}}
+	s := &side{name: name, g: g, read: &Group{Time: g.Time}, accounts: map[string]bool{}, regions: map[string]map[string]bool{}, failed: map[target]Failure{}}
 	for _, p := range g.Parts {
+		if slices.ContainsFunc(p.Tables, func(t TableSummary) bool { return t.Name == table }) {
+			s.read.Parts = append(s.read.Parts, p)
+		}
+	}
+	for _, p := range s.read.Parts {
 		for _, a := range p.Accounts {
 			s.accounts[a] = true
 		}
@@ -169,7 +178,7 @@ func newSide(name string, g *Group, table string) *side {
 		}
 	}
 	if s.summary != nil {
-		for _, p := range g.Parts {
+		for _, p := range s.read.Parts {
 			for _, f := range p.Failures {
 				if f.Table != table || f.Ignored {
 					continue
@@ -218,7 +227,7 @@ func unknowns(older, newer *side, scope Scope) map[target]*unknownTarget {
 			add(t, fmt.Sprintf("failed in the %s snapshot: %s: %s", s.name, f.Operation, msg))
 		}
 	}
-	if scope == ScopeConnection && older.g.Complete() && newer.g.Complete() {
+	if scope == ScopeConnection && older.read.Complete() && newer.read.Complete() {
 		return out // both read the whole connection: its accounts compare
 	}
 	for _, pair := range [][2]*side{{older, newer}, {newer, older}} {
@@ -268,6 +277,11 @@ func Diff(ctx context.Context, st Store, from, to *Group, tables ...string) iter
 				}
 			}
 		}
+		// A table asked for that neither snapshot read is not a table
+		// without changes.
+		for _, name := range tables {
+			names[name] = true
+		}
 		for _, name := range slices.Sorted(maps.Keys(names)) {
 			if !diffTable(ctx, st, name, newSide("older", from, name), newSide("newer", to, name), yield) {
 				return
@@ -278,6 +292,8 @@ func Diff(ctx context.Context, st Store, from, to *Group, tables ...string) iter
 
 func diffTable(ctx context.Context, st Store, name string, older, newer *side, yield func(Change, error) bool) bool {
 	switch {
+	case older.summary == nil && newer.summary == nil:
+		return yield(Change{Table: name, Kind: Unknown, Note: "the table is in neither snapshot"}, nil)
 	case older.summary == nil:
 		return yield(Change{Table: name, Kind: Unknown, Note: "the table is not in the older snapshot"}, nil)
 	case newer.summary == nil:

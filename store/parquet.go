@@ -63,10 +63,12 @@ func openParquet(dir string, create bool) (*parquetStore, error) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("parquet %s: %w", dir, err)
 		}
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, specErrorf("parquet %s: no such file or directory", dir)
 	case err != nil:
 		return nil, fmt.Errorf("parquet %s: %w", dir, err)
 	case !info.IsDir():
-		return nil, fmt.Errorf("parquet %s: not a directory", dir)
+		return nil, specErrorf("parquet %s: not a directory", dir)
 	}
 	return &parquetStore{dir: dir}, nil
 }
@@ -428,18 +430,12 @@ func decodeRow(r *bufio.Reader, vals []any) (string, error) {
 	return key, nil
 }
 
-// Commit moves the files to their final names, then writes the failures
-// and, last, the snapshot's record.
+// Commit writes the failures and the snapshot's record into staging, then
+// moves every file to its final name, the snapshot's record last. Nothing
+// reaches the dataset until every file is written (a full disk fails the
+// commit before any move), and a move that fails puts back the files
+// already moved: a commit that fails leaves the dataset as it was.
 func (t *parquetTx) Commit(ctx context.Context, snap *Snapshot) error {
-	for _, name := range t.files {
-		final := filepath.Join(t.s.dir, name)
-		if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
-			return fmt.Errorf("parquet %s: %w", t.s.dir, err)
-		}
-		if err := os.Rename(filepath.Join(t.staging, name), final); err != nil {
-			return fmt.Errorf("parquet %s: %w", t.s.dir, err)
-		}
-	}
 	records := []struct {
 		dataset string
 		cols    []Column
@@ -448,6 +444,7 @@ func (t *parquetTx) Commit(ctx context.Context, snap *Snapshot) error {
 		{"snapshot_failures", failureColumns(), failureRows(snap)},
 		{"snapshots", snapshotColumns(), [][]any{snapshotRow(snap)}},
 	}
+	names := slices.Clone(t.files)
 	for _, r := range records {
 		name := snapshotFile(r.dataset, snap)
 		staged := filepath.Join(t.staging, name)
@@ -464,13 +461,24 @@ func (t *parquetTx) Commit(ctx context.Context, snap *Snapshot) error {
 		if err := w.close(); err != nil {
 			return fmt.Errorf("parquet %s: %w", t.s.dir, err)
 		}
+		names = append(names, name) // the snapshot's record last
+	}
+	var moved []string
+	undo := func(err error) error {
+		for _, name := range slices.Backward(moved) {
+			os.Rename(filepath.Join(t.s.dir, name), filepath.Join(t.staging, name))
+		}
+		return fmt.Errorf("parquet %s: %w", t.s.dir, err)
+	}
+	for _, name := range names {
 		final := filepath.Join(t.s.dir, name)
 		if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
-			return fmt.Errorf("parquet %s: %w", t.s.dir, err)
+			return undo(err)
 		}
-		if err := os.Rename(staged, final); err != nil {
-			return fmt.Errorf("parquet %s: %w", t.s.dir, err)
+		if err := os.Rename(filepath.Join(t.staging, name), final); err != nil {
+			return undo(err)
 		}
+		moved = append(moved, name)
 	}
 	t.done = true
 	t.closeSpools()

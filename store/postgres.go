@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"iter"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -29,13 +30,18 @@ type pgStore struct {
 }
 
 func openPostgres(ctx context.Context, spec string) (*pgStore, error) {
-	name := spec
-	if u, err := url.Parse(spec); err == nil {
-		name = u.Redacted()
-	}
+	name := redactPostgres(spec)
 	cfg, err := pgxpool.ParseConfig(spec)
 	if err != nil {
-		return nil, fmt.Errorf("postgres %s: %w", name, err)
+		// pgx's message repeats the URL, with the password in its
+		// userinfo hidden but not an sslpassword: say it without.
+		msg := err.Error()
+		if i := strings.Index(msg, "cannot parse `"); i >= 0 {
+			if j := strings.Index(msg[i:], "`: "); j >= 0 {
+				msg = msg[:i] + "cannot parse it: " + msg[i+j+3:]
+			}
+		}
+		return nil, specErrorf("postgres %s: %s", name, msg)
 	}
 	cfg.MaxConns = 4
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
@@ -48,6 +54,30 @@ func openPostgres(ctx context.Context, spec string) (*pgStore, error) {
 	}
 	return &pgStore{name: name, pool: pool}, nil
 }
+
+// redactPostgres is a PostgreSQL URL without its passwords, for
+// messages: the userinfo's, and the password and sslpassword parameters
+// that libpq and pgx also take in the query. A URL that does not parse is
+// shown up to its host.
+func redactPostgres(spec string) string {
+	u, err := url.Parse(spec)
+	if err != nil {
+		scheme, rest, _ := strings.Cut(spec, "://")
+		if at := strings.LastIndex(rest, "@"); at >= 0 {
+			rest = "xxxxx" + rest[at:]
+		}
+		if i := strings.IndexAny(rest, "/?"); i >= 0 {
+			rest = rest[:i] + "/..."
+		}
+		return scheme + "://" + rest
+	}
+	// On the raw query: a value that is not valid percent-encoding
+	// would be dropped by u.Query(), and shown.
+	u.RawQuery = passwordParam.ReplaceAllString(u.RawQuery, "${1}xxxxx")
+	return u.Redacted()
+}
+
+var passwordParam = regexp.MustCompile(`(?i)((?:^|[&;])(?:ssl)?password=)[^&;]*`)
 
 func (s *pgStore) String() string { return s.name }
 func (s *pgStore) Close() error   { s.pool.Close(); return nil }

@@ -36,13 +36,21 @@ func openSQLite(path string, create bool) (*sqliteStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
-	if _, err := os.Stat(abs); errors.Is(err, fs.ErrNotExist) && !create {
-		return nil, fmt.Errorf("sqlite %s: no such file", path)
+	info, err := os.Stat(abs)
+	missing := errors.Is(err, fs.ErrNotExist)
+	switch {
+	case missing && !create:
+		return nil, specErrorf("sqlite %s: no such file", path)
+	case err == nil && info.IsDir():
+		return nil, specErrorf("sqlite %s: is a directory (a Parquet dataset is parquet:%s)", path, path)
 	}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(30000)")
 	q.Set("_txlock", "immediate")
 	if !create {
+		if err := recoverSQLite(abs, path); err != nil {
+			return nil, err
+		}
 		q.Set("mode", "ro")
 	}
 	dsn := (&url.URL{Scheme: "file", Path: abs, RawQuery: q.Encode()}).String()
@@ -50,11 +58,116 @@ func openSQLite(path string, create bool) (*sqliteStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
-	if err := db.Ping(); err != nil {
+	if missing {
+		// Opening would create the file now: leave that to the first
+		// snapshot, so that a run that fails before it (credentials, the
+		// accounts) leaves no empty file behind. That it can be made is
+		// known now, not after every account was entered.
+		probe, err := os.CreateTemp(filepath.Dir(abs), "."+filepath.Base(abs)+".probe-*")
+		if err != nil {
+			db.Close()
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return nil, fmt.Errorf("sqlite %s: cannot make a file in %s: %w", path, filepath.Dir(abs), err)
+		}
+		probe.Close()
+		os.Remove(probe.Name())
+		return &sqliteStore{path: path, db: db}, nil
+	}
+	if err := checkSQLiteStore(db, path); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("sqlite %s: %w", path, err)
+		return nil, err
 	}
 	return &sqliteStore{path: path, db: db}, nil
+}
+
+// recoverSQLite rolls back what a snapshot that was killed (a crash, kill
+// -9, the OOM killer) left half written, before the file is read: the
+// readers open it read-only, and a read-only connection cannot roll back
+// the hot journal, so every read failed ("attempt to write a readonly
+// database") until the next snapshot. SQLite rolls a journal back only
+// when it is hot, that is when no snapshot holds the file: one being
+// written now is left alone.
+func recoverSQLite(abs, path string) error {
+	if info, err := os.Stat(abs + "-journal"); err != nil || info.Size() == 0 {
+		return nil
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(30000)")
+	q.Set("mode", "rw")
+	db, err := sql.Open("sqlite", (&url.URL{Scheme: "file", Path: abs, RawQuery: q.Encode()}).String())
+	if err != nil {
+		return fmt.Errorf("sqlite %s: %w", path, err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM sqlite_schema`).Scan(&n); err != nil {
+		return fmt.Errorf("sqlite %s: a snapshot that was cut short left %s-journal, and it could not be rolled back: %w (open the file once with write access, e.g. sqlite3 %s 'SELECT 1')",
+			path, path, err, path)
+	}
+	return nil
+}
+
+// checkSQLiteStore makes sure a SQLite file is a store of snapshots (or
+// holds nothing yet): awssql neither adds its tables to another
+// application's database nor reads one as snapshots.
+func checkSQLiteStore(db *sql.DB, path string) error {
+	rows, err := db.Query(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	if err != nil {
+		if strings.Contains(err.Error(), "file is not a database") {
+			return specErrorf("sqlite %s: not a SQLite database", path)
+		}
+		return fmt.Errorf("sqlite %s: %w", path, err)
+	}
+	var names []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return fmt.Errorf("sqlite %s: %w", path, err)
+		}
+		names = append(names, name)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlite %s: %w", path, err)
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	var cols []string
+	if slices.Contains(names, "snapshots") {
+		crows, err := db.Query(`SELECT name FROM pragma_table_info('snapshots')`)
+		if err != nil {
+			return fmt.Errorf("sqlite %s: %w", path, err)
+		}
+		for crows.Next() {
+			var c string
+			if err := crows.Scan(&c); err != nil {
+				crows.Close()
+				return fmt.Errorf("sqlite %s: %w", path, err)
+			}
+			cols = append(cols, c)
+		}
+		crows.Close()
+		if err := crows.Err(); err != nil {
+			return fmt.Errorf("sqlite %s: %w", path, err)
+		}
+	}
+	for _, c := range []string{"snapshot_id", "snapshot_time", "accounts", "targets", "tables"} {
+		if !slices.Contains(cols, c) {
+			shown := names[:min(len(names), 5)]
+			more := ""
+			if len(names) > len(shown) {
+				more = fmt.Sprintf(" and %d more", len(names)-len(shown))
+			}
+			return specErrorf("sqlite %s: not a store of awssql snapshots: it holds tables %s%s, and no snapshots table of awssql's (give a new file, or one awssql snapshot wrote)",
+				path, strings.Join(shown, ", "), more)
+		}
+	}
+	return nil
 }
 
 func (s *sqliteStore) String() string { return s.path }
@@ -399,17 +512,23 @@ func sqliteValue(_ vtab.Type, v any) any {
 // SQLiteViews are the statements that make a SQLite file's tables read
 // as one snapshot (a group's parts): a temporary view per table, named as
 // the table and with its columns as that snapshot had them, in front of
-// the table of every snapshot (still there as main.TABLE).
+// the table of every snapshot (still there as main.TABLE). A table that
+// other snapshots hold but this one did not read is not an empty table:
+// its view fails when read, with an error that says so (MissingTable).
 func SQLiteViews(snaps []*Snapshot, g *Group) []string {
 	cols := map[string][]ColumnType{}
-	for _, p := range snaps { // oldest first: the latest columns win
+	last := map[string]string{} // the latest snapshot that read each table
+	for _, p := range snaps {   // oldest first: the latest columns win
 		for _, t := range p.Tables {
 			cols[t.Name] = t.Columns
+			last[t.Name] = p.ID
 		}
 	}
+	read := map[string]bool{}
 	for _, p := range g.Parts {
 		for _, t := range p.Tables {
 			cols[t.Name] = t.Columns
+			read[t.Name] = true
 		}
 	}
 	ids := make([]string, len(g.Parts))
@@ -418,6 +537,10 @@ func SQLiteViews(snaps []*Snapshot, g *Group) []string {
 	}
 	var out []string
 	for _, name := range slices.Sorted(maps.Keys(cols)) {
+		if !read[name] {
+			out = append(out, MissingTable(name, fmt.Sprintf("snapshot %s did not read (--snapshot %s has it)", g.Describe(), last[name])))
+			continue
+		}
 		names := make([]string, len(cols[name]))
 		for i, c := range cols[name] {
 			names[i] = quote(c.Name)
@@ -426,4 +549,15 @@ func SQLiteViews(snaps []*Snapshot, g *Group) []string {
 			quote(name), strings.Join(names, ", "), quote(name), colSnapshot, strings.Join(ids, ", ")))
 	}
 	return out
+}
+
+// MissingTableNote begins what follows a table's name in the error of
+// reading a MissingTable view: "no such table: main.NAME, which ...".
+const MissingTableNote = ", which "
+
+// MissingTable is a temporary view named as a table that fails when read,
+// with SQLite's "no such table: main.NAME, WHY": a table the snapshot read
+// does not hold must not read as a table without rows.
+func MissingTable(name, why string) string {
+	return fmt.Sprintf("CREATE TEMP VIEW %s AS SELECT * FROM main.%s", quote(name), quote(name+MissingTableNote+why))
 }

@@ -185,27 +185,53 @@ type TableWriter interface {
 	Close(ctx context.Context) (int64, error)
 }
 
+// SpecError says that a spec names no store awssql can use: an unknown
+// kind, no path, a missing file (to read), a file that is not a SQLite
+// database or not a store of snapshots, a directory where a file is
+// wanted or the reverse. It is the caller's mistake, not a failure of the
+// store: the CLI makes it a usage error.
+type SpecError struct{ Err error }
+
+func (e *SpecError) Error() string { return e.Err.Error() }
+func (e *SpecError) Unwrap() error { return e.Err }
+
+func specErrorf(format string, args ...any) error {
+	return &SpecError{Err: fmt.Errorf(format, args...)}
+}
+
 // Open opens the store a spec names: postgres://... (or postgresql://), a
 // PostgreSQL database; parquet:DIR, a Parquet dataset in a directory;
 // sqlite:FILE or a plain path, a SQLite file. With create, a missing file
 // or directory is made (for writing); without, it is an error.
 func Open(ctx context.Context, spec string, create bool) (Store, error) {
+	st, err := open(ctx, spec, create)
+	if err != nil {
+		return nil, err // not a Store holding a nil pointer
+	}
+	return st, nil
+}
+
+func open(ctx context.Context, spec string, create bool) (Store, error) {
 	switch {
 	case strings.HasPrefix(spec, "postgres://"), strings.HasPrefix(spec, "postgresql://"):
 		return openPostgres(ctx, spec)
 	case strings.HasPrefix(spec, "parquet:"):
 		dir := strings.TrimPrefix(spec, "parquet:")
 		if dir == "" {
-			return nil, errors.New("parquet: needs a directory, as in parquet:inventory")
+			return nil, specErrorf("parquet: needs a directory, as in parquet:inventory")
 		}
 		return openParquet(dir, create)
 	case strings.HasPrefix(spec, "sqlite:"):
-		return openSQLite(strings.TrimPrefix(spec, "sqlite:"), create)
+		file := strings.TrimPrefix(spec, "sqlite:")
+		if file == "" {
+			return nil, specErrorf("sqlite: needs a file, as in sqlite:inventory.db")
+		}
+		return openSQLite(file, create)
 	case spec == "":
-		return nil, errors.New("no store named: give a SQLite file, parquet:DIR or postgres://...")
+		return nil, specErrorf("no store named: give a SQLite file, parquet:DIR or postgres://...")
 	}
 	if i := strings.Index(spec, "://"); i > 0 && !strings.ContainsAny(spec[:i], "/.") {
-		return nil, fmt.Errorf("unknown store %q: give a SQLite file, parquet:DIR or postgres://...", spec[:i+3])
+		return nil, specErrorf("unknown store %q: give a SQLite file, parquet:DIR or postgres://...", spec[:i+3])
 	}
 	return openSQLite(spec, create)
 }
@@ -266,7 +292,10 @@ func ParseShard(s string) (Shard, error) {
 	a, b, ok := strings.Cut(s, "/")
 	i, err1 := strconv.Atoi(a)
 	n, err2 := strconv.Atoi(b)
-	if !ok || err1 != nil || err2 != nil || n < 1 || i < 1 || i > n {
+	// Digits only: Atoi also takes "+1", which would name the same shard
+	// as "1" in another spelling.
+	digits := func(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
+	if !ok || !digits(a) || !digits(b) || err1 != nil || err2 != nil || n < 1 || i < 1 || i > n {
 		return Shard{}, fmt.Errorf("bad shard %q: write I/N with 1 <= I <= N, as in 2/4", s)
 	}
 	return Shard{I: i, N: n}, nil

@@ -366,6 +366,8 @@ func TestShard(t *testing.T) {
 	}{
 		{"", Shard{}, false}, {"1/1", Shard{1, 1}, false}, {"3/4", Shard{3, 4}, false},
 		{"0/4", Shard{}, true}, {"5/4", Shard{}, true}, {"1/0", Shard{}, true}, {"a/b", Shard{}, true}, {"2", Shard{}, true},
+		// Digits only: "+1/4" would be shard 1/4 spelt otherwise.
+		{"+1/4", Shard{}, true}, {"1/+4", Shard{}, true}, {"-1/4", Shard{}, true}, {" 1/4", Shard{}, true}, {"1/4/5", Shard{}, true},
 	}
 	for _, tt := range tests {
 		got, err := ParseShard(tt.in)

@@ -152,8 +152,12 @@ func run(ctx context.Context, args []string, s streams) int {
 	code := exitCode(ctx, err)
 	var pe *partialError
 	var re *reportedError
+	var te *fetch.TargetError
 	switch {
 	case err == nil, isPipeClosed(err), errors.As(err, &pe), errors.As(err, &re):
+	case errors.As(err, &te) && a.told[te.Failure()] && code == exitError:
+		// A target's failure that ended the run (--strict) was told
+		// with the others: once is enough.
 	case code == exitInterrupted:
 		msg := "interrupted" // not in a statement: no answer to speak of
 		var ie *interruptedError
@@ -228,11 +232,16 @@ any, on a terminal, awssql opens an interactive shell.`,
 	}
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(flagError)
-	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return a.applyConfig(cmd) }
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if err := a.applyConfig(cmd); err != nil {
+			return err
+		}
+		return a.checkOffline(cmd)
+	}
 	a.connectionFlags(root.PersistentFlags())
 	a.queryFlags(root.Flags())
 	root.AddCommand(a.tablesCommand(), a.schemaCommand(), a.queriesCommand(), a.runCommand(), a.checkCommand(), a.policyCommand(), a.cacheCommand(), a.explainCommand(), a.versionCommand(),
-		a.snapshotCommand(), a.diffCommand(), a.snapshotsCommand())
+		a.withTimeout(a.snapshotCommand()), a.withTimeout(a.diffCommand()), a.snapshotsCommand())
 	// cobra adds these when it runs; added now, their argument errors are
 	// usage errors too.
 	// The completion command keeps the output stream it is made with.
@@ -310,6 +319,10 @@ func flagError(c *cobra.Command, err error) error {
 	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok && (name == "" || strings.ContainsAny(name, " \t\r\n")) {
 		// No flag has a space in its name: this is SQL.
 		return usageErrorf("SQL that begins with a -- comment reads as a flag: put -- before it (awssql [flags] -- '-- ...')")
+	}
+	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok && (name == "db" || name == "snapshot") {
+		// Not a misspelling of --ou: the flag of another command.
+		return usageErrorf("%s has no --%s: --db STORE reads snapshots with a query, run, diff or snapshots (awssql snapshot writes them, with --into STORE)", c.CommandPath(), name)
 	}
 	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok {
 		var names []string

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -89,55 +91,51 @@ func (a *app) diff(ctx context.Context, o diffOptions, tableArgs []string) error
 	if err != nil {
 		return err
 	}
+	st, snaps, groups, err := openStore(ctx, o.db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
 	var names []string
 	if len(tableArgs) > 0 {
 		cat, err := catalog()
 		if err != nil {
 			return err
 		}
-		for _, n := range tableArgs {
-			t, ok := cat.Table(n)
-			if !ok {
-				return usageErrorf("no table %q", n)
+		// A table of awssql (or an alias), or one the store holds: a
+		// table an older awssql had is still in its snapshots.
+		stored := map[string]bool{}
+		for _, s := range snaps {
+			for _, t := range s.Tables {
+				stored[t.Name] = true
 			}
-			names = append(names, t.Name)
+		}
+		for _, n := range tableArgs {
+			if t, ok := cat.Table(n); ok {
+				names = append(names, t.Name)
+				continue
+			}
+			if !stored[n] {
+				known := slices.Sorted(maps.Keys(stored))
+				for _, t := range cat.Tables() {
+					known = append(known, t.Name)
+				}
+				msg := fmt.Sprintf("no table %q", n)
+				if s := closest(n, known); len(s) > 0 {
+					msg += ": did you mean " + orList(s) + "?"
+				}
+				return usageErrorf("%s", msg)
+			}
+			names = append(names, n)
 		}
 	}
-	st, _, groups, err := openStore(ctx, o.db)
+	older, newer, err := diffSides(st, groups, o, time.Now())
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	to := len(groups) - 1
-	var newer, older *store.Group
-	if o.to != "" {
-		if newer, err = store.Find(groups, o.to); err != nil {
-			return usageErrorf("--to: %v", err)
-		}
-	} else if to >= 0 {
-		newer = groups[to]
-	}
-	switch {
-	case o.from != "":
-		if older, err = store.Find(groups, o.from); err != nil {
-			return usageErrorf("--from: %v", err)
-		}
-	case o.since > 0:
-		if older, err = store.Since(groups, o.since, time.Now()); err != nil {
-			return err
-		}
-	case newer != nil:
-		for i, g := range groups {
-			if g == newer && i > 0 {
-				older = groups[i-1]
-			}
-		}
-	}
-	if older == nil || newer == nil {
-		return fmt.Errorf("%s holds %d snapshots: a diff needs two (awssql snapshots lists them)", st, len(groups))
-	}
-	if older == newer {
-		return usageErrorf("both sides of the diff are snapshot %s: name two (awssql snapshots lists them)", newer.Describe())
+	if from, to := connections(older), connections(newer); from != to {
+		fmt.Fprintf(a.io.errOut, "awssql: note: %s is a snapshot of %s, %s of %s: the accounts and regions only one of them read are unknown\n",
+			older.Describe(), from, newer.Describe(), to)
 	}
 
 	cols := []column{{name: "table"}, {name: "change"}, {name: "account_id"}, {name: "region"}, {name: "key"},
@@ -145,8 +143,17 @@ func (a *app) diff(ctx context.Context, o diffOptions, tableArgs []string) error
 	if err := w.begin(cols); err != nil {
 		return pipeOr(err)
 	}
+
 	counts := map[string]int{}
 	vals := make([]any, len(cols))
+	nrows := 0
+	// The reader of the output went away (| head): say how much it got.
+	closed := func(err error) error {
+		if isPipeClosed(err) {
+			return &interruptedError{rows: nrows, closed: true}
+		}
+		return err
+	}
 	for c, err := range store.Diff(ctx, st, older, newer, names...) {
 		if err != nil {
 			w.end()
@@ -156,11 +163,12 @@ func (a *app) diff(ctx context.Context, o diffOptions, tableArgs []string) error
 		vals[0], vals[1], vals[2], vals[3], vals[4] = c.Table, c.Kind, c.Account, c.Region, c.Key
 		vals[5], vals[6], vals[7], vals[8] = c.Column, c.Old, c.New, c.Note
 		if err := w.row(vals); err != nil {
-			return pipeOr(err)
+			return closed(err)
 		}
+		nrows++
 	}
 	if err := w.end(); err != nil {
-		return pipeOr(err)
+		return closed(err)
 	}
 	changes := counts[store.Added] + counts[store.Removed] + counts[store.Changed]
 	if a.io.errTTY {
@@ -212,4 +220,73 @@ func (a *app) snapshotsCommand() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&db, "db", "", "the store: FILE (SQLite), parquet:DIR, or postgres://...")
 	return cmd
+}
+
+// diffSides chooses the two snapshots to compare: --to (default: the
+// latest), and --from, or with --since the newest taken at least that long
+// before now, or else the one before --to. Without --from, only snapshots
+// of the same connection as --to are taken, so that a store that keeps
+// several connections compares each with itself; and only older ones.
+func diffSides(st store.Store, groups []*store.Group, o diffOptions, now time.Time) (older, newer *store.Group, err error) {
+	if len(groups) < 2 {
+		return nil, nil, fmt.Errorf("%s holds %d snapshot%s: a diff needs two (awssql snapshot --into %s takes one)", st, len(groups), plural(len(groups)), st)
+	}
+	newer = groups[len(groups)-1]
+	if o.to != "" {
+		if newer, err = store.Find(groups, o.to); err != nil {
+			return nil, nil, usageErrorf("--to: %v", err)
+		}
+	}
+	if o.from != "" {
+		if older, err = store.Find(groups, o.from); err != nil {
+			return nil, nil, usageErrorf("--from: %v", err)
+		}
+		if older == newer {
+			return nil, nil, usageErrorf("both sides of the diff are snapshot %s: name two (awssql snapshots lists them)", newer.Describe())
+		}
+		return older, newer, nil
+	}
+	var before []*store.Group
+	for _, g := range groups {
+		if g.Time.Before(newer.Time) && connections(g) == connections(newer) {
+			before = append(before, g)
+		}
+	}
+	switch {
+	case len(before) == 0:
+		return nil, nil, fmt.Errorf("no snapshot of %s in %s was taken before %s: nothing to compare it with (give --from; awssql snapshots lists them)",
+			connections(newer), st, newer.Describe())
+	case o.since > 0:
+		if older, err = store.Since(before, o.since, now); err != nil {
+			return nil, nil, fmt.Errorf("%v before %s", err, newer.Describe())
+		}
+	default:
+		older = before[len(before)-1]
+	}
+	return older, newer, nil
+}
+
+// connections names the connections a snapshot (its parts) read.
+func connections(g *store.Group) string {
+	var names []string
+	for _, p := range g.Parts {
+		name := p.Connection
+		if name == "" {
+			name = "the default connection"
+		} else {
+			name = "connection " + name
+		}
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return strings.Join(names, " and ")
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/awssql/awssql/fetch"
+	"github.com/awssql/awssql/store"
 )
 
 // Exit statuses, documented in the README. They are decided here and
@@ -65,9 +66,15 @@ type timeoutError struct {
 	after   time.Duration
 	running []string
 	rows    int // printed before the timeout
+	// what: the command that timed out (snapshot, diff), when it was not
+	// a statement that printed rows.
+	what string
 }
 
 func (e *timeoutError) Error() string {
+	if e.what != "" {
+		return fmt.Sprintf("%s timed out after %s (--timeout): it did not finish", e.what, e.after)
+	}
 	msg := fmt.Sprintf("statement timed out after %s (--timeout)", e.after)
 	if len(e.running) > 0 {
 		shown := e.running[:min(5, len(e.running))]
@@ -123,15 +130,22 @@ func exitCode(ctx context.Context, err error) int {
 	var re *fetch.RegionError
 	var te *timeoutError
 	var ie *interruptedError
+	var se *store.SpecError
+	var ce *changedError
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &pe):
+		// The work was done (a snapshot committed, a script run, a diff
+		// written) with failures that were told: an interrupt that came
+		// after it does not undo it.
+		return exitPartial
+	case errors.As(err, &ce):
+		return exitError
 	case ctx.Err() != nil, errors.As(err, &ie), isPipeClosed(err):
 		return exitInterrupted
-	case errors.As(err, &ue), errors.As(err, &re):
+	case errors.As(err, &ue), errors.As(err, &re), errors.As(err, &se):
 		return exitUsage
-	case errors.As(err, &pe):
-		return exitPartial
 	case errors.As(err, &te):
 		return exitTimeout
 	}

@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/mattn/go-runewidth"
+
+	"github.com/awssql/awssql/store"
 )
 
 // sqlError is SQLite's error for a statement, with what awssql can add: the
@@ -35,6 +37,12 @@ func explainSQLError(err error, stmt string) error {
 		return nil
 	}
 	msg := err.Error()
+	if m := noSuchRE.FindStringSubmatchIndex(msg); m != nil && msg[m[1]:] != "" && strings.HasPrefix(msg[m[1]:], store.MissingTableNote) {
+		// A table that the snapshot read with --db does not hold
+		// (store.MissingTable): its own message says why.
+		name := strings.TrimPrefix(msg[m[4]:m[5]], "main.")
+		return &sqlError{err: errors.New(msg[:m[4]] + name + msg[m[5]:]), at: pointAt(stmt, name)}
+	}
 	if m := noSuchRE.FindStringSubmatch(msg); m != nil {
 		name := strings.ReplaceAll(m[2], `"`, "")
 		qualifier, bare := "", name

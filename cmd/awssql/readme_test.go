@@ -212,7 +212,8 @@ func TestREADMECommandsRun(t *testing.T) {
 		seen[key] = c.line
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
 			args := c.args
-			if connects(args) && !slices.Contains(args, "--demo") {
+			// --db reads a store instead of AWS, and refuses --demo.
+			if connects(args) && !slices.Contains(args, "--demo") && !slices.Contains(args, "--db") {
 				args = append([]string{"--demo"}, args...)
 			}
 			r := runCLI(context.Background(), nil, "", false, args...)
