@@ -181,10 +181,13 @@ measure() {
 # measure_clean OUT ERR CMD...: measure, run again (up to CLEAN_TRIES
 # times, default 3) while other work took more than CONTENTION_PCT
 # (default 5) percent of the machine during the run; counts the runs
-# accepted contended in CONTENDED_RUNS.
+# accepted contended in CONTENDED_RUNS. BEFORE_EACH, when set, names a
+# command run before each try (so that a try starts from what the first
+# did: an empty store).
 measure_clean() {
 	local try
 	for ((try = 1; ; try++)); do
+		[[ -z ${BEFORE_EACH:-} ]] || $BEFORE_EACH
 		measure "$@"
 		((CONTENDED)) || return 0
 		if ((try >= ${CLEAN_TRIES:-3})); then

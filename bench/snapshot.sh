@@ -40,9 +40,12 @@ start_fake snap --accounts "$ACCOUNTS" --regions "$REGIONS" --instances "$INSTAN
 	--latency 0ms --seed "$SEED" --images 2 --dbs 0 --reserved 0
 
 declare -A walls rsss cpus sizes
+# A run tried again (bench/lib.sh, measure_clean) starts from an empty
+# store too, rather than adding a snapshot to the one it wrote.
+empty_stores() { rm -rf "$WORK/inventory.db" "$WORK/lake"; }
+BEFORE_EACH=empty_stores
 for ((i = 1; i <= RUNS; i++)); do
 	for store in $STORES; do
-		rm -rf "$WORK/inventory.db" "$WORK/lake"
 		case $store in
 		jsonl) cmd=(--concurrency "$CONCURRENCY" --stats=json -o jsonl 'SELECT * FROM ec2_instances') ;;
 		sqlite) cmd=(--concurrency "$CONCURRENCY" snapshot ec2_instances --into "$WORK/inventory.db") ;;
