@@ -277,34 +277,17 @@ func (d *queryDecoder) readInt(bits int) (int64, error) {
 	return strconv.ParseInt(text, 10, bits)
 }
 
-func (d *queryDecoder) ReadInt8(_ *smithy.Schema, v *int8) error {
-	n, err := d.readInt(8)
-	if err == nil {
-		*v = int8(n)
-	}
-	return err
-}
+func (d *queryDecoder) ReadInt8(_ *smithy.Schema, v *int8) error   { return readIntInto(d, v, 8) }
+func (d *queryDecoder) ReadInt16(_ *smithy.Schema, v *int16) error { return readIntInto(d, v, 16) }
+func (d *queryDecoder) ReadInt32(_ *smithy.Schema, v *int32) error { return readIntInto(d, v, 32) }
+func (d *queryDecoder) ReadInt64(_ *smithy.Schema, v *int64) error { return readIntInto(d, v, 64) }
 
-func (d *queryDecoder) ReadInt16(_ *smithy.Schema, v *int16) error {
-	n, err := d.readInt(16)
+// readIntInto reads an integer of the given bits into v, left as it was
+// when the text is not one.
+func readIntInto[T int8 | int16 | int32 | int64](d *queryDecoder, v *T, bits int) error {
+	n, err := d.readInt(bits)
 	if err == nil {
-		*v = int16(n)
-	}
-	return err
-}
-
-func (d *queryDecoder) ReadInt32(_ *smithy.Schema, v *int32) error {
-	n, err := d.readInt(32)
-	if err == nil {
-		*v = int32(n)
-	}
-	return err
-}
-
-func (d *queryDecoder) ReadInt64(_ *smithy.Schema, v *int64) error {
-	n, err := d.readInt(64)
-	if err == nil {
-		*v = n
+		*v = T(n)
 	}
 	return err
 }
