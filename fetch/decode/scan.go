@@ -50,7 +50,6 @@ type scanner struct {
 	text    []byte // the decoded text of character data or CDATA
 	scratch []byte // where text that needs decoding is decoded
 	seq     []byte // the end tag skipWhole looks for, "</name>"
-	start   []byte // and "<name"
 }
 
 type tokKind int
@@ -378,6 +377,25 @@ func checkChars(b []byte) string {
 
 // startElement reads a start tag: <name attr="value" ...> or <name/>.
 func (s *scanner) startElement() error {
+	// The common tag, "<name>" with an ASCII name and no prefix, is read
+	// in one loop.
+	w := s.buf[s.pos:s.end]
+	if len(w) > 2 {
+		if c := w[1]; 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '_' {
+			n := 2
+			for n < len(w) && w[n] < 0x80 && nameByte[w[n]] && w[n] != ':' {
+				n++
+			}
+			if n < len(w) && w[n] == '>' {
+				s.empty = false
+				s.push(nil, w[1:n])
+				s.prefix, s.local = s.top()
+				s.pos += n + 1
+				s.pendingEnd = false
+				return nil
+			}
+		}
+	}
 	gt, err := s.tagEnd(1)
 	if err != nil {
 		return err
@@ -877,25 +895,40 @@ func (s *scanner) skipWhole() (int, bool) {
 		return 0, false
 	}
 	r := w[:end]
-	if bytes.IndexByte(r, '=') >= 0 || bytes.Index(r, []byte("<!")) >= 0 || bytes.Index(r, []byte("<?")) >= 0 {
+	if bytes.IndexByte(r, '=') >= 0 {
 		return 0, false
 	}
-	// "<name" and "</name" inside: another element of the name, or its
-	// end spelled "</name >", unless the name goes on ("<nameSet").
-	s.start = append(append(s.start[:0], '<'), local...)
-	for _, seq := range [][]byte{s.start, s.seq[:len(s.seq)-1]} {
-		for at := r; ; {
-			i := bytes.Index(at, seq)
-			if i < 0 {
-				break
-			}
-			if k := i + len(seq); k >= len(at) || at[k] >= 0x80 || !nameByte[at[k]] {
+	// One pass over the tags inside: a comment, CDATA section or
+	// processing instruction ("<!", "<?"), another element of the name or
+	// its end spelled "</name >" ("<name", "</name", unless the name goes
+	// on, as in "<nameSet") could hide or move the end found.
+	for at := r; ; {
+		i := bytes.IndexByte(at, '<')
+		if i < 0 || i+1 == len(at) {
+			break
+		}
+		at = at[i+1:]
+		switch at[0] {
+		case '!', '?':
+			return 0, false
+		case '/':
+			if isName(at[1:], local) {
 				return 0, false
 			}
-			at = at[i+len(seq):]
+		default:
+			if isName(at, local) {
+				return 0, false
+			}
 		}
 	}
 	return end + len(s.seq), true
+}
+
+// isName reports whether b begins with the name local, which does not go
+// on (a byte at or above 0x80 is taken to go on).
+func isName(b, local []byte) bool {
+	k := len(local)
+	return bytes.HasPrefix(b, local) && (k == len(b) || b[k] >= 0x80 || !nameByte[b[k]])
 }
 
 func (s *scanner) skipped() {
