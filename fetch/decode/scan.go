@@ -49,7 +49,6 @@ type scanner struct {
 	empty   bool   // the start element closed itself (<a/>)
 	text    []byte // the decoded text of character data or CDATA
 	scratch []byte // where text that needs decoding is decoded
-	seq     []byte // the end tag skipWhole looks for, "</name>"
 }
 
 type tokKind int
@@ -889,39 +888,33 @@ func (s *scanner) skipWhole() (int, bool) {
 	if len(prefix) > 0 {
 		return 0, false
 	}
-	s.seq = append(append(append(s.seq[:0], "</"...), local...), '>')
-	end := bytes.Index(w, s.seq)
-	if end < 0 {
-		return 0, false
-	}
-	r := w[:end]
-	if bytes.IndexByte(r, '=') >= 0 {
-		return 0, false
-	}
-	// One pass over the tags inside: a comment, CDATA section or
+	// One pass over the tags up to the end: a comment, CDATA section or
 	// processing instruction ("<!", "<?"), another element of the name or
 	// its end spelled "</name >" ("<name", "</name", unless the name goes
-	// on, as in "<nameSet") could hide or move the end found.
-	for at := r; ; {
-		i := bytes.IndexByte(at, '<')
-		if i < 0 || i+1 == len(at) {
-			break
+	// on, as in "<nameSet") could hide or move it.
+	for at := lt; ; {
+		i := bytes.IndexByte(w[at:], '<')
+		if i < 0 || at+i+1 == len(w) {
+			return 0, false
 		}
-		at = at[i+1:]
-		switch at[0] {
+		at += i + 1
+		switch w[at] {
 		case '!', '?':
 			return 0, false
 		case '/':
-			if isName(at[1:], local) {
-				return 0, false
+			if isName(w[at+1:], local) {
+				end := at + 1 + len(local)
+				if end == len(w) || w[end] != '>' || bytes.IndexByte(w[:at], '=') >= 0 {
+					return 0, false
+				}
+				return end + 1, true
 			}
 		default:
-			if isName(at, local) {
+			if isName(w[at:], local) {
 				return 0, false
 			}
 		}
 	}
-	return end + len(s.seq), true
 }
 
 // isName reports whether b begins with the name local, which does not go
