@@ -122,8 +122,15 @@ func (s *Session) cacheIdentity(ctx context.Context) (string, error) {
 	})
 }
 
+// diskFormat is part of every entry's name. It changes when entries that
+// were written may not hold what their Fields say: format 2 left behind
+// the answers of DescribeDBInstances that awssql's decoder wrote without
+// their Marker when a statement read only some columns, a listing cut at
+// its first page.
+const diskFormat = "2"
+
 func (d *diskCache) path(id, key string) string {
-	sum := sha256.Sum256([]byte(key))
+	sum := sha256.Sum256([]byte(diskFormat + "\x00" + key))
 	return filepath.Join(d.root, id, hex.EncodeToString(sum[:])+".json")
 }
 

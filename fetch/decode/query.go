@@ -125,6 +125,11 @@ func (d *queryDecoder) ReadStructMember() (*smithy.Schema, error) {
 				if _, attr := smithy.SchemaTrait[*traits.XMLAttribute](m); !attr {
 					n = ctx.node.child(m.MemberName())
 				}
+				if n == nil && len(d.stack) == 1 && scalar(m.Type()) {
+					// The output's own values (the paging token, Marker):
+					// paging needs them whatever a statement reads.
+					n = everything
+				}
 			}
 			if n == nil {
 				if err := d.s.skip(); err != nil {
@@ -136,6 +141,17 @@ func (d *queryDecoder) ReadStructMember() (*smithy.Schema, error) {
 			return m, nil
 		}
 	}
+}
+
+// scalar reports whether a shape holds one value: no list, map,
+// structure or union.
+func scalar(t smithy.ShapeType) bool {
+	switch t {
+	case smithy.ShapeTypeList, smithy.ShapeTypeSet, smithy.ShapeTypeMap, smithy.ShapeTypeStructure,
+		smithy.ShapeTypeUnion, smithy.ShapeTypeDocument:
+		return false
+	}
+	return true
 }
 
 // memberIndex finds a structure's members by element name.

@@ -31,7 +31,13 @@ type env struct {
 
 func open(t testing.TB, ds *fakedata.Dataset, regions []string, mod ...func(*fetch.Options)) *env {
 	t.Helper()
-	srv, url := awsfaketest.NewServer(t, ds)
+	return openFake(t, ds, regions, nil, mod...)
+}
+
+// openFake is open with awsfake's options fake (WithPageSize).
+func openFake(t testing.TB, ds *fakedata.Dataset, regions []string, fake []awsfake.Option, mod ...func(*fetch.Options)) *env {
+	t.Helper()
+	srv, url := awsfaketest.NewServer(t, ds, fake...)
 	key, secret := srv.Credentials(ds.Accounts[0].ID)
 	opts := fetch.Options{
 		AccessKeyID: key, SecretAccessKey: secret, EndpointURL: url, HomeRegion: "us-east-1",

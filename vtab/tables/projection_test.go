@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/awssql/awssql/fetch"
+	"github.com/awssql/awssql/internal/awsfake"
 	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
@@ -17,13 +18,27 @@ import (
 // holds what the one before decoded), and on a second session sharing the
 // disk cache, and compares every row with a session whose answers the SDK
 // decodes whole. An answer decoded for fewer columns that answered a
-// statement reading more would show as NULLs here.
+// statement reading more would show as NULLs here. It runs twice: with
+// pages as large as the calls ask, and with awsfake's pages of 7, so that
+// every listing takes several pages and a projection that lost a paging
+// token would show as missing rows.
 func TestProjectionAgainstSDK(t *testing.T) {
+	for _, pageSize := range []int{0, 7} {
+		t.Run(fmt.Sprintf("page_size=%d", pageSize), func(t *testing.T) {
+			projectionAgainstSDK(t, []awsfake.Option{awsfake.WithPageSize(pageSize)})
+		})
+	}
+}
+
+func projectionAgainstSDK(t *testing.T, fake []awsfake.Option) {
 	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 2, InstancesPerRegion: 60, ImagesPerRegion: 20,
 		ReservedPerRegion: 20, DBInstancesPerRegion: 20, Seed: 7})
 	regions := []string{"us-east-1", "us-east-2"}
 	dir := t.TempDir()
 	disk := func(o *fetch.Options) { o.CacheDir, o.CacheTTL = dir, time.Hour }
+	open := func(t testing.TB, ds *fakedata.Dataset, regions []string, mod ...func(*fetch.Options)) *env {
+		return openFake(t, ds, regions, fake, mod...)
+	}
 	sdk := open(t, ds, regions, func(o *fetch.Options) { o.Decoder = fetch.DecoderSDK })
 	fast := open(t, ds, regions, disk)
 	statements := []string{
