@@ -224,6 +224,11 @@ func BenchmarkCPUPerInstance(b *testing.B) {
 						b.Fatalf("%s: no rows", shape.sql)
 					}
 					per[decoder] = spent / time.Duration(resources)
+					if perRun != 0 && resources != b.N*perRun {
+						// The decoders must answer alike: a figure per
+						// resource of a listing cut short is no figure.
+						b.Fatalf("%s: %s read %d resources a statement, %s %d", shape.sql, decoder, resources/b.N, fetch.DecoderSDK, perRun)
+					}
 					perRun = resources / b.N
 				}
 				b.ReportMetric(float64(per[fetch.DecoderSDK].Nanoseconds())/1e3, "sdk_us/res")
