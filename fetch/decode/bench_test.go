@@ -5,6 +5,8 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/awssql/awssql/internal/awsfake/fakedata"
@@ -93,4 +95,60 @@ func BenchmarkDecode(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkDecodeEach decodes a generated page of each operation awssql
+// decodes itself: with the SDK, and with the fast decoder for everything
+// and for the identity alone (count(*)). Figures are per item.
+func BenchmarkDecodeEach(b *testing.B) {
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 1, InstancesPerRegion: 100, ImagesPerRegion: 100,
+		DBInstancesPerRegion: 100, ReservedPerRegion: 100, Seed: 1})
+	pages := generatedPagesOf(b, ds)
+	for i, o := range operations() {
+		page := pages[i]
+		out, err := o.sdk(page)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := countItems(reflect.ValueOf(out), strings.Split(o.items, "."))
+		if n == 0 {
+			b.Fatalf("%s: no items", o.name)
+		}
+		for _, c := range []struct {
+			name  string
+			paths []string
+		}{{"sdk", nil}, {"all", nil}, {"id", []string{o.identity}}} {
+			b.Run(o.name+"/"+c.name, func(b *testing.B) {
+				b.SetBytes(int64(len(page)))
+				for range b.N {
+					var err error
+					if c.name == "sdk" {
+						_, err = o.sdk(page)
+					} else {
+						_, err = o.fast(page, c.paths, nil)
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n)/1e3, "us/item")
+			})
+		}
+	}
+}
+
+// countItems counts the values at path (Go field names, each a slice)
+// within v.
+func countItems(v reflect.Value, path []string) int {
+	for v.Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
+	if len(path) == 0 {
+		return 1
+	}
+	f, n := v.FieldByName(path[0]), 0
+	for i := range f.Len() {
+		n += countItems(f.Index(i), path[1:])
+	}
+	return n
 }

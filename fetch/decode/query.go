@@ -83,12 +83,69 @@ type queryDecoder struct {
 	// when the structure is first read: a DBInstance has a hundred, and
 	// finding each element's by a scan of them was most of the work.
 	members map[*smithy.Schema]*memberIndex
+	// wants holds wanted's answers.
+	wants map[wantKey][]wantMember
+}
+
+// wanted returns the members projection n wants of structure s when they
+// are few, every one found by its element name alone (no other member's
+// name folds to it), and the structure is not the output (whose own
+// values paging needs are wanted too); nil otherwise.
+func (d *queryDecoder) wanted(s *smithy.Schema, n *node) []wantMember {
+	if s == nil || n == nil || n.all || len(n.kids) > 4 || len(d.stack) < 2 {
+		return nil
+	}
+	k := wantKey{s, n}
+	if w, ok := d.wants[k]; ok {
+		return w
+	}
+	w := []wantMember{}
+	for name, kid := range n.kids {
+		m := s.Member(name)
+		if m == nil {
+			continue
+		}
+		if _, attr := smithy.SchemaTrait[*traits.XMLAttribute](m); attr {
+			continue
+		}
+		elem := queryElementName(m)
+		for _, o := range s.Members() {
+			if o != m && strings.EqualFold(queryElementName(o), elem) {
+				w = nil
+				break
+			}
+		}
+		if w == nil {
+			break
+		}
+		w = append(w, wantMember{elem: elem, m: m, node: kid})
+	}
+	if d.wants == nil {
+		d.wants = map[wantKey][]wantMember{}
+	}
+	d.wants[k] = w
+	return w
 }
 
 type queryCtx struct {
 	list   bool
 	schema *smithy.Schema
 	node   *node
+	// want, when not nil, lists every member the projection wants of the
+	// structure: its elements are matched against these alone.
+	want []wantMember
+}
+
+// wantMember is a member a projection wants, and its element's name.
+type wantMember struct {
+	elem string
+	m    *smithy.Schema
+	node *node
+}
+
+type wantKey struct {
+	s *smithy.Schema
+	n *node
 }
 
 var _ smithy.ShapeDeserializer = (*queryDecoder)(nil)
@@ -99,6 +156,7 @@ func (d *queryDecoder) pop()           { d.stack = d.stack[:len(d.stack)-1] }
 // ReadStruct begins a structure whose start element was read.
 func (d *queryDecoder) ReadStruct(s *smithy.Schema) error {
 	d.stack = append(d.stack, queryCtx{schema: s, node: d.pending})
+	d.top().want = d.wanted(s, d.pending)
 	return nil
 }
 
@@ -119,6 +177,22 @@ func (d *queryDecoder) ReadStructMember() (*smithy.Schema, error) {
 			d.pop()
 			return nil, nil
 		case tokStart:
+			if ctx.want != nil {
+				// A few members wanted: compare the element with them,
+				// not look it up among all the members.
+				i := 0
+				for i < len(ctx.want) && !equalFold(d.s.local, ctx.want[i].elem) {
+					i++
+				}
+				if i == len(ctx.want) {
+					if err := d.s.skip(); err != nil {
+						return nil, err
+					}
+					continue
+				}
+				d.pending = ctx.want[i].node
+				return ctx.want[i].m, nil
+			}
 			m := d.member(ctx.schema, d.s.local)
 			var n *node
 			if m != nil {
