@@ -10,7 +10,6 @@ import (
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/smithy-go/middleware"
-	"golang.org/x/sync/singleflight"
 )
 
 // callCache keeps the outputs of successful calls for the life of the
@@ -30,14 +29,28 @@ import (
 // against the bound as one from the network does: by its size in memory
 // (heapSize), not by the size of a body it never had.
 type callCache struct {
-	max    int64
-	flight singleflight.Group // calls under way: the same call waits for them
+	max int64
 
-	mu    sync.Mutex
-	size  int64
-	order *list.List // front: most recently used
-	items map[string]*list.Element
+	mu      sync.Mutex
+	size    int64
+	order   *list.List // front: most recently used
+	items   map[string]*list.Element
+	flights map[string]*flight // calls under way: the same call waits for them
 }
+
+// flight is a call under way. Its caller makes it on its own goroutine;
+// the others wait for done. (singleflight's DoChan, which lets a waiter
+// leave when its context ends, makes every call on a new goroutine, whose
+// stack the SDK's deep call chain grows anew each time: a tenth of the
+// CPU of an organization's calls.)
+type flight struct {
+	done chan struct{}
+	l    landed
+	err  error
+}
+
+// errFlightLost is what waiters see of a call whose caller panicked.
+var errFlightLost = errors.New("the call was abandoned")
 
 // maxCachedCall is the most heap one kept answer may hold: about 250
 // instances. The big pages of a full scan are not kept: see put.
@@ -55,7 +68,7 @@ type cacheEntry struct {
 }
 
 func newCallCache(maxBytes int64) *callCache {
-	return &callCache{max: maxBytes, order: list.New(), items: map[string]*list.Element{}}
+	return &callCache{max: maxBytes, order: list.New(), items: map[string]*list.Element{}, flights: map[string]*flight{}}
 }
 
 // landed is the outcome of a call: the output for the caller who made it,
@@ -89,42 +102,59 @@ func (c *callCache) do(ctx context.Context, key string, want fields, call func(w
 	if kept != nil {
 		want = want.union(*kept)
 	}
+	// Calls for different fields are different calls.
+	fk := key + "\x00" + want.String()
 	for {
-		mine := false
-		// Calls for different fields are different calls.
-		ch := c.flight.DoChan(key+"\x00"+want.String(), func() (any, error) {
-			mine = true
-			// A call that landed between the lookup above and this
-			// flight was kept before its flight ended: ask again, or
-			// it is made twice.
-			if out, _, ok := c.get(key, want); ok {
-				return landed{out: out, shared: detached(out), hit: true}, nil
-			}
-			a, err := call(want)
-			if err != nil {
-				return landed{}, err
-			}
-			shared := detached(a.out)
-			c.put(key, shared, a.fields)
-			return landed{out: a.out, shared: shared, md: a.md}, nil
-		})
+		c.mu.Lock()
+		f, waiting := c.flights[fk]
+		if !waiting {
+			f = &flight{done: make(chan struct{}), err: errFlightLost}
+			c.flights[fk] = f
+		}
+		c.mu.Unlock()
+		if !waiting {
+			l, err := c.fly(fk, f, key, want, call)
+			return l.out, l.md, l.hit, err
+		}
 		select {
-		case r := <-ch:
-			l, _ := r.Val.(landed)
-			if mine {
-				return l.out, l.md, l.hit, r.Err
+		case <-f.done:
+			if f.err == nil {
+				return detached(f.l.shared), middleware.Metadata{}, true, nil
 			}
-			if r.Err == nil {
-				return detached(l.shared), middleware.Metadata{}, true, nil
-			}
-			if ctx.Err() == nil && (errors.Is(r.Err, context.Canceled) || errors.Is(r.Err, context.DeadlineExceeded)) {
+			if ctx.Err() == nil && (errors.Is(f.err, context.Canceled) || errors.Is(f.err, context.DeadlineExceeded) || f.err == errFlightLost) {
 				continue // another statement's call, ended with it: make ours
 			}
-			return nil, middleware.Metadata{}, false, r.Err
+			return nil, middleware.Metadata{}, false, f.err
 		case <-ctx.Done():
 			return nil, middleware.Metadata{}, false, ctx.Err()
 		}
 	}
+}
+
+// fly makes the call of flight f and lands it for its waiters, even if
+// call panics.
+func (c *callCache) fly(fk string, f *flight, key string, want fields, call func(want fields) (answer, error)) (landed, error) {
+	defer func() {
+		c.mu.Lock()
+		delete(c.flights, fk)
+		c.mu.Unlock()
+		close(f.done)
+	}()
+	// A call that landed between the lookup and this flight was kept
+	// before its flight ended: ask again, or it is made twice.
+	if out, _, ok := c.get(key, want); ok {
+		f.l, f.err = landed{out: out, shared: detached(out), hit: true}, nil
+		return f.l, nil
+	}
+	a, err := call(want)
+	if err != nil {
+		f.err = err
+		return landed{}, err
+	}
+	shared := detached(a.out)
+	c.put(key, shared, a.fields)
+	f.l, f.err = landed{out: a.out, shared: shared, md: a.md}, nil
+	return f.l, nil
 }
 
 // get returns a copy of the output kept for key if it holds the fields
