@@ -100,7 +100,6 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 			}
 		}
 		runTarget := func(t Target) {
-			defer wg.Done()
 			if !acquire() {
 				return
 			}
@@ -120,10 +119,14 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 			}
 			st.ok()
 		}
+		queue := newTargetQueue(cap(sem), runTarget, &wg)
+		var entering sync.WaitGroup // the accounts' goroutines
 		for _, a := range accounts {
 			wg.Add(1)
+			entering.Add(1)
 			go func() {
 				defer wg.Done()
+				defer entering.Done()
 				if !acquire() {
 					return
 				}
@@ -144,12 +147,13 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 				for _, te := range failures {
 					fail(te)
 				}
-				for _, t := range targets {
-					wg.Add(1)
-					go runTarget(t)
-				}
+				queue.add(targets)
 			}()
 		}
+		go func() {
+			entering.Wait()
+			queue.close()
+		}()
 		go func() {
 			wg.Wait()
 			close(ch)
@@ -165,6 +169,76 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 				}
 			}
 		}
+	}
+}
+
+// targetQueue runs the targets added to it on at most workers goroutines,
+// each running one target after another until the queue is closed and
+// empty. A goroutine that lives across targets keeps the stack that the
+// SDK's deep call chain grew it to: a goroutine per target grew a new
+// one, copied several times, for every call.
+type targetQueue struct {
+	workers int
+	run     func(Target)
+	wg      *sync.WaitGroup
+
+	mu      sync.Mutex
+	cond    sync.Cond
+	pending []Target
+	running int // workers started and not yet returned
+	idle    int // of them, those waiting for a target
+	closed  bool
+}
+
+func newTargetQueue(workers int, run func(Target), wg *sync.WaitGroup) *targetQueue {
+	q := &targetQueue{workers: max(workers, 1), run: run, wg: wg}
+	q.cond.L = &q.mu
+	return q
+}
+
+// add queues targets, wakes the idle workers and starts those still
+// needed.
+func (q *targetQueue) add(targets []Target) {
+	q.mu.Lock()
+	q.pending = append(q.pending, targets...)
+	n := max(min(len(q.pending)-q.idle, q.workers-q.running), 0)
+	q.running += n
+	q.cond.Broadcast()
+	q.mu.Unlock()
+	for range n {
+		q.wg.Add(1)
+		go q.work()
+	}
+}
+
+// close says that nothing more will be added: the workers return once
+// the queue is empty.
+func (q *targetQueue) close() {
+	q.mu.Lock()
+	q.closed = true
+	q.cond.Broadcast()
+	q.mu.Unlock()
+}
+
+func (q *targetQueue) work() {
+	defer q.wg.Done()
+	q.mu.Lock()
+	for {
+		for len(q.pending) == 0 && !q.closed {
+			q.idle++
+			q.cond.Wait()
+			q.idle--
+		}
+		if len(q.pending) == 0 {
+			q.running--
+			q.mu.Unlock()
+			return
+		}
+		t := q.pending[0]
+		q.pending = q.pending[1:]
+		q.mu.Unlock()
+		q.run(t)
+		q.mu.Lock()
 	}
 }
 
