@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"sync"
@@ -14,6 +15,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
+	"github.com/awssql/awssql/internal/awsfake"
 	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
@@ -128,5 +130,56 @@ func TestWaiterOfACallCutMidAnswer(t *testing.T) {
 				t.Errorf("%d calls, want 2", n)
 			}
 		})
+	}
+}
+
+// TestWaiterOfACallCutWithACause: a caller's context that ends with a
+// cause of its own (context.WithCancelCause, as a statement's does) ends
+// its call with that cause, not context.Canceled, when the call waits for
+// a slot of its Bound: a waiter whose context is live still makes the
+// call itself rather than take that cause for the call's failure.
+func TestWaiterOfACallCutWithACause(t *testing.T) {
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 4, InstancesPerRegion: 5, Seed: 1})
+	s, srv := testSession(t, ds, nil)
+	if _, err := s.Identity(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	srv.AddFault(awsfake.Fault{Operation: "DescribeInstances", Region: "us-west-2", Latency: 3 * time.Second})
+	describe := func(ctx context.Context, region string) error {
+		c := s.Client(Target{Account: ds.Accounts[0].ID, Region: region})
+		_, err := Service(c, ec2.NewFromConfig).DescribeInstances(ctx, &ec2.DescribeInstancesInput{})
+		return err
+	}
+	// The Bound's one call slot is held by a slow call elsewhere: the
+	// caller's call waits for it.
+	b := NewBound(1)
+	go describe(WithBound(t.Context(), b), "us-west-2")
+	for srv.Count("DescribeInstances", "", "us-west-2") == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	callerCtx, cancelCaller := context.WithCancelCause(WithBound(t.Context(), b))
+	defer cancelCaller(nil)
+	callerDone := make(chan error, 1)
+	go func() { callerDone <- describe(callerCtx, "us-east-1") }()
+	time.Sleep(100 * time.Millisecond) // the caller's flight waits for a slot
+	waiter := make(chan error, 1)
+	go func() { waiter <- describe(t.Context(), "us-east-1") }()
+	time.Sleep(100 * time.Millisecond) // the waiter waits for the flight
+	cancelCaller(errors.New("the statement was interrupted"))
+	if err := <-callerDone; err == nil {
+		t.Error("the caller whose context ended got an answer")
+	} else {
+		t.Logf("the caller: %v", err)
+	}
+	select {
+	case err := <-waiter:
+		if err != nil {
+			t.Errorf("the waiter whose context is live: %v", err)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("the waiter is still waiting")
+	}
+	if n := srv.Count("DescribeInstances", "", "us-east-1"); n != 1 {
+		t.Errorf("%d calls in us-east-1, want the waiter's 1", n)
 	}
 }
