@@ -47,6 +47,10 @@ type flight struct {
 	done chan struct{}
 	l    landed
 	err  error
+	// cut says the call failed after its caller's context ended: its
+	// error, whatever it says (a Bound's wait returns the context's cause,
+	// not context.Canceled), is not the call's answer.
+	cut bool
 }
 
 // errFlightLost is what waiters see of a call whose caller panicked.
@@ -113,7 +117,7 @@ func (c *callCache) do(ctx context.Context, key string, want fields, call func(w
 		}
 		c.mu.Unlock()
 		if !waiting {
-			l, err := c.fly(fk, f, key, want, call)
+			l, err := c.fly(ctx, fk, f, key, want, call)
 			return l.out, l.md, l.hit, err
 		}
 		select {
@@ -121,7 +125,7 @@ func (c *callCache) do(ctx context.Context, key string, want fields, call func(w
 			if f.err == nil {
 				return detached(f.l.shared), middleware.Metadata{}, true, nil
 			}
-			if ctx.Err() == nil && (errors.Is(f.err, context.Canceled) || errors.Is(f.err, context.DeadlineExceeded) || f.err == errFlightLost) {
+			if ctx.Err() == nil && (f.cut || errors.Is(f.err, context.Canceled) || errors.Is(f.err, context.DeadlineExceeded) || f.err == errFlightLost) {
 				continue // another statement's call, ended with it: make ours
 			}
 			return nil, middleware.Metadata{}, false, f.err
@@ -131,9 +135,9 @@ func (c *callCache) do(ctx context.Context, key string, want fields, call func(w
 	}
 }
 
-// fly makes the call of flight f and lands it for its waiters, even if
-// call panics.
-func (c *callCache) fly(fk string, f *flight, key string, want fields, call func(want fields) (answer, error)) (landed, error) {
+// fly makes the call of flight f, for a caller whose context is ctx, and
+// lands it for its waiters, even if call panics.
+func (c *callCache) fly(ctx context.Context, fk string, f *flight, key string, want fields, call func(want fields) (answer, error)) (landed, error) {
 	defer func() {
 		c.mu.Lock()
 		delete(c.flights, fk)
@@ -148,7 +152,7 @@ func (c *callCache) fly(fk string, f *flight, key string, want fields, call func
 	}
 	a, err := call(want)
 	if err != nil {
-		f.err = err
+		f.err, f.cut = err, ctx.Err() != nil
 		return landed{}, err
 	}
 	shared := detached(a.out)
