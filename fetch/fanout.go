@@ -150,7 +150,9 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 				queue.add(targets)
 			}()
 		}
+		wg.Add(1)
 		go func() {
+			defer wg.Done()
 			entering.Wait()
 			queue.close()
 		}()

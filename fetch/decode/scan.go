@@ -918,7 +918,8 @@ func (s *scanner) skipWhole() (int, bool) {
 }
 
 // isName reports whether b begins with the name local, which does not go
-// on (a byte at or above 0x80 is taken to go on).
+// on. A byte at or above 0x80 after it is taken to end it: skipWhole then
+// declines, and the element is read tag by tag, which is always right.
 func isName(b, local []byte) bool {
 	k := len(local)
 	return bytes.HasPrefix(b, local) && (k == len(b) || b[k] >= 0x80 || !nameByte[b[k]])
