@@ -152,13 +152,13 @@ func BenchmarkCPUPerInstance(b *testing.B) {
 		ReservedPerRegion: 1000, DBInstancesPerRegion: 500, Seed: 1}
 	url := replayServer(b, gen)
 	regions := []string{"us-east-1"}
-	ops := []struct{ table, op, five string }{
-		{"ec2_instances", "DescribeInstances", "instance_id, instance_type, instance_state, launch_time, placement_availability_zone"},
-		{"images", "DescribeImages", "image_id, name, state, image_type, region"},
-		{"reserved_instances", "DescribeReservedInstances", "reserved_instance_id, instance_type, instance_state, availability_zone, instance_count"},
-		{"ebs_volumes", "DescribeVolumes", "volume_id, volume_type, state, create_time, availability_zone"},
-		{"ebs_snapshots", "DescribeSnapshots", "snapshot_id, state, volume_size, volume_id, region"},
-		{"rds_instances", "DescribeDBInstances", "db_instance_identifier, class, engine, status, availability_zone"},
+	ops := []struct{ table, op, id, five string }{
+		{"ec2_instances", "DescribeInstances", "instance_id", "instance_id, instance_type, instance_state, launch_time, placement_availability_zone"},
+		{"images", "DescribeImages", "image_id", "image_id, name, state, image_type, region"},
+		{"reserved_instances", "DescribeReservedInstances", "reserved_instance_id", "reserved_instance_id, instance_type, instance_state, availability_zone, instance_count"},
+		{"ebs_volumes", "DescribeVolumes", "volume_id", "volume_id, volume_type, state, create_time, availability_zone"},
+		{"ebs_snapshots", "DescribeSnapshots", "snapshot_id", "snapshot_id, state, volume_size, volume_id, region"},
+		{"rds_instances", "DescribeDBInstances", "db_instance_identifier", "db_instance_identifier, class, engine, status, availability_zone"},
 	}
 	// The data set is the replay server's; this process keeps only the
 	// credentials, so that its live heap, which the collector walks, is
@@ -199,8 +199,25 @@ func BenchmarkCPUPerInstance(b *testing.B) {
 				// Once unmeasured, so that every measured run replays.
 				replayed(b, url, key, secret, regions, fetch.DecoderSDK).statement(b, shape.sql, jsonl)
 				per := map[string]time.Duration{}
-				perRun := 0 // resources a statement reads
+				marginal := map[string]float64{} // ns a resource, the statement's fixed cost taken out
+				perRun := 0                      // resources a statement reads
+				empty := fmt.Sprintf("SELECT count(*) FROM %s WHERE %s = 'none'", tt.table, tt.id)
 				for _, decoder := range []string{fetch.DecoderSDK, fetch.DecoderAWSSQL, fetch.DecoderFloor} {
+					// The statement's fixed cost: the same table, one call
+					// answering nothing (a new session, the region's
+					// check, SQLite's plan).
+					var fixed time.Duration
+					for range 3 * b.N {
+						e := replayed(b, url, key, secret, regions, decoder)
+						runtime.GC()
+						start := cpu(b)
+						if n := e.statement(b, empty, false); n != 0 {
+							b.Fatalf("%s: %d rows", empty, n)
+						}
+						fixed += cpu(b) - start
+						e.close()
+					}
+					fixed /= time.Duration(3 * b.N)
 					var spent time.Duration
 					resources := 0
 					for range b.N {
@@ -218,6 +235,7 @@ func BenchmarkCPUPerInstance(b *testing.B) {
 						// No rows: the pages were dropped. Per resource of
 						// the others.
 						per[decoder] = spent / time.Duration(b.N*perRun)
+						marginal[decoder] = float64(spent/time.Duration(b.N)-fixed) / float64(perRun)
 						continue
 					}
 					if resources == 0 {
@@ -230,6 +248,7 @@ func BenchmarkCPUPerInstance(b *testing.B) {
 						b.Fatalf("%s: %s read %d resources a statement, %s %d", shape.sql, decoder, resources/b.N, fetch.DecoderSDK, perRun)
 					}
 					perRun = resources / b.N
+					marginal[decoder] = float64(spent/time.Duration(b.N)-fixed) / float64(perRun)
 				}
 				b.ReportMetric(float64(per[fetch.DecoderSDK].Nanoseconds())/1e3, "sdk_us/res")
 				b.ReportMetric(float64(per[fetch.DecoderAWSSQL].Nanoseconds())/1e3, "awssql_us/res")
@@ -237,6 +256,10 @@ func BenchmarkCPUPerInstance(b *testing.B) {
 				floor := per[fetch.DecoderFloor]
 				b.ReportMetric(float64(per[fetch.DecoderAWSSQL])/float64(per[fetch.DecoderSDK]), "x_sdk")
 				b.ReportMetric(float64(floor)/float64(per[fetch.DecoderSDK]), "floor_x_sdk")
+				// The same, per resource once the statement's fixed cost
+				// is taken out: what each further resource costs.
+				b.ReportMetric(marginal[fetch.DecoderAWSSQL]/marginal[fetch.DecoderSDK], "x_sdk_marginal")
+				b.ReportMetric(marginal[fetch.DecoderFloor]/marginal[fetch.DecoderSDK], "floor_x_sdk_marginal")
 			})
 		}
 	}
