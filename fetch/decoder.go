@@ -118,7 +118,7 @@ func (m *deserializer) HandleDeserialize(ctx context.Context, in middleware.Dese
 	if cf != nil {
 		want = cf.want
 	}
-	result, derr := m.fast.decode(resp.Body, want.list())
+	result, derr := m.fast.decode(decode.Body{Reader: resp.Body, Length: resp.ContentLength}, want.list())
 	if derr != nil {
 		return out, md, &smithy.DeserializationError{Err: fmt.Errorf("failed to decode response body, %w", derr)}
 	}

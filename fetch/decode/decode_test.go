@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/awssql/awssql/internal/awsfake"
+	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
 // filledAnswer is awsfake's answer to the operation for an output with
@@ -391,6 +392,41 @@ func TestTreePaths(t *testing.T) {
 		}
 		if !slices.Equal(got, tt.want) {
 			t.Errorf("tree(%q).paths() = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestBodyOfAnyLength decodes each answer through a Body that says its
+// length truly, wrongly and not at all: the window a short answer is read
+// through grows as any window does, and every value is the SDK's.
+func TestBodyOfAnyLength(t *testing.T) {
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 1, InstancesPerRegion: 3, ImagesPerRegion: 2,
+		DBInstancesPerRegion: 2, ReservedPerRegion: 2, Seed: 5})
+	pages := generatedPagesOf(t, ds)
+	for i, o := range operations() {
+		for _, body := range [][]byte{pages[i], filledAnswer(t, o, 0)} {
+			want, err := o.sdk(body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := int64(len(body))
+			for _, length := range []int64{n, n - 1, n / 2, 1, 0, -1, n + 100, window - 1} {
+				for _, paths := range [][]string{nil, {o.identity}} {
+					r := Body{Reader: bytes.NewReader(body), Length: length}
+					var got any
+					if o.service == "EC2" {
+						got, err = EC2(o.name, r, paths)
+					} else {
+						got, err = Query(o.service, o.name, r, paths)
+					}
+					if err != nil {
+						t.Fatalf("%s, length %d of %d: %v", o.name, length, n, err)
+					}
+					if d := projectedDiff(got, want, projectionOf(o, paths, want)); d != "" {
+						t.Errorf("%s, length %d of %d, paths %v (-fast +sdk):\n%s", o.name, length, n, paths, d)
+					}
+				}
+			}
 		}
 	}
 }
