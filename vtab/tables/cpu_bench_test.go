@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -145,6 +146,13 @@ func replayServer(b *testing.B, gen fakedata.GenOptions) string {
 // with the hydrated columns that are not hidden, whose per-row calls both
 // decoders make alike, through the SDK's decoder).
 //
+// Lower bounds: floor_x_sdk, the same calls with the pages read and
+// dropped; engine_x_sdk_marginal, the same statement over the same rows
+// held in memory as SQL values (SQLite, the engine, the statement's
+// reading), each further row;
+// bound_x_sdk_marginal, the two together for each further resource: what
+// no decoder can go below without leaving SQLite.
+//
 // Targets (issue 10): count(*) and five columns at most 0.1 x the SDK;
 // every column of the pages as JSON Lines at most 0.33 x.
 func BenchmarkCPUPerInstance(b *testing.B) {
@@ -180,6 +188,11 @@ func BenchmarkCPUPerInstance(b *testing.B) {
 			hydrated[tt.table], columns[tt.table] = t.Hydrated, ti.Columns
 		}
 		e0.db.Close()
+	}
+	// Every row of each table, as SQL values, for the engine's floor.
+	rowsOf := map[string][][]any{}
+	for _, tt := range ops {
+		rowsOf[tt.table] = readAll(b, replayed(b, url, key, secret, regions, fetch.DecoderAWSSQL), "SELECT * FROM "+tt.table)
 	}
 	for _, tt := range ops {
 		var page []string
@@ -250,6 +263,33 @@ func BenchmarkCPUPerInstance(b *testing.B) {
 					perRun = resources / b.N
 					marginal[decoder] = float64(spent/time.Duration(b.N)-fixed) / float64(perRun)
 				}
+				// The engine's floor: the same statement over a table of
+				// the same columns whose rows are already SQL values in
+				// memory, so that what is left is SQLite, the engine and
+				// the statement's reading of the rows.
+				// Its fixed cost is that of the same table empty.
+				var engine time.Duration
+				for range b.N {
+					for _, rows := range [][][]any{nil, rowsOf[tt.table]} {
+						e := memoryEngine(b, tt.table, columns[tt.table], rows)
+						runtime.GC()
+						start := cpu(b)
+						if n := e.statement(b, shape.sql, jsonl); n != len(rows) || len(rows) > 0 && n != perRun {
+							b.Fatalf("%s from memory: %d resources of %d, %d live", shape.sql, n, len(rows), perRun)
+						}
+						if rows == nil {
+							engine -= cpu(b) - start
+						} else {
+							engine += cpu(b) - start
+						}
+						e.close()
+					}
+				}
+				engineNs := float64(engine.Nanoseconds()) / float64(b.N*perRun)
+				b.ReportMetric(engineNs/marginal[fetch.DecoderSDK], "engine_x_sdk_marginal")
+				// The lower bound of a statement's further resource: the
+				// calls with the pages dropped, and the engine's floor.
+				b.ReportMetric((marginal[fetch.DecoderFloor]+engineNs)/marginal[fetch.DecoderSDK], "bound_x_sdk_marginal")
 				b.ReportMetric(float64(per[fetch.DecoderSDK].Nanoseconds())/1e3, "sdk_us/res")
 				b.ReportMetric(float64(per[fetch.DecoderAWSSQL].Nanoseconds())/1e3, "awssql_us/res")
 				// The floor: the same calls, pages read and dropped.
@@ -356,6 +396,69 @@ func replayed(b *testing.B, url, key, secret string, regions []string, decoder s
 		b.Fatal(err)
 	}
 	return &env{url: url, sess: sess, eng: eng, db: eng.DB()}
+}
+
+// readAll returns the rows of q, each column's value as database/sql
+// reads it, and closes e.
+func readAll(b *testing.B, e *env, q string) [][]any {
+	defer e.close()
+	stmt := e.eng.Begin(context.Background())
+	defer stmt.End()
+	rows, err := e.db.Query(q)
+	if err != nil {
+		b.Fatalf("%s: %v", q, stmt.Cause(err))
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var all [][]any
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			b.Fatal(err)
+		}
+		all = append(all, vals)
+	}
+	if err := rows.Err(); err != nil {
+		b.Fatalf("%s: %v", q, stmt.Cause(err))
+	}
+	return all
+}
+
+// memoryEngine is an engine with one table, name, whose columns are
+// cols, and whose rows are rows: the values of cols' shown columns, in
+// order, as readAll read them.
+func memoryEngine(b *testing.B, name string, cols []vtab.ColumnInfo, rows [][]any) *env {
+	b.Helper()
+	type row = []any
+	var vcols []vtab.Column[row]
+	for _, c := range cols {
+		if c.Hidden {
+			continue
+		}
+		i := len(vcols)
+		vcols = append(vcols, vtab.Column[row]{Name: c.Name, Type: c.Type, Get: func(r *row) any { return (*r)[i] }})
+	}
+	eng, err := vtab.New(&vtab.Table[row]{
+		Name: name, Doc: "rows in memory", Columns: vcols,
+		ID: func(r row) string { return fmt.Sprint(r...) },
+		List: func(ctx context.Context, q *vtab.Query) iter.Seq2[row, error] {
+			return func(yield func(row, error) bool) {
+				for _, r := range rows {
+					if !yield(r, nil) {
+						return
+					}
+				}
+			}
+		},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &env{eng: eng, db: eng.DB()}
 }
 
 // close lets go of what the statement held.
