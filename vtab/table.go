@@ -206,10 +206,15 @@ func (t *Table[T]) erase() *table {
 	if list != nil {
 		et.list = func(ctx context.Context, q *Query) iter.Seq2[any, error] {
 			return func(yield func(any, error) bool) {
+				// A row is held by pointer: each column reads it in
+				// place, not from a copy. One variable holds each row in
+				// turn: a cursor reads only its current row, and a row is
+				// not kept once the next is asked for, so no row needs an
+				// allocation of its own.
+				cur := new(T)
 				for row, err := range list(ctx, q) {
-					// A row is held by pointer: each column reads it in
-					// place, not from a copy.
-					if !yield(&row, err) {
+					*cur = row
+					if !yield(cur, err) {
 						return
 					}
 				}

@@ -18,7 +18,7 @@ import (
 	"github.com/awssql/awssql/vtab"
 )
 
-type instance = fetch.Item[types.Instance]
+type instance = fetch.Item[*types.Instance]
 
 // EC2Instances is ec2_instances, Steampipe's aws_ec2_instance:
 // DescribeInstances, and for the columns Steampipe reads with a call per
@@ -26,8 +26,8 @@ type instance = fetch.Item[types.Instance]
 // template data, status) that call, made only when the statement reads the
 // column.
 func EC2Instances(s *fetch.Session) Table {
-	type column = col[types.Instance, ec2.DescribeInstancesInput]
-	return define(s, regional[types.Instance, ec2.DescribeInstancesInput]{
+	type column = col[*types.Instance, ec2.DescribeInstancesInput]
+	return define(s, regional[*types.Instance, ec2.DescribeInstancesInput]{
 		name:    "ec2_instances",
 		aliases: []string{"aws_ec2_instance"},
 		doc:     "EC2 instances (DescribeInstances)",
@@ -39,13 +39,13 @@ func EC2Instances(s *fetch.Session) Table {
 			fetch.Read[ec2.DescribeInstanceStatusOutput]("EC2", "DescribeInstanceStatus", "ec2:DescribeInstanceStatus"),
 		},
 		filters: func(in *ec2.DescribeInstancesInput) *[]types.Filter { return &in.Filters },
-		id:      func(i types.Instance) string { return aws.ToString(i.InstanceId) },
+		id:      func(i *types.Instance) string { return aws.ToString(i.InstanceId) },
 		probe:   probeInstances,
 		arn: func(i instance) string {
 			return fmt.Sprintf("arn:%s:ec2:%s:%s:instance/%s", s.Partition(), i.Region, i.Account, aws.ToString(i.Value.InstanceId))
 		},
-		title: func(i types.Instance) any { return nameTag(i.Tags, i.InstanceId) },
-		tags:  func(i types.Instance) any { return i.Tags },
+		title: func(i *types.Instance) any { return nameTag(i.Tags, i.InstanceId) },
+		tags:  func(i *types.Instance) any { return i.Tags },
 		// What id, arn, tags and the calls per instance read.
 		idReads: []string{"InstanceId"}, tagsReads: []string{"Tags"},
 		project: project[ec2.DescribeInstancesOutput]("Reservations.Instances"),
@@ -77,7 +77,7 @@ func EC2Instances(s *fetch.Session) Table {
 					return userData(attributeValue(o.UserData))
 				})},
 			{Name: "launch_template_data", Hidden: true, Type: vtab.JSON, Doc: "the instance's launch parameters (GetLaunchTemplateData, a call per instance when read)",
-				Reads: []string{}, Hydrate: func(ctx context.Context, c *fetch.Client, v types.Instance) (any, error) {
+				Reads: []string{}, Hydrate: func(ctx context.Context, c *fetch.Client, v *types.Instance) (any, error) {
 					out, err := fetch.Service(c, ec2.NewFromConfig).GetLaunchTemplateData(ctx, &ec2.GetLaunchTemplateDataInput{InstanceId: v.InstanceId})
 					if err != nil {
 						return nil, err
@@ -85,7 +85,7 @@ func EC2Instances(s *fetch.Session) Table {
 					return out.LaunchTemplateData, nil
 				}},
 			{Name: "instance_status", Hidden: true, Type: vtab.JSON, Doc: "status checks and scheduled events (DescribeInstanceStatus, a call per instance when read)",
-				Reads: []string{}, Hydrate: func(ctx context.Context, c *fetch.Client, v types.Instance) (any, error) {
+				Reads: []string{}, Hydrate: func(ctx context.Context, c *fetch.Client, v *types.Instance) (any, error) {
 					out, err := fetch.Service(c, ec2.NewFromConfig).DescribeInstanceStatus(ctx, &ec2.DescribeInstanceStatusInput{
 						InstanceIds: []string{aws.ToString(v.InstanceId)}, IncludeAllInstances: aws.Bool(true)})
 					if err != nil || len(out.InstanceStatuses) == 0 {
@@ -169,19 +169,21 @@ func EC2Instances(s *fetch.Session) Table {
 	})
 }
 
-func listInstances(ctx context.Context, c *fetch.Client, in *ec2.DescribeInstancesInput, q *vtab.Query) iter.Seq2[[]types.Instance, error] {
+func listInstances(ctx context.Context, c *fetch.Client, in *ec2.DescribeInstancesInput, q *vtab.Query) iter.Seq2[[]*types.Instance, error] {
 	in.MaxResults = aws.Int32(fetch.PageSize(q.Limit, 5, 1000))
 	p := ec2.NewDescribeInstancesPaginator(fetch.Service(c, ec2.NewFromConfig), in)
-	pages := fetch.Pages(ctx, p, func(out *ec2.DescribeInstancesOutput) []types.Instance {
-		// Sized once: an Instance is a kilobyte, and a page of a thousand
-		// grown by append copied each several times.
+	pages := fetch.Pages(ctx, p, func(out *ec2.DescribeInstancesOutput) []*types.Instance {
+		// By pointer: an Instance is a kilobyte, which each step from the
+		// page to the row would copy.
 		n := 0
 		for _, r := range out.Reservations {
 			n += len(r.Instances)
 		}
-		is := make([]types.Instance, 0, n)
+		is := make([]*types.Instance, 0, n)
 		for _, r := range out.Reservations {
-			is = append(is, r.Instances...)
+			for i := range r.Instances {
+				is = append(is, &r.Instances[i])
+			}
 		}
 		return is
 	}, q.Limit)
@@ -229,8 +231,8 @@ func probeInstances(ctx context.Context, _ *fetch.Session, c *fetch.Client) (str
 
 // instanceAttribute reads one attribute of the instance: EC2 answers one
 // per DescribeInstanceAttribute call.
-func instanceAttribute(name types.InstanceAttributeName, get func(*ec2.DescribeInstanceAttributeOutput) any) func(context.Context, *fetch.Client, types.Instance) (any, error) {
-	return func(ctx context.Context, c *fetch.Client, v types.Instance) (any, error) {
+func instanceAttribute(name types.InstanceAttributeName, get func(*ec2.DescribeInstanceAttributeOutput) any) func(context.Context, *fetch.Client, *types.Instance) (any, error) {
+	return func(ctx context.Context, c *fetch.Client, v *types.Instance) (any, error) {
 		out, err := fetch.Service(c, ec2.NewFromConfig).DescribeInstanceAttribute(ctx, &ec2.DescribeInstanceAttributeInput{
 			InstanceId: v.InstanceId, Attribute: name})
 		if err != nil {
@@ -275,7 +277,7 @@ var stoppedStates = []types.InstanceStateName{
 // stateTransitionTime is when the instance last changed state, as
 // Steampipe reads it: the time in the reason of a stopped, stopping,
 // shutting-down or terminated instance, else the launch time.
-func stateTransitionTime(in types.Instance) any {
+func stateTransitionTime(in *types.Instance) any {
 	reason := aws.ToString(in.StateTransitionReason)
 	if in.State != nil && slices.Contains(stoppedStates, in.State.Name) {
 		if _, rest, ok := strings.Cut(reason, "("); ok {

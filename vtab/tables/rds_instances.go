@@ -15,7 +15,7 @@ import (
 	"github.com/awssql/awssql/vtab"
 )
 
-type dbInstance = fetch.Item[types.DBInstance]
+type dbInstance = fetch.Item[*types.DBInstance]
 
 // rdsFilterValues is how many values RDS takes in one filter.
 const rdsFilterValues = 100
@@ -37,8 +37,8 @@ func rdsFilter(name string) *push {
 // class's defaults, processor_features (DescribeOrderableDBInstanceOptions,
 // shared by the instances of one engine, version and class).
 func RDSInstances(s *fetch.Session) Table {
-	type dbCol = col[types.DBInstance, rds.DescribeDBInstancesInput]
-	return define(s, regional[types.DBInstance, rds.DescribeDBInstancesInput]{
+	type dbCol = col[*types.DBInstance, rds.DescribeDBInstancesInput]
+	return define(s, regional[*types.DBInstance, rds.DescribeDBInstancesInput]{
 		name:    "rds_instances",
 		aliases: []string{"aws_rds_db_instance"},
 		doc:     "RDS database instances (DescribeDBInstances)",
@@ -49,13 +49,13 @@ func RDSInstances(s *fetch.Session) Table {
 			fetch.Read[rds.DescribePendingMaintenanceActionsOutput]("RDS", "DescribePendingMaintenanceActions", "rds:DescribePendingMaintenanceActions"),
 			fetch.Read[rds.DescribeOrderableDBInstanceOptionsOutput]("RDS", "DescribeOrderableDBInstanceOptions", "rds:DescribeOrderableDBInstanceOptions"),
 		},
-		id:      func(d types.DBInstance) string { return aws.ToString(d.DBInstanceArn) },
+		id:      func(d *types.DBInstance) string { return aws.ToString(d.DBInstanceArn) },
 		idReads: []string{"DBInstanceArn"}, tagsReads: []string{"TagList", "DBInstanceIdentifier"},
 		project: project[rds.DescribeDBInstancesOutput]("DBInstances"),
 		probe:   probeRDS,
 		arn:     func(d dbInstance) string { return aws.ToString(d.Value.DBInstanceArn) },
-		title:   func(d types.DBInstance) any { return d.DBInstanceIdentifier },
-		tags:    func(d types.DBInstance) any { return d.TagList },
+		title:   func(d *types.DBInstance) any { return d.DBInstanceIdentifier },
+		tags:    func(d *types.DBInstance) any { return d.TagList },
 		columns: []dbCol{
 			{Name: "db_instance_identifier", Type: vtab.Text, Push: rdsFilter("db-instance-id").selective(1e3), Field: "DBInstanceIdentifier"},
 			// The hydrated columns come early: SQLite tells which columns a
@@ -134,10 +134,10 @@ func RDSInstances(s *fetch.Session) Table {
 			{Name: "db_security_groups", Type: vtab.JSON, Nullable: true, Doc: "EC2-Classic security groups", Field: "DBSecurityGroups"},
 			{Name: "vpc_security_groups", Type: vtab.JSON, Field: "VpcSecurityGroups"},
 		},
-		list: func(ctx context.Context, c *fetch.Client, in *rds.DescribeDBInstancesInput, q *vtab.Query) iter.Seq2[[]types.DBInstance, error] {
+		list: func(ctx context.Context, c *fetch.Client, in *rds.DescribeDBInstancesInput, q *vtab.Query) iter.Seq2[[]*types.DBInstance, error] {
 			in.MaxRecords = aws.Int32(fetch.PageSize(q.Limit, 20, 100))
 			p := rds.NewDescribeDBInstancesPaginator(fetch.Service(c, rds.NewFromConfig), in)
-			return fetch.Pages(ctx, p, func(out *rds.DescribeDBInstancesOutput) []types.DBInstance { return out.DBInstances }, q.Limit)
+			return fetch.Pages(ctx, p, func(out *rds.DescribeDBInstancesOutput) []*types.DBInstance { return pointers(out.DBInstances) }, q.Limit)
 		},
 	})
 }
@@ -164,7 +164,7 @@ func probeRDS(ctx context.Context, _ *fetch.Session, c *fetch.Client) (string, e
 
 // rdsCertificate is the instance's CA certificate. Instances of one CA
 // share the call; a CA RDS has retired (rds-ca-2019) is no certificate.
-func rdsCertificate(ctx context.Context, c *fetch.Client, d types.DBInstance) (any, error) {
+func rdsCertificate(ctx context.Context, c *fetch.Client, d *types.DBInstance) (any, error) {
 	if d.CACertificateIdentifier == nil {
 		return nil, nil
 	}
@@ -181,7 +181,7 @@ func rdsCertificate(ctx context.Context, c *fetch.Client, d types.DBInstance) (a
 
 // rdsPendingMaintenance lists the maintenance actions scheduled on the
 // instance.
-func rdsPendingMaintenance(ctx context.Context, c *fetch.Client, d types.DBInstance) (any, error) {
+func rdsPendingMaintenance(ctx context.Context, c *fetch.Client, d *types.DBInstance) (any, error) {
 	p := rds.NewDescribePendingMaintenanceActionsPaginator(fetch.Service(c, rds.NewFromConfig), &rds.DescribePendingMaintenanceActionsInput{
 		Filters: []types.Filter{{Name: aws.String("db-instance-id"), Values: []string{aws.ToString(d.DBInstanceIdentifier)}}},
 	})
@@ -205,7 +205,7 @@ var processorEngines = []string{"oracle-", "custom-oracle-", "sqlserver-", "cust
 // DescribeDBInstances names them only when they differ from the class's
 // defaults, which the options RDS sells for the engine, version, class and
 // license say, for the instance's storage type and zone.
-func rdsProcessorFeatures(ctx context.Context, c *fetch.Client, d types.DBInstance) (any, error) {
+func rdsProcessorFeatures(ctx context.Context, c *fetch.Client, d *types.DBInstance) (any, error) {
 	engine := aws.ToString(d.Engine)
 	if len(d.ProcessorFeatures) > 0 || !slices.ContainsFunc(processorEngines, func(p string) bool { return strings.HasPrefix(engine, p) }) {
 		return d.ProcessorFeatures, nil

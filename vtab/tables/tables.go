@@ -705,6 +705,17 @@ func enumValues[E interface {
 	return out
 }
 
+// pointers points at each item of a page: a table whose items are big
+// (an EC2 instance, an RDS DB instance: a kilobyte or more) has them by
+// pointer, so that no step from the page to the row copies them.
+func pointers[T any](items []T) []*T {
+	ps := make([]*T, len(items))
+	for i := range items {
+		ps[i] = &items[i]
+	}
+	return ps
+}
+
 // from reads a field of the item's SDK value by its Go path, "State.Name"
 // (Steampipe's transform.FromField): a nil pointer on the way is NULL.
 // The path is resolved once, when the table is declared; a path that does
