@@ -274,6 +274,7 @@ func decodeEC2(op string, r io.Reader, paths []string, onSkip func(from, to int6
 	}
 	out := reflect.New(p.typ)
 	d := &ec2Decoder{s: newScanner(r)}
+	defer d.s.release()
 	d.s.onSkip = onSkip
 	// Before the root element: the prolog. A body without one is an empty
 	// output, as the SDK has it (the answer's check then fails it).

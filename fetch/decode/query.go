@@ -45,6 +45,7 @@ func decodeQuery(service, op string, r io.Reader, paths []string, onSkip func(fr
 	}
 	out := newOut()
 	s := newScanner(r)
+	defer s.release()
 	s.onSkip = onSkip
 	// The output is the first <OpResult> element, at any depth.
 	for {

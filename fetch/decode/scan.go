@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -80,13 +81,28 @@ type Body struct {
 }
 
 func newScanner(r io.Reader) *scanner {
-	size := window
 	if b, ok := r.(Body); ok && b.Length >= 0 && b.Length < window {
 		// One byte more, so that the read that meets the end needs no
 		// room to be made.
-		size = max(int(b.Length)+1, 64)
+		return &scanner{r: r, buf: make([]byte, max(int(b.Length)+1, 64))}
 	}
-	return &scanner{r: r, buf: make([]byte, size)}
+	return &scanner{r: r, buf: windows.Get().(*[window]byte)[:]}
+}
+
+// windows are the windows of answers no shorter than one, reused: an
+// organization-wide scan reads hundreds of pages, and a new window for
+// each was as many 32 KB of fresh memory to clear and fault in. Nothing
+// decoded points into a window (text is copied to the arena), so one is
+// reused once its decoder returns (release).
+var windows = sync.Pool{New: func() any { return new([window]byte) }}
+
+// release gives the scanner's window back when it is one of windows'; the
+// scanner is not used again.
+func (s *scanner) release() {
+	if cap(s.buf) == window {
+		windows.Put((*[window]byte)(s.buf[:window]))
+	}
+	s.buf = nil
 }
 
 // openElem is an open element's raw name in names: the prefix from at,
@@ -894,15 +910,23 @@ func (s *scanner) skipTags() error {
 // attribute, no element of the same name, no end tag of that name spelled
 // otherwise). It returns the offset after that end tag, and false when it
 // cannot tell: skip then reads tag by tag. An element whose first tag
-// inside is its end (a value) is left to skip, which ends it at once.
+// inside is its end (a value) ends there when that tag is "</name>".
 func (s *scanner) skipWhole() (int, bool) {
 	w := s.buf[s.pos:s.end]
 	lt := bytes.IndexByte(w, '<')
-	if lt < 0 || lt+1 >= len(w) || w[lt+1] == '/' {
+	if lt < 0 || lt+1 >= len(w) {
 		return 0, false
 	}
 	prefix, local := s.top()
 	if len(prefix) > 0 {
+		return 0, false
+	}
+	if w[lt+1] == '/' {
+		// A value: text (no tag in it), then its end tag, "</name>"
+		// spelled so, else skip reads it.
+		if end := lt + 2 + len(local); end < len(w) && w[end] == '>' && isName(w[lt+2:], local) {
+			return end + 1, true
+		}
 		return 0, false
 	}
 	// One pass over the tags up to the end: a comment, CDATA section or

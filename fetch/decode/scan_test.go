@@ -195,8 +195,15 @@ func TestSkipWholeAsSkipTags(t *testing.T) {
 		{`<b x="1">v</b></a>`, true},                    // an attribute
 		{"<b>a=b</b></a>", true},                        // '=' in text: declined all the same
 		{"<b>1</b>", true},                              // no end in the window
-		{"</a>", true},                                  // a value: left to skipTags
-		{"text</a>", true},                              // text only: the same
+		{"</a>", false},                                 // an empty value
+		{"text &amp; a=b</a><a>next</a>", false},        // a value: text, then its end
+		{"text</a ><x/></a>", true},                     // a value's end spelled otherwise
+		{"text</ab></a>", true},                         // an end tag of a longer name
+		{"text</b></a>", true},                          // of another name: skipTags fails it
+		{"te<![CDATA[</a>]]>xt</a>", true},              // CDATA in the text
+		{"te<!-- </a> -->xt</a>", true},                 // a comment in the text
+		{"text", true},                                  // no end in the window
+		{"text</a", true},                               // its end cut short
 		{"<b>\u00e9</b><a\u00e9>x</a\u00e9></a>", true}, // a name going on in UTF-8: declined
 	}
 	for _, c := range cases {
