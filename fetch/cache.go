@@ -156,10 +156,25 @@ func (c *callCache) fly(ctx context.Context, fk string, f *flight, key string, w
 		return landed{}, err
 	}
 	shared := detached(a.out)
-	c.put(key, shared, a.fields)
+	if !askedOnce(ctx) {
+		c.put(key, shared, a.fields)
+	}
 	f.l, f.err = landed{out: a.out, shared: shared, md: a.md}, nil
 	return f.l, nil
 }
+
+type askedOnceKey struct{}
+
+// AskedOnce says that no call made under ctx will be asked again: their
+// answers are not kept in memory. A one-shot statement that reads one
+// table in one loop is such a statement, and an organization's pages it
+// kept only grew the heap (the disk cache, when on, still keeps them, for
+// the next run). Calls under way are still shared with the same call.
+func AskedOnce(ctx context.Context) context.Context {
+	return context.WithValue(ctx, askedOnceKey{}, true)
+}
+
+func askedOnce(ctx context.Context) bool { return ctx.Value(askedOnceKey{}) != nil }
 
 // get returns a copy of the output kept for key if it holds the fields
 // want; else the fields of the one kept, if any.

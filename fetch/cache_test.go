@@ -256,3 +256,32 @@ func TestSameCallOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestAskedOnceKeepsNothing: a call made under AskedOnce is not kept, so
+// the same call is made again; without it, the second is answered from
+// memory. The same call at the same time is still made once.
+func TestAskedOnceKeepsNothing(t *testing.T) {
+	for _, once := range []bool{false, true} {
+		c := newCallCache(1 << 20)
+		ctx := t.Context()
+		if once {
+			ctx = AskedOnce(ctx)
+		}
+		made := 0
+		call := func(fields) (answer, error) {
+			made++
+			return answer{&ec2.DescribeInstancesOutput{}, middleware.Metadata{}, allFields}, nil
+		}
+		for range 2 {
+			if _, _, _, err := c.do(ctx, "k", allFields, call); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if want := map[bool]int{false: 1, true: 2}[once]; made != want {
+			t.Errorf("AskedOnce %v: the call was made %d times, want %d", once, made, want)
+		}
+		if c.size != 0 && once {
+			t.Errorf("AskedOnce: %d bytes kept", c.size)
+		}
+	}
+}

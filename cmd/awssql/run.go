@@ -17,6 +17,7 @@ import (
 
 	"github.com/awssql/awssql/fetch"
 	"github.com/awssql/awssql/queries"
+	"github.com/awssql/awssql/vtab"
 )
 
 // script is SQL to run and where it came from (for error messages).
@@ -121,7 +122,9 @@ func (a *app) runScripts(ctx context.Context, scripts []script, decl []queries.P
 		}
 	}
 	for _, st := range stmts {
-		if err := a.runStatement(ctx, st.sql, params, w); err != nil {
+		// One statement, not the shell's: no later statement can ask its
+		// calls again.
+		if err := a.runStatement(ctx, st.sql, params, w, len(stmts) == 1); err != nil {
 			return err
 		}
 	}
@@ -134,6 +137,37 @@ func (a *app) runScripts(ctx context.Context, scripts []script, decl []queries.P
 	return nil
 }
 
+// oneLoop says whether SQLite's plan for query reads one virtual table in
+// one loop, and nothing else (but sorting or grouping what it reads): its
+// cursor is then filtered once, and each of its calls is made once. A
+// join, a subquery, a compound, an OR over several indexes, or a plan it
+// cannot read: false, and the answers are kept for the calls asked again.
+func oneLoop(ctx context.Context, eng *vtab.Engine, db *sql.DB, query string, params map[string]any) bool {
+	st := eng.Begin(ctx)
+	defer st.End()
+	rows, err := db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, namedArgs(query, params)...)
+	if err != nil {
+		return false
+	}
+	defer rows.Close()
+	loops := 0
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			return false
+		}
+		switch {
+		case strings.HasPrefix(detail, "USE TEMP B-TREE FOR "):
+		case (strings.HasPrefix(detail, "SCAN ") || strings.HasPrefix(detail, "SEARCH ")) && strings.Contains(detail, " VIRTUAL TABLE INDEX "):
+			loops++
+		default:
+			return false
+		}
+	}
+	return rows.Err() == nil && loops == 1
+}
+
 // checkNUL refuses SQL that holds a NUL byte: SQLite reads a statement up
 // to it, so what follows would be dropped without a word.
 func checkNUL(s script) error {
@@ -144,11 +178,17 @@ func checkNUL(s script) error {
 	return nil
 }
 
-// runStatement runs one statement and streams its rows.
-func (a *app) runStatement(ctx context.Context, query string, params map[string]any, w resultWriter) (err error) {
+// runStatement runs one statement and streams its rows. last says that
+// no statement follows it in this process: then a statement that reads
+// one table in one loop keeps no answers in memory, since nothing could
+// ask for them again.
+func (a *app) runStatement(ctx context.Context, query string, params map[string]any, w resultWriter, last bool) (err error) {
 	eng, db, err := a.engine(ctx)
 	if err != nil {
 		return err
+	}
+	if last && oneLoop(ctx, eng, db, query, params) {
+		ctx = fetch.AskedOnce(ctx)
 	}
 	st := fetch.NewStats()
 	ctx, cancel := context.WithCancelCause(fetch.WithStats(ctx, st))

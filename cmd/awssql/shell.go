@@ -176,7 +176,7 @@ func (a *app) shellStatement(ctx context.Context, stmt string) {
 	restore := a.onInterrupt(cancel)
 	defer restore()
 	start := time.Now()
-	err = a.runStatement(sctx, stmt, params, w)
+	err = a.runStatement(sctx, stmt, params, w, false)
 	switch {
 	case err == nil:
 	case sctx.Err() != nil && ctx.Err() == nil:
