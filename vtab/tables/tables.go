@@ -503,9 +503,11 @@ func hydratedPosition(table, column string, index int) error {
 }
 
 // hydrate adds to each item of a target's pages the hydrated columns the
-// statement reads, a few calls at a time.
+// statement reads, a few calls at a time. Their calls are kept even when
+// the statement's are not (fetch.AskedOnce): rows and columns share them.
 func hydrate[T, In any](ctx context.Context, c *fetch.Client, pages iter.Seq2[[]T, error], cols []col[T, In]) iter.Seq2[[]Hydrated[T], error] {
 	return func(yield func([]Hydrated[T], error) bool) {
+		ctx := fetch.AskedAgain(ctx)
 		for page, err := range pages {
 			if err != nil {
 				yield(nil, err)
