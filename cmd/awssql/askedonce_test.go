@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -127,6 +129,50 @@ func TestHydratedCallsAreKept(t *testing.T) {
 			if got := len(f.requestsOf(op)) - before[op]; got != want {
 				t.Errorf("%s: %d %s calls, want %d", c.sql, got, op, want)
 			}
+		}
+	}
+}
+
+// TestOneLoopCallsAskedAgainAreKept: a statement that reads one table in
+// one loop may still make a call twice, and keeps it: an IN list split in
+// a query per value, whose queries each list the region's managed nodes
+// first; and an IN list past the 32nd constraint, which SQLite binds one
+// value at a time, filtering the cursor once per value (values that do
+// not narrow the call make the same call each time).
+func TestOneLoopCallsAskedAgainAreKept(t *testing.T) {
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 5, ManagedPerRegion: 3, Seed: 3})
+	eng, err := vtab.New(tables.Defs(tables.All(nil))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := eng.DB()
+	defer db.Close()
+	past32 := func(col string) string {
+		var terms []string
+		for i := range 32 {
+			terms = append(terms, fmt.Sprintf("%s > '%d'", col, i))
+		}
+		return strings.Join(terms, " AND ")
+	}
+	for _, c := range []struct {
+		sql   string
+		op    string
+		calls int
+	}{
+		{"SELECT count(*) FROM ssm_inventory_entries WHERE type_name IN ('AWS:Application', 'AWS:Network')", "DescribeInstanceInformation", len(genRegions)},
+		{"SELECT count(*) FROM ssm_inventory_entries WHERE " + past32("capture_time") + " AND type_name IN ('AWS:Application', 'AWS:Network')",
+			"DescribeInstanceInformation", len(genRegions)},
+		{"SELECT count(*) FROM ebs_volumes WHERE " + past32("create_time") + " AND encrypted IN ('yes', 'no')", "DescribeVolumes", len(genRegions)},
+	} {
+		if !oneLoop(context.Background(), eng, db, c.sql, nil) {
+			t.Fatalf("%s: oneLoop false: the statement no longer tests the rule", c.sql)
+		}
+		before := len(f.requestsOf(c.op))
+		if r := f.run(c.sql); r.code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.sql, r.code, r.stderr)
+		}
+		if got := len(f.requestsOf(c.op)) - before; got != c.calls {
+			t.Errorf("%s: %d %s calls, want %d", c.sql, got, c.op, c.calls)
 		}
 	}
 }

@@ -383,6 +383,11 @@ func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
 			return i.Account + "/" + i.Region + "/" + r.id(i.Value)
 		},
 		List: func(ctx context.Context, q *vtab.Query) iter.Seq2[row, error] {
+			if q.Again {
+				// Kept even for a statement that keeps no answers
+				// (fetch.AskedOnce): it may ask them again.
+				ctx = fetch.AskedAgain(ctx)
+			}
 			sc := fetch.Scope{Global: r.global}
 			sc.Accounts, _ = q.Values("account_id")
 			if !r.global {
