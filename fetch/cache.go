@@ -174,7 +174,22 @@ func AskedOnce(ctx context.Context) context.Context {
 	return context.WithValue(ctx, askedOnceKey{}, true)
 }
 
-func askedOnce(ctx context.Context) bool { return ctx.Value(askedOnceKey{}) != nil }
+// AskedAgain undoes AskedOnce for the calls made under ctx: those whose
+// input comes from a row, not from the statement (a hydrated column's
+// call), may be asked again by the next row, or by another column of the
+// same row, even when the statement's own calls are not: instances share
+// a CA certificate, a function's columns its GetFunction.
+func AskedAgain(ctx context.Context) context.Context {
+	if !askedOnce(ctx) {
+		return ctx
+	}
+	return context.WithValue(ctx, askedOnceKey{}, false)
+}
+
+func askedOnce(ctx context.Context) bool {
+	once, _ := ctx.Value(askedOnceKey{}).(bool)
+	return once
+}
 
 // get returns a copy of the output kept for key if it holds the fields
 // want; else the fields of the one kept, if any.

@@ -258,30 +258,37 @@ func TestSameCallOnce(t *testing.T) {
 }
 
 // TestAskedOnceKeepsNothing: a call made under AskedOnce is not kept, so
-// the same call is made again; without it, the second is answered from
-// memory. The same call at the same time is still made once.
+// the same call is made again; without it, or under AskedAgain (a hydrated
+// column's call), the second is answered from memory. The same call at the
+// same time is still made once.
 func TestAskedOnceKeepsNothing(t *testing.T) {
-	for _, once := range []bool{false, true} {
-		c := newCallCache(1 << 20)
-		ctx := t.Context()
-		if once {
-			ctx = AskedOnce(ctx)
-		}
+	for _, c := range []struct {
+		name  string
+		ctx   func(context.Context) context.Context
+		calls int
+	}{
+		{"plain", func(ctx context.Context) context.Context { return ctx }, 1},
+		{"AskedOnce", AskedOnce, 2},
+		{"AskedAgain under AskedOnce", func(ctx context.Context) context.Context { return AskedAgain(AskedOnce(ctx)) }, 1},
+		{"AskedOnce under AskedAgain", func(ctx context.Context) context.Context { return AskedOnce(AskedAgain(ctx)) }, 2},
+	} {
+		cache := newCallCache(1 << 20)
+		ctx := c.ctx(t.Context())
 		made := 0
 		call := func(fields) (answer, error) {
 			made++
 			return answer{&ec2.DescribeInstancesOutput{}, middleware.Metadata{}, allFields}, nil
 		}
 		for range 2 {
-			if _, _, _, err := c.do(ctx, "k", allFields, call); err != nil {
+			if _, _, _, err := cache.do(ctx, "k", allFields, call); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if want := map[bool]int{false: 1, true: 2}[once]; made != want {
-			t.Errorf("AskedOnce %v: the call was made %d times, want %d", once, made, want)
+		if made != c.calls {
+			t.Errorf("%s: the call was made %d times, want %d", c.name, made, c.calls)
 		}
-		if c.size != 0 && once {
-			t.Errorf("AskedOnce: %d bytes kept", c.size)
+		if kept := cache.size != 0; kept != (c.calls == 1) {
+			t.Errorf("%s: %d bytes kept", c.name, cache.size)
 		}
 	}
 }

@@ -194,10 +194,11 @@ type cursor struct {
 	next   func() (any, error, bool)
 	stop   func()
 
-	row   any
-	eof   bool
-	n     int64 // rows returned by this Filter
-	limit int64 // -1: no limit
+	row      any
+	eof      bool
+	n        int64 // rows returned by this Filter
+	limit    int64 // -1: no limit
+	filtered bool  // a Filter ran queries before this one
 }
 
 // filter starts a scan for the plan in idxStr; value(i) returns the values
@@ -271,6 +272,11 @@ func (c *cursor) filter(idxStr string, argc int, value func(i int, in bool) []an
 		return nil
 	}
 	queries := c.batches(base, split)
+	again := c.filtered || len(queries) > 1 || slices.ContainsFunc(p.Args, func(a Arg) bool { return a.Each })
+	c.filtered = true
+	for _, q := range queries {
+		q.Again = again
+	}
 	if c.stmt.dryRun != nil {
 		for _, q := range queries {
 			c.stmt.dryRun(FilterInfo{Table: c.t.name, Plan: idxStr, Pushed: q.Pushed(), Scanned: scanned, Limit: q.Limit})

@@ -34,7 +34,8 @@ type fake struct {
 	calls []map[string][]string
 	limit []int64
 	used  []string
-	fail  error // returned after the first row
+	again []bool // each call's Query.Again
+	fail  error  // returned after the first row
 }
 
 func (f *fake) def() *vtab.Table[thing] {
@@ -56,6 +57,7 @@ func (f *fake) def() *vtab.Table[thing] {
 			f.mu.Lock()
 			f.calls = append(f.calls, q.Pushed())
 			f.limit = append(f.limit, q.Limit)
+			f.again = append(f.again, q.Again)
 			for _, c := range []string{"region", "id", "name", "size", "at", "tags", "flag"} {
 				if q.Uses(c) && !slices.Contains(f.used, c) {
 					f.used = append(f.used, c)
@@ -232,6 +234,37 @@ func TestEnginePushdown(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestEngineQueryAgain: a query says that the statement may make its calls
+// again when its filter runs several queries, when SQLite may filter the
+// cursor once per value of an IN list it does not hand over whole (past
+// the 32nd constraint it offers), or when it filtered the cursor before.
+func TestEngineQueryAgain(t *testing.T) {
+	var past32 []string
+	for i := range 32 {
+		past32 = append(past32, fmt.Sprintf("size > %d", -i-1))
+	}
+	for _, c := range []struct {
+		sql   string
+		again []bool // each call's
+	}{
+		{"SELECT id FROM things WHERE region = 'r1'", []bool{false}},
+		{"SELECT id FROM things WHERE id IN ('a', 'b')", []bool{false}},
+		{"SELECT id FROM things WHERE name IN ('alpha', 'delta')", []bool{true, true}},
+		{"SELECT id FROM things WHERE " + strings.Join(past32, " AND ") + " AND id IN ('a', 'c')", []bool{true, true}},
+		{"SELECT id FROM things WHERE " + strings.Join(past32, " AND ") + " AND id = 'a'", []bool{false}},
+		{"SELECT x, id FROM (SELECT 'a' AS x UNION ALL SELECT 'c') CROSS JOIN things WHERE id = x", []bool{false, true}},
+	} {
+		f := &fake{rows: testRows()}
+		e, db := open(t, f)
+		if _, err := query(t, e, db, c.sql); err != nil {
+			t.Fatalf("%s: %v", c.sql, err)
+		}
+		if diff := cmp.Diff(c.again, f.again); diff != "" {
+			t.Errorf("%s: Again of each call (-want +got):\n%s", c.sql, diff)
+		}
 	}
 }
 

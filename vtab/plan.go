@@ -108,7 +108,12 @@ type Constraint struct {
 //     from a numeric column) compares under rules only SQLite knows, so
 //     Filter does not narrow by it;
 //   - an IN list is handed over whole (sqlite3_vtab_in) so that one call
-//     can carry many values;
+//     can carry many values. SQLite says whether an '=' is an IN list only
+//     for the first 32 constraints it offers; past them, an argument whose
+//     right-hand side is not a constant may be an IN list that SQLite binds
+//     one value at a time, filtering the cursor once per value. Such an
+//     argument is marked, so that Filter knows the statement may make the
+//     same calls again (Query.Again);
 //   - LIMIT (and OFFSET) become the last arguments, and are taken only when
 //     SQLite offers them as usable, no ORDER BY is left unconsumed, and
 //     every other constraint offered was taken with Omit: otherwise SQLite
@@ -116,11 +121,12 @@ type Constraint struct {
 //
 // The plan travels to Filter as IdxStr, the only channel SQLite offers:
 //
-//	"t=<table> a=<col>[i][x],... l o m u=<hex colUsed> r=<col>:<op>[:<why>],..."
+//	"t=<table> a=<col>[i][e][x],... l o m u=<hex colUsed> r=<col>:<op>[:<why>],..."
 //
 // where t names the table (so that EXPLAIN QUERY PLAN, which shows IdxStr,
 // says which table a plan is for), a lists the column index of each
-// argument in argv order (i: an IN list, x: exact), l and o say that LIMIT
+// argument in argv order (i: an IN list, e: maybe an IN list bound one
+// value at a time, x: exact), l and o say that LIMIT
 // and OFFSET follow them, m that a required key is missing, u is the
 // column-used mask (Filter is not told which columns the statement reads)
 // and r lists the constraints left to SQLite and, for explain, why a key's
@@ -145,7 +151,15 @@ type Arg struct {
 	Column int
 	In     bool // the value is an IN list, handed over whole
 	Exact  bool // SQLite omits its check: the call must match exactly
+	// Each says the value may be one of an IN list that SQLite binds one
+	// value at a time: it filters the cursor once per value.
+	Each bool
 }
+
+// inConstraints is how many of the constraints it offers SQLite says
+// whether they are IN lists of (sqlite3_vtab_in keeps one bit each in a
+// 32-bit mask).
+const inConstraints = 32
 
 // Rest is a constraint left to SQLite: a column (-1 for rowid), an operator
 // and, for a key column's '=', why it was not taken.
@@ -225,12 +239,13 @@ func plan(t *table, cons []Constraint, orderBy int, colUsed uint64) (Plan, []Usa
 			continue
 		}
 		exact := col.key != Pushed && c.HasRHS && !c.In
+		each := i >= inConstraints && !c.In && !c.HasRHS
 		taken[c.Column] = true
 		usage[i] = Usage{ArgIndex: len(p.Args), Omit: exact, In: c.In}
 		if !exact {
 			allTaken = false
 		}
-		p.Args = append(p.Args, Arg{Column: c.Column, In: c.In, Exact: exact})
+		p.Args = append(p.Args, Arg{Column: c.Column, In: c.In, Exact: exact, Each: each})
 		sel := col.sel
 		if sel <= 0 {
 			sel = defaultSelectivity
@@ -307,6 +322,9 @@ func (p Plan) encode() string {
 		if a.In {
 			b.WriteByte('i')
 		}
+		if a.Each {
+			b.WriteByte('e')
+		}
 		if a.Exact {
 			b.WriteByte('x')
 		}
@@ -354,6 +372,7 @@ func decodePlan(s string) (Plan, error) {
 			for _, n := range strings.Split(f[2:], ",") {
 				var a Arg
 				n, a.Exact = strings.CutSuffix(n, "x")
+				n, a.Each = strings.CutSuffix(n, "e")
 				n, a.In = strings.CutSuffix(n, "i")
 				i, err := strconv.Atoi(n)
 				if err != nil {

@@ -243,6 +243,7 @@ func TestPlanEncoding(t *testing.T) {
 		{},
 		{Args: []Arg{{Column: 0, Exact: true}, {Column: 5, In: true}, {Column: 2}}, Limit: true, Offset: true, Used: 1<<63 | 5},
 		{Args: args(3), MissingRequired: true},
+		{Args: []Arg{{Column: 1, Each: true}, {Column: 2, Exact: true}, {Column: 3, In: true}}},
 		{Table: "ec2_instances", Args: args(1), Rest: []Rest{{Column: 4, Op: OpLIKE}, {Column: -1, Op: OpGT}, {Column: 2, Op: OpEQ, Why: WhyCollation}}},
 	} {
 		s := p.encode()
@@ -257,6 +258,39 @@ func TestPlanEncoding(t *testing.T) {
 	for _, bad := range []string{"a=x", "u=zz", "what"} {
 		if _, err := decodePlan(bad); err == nil {
 			t.Errorf("decodePlan(%q): want an error", bad)
+		}
+	}
+}
+
+// TestPlanEach: SQLite says whether an '=' is an IN list only for the
+// first 32 constraints it offers; past them, an argument whose value is not
+// a constant may be an IN list bound one value at a time, and is marked so.
+func TestPlanEach(t *testing.T) {
+	in := eqWith(2)
+	in.In = true
+	for _, c := range []struct {
+		name string
+		at   int // the constraint's index among those offered
+		con  Constraint
+		each bool
+	}{
+		{"not a constant, past the 32nd", 32, eqWith(2), true},
+		{"not a constant, far past the 32nd", 40, eqWith(2), true},
+		{"not a constant, the 32nd", 31, eqWith(2), false},
+		{"a constant, past the 32nd", 32, eq(2), false},
+		{"an IN list handed over whole", 32, in, false},
+	} {
+		cons := make([]Constraint, c.at+1)
+		for i := range c.at {
+			cons[i] = Constraint{Column: 4, Op: OpGT, Usable: true} // size > ...: not a key
+		}
+		cons[c.at] = c.con
+		p, usage := plan(planTable(false), cons, 0, 0)
+		if len(p.Args) != 1 || p.Args[0].Column != 2 || usage[c.at].ArgIndex != 0 {
+			t.Fatalf("%s: args %+v, usage %+v: want id as the one argument", c.name, p.Args, usage[c.at])
+		}
+		if p.Args[0].Each != c.each {
+			t.Errorf("%s: Each %v, want %v", c.name, p.Args[0].Each, c.each)
 		}
 	}
 }

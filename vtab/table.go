@@ -296,6 +296,12 @@ type Query struct {
 	// (LIMIT plus OFFSET), or 0 when it needs them all. A list function may
 	// stop early once it produced that many; the engine stops reading there.
 	Limit int64
+	// Again says that the statement may make this query's calls again,
+	// even if it reads the table in one loop: the filter runs several
+	// queries (an IN list split in batches, whose calls may share a
+	// listing the table makes first), SQLite may filter the cursor once per
+	// value of an IN list (see Arg.Each), or has filtered it before.
+	Again bool
 }
 
 // Values returns the pushed values of column, if any were pushed.

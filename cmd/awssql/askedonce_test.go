@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/awssql/awssql/internal/awsfake/fakedata"
 	"github.com/awssql/awssql/vtab"
@@ -67,6 +71,108 @@ func TestCallsAskedAgainAreKept(t *testing.T) {
 		}
 		if got := len(f.requestsOf("DescribeInstances")) - before; got != c.calls {
 			t.Errorf("%s: %d DescribeInstances calls, want %d", c.sql, got, c.calls)
+		}
+	}
+}
+
+// TestHydratedCallsAreKept: a one-shot statement that reads one table in
+// one loop keeps no answers of its own calls, but a hydrated column's call
+// is keyed by the row, and rows share it (DB instances their CA's
+// certificate) as do columns of one row (a function's GetFunction and
+// GetPolicy, a bucket's GetBucketVersioning and GetPublicAccessBlock): each
+// is still made once.
+func TestHydratedCallsAreKept(t *testing.T) {
+	f := newGen(t, fakedata.GenOptions{DBInstancesPerRegion: 40, FunctionsPerRegion: 10, BucketsPerRegion: 3, Seed: 3})
+	cas := map[string]bool{} // account/region/CA
+	functions, buckets := 0, 0
+	for _, a := range f.ds.Accounts {
+		for name, r := range a.Regions {
+			for _, d := range r.DBInstances {
+				cas[a.ID+"/"+name+"/"+aws.ToString(d.CACertificateIdentifier)] = true
+			}
+			functions += len(r.Functions)
+			buckets += len(r.Buckets)
+		}
+	}
+	if len(cas) == 0 || len(cas)*2 > len(genRegions)*40 || functions == 0 || buckets == 0 {
+		t.Fatalf("the data should share CAs among DB instances and have functions and buckets: %d CAs, %d functions, %d buckets", len(cas), functions, buckets)
+	}
+	eng, err := vtab.New(tables.Defs(tables.All(nil))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := eng.DB()
+	defer db.Close()
+	for _, c := range []struct {
+		sql   string
+		calls map[string]int
+	}{
+		{"SELECT count(certificate) FROM rds_instances", map[string]int{"DescribeCertificates": len(cas)}},
+		{"SELECT db_instance_identifier, certificate FROM rds_instances ORDER BY 1", map[string]int{"DescribeCertificates": len(cas)}},
+		{"SELECT name, policy, policy_std, code, tags, reserved_concurrent_executions FROM lambda_functions",
+			map[string]int{"GetFunction": functions, "GetPolicy": functions}},
+		{"SELECT name, versioning_enabled, versioning_mfa_delete, block_public_acls, block_public_policy, ignore_public_acls, restrict_public_buckets FROM s3_buckets",
+			map[string]int{"GetBucketVersioning": buckets, "GetPublicAccessBlock": buckets}},
+	} {
+		// The statements this test is about: their own calls are not kept.
+		if !oneLoop(context.Background(), eng, db, c.sql, nil) {
+			t.Fatalf("%s: oneLoop false: the statement no longer tests the rule", c.sql)
+		}
+		before := map[string]int{}
+		for op := range c.calls {
+			before[op] = len(f.requestsOf(op))
+		}
+		if r := f.run(c.sql); r.code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.sql, r.code, r.stderr)
+		}
+		for op, want := range c.calls {
+			if got := len(f.requestsOf(op)) - before[op]; got != want {
+				t.Errorf("%s: %d %s calls, want %d", c.sql, got, op, want)
+			}
+		}
+	}
+}
+
+// TestOneLoopCallsAskedAgainAreKept: a statement that reads one table in
+// one loop may still make a call twice, and keeps it: an IN list split in
+// a query per value, whose queries each list the region's managed nodes
+// first; and an IN list past the 32nd constraint, which SQLite binds one
+// value at a time, filtering the cursor once per value (values that do
+// not narrow the call make the same call each time).
+func TestOneLoopCallsAskedAgainAreKept(t *testing.T) {
+	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 5, ManagedPerRegion: 3, Seed: 3})
+	eng, err := vtab.New(tables.Defs(tables.All(nil))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := eng.DB()
+	defer db.Close()
+	past32 := func(col string) string {
+		var terms []string
+		for i := range 32 {
+			terms = append(terms, fmt.Sprintf("%s > '%d'", col, i))
+		}
+		return strings.Join(terms, " AND ")
+	}
+	for _, c := range []struct {
+		sql   string
+		op    string
+		calls int
+	}{
+		{"SELECT count(*) FROM ssm_inventory_entries WHERE type_name IN ('AWS:Application', 'AWS:Network')", "DescribeInstanceInformation", len(genRegions)},
+		{"SELECT count(*) FROM ssm_inventory_entries WHERE " + past32("capture_time") + " AND type_name IN ('AWS:Application', 'AWS:Network')",
+			"DescribeInstanceInformation", len(genRegions)},
+		{"SELECT count(*) FROM ebs_volumes WHERE " + past32("create_time") + " AND encrypted IN ('yes', 'no')", "DescribeVolumes", len(genRegions)},
+	} {
+		if !oneLoop(context.Background(), eng, db, c.sql, nil) {
+			t.Fatalf("%s: oneLoop false: the statement no longer tests the rule", c.sql)
+		}
+		before := len(f.requestsOf(c.op))
+		if r := f.run(c.sql); r.code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.sql, r.code, r.stderr)
+		}
+		if got := len(f.requestsOf(c.op)) - before; got != c.calls {
+			t.Errorf("%s: %d %s calls, want %d", c.sql, got, c.op, c.calls)
 		}
 	}
 }

@@ -139,9 +139,11 @@ func (a *app) runScripts(ctx context.Context, scripts []script, decl []queries.P
 
 // oneLoop says whether SQLite's plan for query reads one virtual table in
 // one loop, and nothing else (but sorting or grouping what it reads): its
-// cursor is then filtered once, and each of its calls is made once. A
-// join, a subquery, a compound, an OR over several indexes, or a plan it
-// cannot read: false, and the answers are kept for the calls asked again.
+// cursor is then filtered once, and each of the table's calls is made
+// once. Calls that rows share (a hydrated column's) and those of a filter
+// that may repeat them (vtab.Query.Again) are kept all the same. A join, a
+// subquery, a compound, an OR over several indexes, or a plan it cannot
+// read: false, and the answers are kept for the calls asked again.
 func oneLoop(ctx context.Context, eng *vtab.Engine, db *sql.DB, query string, params map[string]any) bool {
 	st := eng.Begin(ctx)
 	defer st.End()

@@ -130,7 +130,7 @@ func (s *Server) signatureValid(r *http.Request, body []byte, a authorization, s
 	if a.service == "s3" {
 		// S3 signs the X-Amz-Content-Sha256 it sends (serveS3 checked it
 		// against the body) and does not escape the path twice.
-		payloadHash, signer = r.Header.Get("X-Amz-Content-Sha256"), s3Signer
+		payloadHash, signer = r.Header.Get("X-Amz-Content-Sha256"), s.s3Signer
 	}
 	creds := aws.Credentials{AccessKeyID: a.accessKeyID, SecretAccessKey: secret, SessionToken: sessionToken}
 	err = signer.SignHTTP(r.Context(), creds, cp, payloadHash, a.service, a.region, signingTime)

@@ -73,8 +73,13 @@ import (
 // is authenticated and names a served operation, before the bucket is
 // looked up. S3's throttling code is SlowDown (503).
 
-// s3Signer verifies S3 signatures: S3's canonical URI is the path as sent.
-var s3Signer = v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
+// newS3Signer verifies S3 signatures: S3's canonical URI is the path as
+// sent. Each server has its own: a signer keeps the keys it derived by
+// region, service and access key id, not by secret, and two servers may
+// give one key id different secrets (generated data sets of two seeds).
+func newS3Signer() *v4.Signer {
+	return v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
+}
 
 const (
 	s3Namespace        = "http://s3.amazonaws.com/doc/2006-03-01/"

@@ -826,6 +826,31 @@ func TestS3VirtualHosted(t *testing.T) {
 	}
 }
 
+// TestS3SignaturesPerServer: two fakes in one process that give the same
+// access key id different secrets (generated data sets of two seeds) each
+// verify S3 signatures with their own secret. The SDK's signer keeps the
+// key it derived by region, service and access key id, not by secret: a
+// signer shared by the fakes verified one's request with the other's key
+// and answered SignatureDoesNotMatch, so that whether a test passed
+// depended on the S3 tests run before it in the same process.
+func TestS3SignaturesPerServer(t *testing.T) {
+	var es []endpoint
+	for _, seed := range []int64{1, 2} {
+		ds := fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 1, BucketsPerRegion: 1, Seed: seed})
+		srv, url := awsfaketest.NewServer(t, ds)
+		key, secret := srv.Credentials(ds.Accounts[0].ID)
+		es = append(es, endpoint{srv: srv, url: url, key: key, secret: secret})
+	}
+	if es[0].key != es[1].key || es[0].secret == es[1].secret {
+		t.Fatalf("the data sets should share the key id and not the secret: %s %s", es[0].key, es[1].key)
+	}
+	for i, at := range []int{0, 1, 0, 1} {
+		if _, err := es[at].s3("us-east-1").ListBuckets(ctx(t), &s3.ListBucketsInput{}); err != nil {
+			t.Errorf("call %d, to fake %d: %v", i+1, at, err)
+		}
+	}
+}
+
 func TestS3Authentication(t *testing.T) {
 	e := demoEndpoint(t)
 	withCreds := func(p aws.CredentialsProvider, region string) *s3.Client {

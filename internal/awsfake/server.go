@@ -55,6 +55,7 @@ type Server struct {
 	rest       []restRoute // the REST-JSON routes' methods and paths (restjson.go)
 	ec2        *ec2Encoder
 	signer     *v4.Signer // for verifying signatures; safe for concurrent use
+	s3Signer   *v4.Signer // for verifying S3's (newS3Signer)
 
 	mu       sync.Mutex
 	creds    map[string]Principal // access key id -> who signs with it
@@ -98,6 +99,7 @@ func New(ds *fakedata.Dataset, opts ...Option) *Server {
 		routes:   routes(),
 		ec2:      newEC2Encoder(ec2Names()),
 		signer:   v4.NewSigner(),
+		s3Signer: newS3Signer(),
 		creds:    map[string]Principal{},
 		repeats:  map[uint64]int{},
 	}

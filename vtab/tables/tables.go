@@ -383,6 +383,11 @@ func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
 			return i.Account + "/" + i.Region + "/" + r.id(i.Value)
 		},
 		List: func(ctx context.Context, q *vtab.Query) iter.Seq2[row, error] {
+			if q.Again {
+				// Kept even for a statement that keeps no answers
+				// (fetch.AskedOnce): it may ask them again.
+				ctx = fetch.AskedAgain(ctx)
+			}
 			sc := fetch.Scope{Global: r.global}
 			sc.Accounts, _ = q.Values("account_id")
 			if !r.global {
@@ -503,9 +508,11 @@ func hydratedPosition(table, column string, index int) error {
 }
 
 // hydrate adds to each item of a target's pages the hydrated columns the
-// statement reads, a few calls at a time.
+// statement reads, a few calls at a time. Their calls are kept even when
+// the statement's are not (fetch.AskedOnce): rows and columns share them.
 func hydrate[T, In any](ctx context.Context, c *fetch.Client, pages iter.Seq2[[]T, error], cols []col[T, In]) iter.Seq2[[]Hydrated[T], error] {
 	return func(yield func([]Hydrated[T], error) bool) {
+		ctx := fetch.AskedAgain(ctx)
 		for page, err := range pages {
 			if err != nil {
 				yield(nil, err)
