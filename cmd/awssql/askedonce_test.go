@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
@@ -13,18 +14,26 @@ import (
 	"github.com/awssql/awssql/vtab/tables"
 )
 
+// planEngine is an engine of every table with no session: enough to plan
+// statements (oneLoop), not to run them.
+func planEngine(t *testing.T) (*vtab.Engine, *sql.DB) {
+	t.Helper()
+	eng, err := vtab.New(tables.Defs(tables.All(nil))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := eng.DB()
+	t.Cleanup(func() { db.Close() })
+	return eng, db
+}
+
 // TestOneLoop holds the rule that lets a one-shot statement keep no
 // answers: only a plan that reads one virtual table in one loop (sorted
 // or grouped) qualifies; a join, a self-join, a subquery, a compound, a
 // CTE read twice or a loop over VALUES do not, since SQLite may then
 // filter a cursor again and ask its calls again.
 func TestOneLoop(t *testing.T) {
-	eng, err := vtab.New(tables.Defs(tables.All(nil))...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := eng.DB()
-	defer db.Close()
+	eng, db := planEngine(t)
 	for _, c := range []struct {
 		sql  string
 		want bool
@@ -97,12 +106,7 @@ func TestHydratedCallsAreKept(t *testing.T) {
 	if len(cas) == 0 || len(cas)*2 > len(genRegions)*40 || functions == 0 || buckets == 0 {
 		t.Fatalf("the data should share CAs among DB instances and have functions and buckets: %d CAs, %d functions, %d buckets", len(cas), functions, buckets)
 	}
-	eng, err := vtab.New(tables.Defs(tables.All(nil))...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := eng.DB()
-	defer db.Close()
+	eng, db := planEngine(t)
 	for _, c := range []struct {
 		sql   string
 		calls map[string]int
@@ -141,12 +145,7 @@ func TestHydratedCallsAreKept(t *testing.T) {
 // not narrow the call make the same call each time).
 func TestOneLoopCallsAskedAgainAreKept(t *testing.T) {
 	f := newGen(t, fakedata.GenOptions{InstancesPerRegion: 5, ManagedPerRegion: 3, Seed: 3})
-	eng, err := vtab.New(tables.Defs(tables.All(nil))...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := eng.DB()
-	defer db.Close()
+	eng, db := planEngine(t)
 	past32 := func(col string) string {
 		var terms []string
 		for i := range 32 {
