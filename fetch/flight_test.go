@@ -63,7 +63,11 @@ func (b *stallingBody) Read(p []byte) (int, error) {
 			b.stalled = nil
 		}
 		<-b.ctx.Done()
-		// What the connection says once the request is cancelled.
+		// What the connection says once the request is cancelled. The
+		// transport closes it soon after the context ends, not at once:
+		// the rest of a local answer could be read whole before, and the
+		// call would not be cut. Closed here, it is.
+		b.ReadCloser.Close()
 		return b.ReadCloser.Read(p)
 	}
 	n, err := b.ReadCloser.Read(p[:min(len(p), b.after-b.n)])
