@@ -105,6 +105,7 @@ func Accounts(s *fetch.Session) Table {
 		},
 		ID: func(a accountRow) string { return a.ID },
 		List: func(ctx context.Context, q *vtab.Query) iter.Seq2[accountRow, error] {
+			ctx = mayAskAgain(ctx, q)
 			return func(yield func(accountRow, error) bool) {
 				accts, err := s.AccountList(ctx)
 				if err != nil {

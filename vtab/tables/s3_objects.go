@@ -178,6 +178,7 @@ func S3Objects(s *fetch.Session) Table {
 		Rows:    1e5,
 		ID:      func(o objectRow) string { return o.V.bucket + "/" + aws.ToString(o.V.obj.Key) },
 		List: func(ctx context.Context, q *vtab.Query) iter.Seq2[objectRow, error] {
+			ctx = mayAskAgain(ctx, q)
 			account, _ := q.String("account_id")
 			return fetch.Single(ctx, fetch.Target{Account: account}, listObjects(ctx, s, q, cols))
 		},

@@ -383,11 +383,7 @@ func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
 			return i.Account + "/" + i.Region + "/" + r.id(i.Value)
 		},
 		List: func(ctx context.Context, q *vtab.Query) iter.Seq2[row, error] {
-			if q.Again {
-				// Kept even for a statement that keeps no answers
-				// (fetch.AskedOnce): it may ask them again.
-				ctx = fetch.AskedAgain(ctx)
-			}
+			ctx = mayAskAgain(ctx, q)
 			sc := fetch.Scope{Global: r.global}
 			sc.Accounts, _ = q.Values("account_id")
 			if !r.global {
@@ -710,6 +706,17 @@ func enumValues[E interface {
 		out = append(out, string(v))
 	}
 	return out
+}
+
+// mayAskAgain is the context of a query's calls: kept even for a
+// statement that keeps no answers (fetch.AskedOnce) when the engine says
+// it may make them again (vtab.Query.Again). Every table's List starts
+// with it.
+func mayAskAgain(ctx context.Context, q *vtab.Query) context.Context {
+	if q.Again {
+		return fetch.AskedAgain(ctx)
+	}
+	return ctx
 }
 
 // pointers points at each item of a page: a table whose items are big
