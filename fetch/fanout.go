@@ -54,11 +54,6 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 			wg.Wait()
 		}()
 		st := StatsFrom(ctx)
-		accounts, err := s.scopeAccounts(ctx, sc)
-		if err != nil {
-			yield(Item[T]{}, err)
-			return
-		}
 		ch := make(chan batch[T])
 		sem := make(chan struct{}, s.opts.Concurrency)
 		if b := boundFrom(ctx); b != nil {
@@ -120,36 +115,52 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 			st.ok()
 		}
 		queue := newTargetQueue(cap(sem), runTarget, &wg)
-		var entering sync.WaitGroup // the accounts' goroutines
-		for _, a := range accounts {
-			wg.Add(1)
-			entering.Add(1)
-			go func() {
-				defer wg.Done()
-				defer entering.Done()
-				if !acquire() {
-					return
-				}
-				setup := Target{Account: a}
-				running(setup)
-				targets, failures, err := s.accountTargets(ctx, a, sc)
-				finished(setup)
-				release()
-				var re *RegionError
-				if errors.As(err, &re) {
-					send(batch[T]{err: err}) // the query is wrong, not the account
-					return
-				}
-				if ctx.Err() != nil {
-					return
-				}
-				st.planned(len(targets) + len(failures))
-				for _, te := range failures {
-					fail(te)
-				}
-				queue.add(targets)
-			}()
+		enter := func(a string) {
+			if !acquire() {
+				return
+			}
+			setup := Target{Account: a}
+			running(setup)
+			targets, failures, err := s.accountTargets(ctx, a, sc)
+			finished(setup)
+			release()
+			var re *RegionError
+			if errors.As(err, &re) {
+				send(batch[T]{err: err}) // the query is wrong, not the account
+				return
+			}
+			if ctx.Err() != nil {
+				return
+			}
+			st.planned(len(targets) + len(failures))
+			for _, te := range failures {
+				fail(te)
+			}
+			queue.add(targets)
 		}
+		// The accounts are entered as the organization's pages of them
+		// arrive; the queue closes once the last is entered.
+		var entering sync.WaitGroup // the lister's and the accounts' goroutines
+		wg.Add(1)
+		entering.Add(1)
+		go func() {
+			defer wg.Done()
+			defer entering.Done()
+			_, err := s.scopeAccounts(ctx, sc, func(accounts []string) {
+				for _, a := range accounts {
+					wg.Add(1)
+					entering.Add(1)
+					go func() {
+						defer wg.Done()
+						defer entering.Done()
+						enter(a)
+					}()
+				}
+			})
+			if err != nil {
+				send(batch[T]{err: err})
+			}
+		}()
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -289,7 +300,7 @@ func (s *Session) accountTargets(ctx context.Context, account string, sc Scope) 
 // most Concurrency at once, as a scan enters them: one after the other,
 // an organization of a thousand accounts would wait minutes here.
 func (s *Session) Targets(ctx context.Context, sc Scope) ([]Target, []*TargetError, error) {
-	accounts, err := s.scopeAccounts(ctx, sc)
+	accounts, err := s.scopeAccounts(ctx, sc, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -331,16 +342,31 @@ func (s *Session) Targets(ctx context.Context, sc Scope) ([]Target, []*TargetErr
 	return targets, failures, nil
 }
 
-// scopeAccounts returns the connection's accounts that the scope leaves.
-func (s *Session) scopeAccounts(ctx context.Context, sc Scope) ([]string, error) {
-	accounts, err := s.Accounts(ctx)
+// scopeAccounts returns the connection's accounts that the scope leaves,
+// handing them to page, if not nil, as they are listed (accountPages).
+func (s *Session) scopeAccounts(ctx context.Context, sc Scope, page func([]string)) ([]string, error) {
+	inScope := func(accts []Account) []string {
+		var ids []string
+		for _, a := range accts {
+			if len(sc.Accounts) == 0 || slices.Contains(sc.Accounts, a.ID) {
+				ids = append(ids, a.ID)
+			}
+		}
+		return ids
+	}
+	var each func([]Account)
+	if page != nil {
+		each = func(accts []Account) {
+			if ids := inScope(accts); len(ids) > 0 {
+				page(ids)
+			}
+		}
+	}
+	accts, err := s.accountPages(ctx, each)
 	if err != nil {
 		return nil, err
 	}
-	if len(sc.Accounts) > 0 {
-		accounts = slices.DeleteFunc(accounts, func(a string) bool { return !slices.Contains(sc.Accounts, a) })
-	}
-	return accounts, nil
+	return inScope(accts), nil
 }
 
 // ignore reports whether --ignore-errors covers an error code.

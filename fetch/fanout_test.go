@@ -2,6 +2,7 @@ package fetch_test
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"runtime"
 	"strings"
@@ -137,5 +138,103 @@ func TestScanEndsWhileWorkersWait(t *testing.T) {
 			}
 			noScanGoroutines(t)
 		})
+	}
+}
+
+// TestScanEntersAccountsAsTheyAreListed: the accounts of the
+// organization's first page are read while its next page is still being
+// asked for, and the scan still reads every account of every page once.
+// An organization's pages come one after another: a thousand accounts are
+// fifty of them, which a scan must not wait for before its first call.
+func TestScanEntersAccountsAsTheyAreListed(t *testing.T) {
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 45, Regions: 1, InstancesPerRegion: 1, Seed: 1}) // 3 pages of 20
+	s, srv := connect(t, ds, func(o *fetch.Options) {
+		o.ListAccounts, o.MemberRole, o.Regions = true, fakedata.GenMemberRole, []string{"us-east-1"}
+	})
+	// The next pages wait until a member account of the first is read.
+	read := make(chan struct{})
+	var readOnce sync.Once
+	srv.AddFault(awsfake.Fault{Operation: "DescribeInstances", Match: func(r awsfake.Request) bool {
+		return r.Account != ds.Accounts[0].ID
+	}, Hold: func(context.Context, awsfake.Request) { readOnce.Do(func() { close(read) }) }})
+	var waited []bool // for each later page, whether it waited in vain
+	var mu sync.Mutex
+	srv.AddFault(awsfake.Fault{Operation: "ListAccounts", Match: func(r awsfake.Request) bool {
+		return r.Params.Get("NextToken") != ""
+	}, Hold: func(ctx context.Context, _ awsfake.Request) {
+		inVain := false
+		select {
+		case <-read:
+		case <-time.After(3 * time.Second):
+			inVain = true
+		case <-ctx.Done():
+		}
+		mu.Lock()
+		waited = append(waited, inVain)
+		mu.Unlock()
+	}})
+	ctx := fetch.WithStats(t.Context(), fetch.NewStats())
+	seen := map[string]int{}
+	for item, err := range fetch.Scan(ctx, s, fetch.Scope{}, func(ctx context.Context, c *fetch.Client) iter.Seq2[[]ec2types.Instance, error] {
+		return instances(ctx, c, 0)
+	}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[item.Account]++
+	}
+	if len(waited) != 2 || waited[0] || waited[1] {
+		t.Errorf("the second and third pages of accounts waited for nothing read (timed out: %v): the scan waited for the whole list", waited)
+	}
+	if len(seen) != len(ds.Accounts) {
+		t.Errorf("the scan read %d accounts, want %d", len(seen), len(ds.Accounts))
+	}
+	for a, n := range seen {
+		if n != 1 {
+			t.Errorf("account %s: %d rows, want 1", a, n)
+		}
+	}
+	// The list, once whole, is kept: a second scan asks for no page.
+	before := len(srv.Requests())
+	for _, err := range fetch.Scan(ctx, s, fetch.Scope{Accounts: []string{ds.Accounts[44].ID}}, func(ctx context.Context, c *fetch.Client) iter.Seq2[[]ec2types.Instance, error] {
+		return instances(ctx, c, 0)
+	}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, r := range srv.Requests()[before:] {
+		if r.Operation == "ListAccounts" {
+			t.Errorf("the second scan listed the accounts again")
+		}
+	}
+}
+
+// TestScanFailsWhenALaterPageOfAccountsFails: the accounts of the first
+// page are already being read when the next page is refused; the scan
+// still ends with the organization's error, never as a whole answer.
+func TestScanFailsWhenALaterPageOfAccountsFails(t *testing.T) {
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 25, Regions: 1, InstancesPerRegion: 1, Seed: 1})
+	s, srv := connect(t, ds, func(o *fetch.Options) {
+		o.ListAccounts, o.MemberRole, o.Regions = true, fakedata.GenMemberRole, []string{"us-east-1"}
+	})
+	srv.AddFault(awsfake.Fault{Operation: "ListAccounts", Code: "AccessDeniedException", Match: func(r awsfake.Request) bool {
+		return r.Params.Get("NextToken") != ""
+	}})
+	var got error
+	for _, err := range fetch.Scan(fetch.WithStats(t.Context(), fetch.NewStats()), s, fetch.Scope{}, func(ctx context.Context, c *fetch.Client) iter.Seq2[[]ec2types.Instance, error] {
+		return instances(ctx, c, 0)
+	}) {
+		if err != nil {
+			got = err
+			break
+		}
+	}
+	var oe *fetch.OrganizationError
+	if !errors.As(got, &oe) {
+		t.Fatalf("the scan ended with %v, want the organization's error", got)
+	}
+	if _, err := s.AccountList(t.Context()); err == nil {
+		t.Errorf("a list cut short was kept")
 	}
 }

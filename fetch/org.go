@@ -162,21 +162,43 @@ type Account struct {
 // any), otherwise the caller's own; less SkipAccounts. Listed once per
 // process.
 func (s *Session) AccountList(ctx context.Context) ([]Account, error) {
-	return s.accountList.get(struct{}{}, func() ([]Account, error) {
+	return s.accountPages(ctx, nil)
+}
+
+// accountPages is AccountList that also hands the accounts to page, when
+// page is not nil: page by page as the organization's pages arrive, if
+// this call is the one listing them, else the whole list at once. A scan
+// enters the accounts of the first page while the next are asked for: an
+// organization of a thousand accounts has fifty pages, which only come
+// one after another. After an error, page may have had some accounts.
+func (s *Session) accountPages(ctx context.Context, page func([]Account)) ([]Account, error) {
+	listed := false
+	accts, err := s.accountList.get(struct{}{}, func() ([]Account, error) {
+		listed = true
 		id, err := s.Identity(ctx)
 		if err != nil {
 			return nil, err
 		}
 		var accts []Account
+		keep := func(as []Account) {
+			as = slices.DeleteFunc(as, func(a Account) bool { return slices.Contains(s.opts.SkipAccounts, a.ID) })
+			if page != nil && len(as) > 0 {
+				page(slices.Clone(as))
+			}
+			accts = append(accts, as...)
+		}
 		if !s.opts.ListAccounts {
-			accts = []Account{{ID: id.Account}}
-		} else if accts, err = s.listOrganization(ctx); err != nil {
+			keep([]Account{{ID: id.Account}})
+		} else if err = s.listOrganization(ctx, keep); err != nil {
 			return nil, err
 		}
-		accts = slices.DeleteFunc(accts, func(a Account) bool { return slices.Contains(s.opts.SkipAccounts, a.ID) })
 		sort.Slice(accts, func(i, j int) bool { return accts[i].ID < accts[j].ID })
 		return accts, nil
 	})
+	if err == nil && !listed && page != nil && len(accts) > 0 {
+		page(accts)
+	}
+	return accts, err
 }
 
 // OrganizationError says that the organization's accounts could not be
@@ -203,68 +225,68 @@ func (s *Session) orgClient() *organizations.Client {
 	})
 }
 
-func (s *Session) listOrganization(ctx context.Context) ([]Account, error) {
+// listOrganization lists the organization's ACTIVE accounts (under the
+// given OUs, each once), handing keep each page's.
+func (s *Session) listOrganization(ctx context.Context, keep func([]Account)) error {
 	c := s.orgClient()
-	var raw []orgtypes.Account
+	seen := map[string]bool{}
+	add := func(raw []orgtypes.Account) {
+		var accts []Account
+		for _, a := range raw {
+			// State, not the Status field AWS is retiring.
+			if a.State != orgtypes.AccountStateActive || seen[aws.ToString(a.Id)] {
+				continue
+			}
+			seen[aws.ToString(a.Id)] = true
+			accts = append(accts, Account{
+				ID: aws.ToString(a.Id), Name: aws.ToString(a.Name), Email: aws.ToString(a.Email),
+				State: string(a.State), ARN: aws.ToString(a.Arn), JoinedMethod: string(a.JoinedMethod),
+				JoinedTimestamp: a.JoinedTimestamp,
+			})
+		}
+		keep(accts)
+	}
 	if len(s.opts.OUs) == 0 {
 		p := organizations.NewListAccountsPaginator(c, &organizations.ListAccountsInput{})
 		for p.HasMorePages() {
 			out, err := p.NextPage(ctx)
 			if err != nil {
-				return nil, &OrganizationError{Err: err}
+				return &OrganizationError{Err: err}
 			}
-			raw = append(raw, out.Accounts...)
+			add(out.Accounts)
 		}
-	} else {
-		seen := map[string]bool{}
-		var walk func(parent string) error
-		walk = func(parent string) error {
-			ap := organizations.NewListAccountsForParentPaginator(c, &organizations.ListAccountsForParentInput{ParentId: aws.String(parent)})
-			for ap.HasMorePages() {
-				out, err := ap.NextPage(ctx)
-				if err != nil {
+		return nil
+	}
+	var walk func(parent string) error
+	walk = func(parent string) error {
+		ap := organizations.NewListAccountsForParentPaginator(c, &organizations.ListAccountsForParentInput{ParentId: aws.String(parent)})
+		for ap.HasMorePages() {
+			out, err := ap.NextPage(ctx)
+			if err != nil {
+				return err
+			}
+			add(out.Accounts)
+		}
+		op := organizations.NewListOrganizationalUnitsForParentPaginator(c, &organizations.ListOrganizationalUnitsForParentInput{ParentId: aws.String(parent)})
+		for op.HasMorePages() {
+			out, err := op.NextPage(ctx)
+			if err != nil {
+				return err
+			}
+			for _, ou := range out.OrganizationalUnits {
+				if err := walk(aws.ToString(ou.Id)); err != nil {
 					return err
 				}
-				for _, a := range out.Accounts {
-					if !seen[aws.ToString(a.Id)] {
-						seen[aws.ToString(a.Id)] = true
-						raw = append(raw, a)
-					}
-				}
 			}
-			op := organizations.NewListOrganizationalUnitsForParentPaginator(c, &organizations.ListOrganizationalUnitsForParentInput{ParentId: aws.String(parent)})
-			for op.HasMorePages() {
-				out, err := op.NextPage(ctx)
-				if err != nil {
-					return err
-				}
-				for _, ou := range out.OrganizationalUnits {
-					if err := walk(aws.ToString(ou.Id)); err != nil {
-						return err
-					}
-				}
-			}
-			return nil
 		}
-		for _, ou := range s.opts.OUs {
-			if err := walk(ou); err != nil {
-				return nil, &OrganizationError{Err: err}
-			}
+		return nil
+	}
+	for _, ou := range s.opts.OUs {
+		if err := walk(ou); err != nil {
+			return &OrganizationError{Err: err}
 		}
 	}
-	var accts []Account
-	for _, a := range raw {
-		// State, not the Status field AWS is retiring.
-		if a.State != orgtypes.AccountStateActive {
-			continue
-		}
-		accts = append(accts, Account{
-			ID: aws.ToString(a.Id), Name: aws.ToString(a.Name), Email: aws.ToString(a.Email),
-			State: string(a.State), ARN: aws.ToString(a.Arn), JoinedMethod: string(a.JoinedMethod),
-			JoinedTimestamp: a.JoinedTimestamp,
-		})
-	}
-	return accts, nil
+	return nil
 }
 
 // Organization describes the caller's organization (DescribeOrganization,
