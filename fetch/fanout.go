@@ -121,7 +121,10 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 			}
 			setup := Target{Account: a}
 			running(setup)
-			targets, failures, err := s.accountTargets(ctx, a, sc)
+			targets, failures, err := s.accountTargets(ctx, a, sc, func(sure []Target) {
+				st.planned(len(sure))
+				queue.add(sure)
+			})
 			finished(setup)
 			release()
 			var re *RegionError
@@ -260,7 +263,12 @@ func (q *targetQueue) work() {
 // member role cannot be assumed (one target, no region), a region named
 // explicitly that the account has not enabled. A RegionError is the
 // query's mistake, not the account's.
-func (s *Session) accountTargets(ctx context.Context, account string, sc Scope) ([]Target, []*TargetError, error) {
+//
+// The regions every account has enabled need no DescribeRegions: when
+// they are all the scope holds, none is called; otherwise, with early not
+// nil, they go to early before DescribeRegions is asked for the others,
+// and are left out of what accountTargets returns.
+func (s *Session) accountTargets(ctx context.Context, account string, sc Scope, early func([]Target)) ([]Target, []*TargetError, error) {
 	// The member role first: an account awssql cannot enter is one failed
 	// target, reported with the role and a hint.
 	if err := s.Reach(ctx, account); err != nil {
@@ -268,6 +276,18 @@ func (s *Session) accountTargets(ctx context.Context, account string, sc Scope) 
 	}
 	if sc.Global {
 		return []Target{{Account: account, Region: s.opts.HomeRegion}}, nil, nil
+	}
+	sure, all := sureRegions(s.Partition(), s.opts.Regions, sc)
+	var targets []Target
+	for _, r := range sure {
+		targets = append(targets, Target{Account: account, Region: r})
+	}
+	if all {
+		return targets, nil, nil
+	}
+	if early != nil && len(targets) > 0 {
+		early(targets)
+		targets = nil
 	}
 	regions, disabled, err := s.TargetRegions(ctx, account)
 	var re *RegionError
@@ -277,7 +297,6 @@ func (s *Session) accountTargets(ctx context.Context, account string, sc Scope) 
 	if err != nil {
 		return nil, []*TargetError{targetError(Target{Account: account}, err)}, nil
 	}
-	var targets []Target
 	var failures []*TargetError
 	for _, r := range disabled {
 		if len(sc.Regions) == 0 || slices.Contains(sc.Regions, r) {
@@ -286,7 +305,7 @@ func (s *Session) accountTargets(ctx context.Context, account string, sc Scope) 
 		}
 	}
 	for _, r := range regions {
-		if len(sc.Regions) == 0 || slices.Contains(sc.Regions, r) {
+		if (len(sc.Regions) == 0 || slices.Contains(sc.Regions, r)) && !slices.Contains(sure, r) {
 			targets = append(targets, Target{Account: account, Region: r})
 		}
 	}
@@ -323,7 +342,7 @@ func (s *Session) Targets(ctx context.Context, sc Scope) ([]Target, []*TargetErr
 				return
 			}
 			defer func() { <-sem }()
-			ts, fs, err := s.accountTargets(ctx, a, sc)
+			ts, fs, err := s.accountTargets(ctx, a, sc, nil)
 			answers[i] = answer{ts, fs, err}
 		}()
 	}

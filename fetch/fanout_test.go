@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"maps"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -236,5 +238,81 @@ func TestScanFailsWhenALaterPageOfAccountsFails(t *testing.T) {
 	}
 	if _, err := s.AccountList(t.Context()); err == nil {
 		t.Errorf("a list cut short was kept")
+	}
+}
+
+// TestAlwaysEnabledRegionsNeedNoDescribeRegions: regions launched before
+// 2019 are enabled in every account and cannot be disabled. --regions that
+// names only such regions makes no DescribeRegions call at all, and with
+// no --regions they are read while DescribeRegions is asked for the
+// opt-in ones; the rows are the same either way.
+func TestAlwaysEnabledRegionsNeedNoDescribeRegions(t *testing.T) {
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 3, Regions: 4, InstancesPerRegion: 2, Seed: 1})
+	ds.Accounts[1].OptIn["af-south-1"] = "opted-in"
+	rows := func(t *testing.T, regions []string, mod func(*awsfake.Server)) (map[string]int, *awsfake.Server) {
+		t.Helper()
+		s, srv := connect(t, ds, func(o *fetch.Options) {
+			o.ListAccounts, o.MemberRole, o.Regions = true, fakedata.GenMemberRole, regions
+		})
+		if mod != nil {
+			mod(srv)
+		}
+		seen := map[string]int{}
+		for item, err := range fetch.Scan(fetch.WithStats(t.Context(), fetch.NewStats()), s, fetch.Scope{}, func(ctx context.Context, c *fetch.Client) iter.Seq2[[]ec2types.Instance, error] {
+			return instances(ctx, c, 0)
+		}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen[item.Account+"/"+item.Region]++
+		}
+		return seen, srv
+	}
+	named := []string{"us-east-1", "us-west-2", "eu-west-1"}
+	got, srv := rows(t, named, nil)
+	if n := srv.Count("DescribeRegions", "", ""); n != 0 {
+		t.Errorf("--regions %v: %d DescribeRegions, want none", named, n)
+	}
+	want, srv := rows(t, []string{"us-*", "eu-west-1"}, nil) // a glob: DescribeRegions says
+	if n := srv.Count("DescribeRegions", "", ""); n != len(ds.Accounts) {
+		t.Errorf("--regions with a glob: %d DescribeRegions, want %d", n, len(ds.Accounts))
+	}
+	maps.DeleteFunc(want, func(k string, _ int) bool {
+		_, region, _ := strings.Cut(k, "/")
+		return !slices.Contains(named, region)
+	})
+	if len(got) == 0 || !maps.Equal(got, want) {
+		t.Errorf("--regions %v read %v, DescribeRegions' answer gives %v", named, got, want)
+	}
+
+	// No --regions: each account's always-enabled regions are read before
+	// its DescribeRegions answers (held here until they are).
+	read := map[string]chan struct{}{}
+	for _, a := range ds.Accounts {
+		read[a.ID] = make(chan struct{})
+	}
+	var once sync.Map
+	var inVain sync.Map
+	all, _ := rows(t, nil, func(srv *awsfake.Server) {
+		srv.AddFault(awsfake.Fault{Operation: "DescribeInstances", Hold: func(_ context.Context, r awsfake.Request) {
+			if _, done := once.LoadOrStore(r.Account, true); !done {
+				close(read[r.Account])
+			}
+		}})
+		srv.AddFault(awsfake.Fault{Operation: "DescribeRegions", Hold: func(ctx context.Context, r awsfake.Request) {
+			select {
+			case <-read[r.Account]:
+			case <-time.After(3 * time.Second):
+				inVain.Store(r.Account, true)
+			case <-ctx.Done():
+			}
+		}})
+	})
+	inVain.Range(func(k, _ any) bool {
+		t.Errorf("account %v: DescribeRegions waited for a read that never came: the always-enabled regions waited for it", k)
+		return true
+	})
+	if n := len(all); n != len(ds.Accounts)*4 {
+		t.Errorf("%d (account, region) pairs read, want %d", n, len(ds.Accounts)*4)
 	}
 }

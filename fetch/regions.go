@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -120,4 +121,44 @@ func selectRegions(all []ec2types.Region, patterns []string) (regions, disabled 
 	sort.Strings(regions)
 	sort.Strings(disabled)
 	return regions, disabled, nil
+}
+
+// defaultRegions returns the regions of a partition that every account
+// has enabled and cannot disable: those AWS launched before 20 March 2019,
+// which DescribeRegions reports as "opt-in-not-required". nil for a
+// partition not known here.
+func defaultRegions(partition string) []string {
+	switch partition {
+	case "aws":
+		return []string{"us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1",
+			"eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1",
+			"ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2"}
+	case "aws-cn":
+		return []string{"cn-north-1", "cn-northwest-1"}
+	case "aws-us-gov":
+		return []string{"us-gov-west-1", "us-gov-east-1"}
+	}
+	return nil
+}
+
+// sureRegions returns the regions of a scan in scope that every account
+// of the partition has enabled, which need no DescribeRegions to be
+// read, and whether they are all the scope can hold: --regions names only
+// such regions (no glob), or is empty and the scope names only such
+// regions. Then DescribeRegions could add nothing, nor find a typo.
+func sureRegions(partition string, patterns []string, sc Scope) (sure []string, all bool) {
+	defaults := defaultRegions(partition)
+	inScope := func(r string) bool { return len(sc.Regions) == 0 || slices.Contains(sc.Regions, r) }
+	for _, r := range defaults {
+		if !inScope(r) {
+			continue
+		}
+		if len(patterns) == 0 || slices.ContainsFunc(patterns, func(p string) bool { ok, _ := path.Match(p, r); return ok }) {
+			sure = append(sure, r)
+		}
+	}
+	named := func(names []string) bool {
+		return len(names) > 0 && !slices.ContainsFunc(names, func(n string) bool { return isGlob(n) || !slices.Contains(defaults, n) })
+	}
+	return sure, named(patterns) || (len(patterns) == 0 && named(sc.Regions))
 }
