@@ -9,8 +9,8 @@
 #
 # chain: the longest dependency chain of calls (GetCallerIdentity, the
 # ListAccounts pages one after another, a member's AssumeRole, then the
-# pages of one target one after another; its DescribeRegions runs beside
-# them);
+# pages of one target one after another: the regions named are enabled
+# in every account, so no DescribeRegions);
 # calls needed: the calls the query cannot do without (counted from the
 # scenario, and checked against awssql --stats=json);
 # T0: the same query's wall time with no latency (the CPU floor here).
@@ -54,13 +54,13 @@ ec2_page=1000
 ((PAGE_SIZE > 0 && PAGE_SIZE < ec2_page)) && ec2_page=$PAGE_SIZE
 n_la=$(ceil "$ACCOUNTS" "$org_page")
 n_ar=$((ACCOUNTS - 1))
-n_dr=$ACCOUNTS
+# awsfake's connection names its regions (--regions r1,...), all of them
+# regions every account has enabled: no DescribeRegions is needed.
+n_dr=0
 pages_per_target=$(ceil "$INSTANCES" "$ec2_page")
 ((pages_per_target > 0)) || pages_per_target=1
 n_di=$((ACCOUNTS * REGIONS * pages_per_target))
 needed=$((1 + n_la + n_ar + n_dr + n_di))
-# DescribeRegions runs beside the first pages: the fake's regions are
-# those every account has enabled, which need not wait for it.
 chain=$((1 + n_la + (ACCOUNTS > 1 ? 1 : 0) + pages_per_target))
 chain_ms=$((chain * LATENCY_MS))
 calls_ms=$(awk -v n="$needed" -v l="$LATENCY_MS" -v c="$CONCURRENCY" 'BEGIN { printf "%.0f", n * l / c }')
@@ -171,8 +171,7 @@ first_ms=$FIRST_MS
 first_wall=$MED_MS
 # The management account needs no AssumeRole, the accounts of the first
 # ListAccounts page are entered while the next pages are asked for, and
-# the regions every account has enabled need no DescribeRegions: its
-# first page can come after GetCallerIdentity and the first ListAccounts
+# the regions named need no DescribeRegions: its first page can come after GetCallerIdentity and the first ListAccounts
 # page.
 first_chain=3
 first_bound=$((first_chain * LATENCY_MS))
