@@ -430,3 +430,41 @@ func TestBodyOfAnyLength(t *testing.T) {
 		}
 	}
 }
+
+// TestPageListsReuseNothing decodes a long page, then a short one, then
+// the long one again: a page's list is decoded into a slice kept from page
+// to page, and no item of one page may show in another, nor be missing.
+func TestPageListsReuseNothing(t *testing.T) {
+	for _, o := range operations() {
+		t.Run(o.name, func(t *testing.T) {
+			page := func(n int) []byte {
+				out := reflect.New(o.outputType())
+				if err := awsfake.Fill(out.Elem(), 0); err != nil {
+					t.Fatal(err)
+				}
+				top, _, _ := strings.Cut(o.items, ".")
+				list := out.Elem().FieldByName(top)
+				if list.Len() == 0 {
+					t.Fatalf("Fill left %s empty", top)
+				}
+				many := reflect.MakeSlice(list.Type(), n, n)
+				for i := range n {
+					many.Index(i).Set(list.Index(0))
+				}
+				list.Set(many)
+				body, err := awsfake.Answer(o.awsfakeService(), o.name, out.Interface())
+				if err != nil {
+					t.Fatal(err)
+				}
+				return body
+			}
+			for _, n := range []int{40, 1, 0, 40, 3} {
+				for _, paths := range [][]string{nil, {o.identity}} {
+					if err := agree(o, page(n), paths); err != nil {
+						t.Fatalf("a page of %d after others, %v: %v", n, paths, err)
+					}
+				}
+			}
+		})
+	}
+}

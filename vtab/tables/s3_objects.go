@@ -335,7 +335,8 @@ func listObjects(ctx context.Context, s *fetch.Session, q *vtab.Query, cols []ob
 				yield(objectRow{}, s.BucketErr(account, bucket, err))
 				return
 			}
-			for _, row := range page {
+			for _, h := range page {
+				row := objectRow{V: *h.v, More: h.more}
 				if withBody {
 					if row.V.body, err = readBody(ctx, s, c, bucket, row.V.obj); err != nil {
 						yield(objectRow{}, err)

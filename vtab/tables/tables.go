@@ -260,6 +260,15 @@ type Hydrated[T any] struct {
 	More map[string]any
 }
 
+// hydrated is an item of a target's page as a scan yields it: where the
+// item is in the page (not a copy: a small resource is 300 bytes, and
+// copying each into a page of its own was half of a count(*)'s garbage),
+// and its hydrated columns, if the statement reads any.
+type hydrated[T any] struct {
+	v    *T
+	more map[string]any
+}
+
 // hydrateAtOnce bounds the extra calls in flight for one target's page.
 const hydrateAtOnce = 8
 
@@ -400,16 +409,16 @@ func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
 					ctx = r.project(ctx, paths)
 				}
 			}
-			items := fetch.Scan(ctx, s, sc, func(ctx context.Context, c *fetch.Client) iter.Seq2[[]Hydrated[T], error] {
+			items := fetch.Scan(ctx, s, sc, func(ctx context.Context, c *fetch.Client) iter.Seq2[[]hydrated[T], error] {
 				in, ok := r.input(q, pushes)
 				if !ok {
-					return done[Hydrated[T]]()
+					return done[hydrated[T]]()
 				}
 				return hydrate(ctx, c, r.list(ctx, c, in, q), used)
 			})
 			return func(yield func(row, error) bool) {
 				for i, err := range items {
-					if !yield(row{Item: fetch.Item[T]{Target: i.Target, Value: i.Value.V}, More: i.Value.More}, err) {
+					if !yield(row{Item: fetch.Item[T]{Target: i.Target, Value: *i.Value.v}, More: i.Value.more}, err) {
 						return
 					}
 				}
@@ -506,24 +515,25 @@ func hydratedPosition(table, column string, index int) error {
 // hydrate adds to each item of a target's pages the hydrated columns the
 // statement reads, a few calls at a time. Their calls are kept even when
 // the statement's are not (fetch.AskedOnce): rows and columns share them.
-func hydrate[T, In any](ctx context.Context, c *fetch.Client, pages iter.Seq2[[]T, error], cols []col[T, In]) iter.Seq2[[]Hydrated[T], error] {
-	return func(yield func([]Hydrated[T], error) bool) {
+func hydrate[T, In any](ctx context.Context, c *fetch.Client, pages iter.Seq2[[]T, error], cols []col[T, In]) iter.Seq2[[]hydrated[T], error] {
+	return func(yield func([]hydrated[T], error) bool) {
 		ctx := fetch.AskedAgain(ctx)
 		for page, err := range pages {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			out := make([]Hydrated[T], len(page))
+			out := make([]hydrated[T], len(page))
 			g, gctx := errgroup.WithContext(ctx)
 			g.SetLimit(hydrateAtOnce)
-			for i, v := range page {
-				out[i].V = v
+			for i := range page {
+				out[i].v = &page[i]
 				if len(cols) == 0 {
 					continue
 				}
+				v := page[i] // escapes, to the calls: only when there are some
 				more := make(map[string]any, len(cols))
-				out[i].More = more
+				out[i].more = more
 				var mu sync.Mutex
 				for _, col := range cols {
 					g.Go(func() error {
