@@ -418,7 +418,11 @@ func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
 			})
 			return func(yield func(row, error) bool) {
 				for i, err := range items {
-					if !yield(row{Item: fetch.Item[T]{Target: i.Target, Value: *i.Value.v}, More: i.Value.more}, err) {
+					if err != nil {
+						yield(row{}, err) // no item
+						return
+					}
+					if !yield(row{Item: fetch.Item[T]{Target: i.Target, Value: *i.Value.v}, More: i.Value.more}, nil) {
 						return
 					}
 				}
