@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -314,5 +315,40 @@ func TestAlwaysEnabledRegionsNeedNoDescribeRegions(t *testing.T) {
 	})
 	if n := len(all); n != len(ds.Accounts)*4 {
 		t.Errorf("%d (account, region) pairs read, want %d", n, len(ds.Accounts)*4)
+	}
+}
+
+// TestFirstPageOfAccountsBesideTheIdentity: the organization's first page
+// of accounts is asked for while GetCallerIdentity is (neither needs the
+// other), and its calls are still counted under the caller's account.
+func TestFirstPageOfAccountsBesideTheIdentity(t *testing.T) {
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 3, Regions: 1, InstancesPerRegion: 1, Seed: 1})
+	s, srv := connect(t, ds, func(o *fetch.Options) {
+		o.ListAccounts, o.MemberRole, o.Regions = true, fakedata.GenMemberRole, []string{"us-east-1"}
+	})
+	listed := make(chan struct{})
+	var once sync.Once
+	srv.AddFault(awsfake.Fault{Operation: "ListAccounts", Hold: func(context.Context, awsfake.Request) {
+		once.Do(func() { close(listed) })
+	}})
+	var inVain atomic.Bool
+	srv.AddFault(awsfake.Fault{Operation: "GetCallerIdentity", Hold: func(ctx context.Context, _ awsfake.Request) {
+		select {
+		case <-listed:
+		case <-time.After(3 * time.Second):
+			inVain.Store(true)
+		case <-ctx.Done():
+		}
+	}})
+	st := fetch.NewStats()
+	if _, err := scanInstances(fetch.WithStats(t.Context(), st), s, fetch.Scope{}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if inVain.Load() {
+		t.Errorf("GetCallerIdentity waited for a ListAccounts that came only after it")
+	}
+	calls := st.Snapshot().Calls["ListAccounts"]
+	if len(calls) != 1 || calls[ds.Accounts[0].ID]["us-east-1"] != 1 {
+		t.Errorf("ListAccounts counted as %v, want once under the caller's account %s", calls, ds.Accounts[0].ID)
 	}
 }

@@ -175,9 +175,18 @@ func (s *Session) accountPages(ctx context.Context, page func([]Account)) ([]Acc
 	listed := false
 	accts, err := s.accountList.get(struct{}{}, func() ([]Account, error) {
 		listed = true
-		id, err := s.Identity(ctx)
-		if err != nil {
-			return nil, err
+		// The first page of accounts is asked for while GetCallerIdentity
+		// is: neither needs the other. Its error comes first: a refused
+		// key fails both, and it is the one that says why.
+		identity := make(chan error, 1)
+		if s.opts.ListAccounts {
+			go func() {
+				_, err := s.Identity(ctx)
+				identity <- err
+			}()
+		} else {
+			_, err := s.Identity(ctx)
+			identity <- err
 		}
 		var accts []Account
 		keep := func(as []Account) {
@@ -188,9 +197,18 @@ func (s *Session) accountPages(ctx context.Context, page func([]Account)) ([]Acc
 			accts = append(accts, as...)
 		}
 		if !s.opts.ListAccounts {
-			keep([]Account{{ID: id.Account}})
-		} else if err = s.listOrganization(ctx, keep); err != nil {
-			return nil, err
+			if err := <-identity; err != nil {
+				return nil, err
+			}
+			keep([]Account{{ID: s.callerAccount()}})
+		} else {
+			err := s.listOrganization(ctx, keep)
+			if ierr := <-identity; ierr != nil {
+				return nil, ierr
+			}
+			if err != nil {
+				return nil, err
+			}
 		}
 		sort.Slice(accts, func(i, j int) bool { return accts[i].ID < accts[j].ID })
 		return accts, nil
@@ -219,9 +237,17 @@ func (e *OrganizationError) Error() string {
 
 func (e *OrganizationError) Unwrap() error { return e.Err }
 
+// orgClient calls Organizations as the caller. Its calls are kept under
+// no account (there is one caller) and counted under the caller's once
+// GetCallerIdentity says which it is: listOrganization asks for the
+// first page of accounts meanwhile.
 func (s *Session) orgClient() *organizations.Client {
+	caller := func(ctx context.Context) string {
+		id, _ := s.Identity(ctx)
+		return id.Account
+	}
 	return organizations.NewFromConfig(s.caller, func(o *organizations.Options) {
-		o.APIOptions = append(o.APIOptions, s.caching(s.callerAccount())...)
+		o.APIOptions = append(o.APIOptions, append(s.cachingOnly(""), countingAs(caller, true))...)
 	})
 }
 

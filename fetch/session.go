@@ -418,11 +418,17 @@ func (s *Session) Client(t Target) *Client {
 // caching is the middleware that counts an account's calls, answers them
 // from the caches first, and decodes the answers.
 func (s *Session) caching(account string) []func(*middleware.Stack) error {
+	return append(s.cachingOnly(account), counting(account))
+}
+
+// cachingOnly is caching without the counting, for a client that counts
+// its calls otherwise.
+func (s *Session) cachingOnly(account string) []func(*middleware.Stack) error {
 	mws := []func(*middleware.Stack) error{s.cache.middleware(account, s.outputType), s.decoding}
 	if s.disk != nil {
 		mws = append(mws, s.disk.middleware(s))
 	}
-	return append(mws, counting(account))
+	return mws
 }
 
 // HomeClient returns the clients of an account in the home region, for

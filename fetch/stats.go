@@ -176,13 +176,26 @@ var throttles = retry.IsErrorThrottles(retry.DefaultThrottles)
 // counting installs the middleware that counts calls, pages, retries and
 // throttles into the context's Stats. The account is fixed per client.
 func counting(account string) func(*middleware.Stack) error {
+	return countingAs(func(context.Context) string { return account }, false)
+}
+
+// countingAs is counting with the account the calls are counted under
+// known only once each call is answered (late): the organization's
+// first page is asked for while GetCallerIdentity says whose it is.
+func countingAs(account func(context.Context) string, late bool) func(*middleware.Stack) error {
 	return func(stack *middleware.Stack) error {
 		err := stack.Initialize.Add(middleware.InitializeMiddlewareFunc("awssqlCount",
 			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 				st := StatsFrom(ctx)
-				st.call(awsmiddleware.GetOperationName(ctx), account, awsmiddleware.GetRegion(ctx))
+				op, region := awsmiddleware.GetOperationName(ctx), awsmiddleware.GetRegion(ctx)
+				if !late {
+					st.call(op, account(ctx), region)
+				}
 				ctx = context.WithValue(ctx, attemptsKey{}, new(int))
 				out, md, err := next.HandleInitialize(ctx, in)
+				if late {
+					st.call(op, account(ctx), region)
+				}
 				if err == nil {
 					st.update(func(s *Stats) { s.Pages++ })
 				}
