@@ -285,7 +285,7 @@ func (s *Session) accountTargets(ctx context.Context, account string, sc Scope, 
 	if all {
 		return targets, nil, nil
 	}
-	if early != nil && len(targets) > 0 {
+	if early != nil && len(targets) > 0 && !mayBeTypo(s.Partition(), s.opts.Regions) {
 		early(targets)
 		targets = nil
 	}
