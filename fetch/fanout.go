@@ -295,7 +295,8 @@ func (s *Session) accountTargets(ctx context.Context, account string, sc Scope, 
 		return nil, nil, err
 	}
 	if err != nil {
-		return nil, []*TargetError{targetError(Target{Account: account}, err)}, nil
+		// The sure regions not handed early are read all the same.
+		return targets, []*TargetError{targetError(Target{Account: account}, err)}, nil
 	}
 	var failures []*TargetError
 	for _, r := range disabled {
