@@ -285,7 +285,7 @@ func (s *Session) accountTargets(ctx context.Context, account string, sc Scope, 
 	if all {
 		return targets, nil, nil
 	}
-	if early != nil && len(targets) > 0 {
+	if early != nil && len(targets) > 0 && !mayBeTypo(s.Partition(), s.opts.Regions) {
 		early(targets)
 		targets = nil
 	}
@@ -295,7 +295,8 @@ func (s *Session) accountTargets(ctx context.Context, account string, sc Scope, 
 		return nil, nil, err
 	}
 	if err != nil {
-		return nil, []*TargetError{targetError(Target{Account: account}, err)}, nil
+		// The sure regions not handed early are read all the same.
+		return targets, []*TargetError{targetError(Target{Account: account}, err)}, nil
 	}
 	var failures []*TargetError
 	for _, r := range disabled {

@@ -3,6 +3,7 @@ package fetch_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"maps"
 	"runtime"
@@ -350,5 +351,56 @@ func TestFirstPageOfAccountsBesideTheIdentity(t *testing.T) {
 	calls := st.Snapshot().Calls["ListAccounts"]
 	if len(calls) != 1 || calls[ds.Accounts[0].ID]["us-east-1"] != 1 {
 		t.Errorf("ListAccounts counted as %v, want once under the caller's account %s", calls, ds.Accounts[0].ID)
+	}
+}
+
+// TestTargetsAreWhatAScanReads: the targets Targets returns (what explain
+// counts and check walks) are those a scan reads, and its failures those
+// the scan reports, for --regions selections and pushed-down regions,
+// whether DescribeRegions answers or is refused. Refused, the regions
+// every account has enabled are still read by a scan; Targets must say
+// so, not count the account as one target it cannot read.
+func TestTargetsAreWhatAScanReads(t *testing.T) {
+	for _, refused := range []bool{false, true} {
+		for _, regions := range [][]string{nil, {"us-east-1", "us-west-2"}, {"us-east-1", "af-south-1"}, {"us-*"}} {
+			for _, scope := range [][]string{nil, {"us-east-1"}, {"af-south-1"}} {
+				name := fmt.Sprintf("DescribeRegions refused %v, --regions %v, region in %v", refused, regions, scope)
+				ds := fakedata.Generate(fakedata.GenOptions{Accounts: 2, Regions: 2, InstancesPerRegion: 1, Seed: 1})
+				s, srv := connect(t, ds, func(o *fetch.Options) {
+					o.ListAccounts, o.MemberRole, o.Regions = true, fakedata.GenMemberRole, regions
+				})
+				if refused {
+					srv.AddFault(awsfake.Fault{Operation: "DescribeRegions", Code: "UnauthorizedOperation"})
+				}
+				sc := fetch.Scope{Regions: scope}
+				targets, failures, err := s.Targets(t.Context(), sc)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				var planned []string
+				for _, tg := range targets {
+					planned = append(planned, tg.Account+"/"+tg.Region)
+				}
+				st := fetch.NewStats()
+				before := len(srv.Requests())
+				if _, err := scanInstances(fetch.WithStats(t.Context(), st), s, sc, 0); err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				var read []string
+				for _, r := range srv.Requests()[before:] {
+					if r.Operation == "DescribeInstances" {
+						read = append(read, r.Account+"/"+r.Region)
+					}
+				}
+				slices.Sort(planned)
+				slices.Sort(read)
+				if !slices.Equal(planned, read) {
+					t.Errorf("%s: Targets says %v, the scan read %v", name, planned, read)
+				}
+				if got := st.Snapshot().Targets.Failed; got != len(failures) {
+					t.Errorf("%s: Targets says %d cannot be read, the scan reported %d", name, len(failures), got)
+				}
+			}
+		}
 	}
 }

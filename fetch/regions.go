@@ -162,3 +162,15 @@ func sureRegions(partition string, patterns []string, sc Scope) (sure []string, 
 	}
 	return sure, named(patterns) || (len(patterns) == 0 && named(sc.Regions))
 }
+
+// mayBeTypo reports whether a --regions pattern could name no region of
+// the partition, which only DescribeRegions can tell: a name that is not
+// one of its default regions, or a glob that matches none of them. Until
+// it has told, no region is read: a typo is the query's mistake, to be
+// said before any row of it is printed.
+func mayBeTypo(partition string, patterns []string) bool {
+	defaults := defaultRegions(partition)
+	return slices.ContainsFunc(patterns, func(p string) bool {
+		return !slices.ContainsFunc(defaults, func(r string) bool { ok, _ := path.Match(p, r); return ok })
+	})
+}

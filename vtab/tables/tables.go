@@ -419,7 +419,8 @@ func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
 			return func(yield func(row, error) bool) {
 				for i, err := range items {
 					if err != nil {
-						yield(row{}, err) // no item
+						// An error's item has no resource to point at.
+						yield(row{}, err)
 						return
 					}
 					if !yield(row{Item: fetch.Item[T]{Target: i.Target, Value: *i.Value.v}, More: i.Value.more}, nil) {
