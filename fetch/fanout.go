@@ -47,6 +47,7 @@ type batch[T any] struct {
 // tables of a snapshot, read side by side as one fan-out.
 func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) iter.Seq2[Item[T], error] {
 	return func(yield func(Item[T], error) bool) {
+		stmt := ctx // the statement's: ends with it, not with the scan
 		ctx, cancel := context.WithCancel(ctx)
 		var wg sync.WaitGroup
 		defer func() {
@@ -149,7 +150,11 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 		go func() {
 			defer wg.Done()
 			defer entering.Done()
-			_, err := s.scopeAccounts(ctx, sc, func(accounts []string) {
+			// The list is kept for the statements after this one, and
+			// for this scan's next run (an outer row's): a scan that
+			// stops early (a LIMIT) waits for it whole rather than cut it
+			// short and have the next list it again. Ctrl-C still cuts it.
+			_, err := s.scopeAccounts(stmt, sc, func(accounts []string) {
 				for _, a := range accounts {
 					wg.Add(1)
 					entering.Add(1)

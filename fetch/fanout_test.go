@@ -404,3 +404,40 @@ func TestTargetsAreWhatAScanReads(t *testing.T) {
 		}
 	}
 }
+
+// TestScanStoppedEarlyKeepsTheAccountList: a scan that stops at its first
+// row (a LIMIT, an EXISTS, a correlated subquery's inner scan) still
+// lists the organization whole, once: the next scans list nothing.
+func TestScanStoppedEarlyKeepsTheAccountList(t *testing.T) {
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 45, Regions: 1, InstancesPerRegion: 1, Seed: 1}) // 3 pages of 20
+	s, srv := connect(t, ds, func(o *fetch.Options) {
+		o.ListAccounts, o.MemberRole, o.Regions = true, fakedata.GenMemberRole, []string{"us-east-1"}
+	})
+	// The later pages come slowly: the first row comes before them.
+	srv.AddFault(awsfake.Fault{Operation: "ListAccounts", Latency: 100 * time.Millisecond, Match: func(r awsfake.Request) bool {
+		return r.Params.Get("NextToken") != ""
+	}})
+	ctx := fetch.WithStats(t.Context(), fetch.NewStats())
+	for range 3 {
+		for _, err := range fetch.Scan(ctx, s, fetch.Scope{}, func(ctx context.Context, c *fetch.Client) iter.Seq2[[]ec2types.Instance, error] {
+			return instances(ctx, c, 0)
+		}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+	first, all := 0, 0
+	for _, r := range srv.Requests() {
+		if r.Operation == "ListAccounts" {
+			all++
+			if r.Params.Get("NextToken") == "" {
+				first++
+			}
+		}
+	}
+	if first != 1 || all != 3 {
+		t.Errorf("three scans stopped at their first row asked for the first page of accounts %d times and for %d pages, want the 3 pages once", first, all)
+	}
+}
