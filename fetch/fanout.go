@@ -61,6 +61,11 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 			sem = b.targets
 		}
 		acquire := func() bool {
+			// A slot free and the scan over both ready, select picks
+			// either: the scan's end goes first.
+			if ctx.Err() != nil {
+				return false
+			}
 			select {
 			case sem <- struct{}{}:
 				return true
@@ -155,6 +160,9 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 			// stops early (a LIMIT) waits for it whole rather than cut it
 			// short and have the next list it again. Ctrl-C still cuts it.
 			_, err := s.scopeAccounts(stmt, sc, func(accounts []string) {
+				if ctx.Err() != nil {
+					return // the scan is over: the list is only kept
+				}
 				for _, a := range accounts {
 					wg.Add(1)
 					entering.Add(1)

@@ -441,3 +441,39 @@ func TestScanStoppedEarlyKeepsTheAccountList(t *testing.T) {
 		t.Errorf("three scans stopped at their first row asked for the first page of accounts %d times and for %d pages, want the 3 pages once", first, all)
 	}
 }
+
+// TestScanStoppedEarlyEntersNoMoreAccounts: a scan stopped at its first
+// row lets the organization's list finish, but enters none of the
+// accounts its later pages bring: their member roles are not assumed.
+func TestScanStoppedEarlyEntersNoMoreAccounts(t *testing.T) {
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 45, Regions: 1, InstancesPerRegion: 1, Seed: 1}) // 3 pages of 20
+	s, srv := connect(t, ds, func(o *fetch.Options) {
+		o.ListAccounts, o.MemberRole, o.Regions = true, fakedata.GenMemberRole, []string{"us-east-1"}
+	})
+	srv.AddFault(awsfake.Fault{Operation: "ListAccounts", Latency: 200 * time.Millisecond, Match: func(r awsfake.Request) bool {
+		return r.Params.Get("NextToken") != ""
+	}})
+	ctx := fetch.WithStats(t.Context(), fetch.NewStats())
+	for _, err := range fetch.Scan(ctx, s, fetch.Scope{}, func(ctx context.Context, c *fetch.Client) iter.Seq2[[]ec2types.Instance, error] {
+		return instances(ctx, c, 0)
+	}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		break
+	}
+	noScanGoroutines(t)
+	later := map[string]bool{}
+	for _, a := range ds.Accounts[20:] {
+		later[a.ID] = true
+	}
+	var assumed []string
+	for _, r := range srv.Requests() {
+		if r.Operation == "AssumeRole" && later[r.Account] {
+			assumed = append(assumed, r.Account)
+		}
+	}
+	if len(assumed) > 0 {
+		t.Errorf("the scan stopped at its first row, then assumed the member role of %d accounts of the later pages: %v", len(assumed), assumed)
+	}
+}
