@@ -92,11 +92,13 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 				send(batch[T]{Target: Target{te.Account, te.Region}, err: te})
 			}
 		}
-		// A target cut short by cancellation stays marked running: a
-		// statement that timed out can then say what it waited for.
+		// A target cut short by the statement's end stays marked running:
+		// a statement that timed out can then say what it waited for. One
+		// cut short by the scan's (a LIMIT) is not waited for: the scan
+		// may still wait for the organization's list.
 		running := func(t Target) { st.running(t, 1) }
 		finished := func(t Target) {
-			if ctx.Err() == nil {
+			if stmt.Err() == nil {
 				st.running(t, -1)
 			}
 		}

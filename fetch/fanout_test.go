@@ -477,3 +477,32 @@ func TestScanStoppedEarlyEntersNoMoreAccounts(t *testing.T) {
 		t.Errorf("the scan stopped at its first row, then assumed the member role of %d accounts of the later pages: %v", len(assumed), assumed)
 	}
 }
+
+// TestScanStoppedEarlyWaitsForNoTarget: the targets a scan stopped at its
+// first row cut short are not what the statement waits for while the
+// organization's list finishes: a --timeout then must not name them.
+func TestScanStoppedEarlyWaitsForNoTarget(t *testing.T) {
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 45, Regions: 1, InstancesPerRegion: 1, Seed: 1}) // 3 pages of 20
+	s, srv := connect(t, ds, func(o *fetch.Options) {
+		o.ListAccounts, o.MemberRole, o.Regions = true, fakedata.GenMemberRole, []string{"us-east-1"}
+	})
+	srv.AddFault(awsfake.Fault{Operation: "ListAccounts", Latency: 300 * time.Millisecond, Match: func(r awsfake.Request) bool {
+		return r.Params.Get("NextToken") != ""
+	}})
+	// The other accounts' instances come slowly: they are cut short.
+	srv.AddFault(awsfake.Fault{Operation: "DescribeInstances", Latency: 2 * time.Second, Match: func(r awsfake.Request) bool {
+		return r.Account != ds.Accounts[0].ID
+	}})
+	st := fetch.NewStats()
+	for _, err := range fetch.Scan(fetch.WithStats(t.Context(), st), s, fetch.Scope{}, func(ctx context.Context, c *fetch.Client) iter.Seq2[[]ec2types.Instance, error] {
+		return instances(ctx, c, 0)
+	}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		break
+	}
+	if running := st.Snapshot().Running; len(running) > 0 {
+		t.Errorf("the scan stopped at its first row and returned, still marked running: %v", running)
+	}
+}
