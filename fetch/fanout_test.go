@@ -506,3 +506,47 @@ func TestScanStoppedEarlyWaitsForNoTarget(t *testing.T) {
 		t.Errorf("the scan stopped at its first row and returned, still marked running: %v", running)
 	}
 }
+
+// TestIdentityFailureAsksForItOnce: with --list-accounts, the first page
+// of accounts is asked for beside GetCallerIdentity. When the identity
+// fails (STS answers 5xx), the error is the identity's, GetCallerIdentity
+// is called once (its retries aside), not again for every page of
+// accounts or the disk cache's key, and the listing stops.
+func TestIdentityFailureAsksForItOnce(t *testing.T) {
+	for _, disk := range []bool{false, true} {
+		t.Run(fmt.Sprintf("disk cache %v", disk), func(t *testing.T) {
+			ds := fakedata.Generate(fakedata.GenOptions{Accounts: 45, Regions: 1, InstancesPerRegion: 1, Seed: 1}) // 3 pages of 20
+			s, srv := connect(t, ds, func(o *fetch.Options) {
+				o.ListAccounts, o.MemberRole, o.Regions = true, fakedata.GenMemberRole, []string{"us-east-1"}
+				if disk {
+					o.CacheTTL, o.CacheDir = 10*time.Minute, t.TempDir()
+				}
+			})
+			srv.AddFault(awsfake.Fault{Operation: "GetCallerIdentity", Code: "InternalError"})
+			st := fetch.NewStats()
+			_, err := s.AccountList(fetch.WithStats(t.Context(), st))
+			var ce *fetch.CredentialsError
+			if !errors.As(err, &ce) {
+				t.Fatalf("AccountList: %v, want the identity's error", err)
+			}
+			calls := 0
+			for _, byRegion := range st.Snapshot().Calls["GetCallerIdentity"] {
+				for _, n := range byRegion {
+					calls += n
+				}
+			}
+			if calls != 1 {
+				t.Errorf("GetCallerIdentity called %d times, want once", calls)
+			}
+			pages := 0
+			for _, r := range srv.Requests() {
+				if r.Operation == "ListAccounts" {
+					pages++
+				}
+			}
+			if pages > 1 {
+				t.Errorf("ListAccounts asked for %d pages after the identity failed, want at most the first", pages)
+			}
+		})
+	}
+}

@@ -179,10 +179,23 @@ func (s *Session) accountPages(ctx context.Context, page func([]Account)) ([]Acc
 		// is: neither needs the other. Its error comes first: a refused
 		// key fails both, and it is the one that says why.
 		identity := make(chan error, 1)
+		listCtx := ctx
 		if s.opts.ListAccounts {
+			// The listing's calls wait for this attempt rather than make
+			// their own (the disk cache's key, the counting): failed, the
+			// identity is not kept, and each page would ask for it again.
+			// Failed, it also stops the listing.
+			a := &identityAttempt{done: make(chan struct{})}
+			var cancel context.CancelFunc
+			listCtx, cancel = context.WithCancel(context.WithValue(ctx, identityAttemptKey{}, a))
+			defer cancel()
 			go func() {
-				_, err := s.Identity(ctx)
-				identity <- err
+				a.id, a.err = s.Identity(ctx)
+				close(a.done)
+				if a.err != nil {
+					cancel()
+				}
+				identity <- a.err
 			}()
 		} else {
 			_, err := s.Identity(ctx)
@@ -202,7 +215,7 @@ func (s *Session) accountPages(ctx context.Context, page func([]Account)) ([]Acc
 			}
 			keep([]Account{{ID: s.callerAccount()}})
 		} else {
-			err := s.listOrganization(ctx, keep)
+			err := s.listOrganization(listCtx, keep)
 			if ierr := <-identity; ierr != nil {
 				return nil, ierr
 			}
@@ -218,6 +231,16 @@ func (s *Session) accountPages(ctx context.Context, page func([]Account)) ([]Acc
 	}
 	return accts, err
 }
+
+// identityAttempt is the GetCallerIdentity that accountPages makes beside
+// the organization's listing, which the listing's calls wait for.
+type identityAttempt struct {
+	done chan struct{}
+	id   Identity
+	err  error
+}
+
+type identityAttemptKey struct{}
 
 // OrganizationError says that the organization's accounts could not be
 // listed: the whole query depends on it.

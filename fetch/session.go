@@ -316,6 +316,14 @@ func (s *Session) Options() Options { return s.opts }
 // Identity calls GetCallerIdentity once per process, with the caller's
 // credentials (after the role chain).
 func (s *Session) Identity(ctx context.Context) (Identity, error) {
+	if a, ok := ctx.Value(identityAttemptKey{}).(*identityAttempt); ok {
+		select {
+		case <-a.done:
+			return a.id, a.err
+		case <-ctx.Done():
+			return Identity{}, ctx.Err()
+		}
+	}
 	return s.identity.get(struct{}{}, func() (Identity, error) {
 		if _, err := s.base.Credentials.Retrieve(ctx); err != nil {
 			return Identity{}, &CredentialsError{Err: err, Profile: s.opts.Profile}
