@@ -175,32 +175,6 @@ func (s *Session) accountPages(ctx context.Context, page func([]Account)) ([]Acc
 	listed := false
 	accts, err := s.accountList.get(struct{}{}, func() ([]Account, error) {
 		listed = true
-		// The first page of accounts is asked for while GetCallerIdentity
-		// is: neither needs the other. Its error comes first: a refused
-		// key fails both, and it is the one that says why.
-		identity := make(chan error, 1)
-		listCtx := ctx
-		if s.opts.ListAccounts {
-			// The listing's calls wait for this attempt rather than make
-			// their own (the disk cache's key, the counting): failed, the
-			// identity is not kept, and each page would ask for it again.
-			// Failed, it also stops the listing.
-			a := &identityAttempt{done: make(chan struct{})}
-			var cancel context.CancelFunc
-			listCtx, cancel = context.WithCancel(context.WithValue(ctx, identityAttemptKey{}, a))
-			defer cancel()
-			go func() {
-				a.id, a.err = s.Identity(ctx)
-				close(a.done)
-				if a.err != nil {
-					cancel()
-				}
-				identity <- a.err
-			}()
-		} else {
-			_, err := s.Identity(ctx)
-			identity <- err
-		}
 		var accts []Account
 		keep := func(as []Account) {
 			as = slices.DeleteFunc(as, func(a Account) bool { return slices.Contains(s.opts.SkipAccounts, a.ID) })
@@ -210,14 +184,33 @@ func (s *Session) accountPages(ctx context.Context, page func([]Account)) ([]Acc
 			accts = append(accts, as...)
 		}
 		if !s.opts.ListAccounts {
-			if err := <-identity; err != nil {
+			id, err := s.Identity(ctx)
+			if err != nil {
 				return nil, err
 			}
-			keep([]Account{{ID: s.callerAccount()}})
+			keep([]Account{{ID: id.Account}})
 		} else {
+			// The first page of accounts is asked for while
+			// GetCallerIdentity is: neither needs the other. The listing's
+			// calls wait for this attempt rather than make their own (the
+			// disk cache's key, the counting): failed, the identity is not
+			// kept, and each page would ask for it again. Failed, it stops
+			// the listing, and its error comes first: a refused key fails
+			// both, and it is the one that says why.
+			a := &identityAttempt{done: make(chan struct{})}
+			listCtx, cancel := context.WithCancel(context.WithValue(ctx, identityAttemptKey{}, a))
+			defer cancel()
+			go func() {
+				a.id, a.err = s.Identity(ctx)
+				close(a.done)
+				if a.err != nil {
+					cancel()
+				}
+			}()
 			err := s.listOrganization(listCtx, keep)
-			if ierr := <-identity; ierr != nil {
-				return nil, ierr
+			<-a.done
+			if a.err != nil {
+				return nil, a.err
 			}
 			if err != nil {
 				return nil, err
