@@ -152,9 +152,7 @@ func TestScanEndsWhileWorkersWait(t *testing.T) {
 // fifty of them, which a scan must not wait for before its first call.
 func TestScanEntersAccountsAsTheyAreListed(t *testing.T) {
 	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 45, Regions: 1, InstancesPerRegion: 1, Seed: 1}) // 3 pages of 20
-	s, srv := connect(t, ds, func(o *fetch.Options) {
-		o.ListAccounts, o.MemberRole, o.Regions = true, fakedata.GenMemberRole, []string{"us-east-1"}
-	})
+	s, srv := connectOrg(t, ds)
 	// The next pages wait until a member account of the first is read.
 	read := make(chan struct{})
 	var readOnce sync.Once
@@ -219,9 +217,7 @@ func TestScanEntersAccountsAsTheyAreListed(t *testing.T) {
 // still ends with the organization's error, never as a whole answer.
 func TestScanFailsWhenALaterPageOfAccountsFails(t *testing.T) {
 	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 25, Regions: 1, InstancesPerRegion: 1, Seed: 1})
-	s, srv := connect(t, ds, func(o *fetch.Options) {
-		o.ListAccounts, o.MemberRole, o.Regions = true, fakedata.GenMemberRole, []string{"us-east-1"}
-	})
+	s, srv := connectOrg(t, ds)
 	srv.AddFault(awsfake.Fault{Operation: "ListAccounts", Code: "AccessDeniedException", Match: func(r awsfake.Request) bool {
 		return r.Params.Get("NextToken") != ""
 	}})
@@ -324,9 +320,7 @@ func TestAlwaysEnabledRegionsNeedNoDescribeRegions(t *testing.T) {
 // other), and its calls are still counted under the caller's account.
 func TestFirstPageOfAccountsBesideTheIdentity(t *testing.T) {
 	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 3, Regions: 1, InstancesPerRegion: 1, Seed: 1})
-	s, srv := connect(t, ds, func(o *fetch.Options) {
-		o.ListAccounts, o.MemberRole, o.Regions = true, fakedata.GenMemberRole, []string{"us-east-1"}
-	})
+	s, srv := connectOrg(t, ds)
 	listed := make(chan struct{})
 	var once sync.Once
 	srv.AddFault(awsfake.Fault{Operation: "ListAccounts", Hold: func(context.Context, awsfake.Request) {
@@ -410,9 +404,7 @@ func TestTargetsAreWhatAScanReads(t *testing.T) {
 // lists the organization whole, once: the next scans list nothing.
 func TestScanStoppedEarlyKeepsTheAccountList(t *testing.T) {
 	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 45, Regions: 1, InstancesPerRegion: 1, Seed: 1}) // 3 pages of 20
-	s, srv := connect(t, ds, func(o *fetch.Options) {
-		o.ListAccounts, o.MemberRole, o.Regions = true, fakedata.GenMemberRole, []string{"us-east-1"}
-	})
+	s, srv := connectOrg(t, ds)
 	// The later pages come slowly: the first row comes before them.
 	srv.AddFault(awsfake.Fault{Operation: "ListAccounts", Latency: 100 * time.Millisecond, Match: func(r awsfake.Request) bool {
 		return r.Params.Get("NextToken") != ""
@@ -447,9 +439,7 @@ func TestScanStoppedEarlyKeepsTheAccountList(t *testing.T) {
 // accounts its later pages bring: their member roles are not assumed.
 func TestScanStoppedEarlyEntersNoMoreAccounts(t *testing.T) {
 	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 45, Regions: 1, InstancesPerRegion: 1, Seed: 1}) // 3 pages of 20
-	s, srv := connect(t, ds, func(o *fetch.Options) {
-		o.ListAccounts, o.MemberRole, o.Regions = true, fakedata.GenMemberRole, []string{"us-east-1"}
-	})
+	s, srv := connectOrg(t, ds)
 	srv.AddFault(awsfake.Fault{Operation: "ListAccounts", Latency: 200 * time.Millisecond, Match: func(r awsfake.Request) bool {
 		return r.Params.Get("NextToken") != ""
 	}})
@@ -483,9 +473,7 @@ func TestScanStoppedEarlyEntersNoMoreAccounts(t *testing.T) {
 // organization's list finishes: a --timeout then must not name them.
 func TestScanStoppedEarlyWaitsForNoTarget(t *testing.T) {
 	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 45, Regions: 1, InstancesPerRegion: 1, Seed: 1}) // 3 pages of 20
-	s, srv := connect(t, ds, func(o *fetch.Options) {
-		o.ListAccounts, o.MemberRole, o.Regions = true, fakedata.GenMemberRole, []string{"us-east-1"}
-	})
+	s, srv := connectOrg(t, ds)
 	srv.AddFault(awsfake.Fault{Operation: "ListAccounts", Latency: 300 * time.Millisecond, Match: func(r awsfake.Request) bool {
 		return r.Params.Get("NextToken") != ""
 	}})
@@ -549,4 +537,12 @@ func TestIdentityFailureAsksForItOnce(t *testing.T) {
 			}
 		})
 	}
+}
+
+// connectOrg connects to ds's organization (--list-accounts) in us-east-1.
+func connectOrg(t *testing.T, ds *fakedata.Dataset) (*fetch.Session, *awsfake.Server) {
+	t.Helper()
+	return connect(t, ds, func(o *fetch.Options) {
+		o.ListAccounts, o.MemberRole, o.Regions = true, fakedata.GenMemberRole, []string{"us-east-1"}
+	})
 }
