@@ -52,7 +52,7 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 		var wg sync.WaitGroup
 		defer func() {
 			cancel()
-			wg.Wait()
+			wg.Wait() // the lister's entries: none begins once the scan is over
 		}()
 		st := StatsFrom(ctx)
 		ch := make(chan batch[T])
@@ -151,18 +151,29 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 		}
 		// The accounts are entered as the organization's pages of them
 		// arrive; the queue closes once the last is entered.
-		var entering sync.WaitGroup // the lister's and the accounts' goroutines
-		wg.Add(1)
-		entering.Add(1)
+		//
+		// The list is kept for the statements after this one, and for
+		// this scan's next run (an outer row's), so a scan that stops
+		// early (a LIMIT) does not cut it: it goes on under the
+		// statement's context, which Ctrl-C and --timeout cut, as the
+		// statement's end does. But the scan does not wait for it: a
+		// LIMIT's answer is whole once its rows are, and waiting for the
+		// fiftieth page of a large organization made it slow, and a
+		// --timeout then called a whole answer incomplete. The lister is
+		// therefore not one of the scan's goroutines (wg); the accounts it
+		// enters are, added under entry while the scan goes on.
+		var entry sync.Mutex
+		over := false               // under entry: no account is entered any more
+		var entering sync.WaitGroup // the accounts' goroutines
+		listed := make(chan struct{})
+		var listErr error
+		wg.Add(1) // the closer's, below: before any account's
 		go func() {
-			defer wg.Done()
-			defer entering.Done()
-			// The list is kept for the statements after this one, and
-			// for this scan's next run (an outer row's): a scan that
-			// stops early (a LIMIT) waits for it whole rather than cut it
-			// short and have the next list it again. Ctrl-C still cuts it.
-			_, err := s.scopeAccounts(stmt, sc, func(accounts []string) {
-				if ctx.Err() != nil {
+			defer close(listed)
+			_, listErr = s.scopeAccounts(stmt, sc, func(accounts []string) {
+				entry.Lock()
+				defer entry.Unlock()
+				if over || ctx.Err() != nil {
 					return // the scan is over: the list is only kept
 				}
 				for _, a := range accounts {
@@ -175,13 +186,21 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 					}()
 				}
 			})
-			if err != nil {
-				send(batch[T]{err: err})
-			}
 		}()
-		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			select {
+			case <-listed:
+				if listErr != nil {
+					send(batch[T]{err: listErr})
+				}
+			case <-ctx.Done():
+				// No account is entered once the scan is over: those
+				// entered before are all that entering waits for.
+				entry.Lock()
+				over = true
+				entry.Unlock()
+			}
 			entering.Wait()
 			queue.close()
 		}()

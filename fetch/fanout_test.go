@@ -434,6 +434,68 @@ func TestScanStoppedEarlyKeepsTheAccountList(t *testing.T) {
 	}
 }
 
+// TestScanStoppedEarlyWaitsForNoPage: a scan stopped at its first row
+// (a LIMIT) returns while the organization's later pages are still being
+// asked for, and the list goes on, kept for the next scan: a LIMIT 1 over a
+// large organization waited for its fiftieth page, and under --timeout
+// called its whole answer incomplete.
+func TestScanStoppedEarlyWaitsForNoPage(t *testing.T) {
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 45, Regions: 1, InstancesPerRegion: 1, Seed: 1}) // 3 pages of 20
+	s, srv := connectOrg(t, ds)
+	release := make(chan struct{})
+	srv.AddFault(awsfake.Fault{Operation: "ListAccounts", Match: func(r awsfake.Request) bool {
+		return r.Params.Get("NextToken") != ""
+	}, Hold: func(ctx context.Context, _ awsfake.Request) {
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
+	}})
+	ctx := fetch.WithStats(t.Context(), fetch.NewStats())
+	returned := make(chan struct{})
+	go func() {
+		defer close(returned)
+		for _, err := range fetch.Scan(ctx, s, fetch.Scope{}, func(ctx context.Context, c *fetch.Client) iter.Seq2[[]ec2types.Instance, error] {
+			return instances(ctx, c, 0)
+		}) {
+			if err != nil {
+				t.Error(err)
+			}
+			break
+		}
+	}()
+	select {
+	case <-returned:
+	case <-time.After(5 * time.Second):
+		t.Error("a scan stopped at its first row waited for the organization's next page")
+	}
+	close(release)
+	<-returned
+	// The list went on: the next scan waits for it rather than ask again.
+	n := 0
+	for _, err := range fetch.Scan(ctx, s, fetch.Scope{}, func(ctx context.Context, c *fetch.Client) iter.Seq2[[]ec2types.Instance, error] {
+		return instances(ctx, c, 0)
+	}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != len(ds.Accounts) {
+		t.Errorf("the next scan read %d rows, want %d", n, len(ds.Accounts))
+	}
+	first := 0
+	for _, r := range srv.Requests() {
+		if r.Operation == "ListAccounts" && r.Params.Get("NextToken") == "" {
+			first++
+		}
+	}
+	if first != 1 {
+		t.Errorf("the first page of accounts was asked for %d times, want once: the early stop cut the list", first)
+	}
+	noScanGoroutines(t)
+}
+
 // TestScanStoppedEarlyEntersNoMoreAccounts: a scan stopped at its first
 // row lets the organization's list finish, but enters none of the
 // accounts its later pages bring: their member roles are not assumed.

@@ -68,3 +68,33 @@ func TestCutWhileAnAccountIsEntered(t *testing.T) {
 		}
 	}
 }
+
+// TestLimitAnswersBeforeTheListEnds: a LIMIT answered from the
+// organization's first page of accounts is whole: it ends at once with
+// exit 0, even under a --timeout that its later pages would outlast. It
+// used to wait for the whole list, then call its whole answer incomplete
+// (exit 124).
+func TestLimitAnswersBeforeTheListEnds(t *testing.T) {
+	f, _ := newOrg(t, 45, fakedata.GenOptions{Seed: 1}) // 3 pages of 20
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	f.srv.AddFault(awsfake.Fault{Operation: "ListAccounts", Match: func(r awsfake.Request) bool {
+		return r.Params.Get("NextToken") != ""
+	}, Hold: func(ctx context.Context, _ awsfake.Request) {
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
+	}})
+	start := time.Now()
+	r := f.run("--timeout", "3s", "--list-accounts", "SELECT account_id FROM ec2_instances LIMIT 1")
+	if r.code != 0 {
+		t.Fatalf("exit %d, want 0; stderr %q", r.code, r.stderr)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("the statement took %s: it waited for the organization's next page", d)
+	}
+	if lines := strings.Split(strings.TrimSpace(r.stdout), "\n"); len(lines) != 2 {
+		t.Errorf("stdout %q: want a header and one row", r.stdout)
+	}
+}
