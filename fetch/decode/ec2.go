@@ -43,10 +43,12 @@ func ec2Outputs() map[string]reflect.Type {
 type structPlan struct {
 	typ    reflect.Type
 	fields []fieldPlan
-	// byElem finds a field by its element's name folded to lower case (the
-	// SDK matches elements with strings.EqualFold): the first case that
-	// matches, as the SDK's switch takes it.
-	byElem map[string]int
+	// byLen finds a field by its element's name folded to lower case (the
+	// SDK matches elements with strings.EqualFold): the first field of
+	// each folded name, the case the SDK's switch takes, by the name's
+	// length. fieldIndex compares an element with the few of its length
+	// rather than hash it, which cost more than the rest of finding it.
+	byLen [][]int
 	// unique: no two members' elements are the same but for case, so an
 	// element names at most one member.
 	unique bool
@@ -55,6 +57,7 @@ type structPlan struct {
 // fieldPlan is how one member is decoded.
 type fieldPlan struct {
 	member
+	lower  string  // elem folded to lower case
 	index  int     // the Go field's
 	offset uintptr // and its offset in the structure
 	ptr    bool    // the field is a pointer (to the value or the structure)
@@ -113,7 +116,8 @@ func compile(t reflect.Type, members map[string][]member, plans map[reflect.Type
 	if !ok {
 		return nil, fmt.Errorf("no members for %s in ec2_gen.go: rerun TestEC2Schema -update", t)
 	}
-	p := &structPlan{typ: t, byElem: map[string]int{}, unique: true}
+	p := &structPlan{typ: t, unique: true}
+	seen := map[string]bool{}
 	plans[t] = p
 	for _, m := range ms {
 		sf, ok := t.FieldByName(m.field)
@@ -154,10 +158,15 @@ func compile(t reflect.Type, members map[string][]member, plans map[reflect.Type
 			}
 			f.kind = k
 		}
-		if _, dup := p.byElem[strings.ToLower(m.elem)]; dup {
+		f.lower = strings.ToLower(m.elem)
+		if seen[f.lower] {
 			p.unique = false
 		} else {
-			p.byElem[strings.ToLower(m.elem)] = len(p.fields)
+			seen[f.lower] = true
+			for len(p.byLen) <= len(f.lower) {
+				p.byLen = append(p.byLen, nil)
+			}
+			p.byLen[len(f.lower)] = append(p.byLen[len(f.lower)], len(p.fields))
 		}
 		p.fields = append(p.fields, f)
 	}
@@ -213,8 +222,13 @@ func (p *structPlan) fieldIndex(name []byte) int {
 			lower[i] = c
 		}
 		if ascii {
-			if i, ok := p.byElem[string(lower[:len(name)])]; ok {
-				return i
+			if len(name) >= len(p.byLen) {
+				return -1
+			}
+			for _, i := range p.byLen[len(name)] {
+				if string(lower[:len(name)]) == p.fields[i].lower {
+					return i
+				}
 			}
 			return -1
 		}
