@@ -22,6 +22,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"modernc.org/libc"
@@ -31,32 +32,26 @@ import (
 
 // objects lets SQLite's callbacks find the Go values their C pointers stand
 // for. It is the package's one piece of shared state, what cgo.Handle is to
-// cgo (which this pure-Go build does not use).
-var objects = struct {
-	sync.Mutex
-	next uintptr
-	m    map[uintptr]any
-}{m: map[uintptr]any{}}
+// cgo (which this pure-Go build does not use). Every xColumn and xNext
+// looks its cursor up here, so lookups take no lock (a sync.Map's reads of
+// keys written once).
+var objects struct {
+	next atomic.Uintptr
+	m    sync.Map // uintptr → any
+}
 
 func newHandle(v any) uintptr {
-	objects.Lock()
-	defer objects.Unlock()
-	objects.next++
-	objects.m[objects.next] = v
-	return objects.next
+	h := objects.next.Add(1)
+	objects.m.Store(h, v)
+	return h
 }
 
 func handleValue(h uintptr) any {
-	objects.Lock()
-	defer objects.Unlock()
-	return objects.m[h]
+	v, _ := objects.m.Load(h)
+	return v
 }
 
-func deleteHandle(h uintptr) {
-	objects.Lock()
-	delete(objects.m, h)
-	objects.Unlock()
-}
+func deleteHandle(h uintptr) { objects.m.Delete(h) }
 
 // cVtab and cCursor are SQLite's structs followed by the handle of their Go
 // value.
