@@ -29,7 +29,8 @@ import (
 // against the bound as one from the network does: by its size in memory
 // (heapSize), not by the size of a body it never had.
 type callCache struct {
-	max int64
+	max   int64
+	sizes sizer // what an answer holds
 
 	mu      sync.Mutex
 	size    int64
@@ -220,7 +221,7 @@ func (c *callCache) put(key string, out any, f fields) {
 	// lists, a shell's repeated statement); the big pages of a full scan
 	// would only hold memory while streaming.
 	limit := min(maxCachedCall, c.max)
-	size := heapSize(out, limit) + allocSize(int64(len(key)), true) + entryOverhead
+	size := c.sizes.heapSize(out, limit) + allocSize(int64(len(key)), true) + entryOverhead
 	if size > limit {
 		return
 	}
