@@ -608,3 +608,55 @@ func connectOrg(t *testing.T, ds *fakedata.Dataset) (*fetch.Session, *awsfake.Se
 		o.ListAccounts, o.MemberRole, o.Regions = true, fakedata.GenMemberRole, []string{"us-east-1"}
 	})
 }
+
+// TestStatsCountTheRequestsSent: the calls --stats counts are the
+// requests AWS received, operation by operation, when the identity, the
+// role chain, a member role or a region's call is refused, and when all
+// answer. A call that never left the process (it could not be signed) is
+// not one: the organization's first page, asked for beside a role chain
+// that fails, was counted under account "".
+func TestStatsCountTheRequestsSent(t *testing.T) {
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 25, Regions: 1, InstancesPerRegion: 1, Seed: 1}) // 2 pages of 20
+	chainHop := "arn:aws:iam::" + fakedata.GenAccountID(1) + ":role/" + fakedata.GenMemberRole
+	for _, tc := range []struct {
+		name  string
+		chain []string
+		fault *awsfake.Fault
+	}{
+		{"all answer", nil, nil},
+		{"the chain's second hop refused", []string{chainHop, "arn:aws:iam::" + fakedata.GenAccountID(2) + ":role/Nope"}, nil},
+		{"the chain's role cannot list the organization", []string{chainHop}, nil},
+		{"the identity refused", nil, &awsfake.Fault{Operation: "GetCallerIdentity", Code: "AccessDenied"}},
+		{"a member role refused", nil, &awsfake.Fault{Operation: "AssumeRole", Account: fakedata.GenAccountID(3), Code: "AccessDenied"}},
+		{"a region's instances refused", nil, &awsfake.Fault{Operation: "DescribeInstances", Account: fakedata.GenAccountID(4), Code: "UnauthorizedOperation"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, srv := connect(t, ds, func(o *fetch.Options) {
+				o.ListAccounts, o.MemberRole, o.Regions, o.RoleChain = true, fakedata.GenMemberRole, []string{"us-east-1"}, tc.chain
+			})
+			if tc.fault != nil {
+				srv.AddFault(*tc.fault)
+			}
+			st := fetch.NewStats()
+			for range fetch.Scan(fetch.WithStats(t.Context(), st), s, fetch.Scope{}, func(ctx context.Context, c *fetch.Client) iter.Seq2[[]ec2types.Instance, error] {
+				return instances(ctx, c, 0)
+			}) {
+			}
+			counted := map[string]int{}
+			for op, byAccount := range st.Snapshot().Calls {
+				for _, byRegion := range byAccount {
+					for _, n := range byRegion {
+						counted[op] += n
+					}
+				}
+			}
+			sent := map[string]int{}
+			for _, r := range srv.Requests() {
+				sent[r.Operation]++
+			}
+			if !maps.Equal(counted, sent) {
+				t.Errorf("--stats counted %v, AWS received %v", counted, sent)
+			}
+		})
+	}
+}

@@ -182,19 +182,19 @@ func counting(account string) func(*middleware.Stack) error {
 // countingAs is counting with the account the calls are counted under
 // known only once each call is answered (late): the organization's
 // first page is asked for while GetCallerIdentity says whose it is.
+//
+// A call is counted once its request is sent: one that never leaves the
+// process (its credentials could not be had, its context ended while it
+// waited for them) is not a call AWS saw.
 func countingAs(account func(context.Context) string, late bool) func(*middleware.Stack) error {
 	return func(stack *middleware.Stack) error {
 		err := stack.Initialize.Add(middleware.InitializeMiddlewareFunc("awssqlCount",
 			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 				st := StatsFrom(ctx)
-				op, region := awsmiddleware.GetOperationName(ctx), awsmiddleware.GetRegion(ctx)
-				if !late {
-					st.call(op, account(ctx), region)
-				}
-				ctx = context.WithValue(ctx, attemptsKey{}, new(int))
-				out, md, err := next.HandleInitialize(ctx, in)
-				if late {
-					st.call(op, account(ctx), region)
+				a := new(attempts)
+				out, md, err := next.HandleInitialize(context.WithValue(ctx, attemptsKey{}, a), in)
+				if late && a.sent {
+					st.call(awsmiddleware.GetOperationName(ctx), account(ctx), awsmiddleware.GetRegion(ctx))
 				}
 				if err == nil {
 					st.update(func(s *Stats) { s.Pages++ })
@@ -205,11 +205,11 @@ func countingAs(account func(context.Context) string, late bool) func(*middlewar
 			return err
 		}
 		// Below the retry middleware every attempt passes once.
-		return stack.Finalize.Insert(middleware.FinalizeMiddlewareFunc("awssqlCountAttempts",
+		err = stack.Finalize.Insert(middleware.FinalizeMiddlewareFunc("awssqlCountAttempts",
 			func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
 				st := StatsFrom(ctx)
-				if n, ok := ctx.Value(attemptsKey{}).(*int); ok {
-					if *n++; *n > 1 {
+				if a, ok := ctx.Value(attemptsKey{}).(*attempts); ok {
+					if a.n++; a.n > 1 {
 						st.update(func(s *Stats) { s.Retries++ })
 					}
 				}
@@ -219,9 +219,30 @@ func countingAs(account func(context.Context) string, late bool) func(*middlewar
 				}
 				return out, md, err
 			}), "Retry", middleware.After)
+		if err != nil {
+			return err
+		}
+		// A request reaches the deserialize step once it is signed, to be
+		// sent: the call is counted there, the first time.
+		return stack.Deserialize.Add(middleware.DeserializeMiddlewareFunc("awssqlCountSent",
+			func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
+				if a, ok := ctx.Value(attemptsKey{}).(*attempts); ok && !a.sent {
+					a.sent = true
+					if !late {
+						StatsFrom(ctx).call(awsmiddleware.GetOperationName(ctx), account(ctx), awsmiddleware.GetRegion(ctx))
+					}
+				}
+				return next.HandleDeserialize(ctx, in)
+			}), middleware.Before)
 	}
 }
 
-// attemptsKey holds the attempt counter of one call; the retry middleware
-// runs attempts one after another, so it needs no lock.
+// attempts is what one call has done: its attempts, and whether a request
+// was sent. The retry middleware runs attempts one after another, so it
+// needs no lock.
+type attempts struct {
+	n    int
+	sent bool
+}
+
 type attemptsKey struct{}
