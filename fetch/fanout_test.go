@@ -650,13 +650,75 @@ func TestStatsCountTheRequestsSent(t *testing.T) {
 					}
 				}
 			}
-			sent := map[string]int{}
-			for _, r := range srv.Requests() {
-				sent[r.Operation]++
+			// A request written as its call was cut short (a refused
+			// identity ends the listing) is counted at once; awsfake
+			// logs it once its handler has read it.
+			var sent map[string]int
+			for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+				sent = map[string]int{}
+				for _, r := range srv.Requests() {
+					sent[r.Operation]++
+				}
+				if maps.Equal(counted, sent) || time.Now().After(deadline) {
+					break
+				}
 			}
 			if !maps.Equal(counted, sent) {
 				t.Errorf("--stats counted %v, AWS received %v", counted, sent)
 			}
 		})
+	}
+}
+
+// TestStatsCountAPageInFlightWhenTheScanStops: a scan stopped at its first
+// row (a LIMIT) while the organization's next page is in flight does not
+// wait for it, and the statement prints its --stats as soon as its cursor
+// is closed: that page, which AWS received, must be counted by then. It
+// was counted once answered, after the statement's statistics were printed,
+// so --stats showed fewer ListAccounts calls than AWS received.
+func TestStatsCountAPageInFlightWhenTheScanStops(t *testing.T) {
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 45, Regions: 1, InstancesPerRegion: 1, Seed: 1}) // 3 pages of 20
+	s, srv := connectOrg(t, ds)
+	srv.AddFault(awsfake.Fault{Operation: "ListAccounts", Match: func(r awsfake.Request) bool {
+		return r.Params.Get("NextToken") != ""
+	}, Hold: func(ctx context.Context, _ awsfake.Request) { <-ctx.Done() }})
+	st := fetch.NewStats()
+	stmt, endStmt := context.WithCancel(fetch.WithStats(t.Context(), st))
+	defer endStmt()
+	cursor, closeCursor := context.WithCancel(stmt)
+	for _, err := range fetch.Scan(cursor, s, fetch.Scope{}, func(ctx context.Context, c *fetch.Client) iter.Seq2[[]ec2types.Instance, error] {
+		return instances(ctx, c, 0)
+	}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The second page is asked for before the row is taken.
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+			if slices.ContainsFunc(srv.Requests(), func(r awsfake.Request) bool {
+				return r.Operation == "ListAccounts" && r.Params.Get("NextToken") != ""
+			}) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the second page was never asked for")
+			}
+		}
+		break
+	}
+	closeCursor() // the statement's end closes its cursors, then prints
+	counted := 0
+	for _, byRegion := range st.Snapshot().Calls["ListAccounts"] {
+		for _, n := range byRegion {
+			counted += n
+		}
+	}
+	sent := 0
+	for _, r := range srv.Requests() {
+		if r.Operation == "ListAccounts" {
+			sent++
+		}
+	}
+	if counted != sent {
+		t.Errorf("--stats counted %d ListAccounts calls, AWS received %d", counted, sent)
 	}
 }

@@ -262,8 +262,12 @@ func (s *Session) orgClient() *organizations.Client {
 		id, _ := s.Identity(ctx)
 		return id.Account
 	}
+	known := func() (string, bool) {
+		id, ok := s.identity.known(struct{}{})
+		return id.Account, ok
+	}
 	return organizations.NewFromConfig(s.caller, func(o *organizations.Options) {
-		o.APIOptions = append(o.APIOptions, append(s.cachingOnly(""), countingAs(caller, true))...)
+		o.APIOptions = append(o.APIOptions, append(s.cachingOnly(""), countingAs(caller, known))...)
 	})
 }
 

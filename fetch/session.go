@@ -533,3 +533,16 @@ func (m *memo[K, V]) peek(k K) (V, bool) {
 	defer e.mu.Unlock()
 	return e.v, e.done
 }
+
+// known is peek without waiting: false while the value is being had.
+func (m *memo[K, V]) known(k K) (V, bool) {
+	m.mu.Lock()
+	e, ok := m.m[k]
+	m.mu.Unlock()
+	var zero V
+	if !ok || !e.mu.TryLock() {
+		return zero, false
+	}
+	defer e.mu.Unlock()
+	return e.v, e.done
+}

@@ -2,8 +2,10 @@ package fetch
 
 import (
 	"context"
+	"net/http/httptrace"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
@@ -176,24 +178,30 @@ var throttles = retry.IsErrorThrottles(retry.DefaultThrottles)
 // counting installs the middleware that counts calls, pages, retries and
 // throttles into the context's Stats. The account is fixed per client.
 func counting(account string) func(*middleware.Stack) error {
-	return countingAs(func(context.Context) string { return account }, false)
+	return countingAs(func(context.Context) string { return account }, nil)
 }
 
 // countingAs is counting with the account the calls are counted under
-// known only once each call is answered (late): the organization's
-// first page is asked for while GetCallerIdentity says whose it is.
+// known only once each call is answered (late, known not nil): the
+// organization's first page is asked for while GetCallerIdentity says
+// whose it is. A late call sent once the account is known (known says
+// so without waiting) is counted when sent, as the others are: a scan
+// stopped early does not wait for the organization's next page, and the
+// statement's --stats, printed meanwhile, must count the request AWS
+// received.
 //
 // A call is counted once its request is sent: one that never leaves the
 // process (its credentials could not be had, its context ended while it
 // waited for them) is not a call AWS saw.
-func countingAs(account func(context.Context) string, late bool) func(*middleware.Stack) error {
+func countingAs(account func(context.Context) string, known func() (string, bool)) func(*middleware.Stack) error {
+	late := known != nil
 	return func(stack *middleware.Stack) error {
 		err := stack.Initialize.Add(middleware.InitializeMiddlewareFunc("awssqlCount",
 			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 				st := StatsFrom(ctx)
 				a := new(attempts)
 				out, md, err := next.HandleInitialize(context.WithValue(ctx, attemptsKey{}, a), in)
-				if late && a.sent {
+				if late && a.sent.Load() && !a.counted.Load() {
 					st.call(awsmiddleware.GetOperationName(ctx), account(ctx), awsmiddleware.GetRegion(ctx))
 				}
 				if err == nil {
@@ -223,14 +231,24 @@ func countingAs(account func(context.Context) string, late bool) func(*middlewar
 			return err
 		}
 		// A request reaches the deserialize step once it is signed, to be
-		// sent: the call is counted there, the first time.
+		// sent; it is sent once the transport has written it (a context
+		// ended meanwhile stops it short of AWS): the call is counted
+		// then, the first time.
 		return stack.Deserialize.Add(middleware.DeserializeMiddlewareFunc("awssqlCountSent",
 			func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
-				if a, ok := ctx.Value(attemptsKey{}).(*attempts); ok && !a.sent {
-					a.sent = true
-					if !late {
-						StatsFrom(ctx).call(awsmiddleware.GetOperationName(ctx), account(ctx), awsmiddleware.GetRegion(ctx))
-					}
+				if a, ok := ctx.Value(attemptsKey{}).(*attempts); ok && !a.sent.Load() {
+					st, op, region := StatsFrom(ctx), awsmiddleware.GetOperationName(ctx), awsmiddleware.GetRegion(ctx)
+					ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteRequest: func(w httptrace.WroteRequestInfo) {
+						if w.Err != nil || a.sent.Swap(true) {
+							return
+						}
+						if !late {
+							st.call(op, account(ctx), region)
+						} else if acct, ok := known(); ok {
+							a.counted.Store(true)
+							st.call(op, acct, region)
+						}
+					}})
 				}
 				return next.HandleDeserialize(ctx, in)
 			}), middleware.Before)
@@ -238,11 +256,12 @@ func countingAs(account func(context.Context) string, late bool) func(*middlewar
 }
 
 // attempts is what one call has done: its attempts, and whether a request
-// was sent. The retry middleware runs attempts one after another, so it
+// was sent. The retry middleware runs attempts one after another, so n
 // needs no lock.
 type attempts struct {
-	n    int
-	sent bool
+	n       int
+	sent    atomic.Bool // the transport may say so after the attempt returned
+	counted atomic.Bool // a late call's, counted when sent
 }
 
 type attemptsKey struct{}
