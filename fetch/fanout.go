@@ -168,7 +168,13 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 		listed := make(chan struct{})
 		var listErr error
 		wg.Add(1) // the closer's, below: before any account's
+		if st != nil {
+			st.lists.Add(1)
+		}
 		go func() {
+			if st != nil {
+				defer st.lists.Done()
+			}
 			defer close(listed)
 			_, listErr = s.scopeAccounts(stmt, sc, func(accounts []string) {
 				entry.Lock()

@@ -722,3 +722,47 @@ func TestStatsCountAPageInFlightWhenTheScanStops(t *testing.T) {
 		t.Errorf("--stats counted %d ListAccounts calls, AWS received %d", counted, sent)
 	}
 }
+
+// TestStatsSettleCountsTheFirstPageInFlight: a statement cut (--timeout,
+// Ctrl-C) while the organization's first page is in flight: the scan
+// returns without waiting for the list, and that page is counted only
+// once answered, its account known then. The statement's --stats waits
+// (Settle) for the lists its scans left going, which its end cut: the
+// page AWS received is counted.
+func TestStatsSettleCountsTheFirstPageInFlight(t *testing.T) {
+	ds := fakedata.Generate(fakedata.GenOptions{Accounts: 45, Regions: 1, InstancesPerRegion: 1, Seed: 1})
+	s, srv := connectOrg(t, ds)
+	srv.AddFault(awsfake.Fault{Operation: "ListAccounts", Hold: func(ctx context.Context, _ awsfake.Request) {
+		select {
+		case <-ctx.Done():
+		case <-time.After(300 * time.Millisecond): // the connection's end may go unseen
+		}
+	}})
+	st := fetch.NewStats()
+	stmt, endStmt := context.WithCancel(fetch.WithStats(t.Context(), st))
+	go func() {
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+			if slices.ContainsFunc(srv.Requests(), func(r awsfake.Request) bool { return r.Operation == "ListAccounts" }) {
+				break
+			}
+		}
+		endStmt() // the statement times out
+	}()
+	for _, err := range fetch.Scan(stmt, s, fetch.Scope{}, func(ctx context.Context, c *fetch.Client) iter.Seq2[[]ec2types.Instance, error] {
+		return instances(ctx, c, 0)
+	}) {
+		if err != nil {
+			break
+		}
+	}
+	st.Settle()
+	counted := 0
+	for _, byRegion := range st.Snapshot().Calls["ListAccounts"] {
+		for _, n := range byRegion {
+			counted += n
+		}
+	}
+	if counted != 1 {
+		t.Errorf("--stats counted %d ListAccounts calls, AWS received 1", counted)
+	}
+}

@@ -35,6 +35,20 @@ type Stats struct {
 	// Running counts the targets in flight, by "account/region" (region
 	// empty for an account-wide step).
 	Running map[string]int `json:"-"`
+	// lists are the organization listers of the statement's scans, which
+	// a scan stopped early does not wait for (Settle does).
+	lists sync.WaitGroup
+}
+
+// Settle waits for the organization listers the statement's scans left
+// going: once its cursors are closed (their contexts cut them) the calls
+// they had in flight are answered, and counted, within moments. The
+// statement's --stats waits for them, so a page in flight when a LIMIT,
+// --timeout or Ctrl-C ended the statement is counted.
+func (s *Stats) Settle() {
+	if s != nil {
+		s.lists.Wait()
+	}
 }
 
 // TargetCounts counts (account, region) targets of the statement's scans.

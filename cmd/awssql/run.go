@@ -224,6 +224,7 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 	start := time.Now()
 	var firstRow time.Duration
 	defer func() {
+		st.Settle() // the cursors are closed: the lists left going end now
 		snap := st.Snapshot()
 		a.targetsOK += snap.Targets.OK
 		a.targetsFailed += snap.Targets.Failed
