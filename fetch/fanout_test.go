@@ -579,12 +579,7 @@ func TestIdentityFailureAsksForItOnce(t *testing.T) {
 			if !errors.As(err, &ce) {
 				t.Fatalf("AccountList: %v, want the identity's error", err)
 			}
-			calls := 0
-			for _, byRegion := range st.Snapshot().Calls["GetCallerIdentity"] {
-				for _, n := range byRegion {
-					calls += n
-				}
-			}
+			calls := callsOf(st, "GetCallerIdentity")
 			if calls != 1 {
 				t.Errorf("GetCallerIdentity called %d times, want once", calls)
 			}
@@ -706,12 +701,7 @@ func TestStatsCountAPageInFlightWhenTheScanStops(t *testing.T) {
 		break
 	}
 	closeCursor() // the statement's end closes its cursors, then prints
-	counted := 0
-	for _, byRegion := range st.Snapshot().Calls["ListAccounts"] {
-		for _, n := range byRegion {
-			counted += n
-		}
-	}
+	counted := callsOf(st, "ListAccounts")
 	sent := 0
 	for _, r := range srv.Requests() {
 		if r.Operation == "ListAccounts" {
@@ -756,13 +746,20 @@ func TestStatsSettleCountsTheFirstPageInFlight(t *testing.T) {
 		}
 	}
 	st.Settle()
-	counted := 0
-	for _, byRegion := range st.Snapshot().Calls["ListAccounts"] {
-		for _, n := range byRegion {
-			counted += n
-		}
-	}
+	counted := callsOf(st, "ListAccounts")
 	if counted != 1 {
 		t.Errorf("--stats counted %d ListAccounts calls, AWS received 1", counted)
 	}
+}
+
+// callsOf is the number of calls to op that st counted, in every account
+// and region.
+func callsOf(st *fetch.Stats, op string) int {
+	n := 0
+	for _, byRegion := range st.Snapshot().Calls[op] {
+		for _, c := range byRegion {
+			n += c
+		}
+	}
+	return n
 }
