@@ -47,7 +47,7 @@ type batch[T any] struct {
 // tables of a snapshot, read side by side as one fan-out.
 func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) iter.Seq2[Item[T], error] {
 	return func(yield func(Item[T], error) bool) {
-		stmt := ctx // the statement's: ends with it, not with the scan
+		stmt := ctx // the caller's: outlives the scan's stopping early
 		ctx, cancel := context.WithCancel(ctx)
 		var wg sync.WaitGroup
 		defer func() {
@@ -94,8 +94,8 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 		}
 		// A target cut short by the statement's end stays marked running:
 		// a statement that timed out can then say what it waited for. One
-		// cut short by the scan's (a LIMIT) is not waited for: the scan
-		// may still wait for the organization's list.
+		// cut short by the scan's own end (a LIMIT) is done with: the
+		// statement no longer waits for it.
 		running := func(t Target) { st.running(t, 1) }
 		finished := func(t Target) {
 			if stmt.Err() == nil {
@@ -152,11 +152,12 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 		// The accounts are entered as the organization's pages of them
 		// arrive; the queue closes once the last is entered.
 		//
-		// The list is kept for the statements after this one, and for
-		// this scan's next run (an outer row's), so a scan that stops
-		// early (a LIMIT) does not cut it: it goes on under the
-		// statement's context, which Ctrl-C and --timeout cut, as the
-		// statement's end does. But the scan does not wait for it: a
+		// The list's pages are kept for the statements after this one,
+		// and for this scan's next run (an outer row's), so the scan's
+		// stopping early (a LIMIT) does not cut it: it goes on under the
+		// context Scan was given (the engine's cursor's, which the
+		// cursor's close, Ctrl-C and --timeout cut; the pages fetched by
+		// then stay in the call cache). But the scan does not wait for it: a
 		// LIMIT's answer is whole once its rows are, and waiting for the
 		// fiftieth page of a large organization made it slow, and a
 		// --timeout then called a whole answer incomplete. The lister is

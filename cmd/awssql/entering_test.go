@@ -98,3 +98,51 @@ func TestLimitAnswersBeforeTheListEnds(t *testing.T) {
 		t.Errorf("stdout %q: want a header and one row", r.stdout)
 	}
 }
+
+// TestLaterPageOfAccountsFails: the organization's second page of accounts
+// is refused while the accounts of the first are read. A statement that
+// needs every account fails with the organization's error (exit 1); one
+// whose answer came whole from the first page (a LIMIT, an EXISTS) may
+// exit 0; none panics, none exits 0 with a part of what it needs.
+func TestLaterPageOfAccountsFails(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		sql   string
+		delay time.Duration // before the second page is refused
+		code  int           // -1: 0 or 1
+	}{
+		{"full scan", "SELECT account_id, instance_id FROM ec2_instances", 300 * time.Millisecond, 1},
+		{"count", "SELECT count(*) FROM ec2_instances", 300 * time.Millisecond, 1},
+		{"group by", "SELECT account_id, count(*) FROM ec2_instances GROUP BY 1", 300 * time.Millisecond, 1},
+		{"order by limit", "SELECT instance_id FROM ec2_instances ORDER BY instance_id LIMIT 1", 300 * time.Millisecond, 1},
+		{"self join", "SELECT a.instance_id, b.instance_id FROM ec2_instances a JOIN ec2_instances b ON a.account_id = b.account_id", 300 * time.Millisecond, 1},
+		{"in subquery", "SELECT count(*) FROM ec2_instances WHERE account_id IN (SELECT account_id FROM ec2_instances WHERE region = 'us-east-2')", 300 * time.Millisecond, 1},
+		{"script, the second needs all", "SELECT account_id FROM ec2_instances LIMIT 1; SELECT count(*) FROM ec2_instances", 300 * time.Millisecond, 1},
+		{"limit 1, refused late", "SELECT account_id FROM ec2_instances LIMIT 1", 2 * time.Second, 0},
+		{"exists, refused late", "SELECT EXISTS (SELECT 1 FROM ec2_instances)", 2 * time.Second, 0},
+		{"limit 1, refused at once", "SELECT account_id FROM ec2_instances LIMIT 1", 0, -1},
+		{"exists, refused at once", "SELECT EXISTS (SELECT 1 FROM ec2_instances)", 0, -1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, _ := newOrg(t, 45, fakedata.GenOptions{Seed: 1}) // 3 pages of 20
+			f.srv.AddFault(awsfake.Fault{Operation: "ListAccounts", Code: "AccessDeniedException", Status: 400,
+				Message: "page two refused", Latency: tc.delay,
+				Match: func(r awsfake.Request) bool { return r.Params.Get("NextToken") != "" }})
+			r := f.run("--list-accounts", "-o", "csv", tc.sql)
+			switch {
+			case strings.Contains(r.stderr, "panic") || strings.Contains(r.stderr, "goroutine "):
+				t.Fatalf("panic: %s", r.stderr)
+			case tc.code == -1 && r.code != 0 && r.code != 1:
+				t.Fatalf("exit %d, want 0 or 1; stderr %q", r.code, r.stderr)
+			case tc.code >= 0 && r.code != tc.code:
+				t.Fatalf("exit %d, want %d; stderr %q; stdout %q", r.code, tc.code, r.stderr, r.stdout)
+			}
+			if r.code == 1 && !strings.Contains(r.stderr, "page two refused") {
+				t.Errorf("exit 1 without the organization's error: %q", r.stderr)
+			}
+			if r.code == 0 && r.stderr != "" {
+				t.Errorf("exit 0 with stderr %q", r.stderr)
+			}
+		})
+	}
+}
