@@ -147,11 +147,32 @@ func (e *Engine) install(conn driver.Conn) error {
 			}
 		}
 	}
+	unlock(tls, db)
 	if !e.attach {
 		// VACUUM INTO attaches its target too, so this stops both.
 		sqlite3.Xsqlite3_limit(tls, db, sqlite3.SQLITE_LIMIT_ATTACHED, 0)
 	}
 	return nil
+}
+
+// unlock makes db a connection without a mutex of its own, as one opened
+// SQLITE_OPEN_NOMUTEX is: modernc.org/sqlite opens every connection
+// SQLITE_OPEN_FULLMUTEX, and then each sqlite3_column_* call database/sql
+// makes (three a value) takes and releases it, a third of the CPU of
+// reading a row. The mutex guards nothing here: database/sql never uses a
+// connection from two goroutines at once, the driver's per-connection TLS
+// already makes that unsafe (modernc.org/sqlite's doc.go says so), and
+// sqlite3_interrupt, which the driver calls from another goroutine on a
+// context's end, takes no mutex. SQLite's own global mutexes (memory,
+// page cache) stay. It must run before the connection is shared: no
+// call holds the mutex now, and it is freed here, since SQLite's close
+// frees only the mutex the connection still has.
+func unlock(tls *libc.TLS, db uintptr) {
+	c := at[sqlite3.Tsqlite3](db)
+	if mu := c.Fmutex; mu != 0 {
+		c.Fmutex = 0
+		sqlite3.Xsqlite3_mutex_free(tls, mu)
+	}
 }
 
 func xDestroyAux(_ *libc.TLS, h uintptr) { deleteHandle(h) }
