@@ -196,9 +196,10 @@ type cursor struct {
 
 	row      any
 	eof      bool
-	n        int64 // rows returned by this Filter
-	limit    int64 // -1: no limit
-	filtered bool  // a Filter ran queries before this one
+	n        int64  // rows returned by this Filter
+	limit    int64  // -1: no limit
+	filtered bool   // a Filter ran queries before this one
+	text     []byte // scratch a column's text is written into (a time's)
 }
 
 // filter starts a scan for the plan in idxStr; value(i) returns the values
@@ -437,15 +438,18 @@ func (c *cursor) advance(count bool) error {
 
 func (c *cursor) Next() error { return c.advance(true) }
 
-// column returns the SQL value of column i of the current row.
-func (c *cursor) column(i int) (any, error) {
+// column returns the SQL value of column i of the current row, unboxed.
+// Text written for it (a time's) is in the cursor's buffer until the next
+// column is read.
+func (c *cursor) column(i int) (unboxedValue, error) {
 	if i < 0 || i >= len(c.t.columns) {
-		return nil, fmt.Errorf("%s: no column %d", c.t.name, i)
+		return unboxedValue{}, fmt.Errorf("%s: no column %d", c.t.name, i)
 	}
 	col := c.t.columns[i]
-	v, err := SQLValue(col.typ, col.get(c.row))
+	v, buf, err := unboxed(col.typ, col.get(c.row), c.text)
+	c.text = buf
 	if err != nil {
-		return nil, c.fail(fmt.Errorf("column %s: %w", col.name, err))
+		return unboxedValue{}, c.fail(fmt.Errorf("column %s: %w", col.name, err))
 	}
 	return v, nil
 }

@@ -441,23 +441,27 @@ func xColumn(tls *libc.TLS, pCursor, ctx uintptr, i int32) int32 {
 		sqlite3.Xsqlite3_free(tls, z)
 		return sqlite3.SQLITE_ERROR
 	}
-	switch v := v.(type) {
-	case nil:
+	switch v.kind {
+	case kindNull:
 		sqlite3.Xsqlite3_result_null(tls, ctx)
-	case int64:
-		sqlite3.Xsqlite3_result_int64(tls, ctx, v)
-	case float64:
-		sqlite3.Xsqlite3_result_double(tls, ctx, v)
-	case string:
-		p := cc.copyIn(tls, unsafe.Slice(unsafe.StringData(v), len(v)))
-		sqlite3.Xsqlite3_result_text(tls, ctx, p, int32(len(v)), sqlite3.SQLITE_TRANSIENT)
-	case []byte:
-		if len(v) == 0 {
+	case kindInt:
+		sqlite3.Xsqlite3_result_int64(tls, ctx, v.i)
+	case kindFloat:
+		sqlite3.Xsqlite3_result_double(tls, ctx, v.f)
+	case kindText:
+		b := v.b
+		if b == nil {
+			b = unsafe.Slice(unsafe.StringData(v.s), len(v.s))
+		}
+		p := cc.copyIn(tls, b)
+		sqlite3.Xsqlite3_result_text(tls, ctx, p, int32(len(b)), sqlite3.SQLITE_TRANSIENT)
+	case kindBlob:
+		if len(v.b) == 0 {
 			sqlite3.Xsqlite3_result_zeroblob(tls, ctx, 0)
 			break
 		}
-		p := cc.copyIn(tls, v)
-		sqlite3.Xsqlite3_result_blob(tls, ctx, p, int32(len(v)), sqlite3.SQLITE_TRANSIENT)
+		p := cc.copyIn(tls, v.b)
+		sqlite3.Xsqlite3_result_blob(tls, ctx, p, int32(len(v.b)), sqlite3.SQLITE_TRANSIENT)
 	default:
 		return sqlite3.SQLITE_ERROR
 	}

@@ -204,3 +204,97 @@ func jsonText(s string) (any, error) {
 	}
 	return s, nil
 }
+
+// valueKind is the SQLite storage class of an unboxed value.
+type valueKind uint8
+
+const (
+	kindNull valueKind = iota
+	kindInt
+	kindFloat
+	kindText // s, or b when the text was written into a buffer
+	kindBlob // b
+)
+
+// unboxedValue is an SQL value held without an interface: what SQLValue
+// returns, without the allocation that boxing a string or an integer
+// costs each column of each row.
+type unboxedValue struct {
+	kind valueKind
+	i    int64
+	f    float64
+	s    string
+	b    []byte
+}
+
+// unboxed is SQLValue for what most columns return (strings, integers,
+// booleans, times and pointers to them), unboxed; buf is scratch a time's
+// text is written into (returned, grown, for the next). Anything else goes
+// through SQLValue, so both say the same of every value.
+func unboxed(typ Type, v any, buf []byte) (unboxedValue, []byte, error) {
+	switch v := v.(type) {
+	case nil:
+		return unboxedValue{}, buf, nil
+	case *string:
+		if v == nil {
+			return unboxedValue{}, buf, nil
+		}
+		if typ != JSON {
+			return unboxedValue{kind: kindText, s: *v}, buf, nil
+		}
+	case string:
+		if typ != JSON {
+			return unboxedValue{kind: kindText, s: v}, buf, nil
+		}
+	case *int32:
+		if v == nil {
+			return unboxedValue{}, buf, nil
+		}
+		return unboxedValue{kind: kindInt, i: int64(*v)}, buf, nil
+	case int32:
+		return unboxedValue{kind: kindInt, i: int64(v)}, buf, nil
+	case *int64:
+		if v == nil {
+			return unboxedValue{}, buf, nil
+		}
+		return unboxedValue{kind: kindInt, i: *v}, buf, nil
+	case int64:
+		return unboxedValue{kind: kindInt, i: v}, buf, nil
+	case *bool:
+		if v == nil {
+			return unboxedValue{}, buf, nil
+		}
+		return unboxedValue{kind: kindInt, i: boolInt(*v)}, buf, nil
+	case bool:
+		return unboxedValue{kind: kindInt, i: boolInt(v)}, buf, nil
+	case *time.Time:
+		if v == nil || v.IsZero() {
+			return unboxedValue{}, buf, nil
+		}
+		buf = v.UTC().AppendFormat(buf[:0], TimeFormat)
+		return unboxedValue{kind: kindText, b: buf}, buf, nil
+	case time.Time:
+		if v.IsZero() {
+			return unboxedValue{}, buf, nil
+		}
+		buf = v.UTC().AppendFormat(buf[:0], TimeFormat)
+		return unboxedValue{kind: kindText, b: buf}, buf, nil
+	}
+	boxed, err := SQLValue(typ, v)
+	if err != nil {
+		return unboxedValue{}, buf, err
+	}
+	switch boxed := boxed.(type) {
+	case nil:
+		return unboxedValue{}, buf, nil
+	case int64:
+		return unboxedValue{kind: kindInt, i: boxed}, buf, nil
+	case float64:
+		return unboxedValue{kind: kindFloat, f: boxed}, buf, nil
+	case string:
+		return unboxedValue{kind: kindText, s: boxed}, buf, nil
+	case []byte:
+		return unboxedValue{kind: kindBlob, b: boxed}, buf, nil
+	}
+	return unboxedValue{}, buf, fmt.Errorf("SQLValue returned a %T", boxed)
+}

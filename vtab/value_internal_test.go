@@ -1,0 +1,69 @@
+package vtab
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"reflect"
+	"testing"
+	"time"
+)
+
+// TestUnboxedIsSQLValue: xColumn's unboxed path says of every value what
+// SQLValue, the path it replaces, says: the same SQL value, or an error
+// where SQLValue has one, for every column type.
+func TestUnboxedIsSQLValue(t *testing.T) {
+	type enum string
+	s, empty, uni := "i-0abc", "", "é\x00<tag>\"q\""
+	i32, i64, neg := int32(-7), int64(math.MaxInt64), int64(math.MinInt64)
+	yes, no := true, false
+	f64, f32 := 1.5, float32(0.012)
+	at := time.Date(2026, 5, 6, 7, 8, 9, 123456789, time.FixedZone("x", -5*3600))
+	zero := time.Time{}
+	values := []any{
+		nil, s, empty, uni, &s, &empty, &uni, (*string)(nil),
+		i32, &i32, (*int32)(nil), int32(math.MaxInt32), int32(math.MinInt32),
+		i64, &i64, neg, &neg, (*int64)(nil), int64(0), int(42), uint16(7),
+		yes, no, &yes, &no, (*bool)(nil),
+		f64, &f64, (*float64)(nil), f32, &f32, math.Inf(1),
+		at, &at, zero, &zero, (*time.Time)(nil), at.UTC(),
+		[]byte("blob"), []byte{}, json.RawMessage(`{"a":1}`),
+		enum("running"), []string{"a"}, []string{}, map[string]string{"k": "v"},
+		struct{ A *int }{}, `{"already":"json"}`, "{not json", struct{}{},
+	}
+	box := func(u unboxedValue) any {
+		switch u.kind {
+		case kindInt:
+			return u.i
+		case kindFloat:
+			return u.f
+		case kindText:
+			if u.b != nil {
+				return string(u.b)
+			}
+			return u.s
+		case kindBlob:
+			return u.b
+		}
+		return nil
+	}
+	var buf []byte
+	for _, typ := range []Type{Text, Integer, Real, Bool, Time, JSON} {
+		for _, v := range values {
+			name := fmt.Sprintf("%v/%T(%v)", typ, v, v)
+			want, werr := SQLValue(typ, v)
+			got, b, gerr := unboxed(typ, v, buf)
+			buf = b
+			if (werr != nil) != (gerr != nil) || werr != nil && werr.Error() != gerr.Error() {
+				t.Errorf("%s: error %v, SQLValue's %v", name, gerr, werr)
+				continue
+			}
+			if werr != nil {
+				continue
+			}
+			if g := box(got); !reflect.DeepEqual(g, want) {
+				t.Errorf("%s: %#v, SQLValue's %#v", name, g, want)
+			}
+		}
+	}
+}
