@@ -33,25 +33,68 @@ import (
 // objects lets SQLite's callbacks find the Go values their C pointers stand
 // for. It is the package's one piece of shared state, what cgo.Handle is to
 // cgo (which this pure-Go build does not use). Every xColumn and xNext
-// looks its cursor up here, so lookups take no lock (a sync.Map's reads of
-// keys written once).
+// looks its cursor up here, so a lookup takes no lock and hashes nothing:
+// a handle is an index into slots, read atomically, and slots is replaced
+// by a larger copy, under mu, when full. A freed index is reused: SQLite
+// never calls back with a cursor or table it has closed.
 var objects struct {
-	next atomic.Uintptr
-	m    sync.Map // uintptr → any
+	mu    sync.Mutex
+	slots atomic.Pointer[[]atomic.Pointer[object]]
+	free  []uintptr // indexes of deleted handles
 }
 
+type object struct{ v any }
+
 func newHandle(v any) uintptr {
-	h := objects.next.Add(1)
-	objects.m.Store(h, v)
-	return h
+	objects.mu.Lock()
+	defer objects.mu.Unlock()
+	var slots []atomic.Pointer[object]
+	if p := objects.slots.Load(); p != nil {
+		slots = *p
+	}
+	var i uintptr
+	if n := len(objects.free); n > 0 {
+		i = objects.free[n-1]
+		objects.free = objects.free[:n-1]
+	} else {
+		i = uintptr(len(slots))
+		if len(slots) < cap(slots) {
+			// Readers of the old header never index past its length.
+			slots = slots[:i+1]
+		} else {
+			grown := make([]atomic.Pointer[object], i+1, max(2*i, 64))
+			for j := range slots {
+				grown[j].Store(slots[j].Load())
+			}
+			slots = grown
+		}
+		objects.slots.Store(&slots)
+	}
+	slots[i].Store(&object{v})
+	return i + 1
 }
 
 func handleValue(h uintptr) any {
-	v, _ := objects.m.Load(h)
-	return v
+	p := objects.slots.Load()
+	if p == nil || h == 0 || h > uintptr(len(*p)) {
+		return nil
+	}
+	if o := (*p)[h-1].Load(); o != nil {
+		return o.v
+	}
+	return nil
 }
 
-func deleteHandle(h uintptr) { objects.m.Delete(h) }
+func deleteHandle(h uintptr) {
+	objects.mu.Lock()
+	defer objects.mu.Unlock()
+	p := objects.slots.Load()
+	if p == nil || h == 0 || h > uintptr(len(*p)) || (*p)[h-1].Load() == nil {
+		return
+	}
+	(*p)[h-1].Store(nil)
+	objects.free = append(objects.free, h-1)
+}
 
 // cVtab and cCursor are SQLite's structs followed by the handle of their Go
 // value.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"iter"
+	"sync"
 	"testing"
 
 	sqlite3 "modernc.org/sqlite/lib"
@@ -52,5 +53,45 @@ func TestConnectionHasNoMutex(t *testing.T) {
 		if err := conn.QueryRowContext(ctx, "SELECT n FROM numbers").Scan(&n); err != nil || n != 1 {
 			t.Fatalf("SELECT n: %d, %v", n, err)
 		}
+	}
+}
+
+// TestHandles: handles made, read and deleted from many goroutines at once
+// (SQLite's callbacks on the connections of parallel engines) each find
+// their own value until deleted, and not after; run it with -race.
+func TestHandles(t *testing.T) {
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			var mine []uintptr
+			for i := range 2000 {
+				v := [2]int{g, i}
+				h := newHandle(&v)
+				mine = append(mine, h)
+				if got, _ := handleValue(h).(*[2]int); got != &v {
+					t.Errorf("handle %d: %v, want %v", h, got, v)
+					return
+				}
+				if i%3 == 0 { // some deleted at once, the rest at the end
+					deleteHandle(h)
+					// Its index may already be another's.
+					if got, _ := handleValue(h).(*[2]int); got == &v {
+						t.Errorf("deleted handle %d: still %v", h, got)
+						return
+					}
+					mine = mine[:len(mine)-1]
+				}
+			}
+			for _, h := range mine {
+				if got, _ := handleValue(h).(*[2]int); got == nil || got[0] != g {
+					t.Errorf("handle %d: %v, want goroutine %d's", h, got, g)
+				}
+				deleteHandle(h)
+			}
+		})
+	}
+	wg.Wait()
+	if got := handleValue(0); got != nil {
+		t.Errorf("handle 0: %v", got)
 	}
 }
