@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strconv"
 	"time"
+	"unsafe"
 )
 
 // TimeFormat is how timestamps are stored: RFC 3339 in UTC, which sorts and
@@ -89,8 +90,12 @@ func SQLValue(typ Type, v any) (any, error) {
 
 // float32Value widens by the shortest decimal form, so an API's 0.012
 // stays 0.012 rather than 0.012000000104308128.
+// Formatted into an array on the stack and parsed from there, not through
+// a string of its own: a reserved instance has two such columns.
 func float32Value(f float32) float64 {
-	v, _ := strconv.ParseFloat(strconv.FormatFloat(float64(f), 'g', -1, 32), 64)
+	var a [32]byte
+	b := strconv.AppendFloat(a[:0], float64(f), 'g', -1, 32)
+	v, _ := strconv.ParseFloat(unsafe.String(unsafe.SliceData(b), len(b)), 64)
 	return v
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -65,5 +66,28 @@ func TestUnboxedIsSQLValue(t *testing.T) {
 				t.Errorf("%s: %#v, SQLValue's %#v", name, g, want)
 			}
 		}
+	}
+}
+
+// TestFloat32Value: float32Value is the float64 of a float32's shortest
+// decimal form, as formatting it to a string and parsing that says, for
+// every exponent and sign, NaN and the infinities.
+func TestFloat32Value(t *testing.T) {
+	check := func(f float32) {
+		want, _ := strconv.ParseFloat(strconv.FormatFloat(float64(f), 'g', -1, 32), 64)
+		got := float32Value(f)
+		if got != want && !(math.IsNaN(got) && math.IsNaN(want)) {
+			t.Fatalf("float32Value(%v = %#x): %v, want %v", f, math.Float32bits(f), got, want)
+		}
+	}
+	for _, f := range []float32{0, float32(math.Copysign(0, -1)), 0.012, 1.5, math.MaxFloat32, math.SmallestNonzeroFloat32,
+		float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN())} {
+		check(f)
+	}
+	for bits := uint32(0); bits < math.MaxUint32-997; bits += 997 { // every exponent, spread mantissas
+		check(math.Float32frombits(bits))
+	}
+	if n := testing.AllocsPerRun(100, func() { float32Value(0.012) }); n != 0 {
+		t.Errorf("float32Value allocates %v times", n)
 	}
 }

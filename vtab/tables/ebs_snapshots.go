@@ -2,7 +2,6 @@ package tables
 
 import (
 	"context"
-	"fmt"
 	"iter"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -68,7 +67,7 @@ func EBSSnapshots(s *fetch.Session) Table {
 		},
 		// The owner's ARN: a public or shared snapshot is another account's.
 		arn: func(v snapshotItem) string {
-			return fmt.Sprintf("arn:%s:ec2:%s:%s:snapshot/%s", s.Partition(), v.Region, aws.ToString(v.Value.OwnerId), aws.ToString(v.Value.SnapshotId))
+			return "arn:" + s.Partition() + ":ec2:" + v.Region + ":" + aws.ToString(v.Value.OwnerId) + ":snapshot/" + aws.ToString(v.Value.SnapshotId)
 		},
 		tags: func(v types.Snapshot) any { return v.Tags },
 		columns: []col[types.Snapshot, snapshotsInput]{
@@ -83,7 +82,7 @@ func EBSSnapshots(s *fetch.Session) Table {
 				}).selective(1e6).scoping()},
 			{Name: "title", Type: vtab.Text, Doc: "the snapshot id, as Steampipe titles it", Field: "SnapshotId"},
 			{Name: "state", Type: vtab.Text, Doc: "pending, completed, error, recoverable, recovering",
-				Reads: []string{"State"}, Get: func(v *snapshotItem) any { return str(v.Value.State) }, Push: filter("status")},
+				Reads: []string{"State"}, Get: func(v *snapshotItem) any { return enum(&v.Value.State) }, Push: filter("status")},
 			{Name: "volume_size", Type: vtab.Integer, Doc: "GiB", Field: "VolumeSize", Push: filter("volume-size")},
 			{Name: "volume_id", Type: vtab.Text, Doc: "the volume it copies (vol-ffffffff for a copied snapshot)",
 				Field: "VolumeId", Push: filter("volume-id")},
@@ -94,7 +93,7 @@ func EBSSnapshots(s *fetch.Session) Table {
 				Field: "RestoreExpiryTime"},
 			{Name: "description", Type: vtab.Text, Field: "Description", Push: filter("description")},
 			{Name: "outpost_arn", Type: vtab.Text, Nullable: true, Doc: "on an Outpost only", Field: "OutpostArn"},
-			{Name: "storage_tier", Type: vtab.Text, Doc: "standard or archive", Reads: []string{"StorageTier"}, Get: func(v *snapshotItem) any { return str(v.Value.StorageTier) },
+			{Name: "storage_tier", Type: vtab.Text, Doc: "standard or archive", Reads: []string{"StorageTier"}, Get: func(v *snapshotItem) any { return enum(&v.Value.StorageTier) },
 				Push: filter("storage-tier")},
 			{Name: "kms_key_id", Type: vtab.Text, Doc: "the KMS key's ARN, when encrypted", Field: "KmsKeyId"},
 			{Name: "data_encryption_key_id", Type: vtab.Text, Doc: "shared by snapshots and volumes of one lineage, when encrypted",

@@ -2,7 +2,6 @@ package tables
 
 import (
 	"context"
-	"fmt"
 	"iter"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -54,7 +53,7 @@ func EBSVolumes(s *fetch.Session) Table {
 			return detail, nil
 		},
 		arn: func(v volumeItem) string {
-			return fmt.Sprintf("arn:%s:ec2:%s:%s:volume/%s", s.Partition(), v.Region, v.Account, aws.ToString(v.Value.VolumeId))
+			return "arn:" + s.Partition() + ":ec2:" + v.Region + ":" + v.Account + ":volume/" + aws.ToString(v.Value.VolumeId)
 		},
 		title: func(v types.Volume) any { return nameTagOr(v.Tags, v.VolumeId) },
 		tags:  func(v types.Volume) any { return v.Tags },
@@ -63,9 +62,9 @@ func EBSVolumes(s *fetch.Session) Table {
 			// the whole call, and an IN list may hold one.
 			{Name: "volume_id", Type: vtab.Text, Field: "VolumeId", Push: filter("volume-id").selective(1e5)},
 			{Name: "volume_type", Type: vtab.Text, Doc: "gp2, gp3, io1, io2, st1, sc1 or standard",
-				Reads: []string{"VolumeType"}, Get: func(v *volumeItem) any { return str(v.Value.VolumeType) }, Push: filter("volume-type")},
+				Reads: []string{"VolumeType"}, Get: func(v *volumeItem) any { return enum(&v.Value.VolumeType) }, Push: filter("volume-type")},
 			{Name: "state", Type: vtab.Text, Doc: "creating, available (attached to nothing), in-use, deleting, deleted, error",
-				Reads: []string{"State"}, Get: func(v *volumeItem) any { return str(v.Value.State) }, Push: filter("status")},
+				Reads: []string{"State"}, Get: func(v *volumeItem) any { return enum(&v.Value.State) }, Push: filter("status")},
 			{Name: "create_time", Type: vtab.Time, Field: "CreateTime"},
 			{Name: "auto_enable_io", Type: vtab.Bool, Doc: "I/O is resumed at once after a consistency check (DescribeVolumeAttribute: a call per volume)",
 				Reads: []string{}, Hydrate: volumeAttribute(types.VolumeAttributeNameAutoEnableIO, func(out *ec2.DescribeVolumeAttributeOutput) any {

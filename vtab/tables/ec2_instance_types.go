@@ -2,7 +2,6 @@ package tables
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"strconv"
 
@@ -60,7 +59,7 @@ func EC2InstanceTypes(s *fetch.Session) Table {
 			return "", err
 		},
 		columns: []col[InstanceTypeRow, instanceTypesInput]{
-			{Name: "instance_type", Type: vtab.Text, Get: func(t *instanceTypeItem) any { return str(t.Value.InstanceType) },
+			{Name: "instance_type", Type: vtab.Text, Get: func(t *instanceTypeItem) any { return enum(&t.Value.InstanceType) },
 				Push: filter("instance-type").selective(100)},
 			{Name: "instance_type_pattern", Type: vtab.Text, Hidden: true, Nullable: true,
 				Doc: "list only the types matching a wildcard pattern ('c5*', 't?.micro'), as Steampipe's; NULL when none was given",
@@ -68,9 +67,9 @@ func EC2InstanceTypes(s *fetch.Session) Table {
 				Push: param("filter instance-type, as a wildcard", 1, func(in *instanceTypesInput, v []string) {
 					in.pattern = &v[0]
 				}).selective(10).perCall()},
-			{Name: "title", Type: vtab.Text, Doc: "the instance type, as Steampipe titles it", Get: func(t *instanceTypeItem) any { return str(t.Value.InstanceType) }},
+			{Name: "title", Type: vtab.Text, Doc: "the instance type, as Steampipe titles it", Get: func(t *instanceTypeItem) any { return enum(&t.Value.InstanceType) }},
 			{Name: "akas", Type: vtab.JSON, Doc: "the type's ARN as a list, as Steampipe names it", Get: func(t *instanceTypeItem) any {
-				return []string{fmt.Sprintf("arn:%s:ec2:::instance-type/%s", s.Partition(), t.Value.InstanceType)}
+				return []string{"arn:" + s.Partition() + ":ec2:::instance-type/" + string(t.Value.InstanceType)}
 			}},
 			// Convenience columns: the figures software-asset management and
 			// capacity planning read most, out of the JSON below.
@@ -85,11 +84,11 @@ func EC2InstanceTypes(s *fetch.Session) Table {
 			{Name: "dedicated_hosts_supported", Type: vtab.Bool, Get: from[InstanceTypeRow]("DedicatedHostsSupported")},
 			{Name: "free_tier_eligible", Type: vtab.Bool, Get: from[InstanceTypeRow]("FreeTierEligible")},
 			{Name: "nitro_enclaves_support", Type: vtab.Text, Doc: "supported or unsupported",
-				Get: func(t *instanceTypeItem) any { return str(t.Value.NitroEnclavesSupport) }},
+				Get: func(t *instanceTypeItem) any { return enum(&t.Value.NitroEnclavesSupport) }},
 			{Name: "nitro_tpm_support", Type: vtab.Text, Doc: "supported or unsupported",
-				Get: func(t *instanceTypeItem) any { return str(t.Value.NitroTpmSupport) }},
+				Get: func(t *instanceTypeItem) any { return enum(&t.Value.NitroTpmSupport) }},
 			{Name: "hibernation_supported", Type: vtab.Bool, Get: from[InstanceTypeRow]("HibernationSupported")},
-			{Name: "hypervisor", Type: vtab.Text, Doc: "nitro or xen; NULL for bare metal", Get: func(t *instanceTypeItem) any { return str(t.Value.Hypervisor) }},
+			{Name: "hypervisor", Type: vtab.Text, Doc: "nitro or xen; NULL for bare metal", Get: func(t *instanceTypeItem) any { return enum(&t.Value.Hypervisor) }},
 			// Text, as Steampipe types it: 'true' or 'false'.
 			{Name: "instance_storage_supported", Type: vtab.Text, Doc: "'true' or 'false' (text, as Steampipe's)", Get: func(t *instanceTypeItem) any {
 				if t.Value.InstanceStorageSupported == nil {

@@ -3,7 +3,6 @@ package tables
 import (
 	"context"
 	"encoding/base64"
-	"fmt"
 	"iter"
 	"slices"
 	"strings"
@@ -42,7 +41,7 @@ func EC2Instances(s *fetch.Session) Table {
 		id:      func(i *types.Instance) string { return aws.ToString(i.InstanceId) },
 		probe:   probeInstances,
 		arn: func(i instance) string {
-			return fmt.Sprintf("arn:%s:ec2:%s:%s:instance/%s", s.Partition(), i.Region, i.Account, aws.ToString(i.Value.InstanceId))
+			return "arn:" + s.Partition() + ":ec2:" + i.Region + ":" + i.Account + ":instance/" + aws.ToString(i.Value.InstanceId)
 		},
 		title: func(i *types.Instance) any { return nameTag(i.Tags, i.InstanceId) },
 		tags:  func(i *types.Instance) any { return i.Tags },

@@ -2,7 +2,6 @@ package tables
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"slices"
 	"time"
@@ -90,8 +89,8 @@ func Images(s *fetch.Session) Table {
 				}).selective(1e6).scoping()},
 			{Name: "name", Type: vtab.Text, Push: filter("name").selective(1e3), Reads: []string{"Name"}, Get: func(i *image) any { return i.Value.Name }},
 			{Name: "description", Type: vtab.Text, Reads: []string{"Description"}, Get: func(i *image) any { return i.Value.Description }},
-			{Name: "state", Type: vtab.Text, Push: filter("state"), Reads: []string{"State"}, Get: func(i *image) any { return str(i.Value.State) }},
-			{Name: "image_type", Type: vtab.Text, Reads: []string{"ImageType"}, Get: func(i *image) any { return str(i.Value.ImageType) }},
+			{Name: "state", Type: vtab.Text, Push: filter("state"), Reads: []string{"State"}, Get: func(i *image) any { return enum(&i.Value.State) }},
+			{Name: "image_type", Type: vtab.Text, Reads: []string{"ImageType"}, Get: func(i *image) any { return enum(&i.Value.ImageType) }},
 			{Name: "image_location", Type: vtab.Text, Reads: []string{"ImageLocation"}, Get: func(i *image) any { return i.Value.ImageLocation }},
 			// A list longer than a call takes is a call per batch, never a
 			// scan, which lists only the account's own and would drop the
@@ -112,20 +111,20 @@ func Images(s *fetch.Session) Table {
 				}).values(oneOf(imageOwnerAliases...)).loose().scoping()},
 			{Name: "creation_date", Type: vtab.Time, Reads: []string{"CreationDate"}, Get: func(i *image) any { return isoTime(i.Value.CreationDate) }},
 			{Name: "deprecation_time", Type: vtab.Time, Reads: []string{"DeprecationTime"}, Get: func(i *image) any { return isoTime(i.Value.DeprecationTime) }},
-			{Name: "architecture", Type: vtab.Text, Push: filter("architecture"), Reads: []string{"Architecture"}, Get: func(i *image) any { return str(i.Value.Architecture) }},
-			{Name: "platform", Type: vtab.Text, Nullable: true, Doc: "windows, or NULL", Reads: []string{"Platform"}, Get: func(i *image) any { return str(i.Value.Platform) }},
+			{Name: "architecture", Type: vtab.Text, Push: filter("architecture"), Reads: []string{"Architecture"}, Get: func(i *image) any { return enum(&i.Value.Architecture) }},
+			{Name: "platform", Type: vtab.Text, Nullable: true, Doc: "windows, or NULL", Reads: []string{"Platform"}, Get: func(i *image) any { return enum(&i.Value.Platform) }},
 			{Name: "platform_details", Type: vtab.Text, Reads: []string{"PlatformDetails"}, Get: func(i *image) any { return i.Value.PlatformDetails }},
 			{Name: "public", Type: vtab.Bool, Reads: []string{"Public"}, Get: func(i *image) any { return i.Value.Public },
 				Push: filter("is-public").values(func(v string) (string, bool) {
 					b, ok := map[string]string{"1": "true", "0": "false"}[v]
 					return b, ok
 				})},
-			{Name: "root_device_type", Type: vtab.Text, Reads: []string{"RootDeviceType"}, Get: func(i *image) any { return str(i.Value.RootDeviceType) }},
+			{Name: "root_device_type", Type: vtab.Text, Reads: []string{"RootDeviceType"}, Get: func(i *image) any { return enum(&i.Value.RootDeviceType) }},
 			{Name: "root_device_name", Type: vtab.Text, Reads: []string{"RootDeviceName"}, Get: func(i *image) any { return i.Value.RootDeviceName }},
-			{Name: "virtualization_type", Type: vtab.Text, Reads: []string{"VirtualizationType"}, Get: func(i *image) any { return str(i.Value.VirtualizationType) }},
-			{Name: "hypervisor", Type: vtab.Text, Reads: []string{"Hypervisor"}, Get: func(i *image) any { return str(i.Value.Hypervisor) }},
+			{Name: "virtualization_type", Type: vtab.Text, Reads: []string{"VirtualizationType"}, Get: func(i *image) any { return enum(&i.Value.VirtualizationType) }},
+			{Name: "hypervisor", Type: vtab.Text, Reads: []string{"Hypervisor"}, Get: func(i *image) any { return enum(&i.Value.Hypervisor) }},
 			{Name: "ena_support", Type: vtab.Bool, Reads: []string{"EnaSupport"}, Get: func(i *image) any { return i.Value.EnaSupport }},
-			{Name: "boot_mode", Type: vtab.Text, Reads: []string{"BootMode"}, Get: func(i *image) any { return str(i.Value.BootMode) }},
+			{Name: "boot_mode", Type: vtab.Text, Reads: []string{"BootMode"}, Get: func(i *image) any { return enum(&i.Value.BootMode) }},
 			{Name: "usage_operation", Type: vtab.Text, Reads: []string{"UsageOperation"}, Get: func(i *image) any { return i.Value.UsageOperation }},
 			{Name: "block_device_mappings", Type: vtab.JSON, Reads: []string{"BlockDeviceMappings"}, Get: func(i *image) any { return i.Value.BlockDeviceMappings }},
 			{Name: "product_codes", Type: vtab.JSON, Reads: []string{"ProductCodes"}, Get: func(i *image) any { return i.Value.ProductCodes }},
@@ -162,7 +161,7 @@ func Images(s *fetch.Session) Table {
 			// (arn:aws:ec2:REGION::image/ID); Steampipe's akas has the owner's.
 			{Name: "akas", Type: vtab.JSON, Doc: "the image's ARN as Steampipe writes it, with its owner's account, as a list",
 				Get: func(i *image) any {
-					return []string{fmt.Sprintf("arn:%s:ec2:%s:%s:image/%s", s.Partition(), i.Region, aws.ToString(i.Value.OwnerId), aws.ToString(i.Value.ImageId))}
+					return []string{"arn:" + s.Partition() + ":ec2:" + i.Region + ":" + aws.ToString(i.Value.OwnerId) + ":image/" + aws.ToString(i.Value.ImageId)}
 				}},
 		},
 		list: func(ctx context.Context, c *fetch.Client, in *imagesInput, q *vtab.Query) iter.Seq2[[]types.Image, error] {

@@ -122,7 +122,7 @@ func RDSInstances(s *fetch.Session) Table {
 			{Name: "read_replica_db_instance_identifiers", Type: vtab.JSON, Nullable: true, Field: "ReadReplicaDBInstanceIdentifiers"},
 			{Name: "read_replica_db_cluster_identifiers", Type: vtab.JSON, Nullable: true, Field: "ReadReplicaDBClusterIdentifiers"},
 			{Name: "replica_mode", Type: vtab.Text, Nullable: true, Doc: "Oracle replicas: open-read-only or mounted",
-				Reads: []string{"ReplicaMode"}, Get: func(d *dbInstance) any { return str(d.Value.ReplicaMode) }},
+				Reads: []string{"ReplicaMode"}, Get: func(d *dbInstance) any { return enum(&d.Value.ReplicaMode) }},
 			{Name: "tde_credential_arn", Type: vtab.Text, Nullable: true, Doc: "Oracle and SQL Server TDE", Field: "TdeCredentialArn"},
 			{Name: "status_infos", Type: vtab.JSON, Nullable: true, Doc: "a read replica's replication status", Field: "StatusInfos"},
 			{Name: "pending_modified_values", Type: vtab.JSON, Nullable: true, Doc: "changes waiting for the maintenance window", Field: "PendingModifiedValues"},

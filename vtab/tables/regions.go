@@ -2,7 +2,6 @@ package tables
 
 import (
 	"context"
-	"fmt"
 	"iter"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -29,7 +28,7 @@ func Regions(s *fetch.Session) Table {
 		ops:     []fetch.Operation{fetch.Read[ec2.DescribeRegionsOutput]("EC2", "DescribeRegions", "ec2:DescribeRegions")},
 		id:      func(r types.Region) string { return aws.ToString(r.RegionName) },
 		arn: func(r region) string {
-			return fmt.Sprintf("arn:%s::%s:%s", s.Partition(), aws.ToString(r.Value.RegionName), r.Account)
+			return "arn:" + s.Partition() + "::" + aws.ToString(r.Value.RegionName) + ":" + r.Account
 		},
 		title: func(r types.Region) any { return r.RegionName },
 		missing: map[string]string{

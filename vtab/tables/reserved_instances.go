@@ -2,7 +2,6 @@ package tables
 
 import (
 	"context"
-	"fmt"
 	"iter"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -30,7 +29,7 @@ func ReservedInstances(s *fetch.Session) Table {
 			fetch.Read[ec2.DescribeReservedInstancesModificationsOutput]("EC2", "DescribeReservedInstancesModifications", "ec2:DescribeReservedInstancesModifications"),
 		},
 		arn: func(r reserved) string {
-			return fmt.Sprintf("arn:%s:ec2:%s:%s:reserved-instances/%s", s.Partition(), r.Region, r.Account, aws.ToString(r.Value.ReservedInstancesId))
+			return "arn:" + s.Partition() + ":ec2:" + r.Region + ":" + r.Account + ":reserved-instances/" + aws.ToString(r.Value.ReservedInstancesId)
 		},
 		title:   func(r types.ReservedInstances) any { return r.ReservedInstancesId },
 		tags:    func(r types.ReservedInstances) any { return r.Tags },
@@ -54,12 +53,12 @@ func ReservedInstances(s *fetch.Session) Table {
 				// A filter, not ReservedInstancesIds: one id that does not
 				// exist would fail the whole call.
 				Push: filter("reserved-instances-id").selective(1e6)},
-			{Name: "instance_type", Type: vtab.Text, Push: filter("instance-type"), Reads: []string{"InstanceType"}, Get: func(r *reserved) any { return str(r.Value.InstanceType) }},
+			{Name: "instance_type", Type: vtab.Text, Push: filter("instance-type"), Reads: []string{"InstanceType"}, Get: func(r *reserved) any { return enum(&r.Value.InstanceType) }},
 			{Name: "instance_state", Type: vtab.Text, Push: filter("state"), Doc: "payment-pending, active, payment-failed, retired, queued, queued-deleted",
-				Reads: []string{"State"}, Get: func(r *reserved) any { return str(r.Value.State) }},
+				Reads: []string{"State"}, Get: func(r *reserved) any { return enum(&r.Value.State) }},
 			{Name: "availability_zone", Type: vtab.Text, Push: filter("availability-zone"), Nullable: true, Doc: "NULL for a regional reservation",
 				Reads: []string{"AvailabilityZone"}, Get: func(r *reserved) any { return r.Value.AvailabilityZone }},
-			{Name: "scope", Type: vtab.Text, Push: filter("scope"), Doc: "Region or Availability Zone", Reads: []string{"Scope"}, Get: func(r *reserved) any { return str(r.Value.Scope) }},
+			{Name: "scope", Type: vtab.Text, Push: filter("scope"), Doc: "Region or Availability Zone", Reads: []string{"Scope"}, Get: func(r *reserved) any { return enum(&r.Value.Scope) }},
 			{Name: "instance_count", Type: vtab.Integer, Reads: []string{"InstanceCount"}, Get: func(r *reserved) any { return r.Value.InstanceCount }},
 			{Name: "start_time", Type: vtab.Time, Reads: []string{"Start"}, Get: func(r *reserved) any { return r.Value.Start }},
 			{Name: "end_time", Type: vtab.Time, Reads: []string{"End"}, Get: func(r *reserved) any { return r.Value.End }},
@@ -67,19 +66,19 @@ func ReservedInstances(s *fetch.Session) Table {
 			{Name: "fixed_price", Type: vtab.Real, Reads: []string{"FixedPrice"}, Get: func(r *reserved) any { return r.Value.FixedPrice }},
 			{Name: "usage_price", Type: vtab.Real, Reads: []string{"UsagePrice"}, Get: func(r *reserved) any { return r.Value.UsagePrice }},
 			{Name: "recurring_charges", Type: vtab.JSON, Reads: []string{"RecurringCharges"}, Get: func(r *reserved) any { return r.Value.RecurringCharges }},
-			{Name: "currency_code", Type: vtab.Text, Reads: []string{"CurrencyCode"}, Get: func(r *reserved) any { return str(r.Value.CurrencyCode) }},
+			{Name: "currency_code", Type: vtab.Text, Reads: []string{"CurrencyCode"}, Get: func(r *reserved) any { return enum(&r.Value.CurrencyCode) }},
 			// Request parameters of one value each, which take only their
 			// enum's values: any other value matches nothing.
-			{Name: "offering_class", Type: vtab.Text, Reads: []string{"OfferingClass"}, Get: func(r *reserved) any { return str(r.Value.OfferingClass) },
+			{Name: "offering_class", Type: vtab.Text, Reads: []string{"OfferingClass"}, Get: func(r *reserved) any { return enum(&r.Value.OfferingClass) },
 				Push: param("the OfferingClass parameter", 1, func(in *ec2.DescribeReservedInstancesInput, v []string) {
 					in.OfferingClass = types.OfferingClassType(v[0])
 				}).values(oneOf(enumValues[types.OfferingClassType]()...))},
-			{Name: "offering_type", Type: vtab.Text, Reads: []string{"OfferingType"}, Get: func(r *reserved) any { return str(r.Value.OfferingType) },
+			{Name: "offering_type", Type: vtab.Text, Reads: []string{"OfferingType"}, Get: func(r *reserved) any { return enum(&r.Value.OfferingType) },
 				Push: param("the OfferingType parameter", 1, func(in *ec2.DescribeReservedInstancesInput, v []string) {
 					in.OfferingType = types.OfferingTypeValues(v[0])
 				}).values(oneOf(enumValues[types.OfferingTypeValues]()...))},
-			{Name: "product_description", Type: vtab.Text, Push: filter("product-description"), Reads: []string{"ProductDescription"}, Get: func(r *reserved) any { return str(r.Value.ProductDescription) }},
-			{Name: "instance_tenancy", Type: vtab.Text, Reads: []string{"InstanceTenancy"}, Get: func(r *reserved) any { return str(r.Value.InstanceTenancy) }},
+			{Name: "product_description", Type: vtab.Text, Push: filter("product-description"), Reads: []string{"ProductDescription"}, Get: func(r *reserved) any { return enum(&r.Value.ProductDescription) }},
+			{Name: "instance_tenancy", Type: vtab.Text, Reads: []string{"InstanceTenancy"}, Get: func(r *reserved) any { return enum(&r.Value.InstanceTenancy) }},
 			{Name: "reserved_instances_modifications", Hidden: true, Type: vtab.JSON,
 				Doc: "the changes made to the reservation (DescribeReservedInstancesModifications, a call per reservation when read)",
 				Hydrate: func(ctx context.Context, c *fetch.Client, v types.ReservedInstances) (any, error) {

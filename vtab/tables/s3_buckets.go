@@ -82,7 +82,7 @@ func S3Buckets(s *fetch.Session) Table {
 			}
 			return fmt.Sprintf("%d buckets; read the configuration of %s", len(out.Buckets), aws.ToString(out.Buckets[0].Name)), nil
 		},
-		arn:     func(b bucket) string { return fmt.Sprintf("arn:%s:s3:::%s", s.Partition(), aws.ToString(b.Value.Name)) },
+		arn:     func(b bucket) string { return "arn:" + s.Partition() + ":s3:::" + aws.ToString(b.Value.Name) },
 		title:   func(b types.Bucket) any { return b.Name },
 		columns: columns,
 		list: func(ctx context.Context, c *fetch.Client, in *s3.ListBucketsInput, q *vtab.Query) iter.Seq2[[]types.Bucket, error] {

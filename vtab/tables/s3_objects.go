@@ -63,7 +63,7 @@ func S3Objects(s *fetch.Session) Table {
 		return objectColumn{Column: vtab.Column[objectRow]{Name: name, Type: typ, Doc: doc, Get: func(o *objectRow) any { return get(o.V) }}}
 	}
 	arn := func(o s3Object) string {
-		return fmt.Sprintf("arn:%s:s3:::%s/%s", s.Partition(), o.bucket, aws.ToString(o.obj.Key))
+		return "arn:" + s.Partition() + ":s3:::" + o.bucket + "/" + aws.ToString(o.obj.Key)
 	}
 	cols := []objectColumn{
 		{Column: vtab.Column[objectRow]{Name: "account_id", Type: vtab.Text, Key: vtab.Exact, Doc: "the account whose credentials read the bucket",

@@ -2,7 +2,6 @@ package tables
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"regexp"
 
@@ -47,7 +46,7 @@ func SSMManagedInstances(s *fetch.Session) Table {
 		ops:     []fetch.Operation{fetch.Read[ssm.DescribeInstanceInformationOutput]("SSM", "DescribeInstanceInformation", "ssm:DescribeInstanceInformation")},
 		id:      func(i types.InstanceInformation) string { return aws.ToString(i.InstanceId) },
 		arn: func(i managedInstance) string {
-			return fmt.Sprintf("arn:%s:ssm:%s:%s:managed-instance/%s", s.Partition(), i.Region, i.Account, aws.ToString(i.Value.InstanceId))
+			return "arn:" + s.Partition() + ":ssm:" + i.Region + ":" + i.Account + ":managed-instance/" + aws.ToString(i.Value.InstanceId)
 		},
 		title: func(i types.InstanceInformation) any { return i.InstanceId },
 		probe: func(ctx context.Context, _ *fetch.Session, c *fetch.Client) (string, error) {
@@ -63,11 +62,11 @@ func SSMManagedInstances(s *fetch.Session) Table {
 			{Name: "iam_role", Type: vtab.Text, Doc: "the role of an on-premises node, or of an instance managed by Default Host Management",
 				Get: from[types.InstanceInformation]("IamRole")},
 			{Name: "source_id", Type: vtab.Text, Get: from[types.InstanceInformation]("SourceId")},
-			{Name: "source_type", Type: vtab.Text, Get: func(i *managedInstance) any { return str(i.Value.SourceType) }},
-			{Name: "resource_type", Type: vtab.Text, Doc: "EC2Instance or ManagedInstance", Get: func(i *managedInstance) any { return str(i.Value.ResourceType) },
+			{Name: "source_type", Type: vtab.Text, Get: func(i *managedInstance) any { return enum(&i.Value.SourceType) }},
+			{Name: "resource_type", Type: vtab.Text, Doc: "EC2Instance or ManagedInstance", Get: func(i *managedInstance) any { return enum(&i.Value.ResourceType) },
 				// SSM takes one ResourceType a call.
 				Push: ssmFilter("ResourceType", 1).values(oneOf(enumValues[types.ResourceType]()...))},
-			{Name: "ping_status", Type: vtab.Text, Doc: "Online, ConnectionLost or Inactive", Get: func(i *managedInstance) any { return str(i.Value.PingStatus) },
+			{Name: "ping_status", Type: vtab.Text, Doc: "Online, ConnectionLost or Inactive", Get: func(i *managedInstance) any { return enum(&i.Value.PingStatus) },
 				Push: ssmFilter("PingStatus", ssmFilterValues).values(oneOf(enumValues[types.PingStatus]()...))},
 			{Name: "activation_id", Type: vtab.Text, Doc: "an on-premises node's activation", Get: from[types.InstanceInformation]("ActivationId"),
 				// SSM does not document how it compares these: re-checked.
@@ -83,7 +82,7 @@ func SSMManagedInstances(s *fetch.Session) Table {
 			{Name: "last_ping_date_time", Type: vtab.Time, Get: from[types.InstanceInformation]("LastPingDateTime")},
 			{Name: "last_successful_association_execution_date", Type: vtab.Time, Get: from[types.InstanceInformation]("LastSuccessfulAssociationExecutionDate")},
 			{Name: "platform_name", Type: vtab.Text, Get: from[types.InstanceInformation]("PlatformName")},
-			{Name: "platform_type", Type: vtab.Text, Doc: "Windows, Linux or MacOS", Get: func(i *managedInstance) any { return str(i.Value.PlatformType) },
+			{Name: "platform_type", Type: vtab.Text, Doc: "Windows, Linux or MacOS", Get: func(i *managedInstance) any { return enum(&i.Value.PlatformType) },
 				Push: ssmFilter("PlatformTypes", ssmFilterValues).values(oneOf(enumValues[types.PlatformType]()...))},
 			{Name: "platform_version", Type: vtab.Text, Get: from[types.InstanceInformation]("PlatformVersion")},
 			{Name: "registration_date", Type: vtab.Time, Doc: "when an on-premises node was activated", Get: from[types.InstanceInformation]("RegistrationDate")},

@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -703,6 +704,16 @@ func str[S ~string](v S) any {
 		return nil
 	}
 	return string(v)
+}
+
+// enum is str of the enum at p, a field of the row: its text without
+// copying it into an interface (an allocation a column a row), as the
+// *string a pointer to a string-kinded type is.
+func enum[S ~string](p *S) any {
+	if *p == "" {
+		return nil
+	}
+	return (*string)(unsafe.Pointer(p))
 }
 
 // done is an iterator with nothing in it: a query that cannot match.

@@ -2,7 +2,6 @@ package tables
 
 import (
 	"context"
-	"fmt"
 	"iter"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -34,7 +33,7 @@ func VPCSecurityGroups(s *fetch.Session) Table {
 			if a := aws.ToString(v.Value.SecurityGroupArn); a != "" {
 				return a
 			}
-			return fmt.Sprintf("arn:%s:ec2:%s:%s:security-group/%s", s.Partition(), v.Region, v.Account, aws.ToString(v.Value.GroupId))
+			return "arn:" + s.Partition() + ":ec2:" + v.Region + ":" + v.Account + ":security-group/" + aws.ToString(v.Value.GroupId)
 		},
 		tags: func(v types.SecurityGroup) any { return v.Tags },
 		columns: []col[types.SecurityGroup, ec2.DescribeSecurityGroupsInput]{

@@ -38,7 +38,7 @@ func VPCSubnets(s *fetch.Session) Table {
 			{Name: "subnet_arn", Type: vtab.Text, Get: from[types.Subnet]("SubnetArn"), Push: filter("subnet-arn").selective(1e4)},
 			{Name: "vpc_id", Type: vtab.Text, Get: from[types.Subnet]("VpcId"), Push: filter("vpc-id")},
 			{Name: "cidr_block", Type: vtab.Text, Doc: "the IPv4 CIDR block", Get: from[types.Subnet]("CidrBlock"), Push: filter("cidr-block")},
-			{Name: "state", Type: vtab.Text, Doc: "pending, available, unavailable, failed", Get: func(v *subnetItem) any { return str(v.Value.State) },
+			{Name: "state", Type: vtab.Text, Doc: "pending, available, unavailable, failed", Get: func(v *subnetItem) any { return enum(&v.Value.State) },
 				Push: filter("state")},
 			{Name: "owner_id", Type: vtab.Text, Doc: "the account that owns the subnet (another one's, for a shared subnet)",
 				Get: from[types.Subnet]("OwnerId"), Push: filter("owner-id").values(accountID)},

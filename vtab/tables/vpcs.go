@@ -2,7 +2,6 @@ package tables
 
 import (
 	"context"
-	"fmt"
 	"iter"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -30,7 +29,7 @@ func VPCs(s *fetch.Session) Table {
 			return "", err
 		},
 		arn: func(v vpcItem) string {
-			return fmt.Sprintf("arn:%s:ec2:%s:%s:vpc/%s", s.Partition(), v.Region, v.Account, aws.ToString(v.Value.VpcId))
+			return "arn:" + s.Partition() + ":ec2:" + v.Region + ":" + v.Account + ":vpc/" + aws.ToString(v.Value.VpcId)
 		},
 		title: func(v types.Vpc) any { return nameTagOr(v.Tags, v.VpcId) },
 		tags:  func(v types.Vpc) any { return v.Tags },
@@ -40,11 +39,11 @@ func VPCs(s *fetch.Session) Table {
 			{Name: "vpc_id", Type: vtab.Text, Get: from[types.Vpc]("VpcId"), Push: filter("vpc-id").selective(1e3)},
 			{Name: "cidr_block", Type: vtab.Text, Doc: "the primary IPv4 CIDR block", Get: from[types.Vpc]("CidrBlock"),
 				Push: filter("cidr")},
-			{Name: "state", Type: vtab.Text, Doc: "pending or available", Get: func(v *vpcItem) any { return str(v.Value.State) },
+			{Name: "state", Type: vtab.Text, Doc: "pending or available", Get: func(v *vpcItem) any { return enum(&v.Value.State) },
 				Push: filter("state")},
 			{Name: "is_default", Type: vtab.Bool, Get: from[types.Vpc]("IsDefault"), Push: filter("is-default").values(ec2BoolValue)},
 			{Name: "dhcp_options_id", Type: vtab.Text, Get: from[types.Vpc]("DhcpOptionsId"), Push: filter("dhcp-options-id")},
-			{Name: "instance_tenancy", Type: vtab.Text, Doc: "default, dedicated or host", Get: func(v *vpcItem) any { return str(v.Value.InstanceTenancy) }},
+			{Name: "instance_tenancy", Type: vtab.Text, Doc: "default, dedicated or host", Get: func(v *vpcItem) any { return enum(&v.Value.InstanceTenancy) }},
 			{Name: "owner_id", Type: vtab.Text, Doc: "the account that owns the VPC (another one's, for a shared VPC)",
 				Get: from[types.Vpc]("OwnerId"), Push: filter("owner-id").values(accountID)},
 			{Name: "cidr_block_association_set", Type: vtab.JSON, Doc: "the IPv4 CIDR blocks", Get: from[types.Vpc]("CidrBlockAssociationSet")},
