@@ -34,6 +34,16 @@ type batch[T any] struct {
 	err   error
 }
 
+type idleKey struct{}
+
+// WithIdle returns ctx with idle, which a Scan under it calls, on the
+// goroutine that consumes it, each time it is about to wait for a page
+// that is not there yet: when a writer should flush what it holds, so that
+// rows reach a pipe as pages arrive without a write for each row.
+func WithIdle(ctx context.Context, idle func()) context.Context {
+	return context.WithValue(ctx, idleKey{}, idle)
+}
+
 // Scan runs list for every target in scope, at most Concurrency at once,
 // and streams the items as pages arrive. A target that fails is counted
 // and reported in the context's Stats and the others go on; under Strict
@@ -215,7 +225,21 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 			wg.Wait()
 			close(ch)
 		}()
-		for b := range ch {
+		idle, _ := ctx.Value(idleKey{}).(func())
+		for {
+			var b batch[T]
+			var ok bool
+			select {
+			case b, ok = <-ch:
+			default: // nothing ready: the consumer is about to wait
+				if idle != nil {
+					idle()
+				}
+				b, ok = <-ch
+			}
+			if !ok {
+				return
+			}
 			if b.err != nil {
 				yield(Item[T]{}, b.err)
 				return

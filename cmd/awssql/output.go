@@ -53,6 +53,11 @@ type resultWriter interface {
 	end() error
 	// buffers says the writer holds rows until end (to size columns).
 	buffers() bool
+	// flush writes what row buffered. row writes whole buffers only: the
+	// caller flushes after each row on a terminal, and elsewhere when the
+	// statement is about to wait, since a write for each row cost more
+	// CPU than the row.
+	flush() error
 }
 
 func (c *csvWriter) buffers() bool   { return false }
@@ -60,6 +65,7 @@ func (t *tsvWriter) buffers() bool   { return false }
 func (j *jsonWriter) buffers() bool  { return false }
 func (l *lineWriter) buffers() bool  { return false }
 func (t *tableWriter) buffers() bool { return true }
+func (t *tableWriter) flush() error  { return nil }
 
 func newWriter(format string, w io.Writer, o writerOptions) (resultWriter, error) {
 	switch format {
@@ -181,7 +187,10 @@ func (c *csvWriter) row(vals []any) error {
 	if err := c.w.Write(rec); err != nil {
 		return err
 	}
-	// Flush per row: rows stream to a pipe as pages arrive.
+	return c.w.Error()
+}
+
+func (c *csvWriter) flush() error {
 	c.w.Flush()
 	return c.w.Error()
 }
@@ -206,9 +215,10 @@ func (t *tsvWriter) line(fields []string) error {
 		}
 		t.w.WriteString(tsvEscaper.Replace(f))
 	}
-	t.w.WriteByte('\n')
-	return t.w.Flush()
+	return t.w.WriteByte('\n') // an earlier write's error too: bufio keeps it
 }
+
+func (t *tsvWriter) flush() error { return t.w.Flush() }
 
 func (t *tsvWriter) begin(cols []column) error {
 	if t.noHeader {
@@ -276,9 +286,11 @@ func (j *jsonWriter) row(vals []any) error {
 		b = append(b, '\n')
 	}
 	j.buf = b
-	j.w.Write(b)
-	return j.w.Flush()
+	_, err := j.w.Write(b)
+	return err
 }
+
+func (j *jsonWriter) flush() error { return j.w.Flush() }
 
 // appendJSONValue appends v as the value of col: as json.Marshal writes
 // it, but a JSON column's text as the JSON it holds, and a boolean's 0 or
@@ -462,14 +474,17 @@ func (l *lineWriter) row(vals []any) error {
 		l.w.WriteByte('\n')
 	}
 	l.n++
+	var err error
 	for i, v := range vals {
 		s := "<null>"
 		if v != nil {
 			s = cellEscaper.Replace(text(v))
 		}
-		l.w.WriteString(l.names[i] + " = " + s + "\n")
+		_, err = l.w.WriteString(l.names[i] + " = " + s + "\n")
 	}
-	return l.w.Flush()
+	return err // an earlier write's error too: bufio keeps it
 }
+
+func (l *lineWriter) flush() error { return l.w.Flush() }
 
 func (l *lineWriter) end() error { return l.w.Flush() }

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -200,6 +201,26 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 		ctx, stop = context.WithTimeoutCause(ctx, a.opts.timeout, errStatementTimeout)
 		defer stop()
 	}
+	// Rows reach a terminal one at a time. Elsewhere (a pipe, a file) they
+	// are written when a buffer fills and when the statement is about to
+	// wait for AWS, so that they still arrive as the pages do: a write for
+	// each row cost more CPU than the row (20,000 reserved instances to a
+	// pipe: 0.75 s of CPU against 0.5 s). The wait's flush runs on the
+	// goroutine reading the scan, while this one waits for its row; out
+	// keeps the writer to one of them regardless.
+	var out sync.Mutex
+	var outErr error // the wait's flush's
+	if !a.io.outTTY {
+		ctx = fetch.WithIdle(ctx, func() {
+			out.Lock()
+			defer out.Unlock()
+			if outErr == nil {
+				if outErr = w.flush(); outErr != nil {
+					cancel(errOutput) // stop every call in flight: nobody reads on
+				}
+			}
+		})
+	}
 	stmt := eng.Begin(ctx)
 	defer stmt.End()
 	var nrows int
@@ -265,16 +286,34 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 		if a.io.outTTY || w.buffers() {
 			prog.clear()
 		}
-		return w.begin(cols)
+		out.Lock()
+		defer out.Unlock()
+		if err := w.begin(cols); err != nil {
+			return err
+		}
+		if a.io.outTTY {
+			return w.flush()
+		}
+		return nil
 	}
 	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
+	// The wait's flush failed: its cancel may have ended the statement
+	// with the context's error, which this one explains.
+	flushErr := func() error {
+		out.Lock()
+		defer out.Unlock()
+		return outErr
+	}
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
 			w.end()
+			if ferr := flushErr(); ferr != nil {
+				return pipeOr(ferr)
+			}
 			return err
 		}
 		if nrows == 0 {
@@ -286,10 +325,20 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 		}
 		nrows++
 		nrowsLive.Store(int64(nrows))
-		if err := w.row(vals); err != nil {
+		out.Lock()
+		err := w.row(vals)
+		if err == nil && a.io.outTTY {
+			err = w.flush()
+		}
+		out.Unlock()
+		if err != nil {
 			cancel(errOutput) // stop every call in flight: nobody reads on
 			return pipeOr(err)
 		}
+	}
+	if ferr := flushErr(); ferr != nil {
+		w.end()
+		return pipeOr(ferr)
 	}
 	rerr := rows.Err()
 	if rerr == nil && ctx.Err() != nil && context.Cause(ctx) != errOutput {
