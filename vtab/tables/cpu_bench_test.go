@@ -443,3 +443,60 @@ func memoryEngine(b *testing.B, name string, cols []vtab.ColumnInfo, rows [][]an
 
 // close lets go of what the statement held.
 func (e *env) close() { e.db.Close() }
+
+// BenchmarkEngineFloor is BenchmarkCPUPerInstance's engine floor alone,
+// per row: each table's rows held in memory as SQL values, read by the
+// five-column statement and by every page column written as JSON Lines,
+// through SQLite, the engine's virtual table and database/sql as awssql
+// reads them. It is what each row costs before any call or decoding.
+func BenchmarkEngineFloor(b *testing.B) {
+	gen := fakedata.GenOptions{Accounts: 1, Regions: 1, InstancesPerRegion: 2000, ImagesPerRegion: 1000,
+		ReservedPerRegion: 1000, DBInstancesPerRegion: 500, Seed: 1}
+	ds := fakedata.Generate(gen)
+	e0 := open(b, ds, []string{"us-east-1"})
+	defer e0.db.Close()
+	for _, tt := range []struct{ table, five string }{
+		{"ec2_instances", "instance_id, instance_type, instance_state, launch_time, placement_availability_zone"},
+		{"images", "image_id, name, state, image_type, region"},
+		{"reserved_instances", "reserved_instance_id, instance_type, instance_state, availability_zone, instance_count"},
+		{"ebs_volumes", "volume_id, volume_type, state, create_time, availability_zone"},
+		{"ebs_snapshots", "snapshot_id, state, volume_size, volume_id, region"},
+		{"rds_instances", "db_instance_identifier, class, engine, status, availability_zone"},
+	} {
+		ti, _ := e0.eng.Table(tt.table)
+		t, _ := tables.Find(tables.All(e0.sess), tt.table)
+		var rows [][]any
+		for _, m := range e0.query(b, "SELECT * FROM "+tt.table) {
+			var row []any
+			for _, c := range ti.Columns {
+				if !c.Hidden {
+					row = append(row, m[c.Name])
+				}
+			}
+			rows = append(rows, row)
+		}
+		var page []string
+		for _, c := range ti.Columns {
+			if !c.Hidden && !slices.Contains(t.Hydrated, c.Name) {
+				page = append(page, c.Name)
+			}
+		}
+		for _, shape := range []struct {
+			name, sql string
+			jsonl     bool
+		}{
+			{"five", "SELECT " + tt.five + " FROM " + tt.table, false},
+			{"page_jsonl", "SELECT " + strings.Join(page, ", ") + " FROM " + tt.table, true},
+		} {
+			b.Run(tt.table+"/"+shape.name, func(b *testing.B) {
+				n := 0
+				for range b.N {
+					e := memoryEngine(b, tt.table, ti.Columns, rows)
+					n += e.statement(b, shape.sql, shape.jsonl)
+					e.close()
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n)/1e3, "us/row")
+			})
+		}
+	}
+}
