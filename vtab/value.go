@@ -204,7 +204,7 @@ func prune(v any) any {
 }
 
 func jsonText(s string) (any, error) {
-	if !json.Valid([]byte(s)) {
+	if !ValidJSONText(s) {
 		return nil, fmt.Errorf("not valid JSON: %.40q", s)
 	}
 	return s, nil

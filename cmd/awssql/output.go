@@ -311,7 +311,7 @@ func appendJSONValue(b []byte, v any, col column) []byte {
 		}
 		return append(b, f...)
 	case string:
-		if col.json && json.Valid([]byte(v)) {
+		if col.json && vtab.ValidJSONText(v) {
 			return append(b, v...)
 		}
 		return vtab.AppendJSONString(b, v)

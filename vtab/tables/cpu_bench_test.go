@@ -364,7 +364,7 @@ func (e *env) statement(b *testing.B, q string, jsonl bool) int {
 			case float64:
 				line = strconv.AppendFloat(line, v, 'g', -1, 64)
 			case string:
-				if isJSON[i] && json.Valid([]byte(v)) {
+				if isJSON[i] && vtab.ValidJSONText(v) {
 					line = append(line, v...)
 				} else {
 					line = vtab.AppendJSONString(line, v)
