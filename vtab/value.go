@@ -273,17 +273,12 @@ func unboxed(typ Type, v any, buf []byte) (unboxedValue, []byte, error) {
 	case bool:
 		return unboxedValue{kind: kindInt, i: boolInt(v)}, buf, nil
 	case *time.Time:
-		if v == nil || v.IsZero() {
+		if v == nil {
 			return unboxedValue{}, buf, nil
 		}
-		buf = v.UTC().AppendFormat(buf[:0], TimeFormat)
-		return unboxedValue{kind: kindText, b: buf}, buf, nil
+		return unboxedTime(*v, buf)
 	case time.Time:
-		if v.IsZero() {
-			return unboxedValue{}, buf, nil
-		}
-		buf = v.UTC().AppendFormat(buf[:0], TimeFormat)
-		return unboxedValue{kind: kindText, b: buf}, buf, nil
+		return unboxedTime(v, buf)
 	}
 	boxed, err := SQLValue(typ, v)
 	if err != nil {
@@ -302,4 +297,14 @@ func unboxed(typ Type, v any, buf []byte) (unboxedValue, []byte, error) {
 		return unboxedValue{kind: kindBlob, b: boxed}, buf, nil
 	}
 	return unboxedValue{}, buf, fmt.Errorf("SQLValue returned a %T", boxed)
+}
+
+// unboxedTime is a time's RFC 3339 UTC text, written into buf; NULL for
+// the zero time.
+func unboxedTime(t time.Time, buf []byte) (unboxedValue, []byte, error) {
+	if t.IsZero() {
+		return unboxedValue{}, buf, nil
+	}
+	buf = t.UTC().AppendFormat(buf[:0], TimeFormat)
+	return unboxedValue{kind: kindText, b: buf}, buf, nil
 }
