@@ -3,8 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -106,4 +111,74 @@ func TestPipedRowsStream(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestClosedPipeCountsRowsOut: when the reader goes away (| head), the
+// message says how many rows it got, not how many were handed to the
+// writer's buffer: rows go out a buffer at a time, and those still in the
+// buffer when the write fails were never printed. The write fails at
+// several offsets, some inside the first buffer, with the second page held
+// (the idle flush) and not.
+func TestClosedPipeCountsRowsOut(t *testing.T) {
+	// A row of each format ends, in what the reader got, as these match.
+	whole := map[string]*regexp.Regexp{
+		"csv":   regexp.MustCompile(`i-[0-9a-zA-Z]+\n`),
+		"tsv":   regexp.MustCompile(`i-[0-9a-zA-Z]+\n`),
+		"line":  regexp.MustCompile(`i-[0-9a-zA-Z]+\n`),
+		"jsonl": regexp.MustCompile(`i-[0-9a-zA-Z]+"\}\n`),
+		"json":  regexp.MustCompile(`i-[0-9a-zA-Z]+"\}`),
+	}
+	printed := regexp.MustCompile(`(\d+) rows were printed|(1) row was printed|(no) row was printed`)
+	for _, format := range []string{"csv", "tsv", "line", "jsonl", "json"} {
+		for _, at := range []int{0, 10, 100, 4096, 5000, 8192} {
+			for _, hold := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s/%d/hold=%v", format, at, hold), func(t *testing.T) {
+					f := newFake(t, fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 1, InstancesPerRegion: 600, Seed: 3}),
+						awsfake.WithPageSize(200))
+					f.args = append(f.args, "--regions", "us-east-1")
+					if hold {
+						f.srv.AddFault(awsfake.Fault{Operation: "DescribeInstances", Latency: 200 * time.Millisecond,
+							Match: func(r awsfake.Request) bool { return r.Params.Get("NextToken") != "" }})
+					}
+					out := &failingWriter{n: at, err: syscall.EPIPE}
+					var got bytes.Buffer
+					var errOut bytes.Buffer
+					code := run(context.Background(), append(f.args, "-o", format, "SELECT instance_id FROM ec2_instances"), streams{
+						in: strings.NewReader(""), out: teeUpTo{&got, out}, errOut: &errOut,
+						getenv: func(k string) string { return f.env[k] },
+					})
+					if code != exitInterrupted {
+						t.Fatalf("exit %d, want %d: %s", code, exitInterrupted, errOut.String())
+					}
+					m := printed.FindStringSubmatch(errOut.String())
+					if m == nil {
+						t.Fatalf("stderr %q does not say how many rows were printed", errOut.String())
+					}
+					says := 0
+					switch {
+					case m[1] != "":
+						says, _ = strconv.Atoi(m[1])
+					case m[2] != "":
+						says = 1
+					}
+					if n := len(whole[format].FindAllString(got.String(), -1)); says != n {
+						t.Errorf("stderr says %d rows were printed; the reader got %d whole rows (%d bytes)", says, n, got.Len())
+					}
+				})
+			}
+		}
+	}
+}
+
+// teeUpTo writes to w what out accepts of each write, and returns out's
+// answer: what the reader of a pipe got.
+type teeUpTo struct {
+	w   io.Writer
+	out io.Writer
+}
+
+func (t teeUpTo) Write(p []byte) (int, error) {
+	n, err := t.out.Write(p)
+	t.w.Write(p[:n])
+	return n, err
 }

@@ -58,7 +58,37 @@ type resultWriter interface {
 	// statement is about to wait, since a write for each row cost more
 	// CPU than the row.
 	flush() error
+	// written says how many bytes the output took (out) and how many the
+	// writer was given (total: out and what it holds), so that a statement
+	// cut short counts only the rows that got out. A writer that buffers
+	// (a table) says 0, 0.
+	written() (out, total int64)
 }
+
+// counter counts the bytes its writer took.
+type counter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *counter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// stream is a streaming writer's buffer over a counter of what got out.
+type stream struct {
+	c *counter
+	b *bufio.Writer
+}
+
+func newStream(w io.Writer) stream {
+	c := &counter{w: w}
+	return stream{c: c, b: bufio.NewWriter(c)}
+}
+
+func (s stream) written() (out, total int64) { return s.c.n, s.c.n + int64(s.b.Buffered()) }
 
 func (c *csvWriter) buffers() bool   { return false }
 func (t *tsvWriter) buffers() bool   { return false }
@@ -67,6 +97,12 @@ func (l *lineWriter) buffers() bool  { return false }
 func (t *tableWriter) buffers() bool { return true }
 func (t *tableWriter) flush() error  { return nil }
 
+func (c *csvWriter) written() (int64, int64)   { return c.pos.written() }
+func (t *tsvWriter) written() (int64, int64)   { return t.pos.written() }
+func (j *jsonWriter) written() (int64, int64)  { return j.pos.written() }
+func (l *lineWriter) written() (int64, int64)  { return l.pos.written() }
+func (t *tableWriter) written() (int64, int64) { return 0, 0 }
+
 func newWriter(format string, w io.Writer, o writerOptions) (resultWriter, error) {
 	switch format {
 	case "table":
@@ -74,15 +110,22 @@ func newWriter(format string, w io.Writer, o writerOptions) (resultWriter, error
 	case "markdown":
 		return &tableWriter{w: w, markdown: true, opts: writerOptions{widths: o.widths}}, nil
 	case "csv":
-		return &csvWriter{w: csv.NewWriter(w), noHeader: o.noHeader}, nil
+		s := newStream(w)
+		// csv.NewWriter writes through s.b itself: a *bufio.Writer of
+		// its size is not wrapped again.
+		return &csvWriter{w: csv.NewWriter(s.b), pos: s, noHeader: o.noHeader}, nil
 	case "tsv":
-		return &tsvWriter{w: bufio.NewWriter(w), noHeader: o.noHeader}, nil
+		s := newStream(w)
+		return &tsvWriter{w: s.b, pos: s, noHeader: o.noHeader}, nil
 	case "json":
-		return &jsonWriter{w: bufio.NewWriter(w), array: true}, nil
+		s := newStream(w)
+		return &jsonWriter{w: s.b, pos: s, array: true}, nil
 	case "jsonl":
-		return &jsonWriter{w: bufio.NewWriter(w)}, nil
+		s := newStream(w)
+		return &jsonWriter{w: s.b, pos: s}, nil
 	case "line":
-		return &lineWriter{w: bufio.NewWriter(w)}, nil
+		s := newStream(w)
+		return &lineWriter{w: s.b, pos: s}, nil
 	}
 	return nil, usageErrorf("unknown output format %q: use one of %s", format, strings.Join(formats, ", "))
 }
@@ -165,6 +208,7 @@ func text(v any) string {
 
 type csvWriter struct {
 	w        *csv.Writer
+	pos      stream
 	noHeader bool
 }
 
@@ -205,6 +249,7 @@ var tsvEscaper = strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`, "\r", `\
 
 type tsvWriter struct {
 	w        *bufio.Writer
+	pos      stream
 	noHeader bool
 }
 
@@ -245,6 +290,7 @@ func (t *tsvWriter) end() error { return t.w.Flush() }
 // numbers stay numbers, NULL stays null and JSON columns stay JSON.
 type jsonWriter struct {
 	w     *bufio.Writer
+	pos   stream
 	array bool
 	cols  []column
 	keys  [][]byte // each column's name as a JSON string, and ':'
@@ -452,6 +498,7 @@ func (t *tableWriter) end() error {
 // for rows too wide for a table.
 type lineWriter struct {
 	w     *bufio.Writer
+	pos   stream
 	names []string
 	n     int
 }

@@ -224,6 +224,28 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 	stmt := eng.Begin(ctx)
 	defer stmt.End()
 	var nrows int
+	// ends are where the rows still held in the writer's buffer end (in
+	// bytes given to it), and out counts the rows before them, which got
+	// out whole: rows written a buffer at a time are printed only when
+	// their buffer is, and a cut says how many the reader has.
+	var ends []int64
+	var printed int
+	settle := func() { // with out held
+		done, _ := w.written()
+		for len(ends) > 0 && ends[0] <= done {
+			ends = ends[1:]
+			printed++
+		}
+	}
+	rowsOut := func() int {
+		if w.buffers() {
+			return nrows // all at the end, or none
+		}
+		out.Lock()
+		defer out.Unlock()
+		settle()
+		return printed
+	}
 	// A statement cut short never ends as a success, whatever streamed:
 	// the error says so and how many rows came before it.
 	defer func() {
@@ -231,14 +253,14 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 		case isPipeClosed(err):
 			// The reader went away (| head): the rest of the answer
 			// was not delivered.
-			err = &interruptedError{rows: nrows, closed: true}
+			err = &interruptedError{rows: rowsOut(), closed: true}
 		case ctx.Err() == nil, context.Cause(ctx) == errOutput:
 			// A write that failed otherwise (a full disk) is its own
 			// error, not an interrupt.
 		case context.Cause(ctx) == errStatementTimeout:
-			err = &timeoutError{after: a.opts.timeout, running: running(st.Snapshot()), rows: nrows}
+			err = &timeoutError{after: a.opts.timeout, running: running(st.Snapshot()), rows: rowsOut()}
 		default:
-			err = &interruptedError{rows: nrows}
+			err = &interruptedError{rows: rowsOut()}
 		}
 	}()
 
@@ -329,6 +351,11 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 		err := w.row(vals)
 		if err == nil && a.io.outTTY {
 			err = w.flush()
+		}
+		if err == nil {
+			_, end := w.written()
+			ends = append(ends, end)
+			settle()
 		}
 		out.Unlock()
 		if err != nil {
