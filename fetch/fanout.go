@@ -44,6 +44,16 @@ func WithIdle(ctx context.Context, idle func()) context.Context {
 	return context.WithValue(ctx, idleKey{}, idle)
 }
 
+// Idle calls the idle hook of ctx (WithIdle), if it has one. A list that
+// runs on its consumer's goroutine (Single's, not Scan's) calls it before
+// each wait for AWS, as Scan does for the lists it runs; never from another
+// goroutine, where the hook's writer is not its to flush.
+func Idle(ctx context.Context) {
+	if idle, _ := ctx.Value(idleKey{}).(func()); idle != nil {
+		idle()
+	}
+}
+
 // Scan runs list for every target in scope, at most Concurrency at once,
 // and streams the items as pages arrive. A target that fails is counted
 // and reported in the context's Stats and the others go on; under Strict

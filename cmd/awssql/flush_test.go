@@ -182,3 +182,75 @@ func (t teeUpTo) Write(p []byte) (int, error) {
 	t.w.Write(p[:n])
 	return n, err
 }
+
+// TestPipedObjectsStream: s3_objects lists its bucket on the statement's
+// own goroutine (one target, no fan-out), so its waits are not a scan's:
+// to a pipe, the rows already read must still be out while the next page
+// of the listing (S3's pages are 1,000 keys), or the next object's body,
+// is waited for.
+func TestPipedObjectsStream(t *testing.T) {
+	for _, tc := range []struct {
+		name, query string
+		objects     int
+		op          string
+		held        func(awsfake.Request) bool
+		want        int // lines out while held
+		perRow      int // lines a row
+	}{
+		{"next page", "SELECT key FROM s3_objects WHERE bucket_name = '%s'", 1001, "ListObjectsV2",
+			func(r awsfake.Request) bool { return r.Params.Get("continuation-token") != "" }, 1000 + 1, 1},
+		{"next body", "SELECT key, body FROM s3_objects WHERE bucket_name = '%s'", 10, "GetObject",
+			func(r awsfake.Request) bool { return strings.HasSuffix(r.Params.Get("Key"), "obj-00005.json") }, 2*5 + 1, 2}, // a body ends in a newline
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ds := fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 1, BucketsPerRegion: 1, ObjectsPerBucket: tc.objects, Seed: 3})
+			var bucket string
+			for _, r := range ds.Accounts[0].Regions {
+				for _, b := range r.Buckets {
+					bucket = b.Name
+				}
+			}
+			f := newFake(t, ds)
+			release := make(chan struct{})
+			f.srv.AddFault(awsfake.Fault{Operation: tc.op, Match: tc.held,
+				Hold: func(ctx context.Context, _ awsfake.Request) {
+					select {
+					case <-release:
+					case <-ctx.Done():
+					}
+				}})
+			out := &writes{}
+			var errOut bytes.Buffer
+			done := make(chan int)
+			go func() {
+				done <- run(context.Background(), append(f.args, "-o", "csv", fmt.Sprintf(tc.query, bucket)), streams{
+					in: strings.NewReader(""), out: out, errOut: &errOut,
+					getenv: func(k string) string { return f.env[k] },
+				})
+			}()
+			deadline := time.Now().Add(5 * time.Second)
+			for {
+				_, lines, _ := out.count()
+				if lines >= tc.want {
+					break
+				}
+				if time.Now().After(deadline) {
+					close(release)
+					<-done
+					t.Fatalf("%d lines out while %s was held, want the %d before it", lines, tc.op, tc.want)
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			close(release)
+			if code := <-done; code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut.String())
+			}
+			if _, lines, _ := out.count(); lines != tc.perRow*tc.objects+1 {
+				t.Errorf("%d lines, want %d", lines, tc.perRow*tc.objects+1)
+			}
+			if len(f.requestsOf(tc.op)) == 0 {
+				t.Errorf("no %s call: nothing was held", tc.op)
+			}
+		})
+	}
+}

@@ -315,7 +315,11 @@ func listObjects(ctx context.Context, s *fetch.Session, q *vtab.Query, cols []ob
 		}
 		withBody := q.Uses("body")
 		p := s3.NewListObjectsV2Paginator(fetch.S3(c), in)
+		// The listing runs on the statement's goroutine (Single, not
+		// Scan): before each wait for AWS (a page, a page's metadata, a
+		// body) the rows already read are let out (fetch.Idle).
 		pages := func(yield func([]s3Object, error) bool) {
+			fetch.Idle(ctx)
 			for page, err := range fetch.Pages(ctx, p, func(out *s3.ListObjectsV2Output) []types.Object { return out.Contents }, q.Limit) {
 				if err != nil {
 					yield(nil, err)
@@ -328,6 +332,7 @@ func listObjects(ctx context.Context, s *fetch.Session, q *vtab.Query, cols []ob
 				if !yield(rows, nil) {
 					return
 				}
+				fetch.Idle(ctx)
 			}
 		}
 		for page, err := range hydrate(ctx, c, pages, objectCalls(q.Uses, cols)) {
@@ -338,6 +343,7 @@ func listObjects(ctx context.Context, s *fetch.Session, q *vtab.Query, cols []ob
 			for _, h := range page {
 				row := objectRow{V: *h.v, More: h.more}
 				if withBody {
+					fetch.Idle(ctx)
 					if row.V.body, err = readBody(ctx, s, c, bucket, row.V.obj); err != nil {
 						yield(objectRow{}, err)
 						return
