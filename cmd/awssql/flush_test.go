@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,6 +38,45 @@ func (w *writes) count() (calls int, lines int, text string) {
 	return w.n, strings.Count(w.buf.String(), "\n"), w.buf.String()
 }
 
+// runHeld runs awssql with f's connection and args while op's calls that
+// held matches wait; once want lines are on stdout (within 10 s, else the
+// test fails: the rows before the wait did not get out) it lets them go on.
+// It returns stdout and the exit status with stderr.
+func runHeld(t *testing.T, f *fake, op string, held func(awsfake.Request) bool, tty bool, want int, args ...string) (*writes, int, string) {
+	t.Helper()
+	release := make(chan struct{})
+	f.srv.AddFault(awsfake.Fault{Operation: op, Match: held,
+		Hold: func(ctx context.Context, _ awsfake.Request) {
+			select {
+			case <-release:
+			case <-ctx.Done():
+			}
+		}})
+	out := &writes{}
+	var errOut bytes.Buffer
+	done := make(chan int)
+	go func() {
+		done <- run(context.Background(), append(slices.Clone(f.args), args...), streams{
+			in: strings.NewReader(""), out: out, errOut: &errOut, outTTY: tty,
+			getenv: func(k string) string { return f.env[k] },
+		})
+	}()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		_, lines, _ := out.count()
+		if lines >= want {
+			break
+		}
+		if time.Now().After(deadline) {
+			close(release)
+			<-done
+			t.Fatalf("%d lines out while %s was held, want the %d before it", lines, op, want)
+		}
+	}
+	close(release)
+	code := <-done
+	return out, code, errOut.String()
+}
+
 // TestPipedRowsStream: to a pipe or a file, rows are written a buffer at a
 // time, not one write each, and still reach the reader as their pages
 // arrive: the first page's rows are out while the second is held. To a
@@ -58,41 +98,10 @@ func TestPipedRowsStream(t *testing.T) {
 			f := newFake(t, fakedata.Generate(fakedata.GenOptions{Accounts: 1, Regions: 1, InstancesPerRegion: rows, Seed: 3}),
 				awsfake.WithPageSize(first))
 			f.args = append(f.args, "--regions", "us-east-1")
-			release := make(chan struct{})
-			f.srv.AddFault(awsfake.Fault{Operation: "DescribeInstances",
-				Match: func(r awsfake.Request) bool { return r.Params.Get("NextToken") != "" },
-				Hold: func(ctx context.Context, _ awsfake.Request) {
-					select {
-					case <-release:
-					case <-ctx.Done():
-					}
-				}})
-			out := &writes{}
-			var errOut bytes.Buffer
-			done := make(chan int)
-			go func() {
-				done <- run(context.Background(), append(f.args, "-o", tc.format, "SELECT account_id, region, instance_id FROM ec2_instances"), streams{
-					in: strings.NewReader(""), out: out, errOut: &errOut, outTTY: tc.tty,
-					getenv: func(k string) string { return f.env[k] },
-				})
-			}()
-			// The first page's rows reach stdout while the second waits.
-			deadline := time.Now().Add(10 * time.Second)
-			for {
-				_, lines, _ := out.count()
-				if lines >= tc.lines(first) {
-					break
-				}
-				if time.Now().After(deadline) {
-					close(release)
-					<-done
-					t.Fatalf("%d lines out while the second page was held, want the first page's %d", lines, tc.lines(first))
-				}
-				time.Sleep(5 * time.Millisecond)
-			}
-			close(release)
-			if code := <-done; code != 0 {
-				t.Fatalf("exit %d: %s", code, errOut.String())
+			out, code, stderr := runHeld(t, f, "DescribeInstances", func(r awsfake.Request) bool { return r.Params.Get("NextToken") != "" },
+				tc.tty, tc.lines(first), "-o", tc.format, "SELECT account_id, region, instance_id FROM ec2_instances")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
 			}
 			calls, lines, text := out.count()
 			if lines != tc.lines(rows) {
@@ -211,39 +220,9 @@ func TestPipedObjectsStream(t *testing.T) {
 				}
 			}
 			f := newFake(t, ds)
-			release := make(chan struct{})
-			f.srv.AddFault(awsfake.Fault{Operation: tc.op, Match: tc.held,
-				Hold: func(ctx context.Context, _ awsfake.Request) {
-					select {
-					case <-release:
-					case <-ctx.Done():
-					}
-				}})
-			out := &writes{}
-			var errOut bytes.Buffer
-			done := make(chan int)
-			go func() {
-				done <- run(context.Background(), append(f.args, "-o", "csv", fmt.Sprintf(tc.query, bucket)), streams{
-					in: strings.NewReader(""), out: out, errOut: &errOut,
-					getenv: func(k string) string { return f.env[k] },
-				})
-			}()
-			deadline := time.Now().Add(5 * time.Second)
-			for {
-				_, lines, _ := out.count()
-				if lines >= tc.want {
-					break
-				}
-				if time.Now().After(deadline) {
-					close(release)
-					<-done
-					t.Fatalf("%d lines out while %s was held, want the %d before it", lines, tc.op, tc.want)
-				}
-				time.Sleep(5 * time.Millisecond)
-			}
-			close(release)
-			if code := <-done; code != 0 {
-				t.Fatalf("exit %d: %s", code, errOut.String())
+			out, code, stderr := runHeld(t, f, tc.op, tc.held, false, tc.want, "-o", "csv", fmt.Sprintf(tc.query, bucket))
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
 			}
 			if _, lines, _ := out.count(); lines != tc.perRow*tc.objects+1 {
 				t.Errorf("%d lines, want %d", lines, tc.perRow*tc.objects+1)
