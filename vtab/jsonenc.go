@@ -185,28 +185,41 @@ func compileKind(t reflect.Type, busy map[reflect.Type]*jsonFn) jsonFn {
 // floatJSON is encoding/json's floatEncoder, declining what it refuses.
 func floatJSON(bits int) jsonFn {
 	return func(b []byte, v reflect.Value) ([]byte, bool, error) {
-		f := v.Float()
-		if math.IsInf(f, 0) || math.IsNaN(f) {
+		b, ok := appendFloat(b, v.Float(), bits)
+		if !ok {
 			return b, false, errDecline
-		}
-		abs := math.Abs(f)
-		format := byte('f')
-		if abs != 0 {
-			if bits == 64 && (abs < 1e-6 || abs >= 1e21) || bits == 32 && (float32(abs) < 1e-6 || float32(abs) >= 1e21) {
-				format = 'e'
-			}
-		}
-		b = strconv.AppendFloat(b, f, format, -1, bits)
-		if format == 'e' {
-			// e-09 becomes e-9.
-			n := len(b)
-			if n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
-				b[n-2] = b[n-1]
-				b = b[:n-1]
-			}
 		}
 		return b, true, nil
 	}
+}
+
+// AppendJSONFloat appends f as encoding/json's Marshal writes a float64,
+// without its allocations; false for NaN and the infinities, which Marshal
+// refuses.
+func AppendJSONFloat(b []byte, f float64) ([]byte, bool) { return appendFloat(b, f, 64) }
+
+// appendFloat is encoding/json's floatEncoder for a float of bits.
+func appendFloat(b []byte, f float64, bits int) ([]byte, bool) {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return b, false
+	}
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 {
+		if bits == 64 && (abs < 1e-6 || abs >= 1e21) || bits == 32 && (float32(abs) < 1e-6 || float32(abs) >= 1e21) {
+			format = 'e'
+		}
+	}
+	b = strconv.AppendFloat(b, f, format, -1, bits)
+	if format == 'e' {
+		// e-09 becomes e-9.
+		n := len(b)
+		if n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b, true
 }
 
 // arrayJSON writes the elements that are not pruned; none is no array.

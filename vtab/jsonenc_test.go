@@ -189,3 +189,22 @@ func TestAppendJSONStringAsMarshal(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendJSONFloatAsMarshal: AppendJSONFloat writes what json.Marshal
+// writes of a float64, and declines what it refuses, over the edges of its
+// two forms and a million bit patterns.
+func TestAppendJSONFloatAsMarshal(t *testing.T) {
+	cases := []float64{0, math.Copysign(0, -1), 1, -1, 0.1, 1e-6, 9.999999e-7, 1e-7, 1e20, 1e21, 9.99999e20, -1e21,
+		123456789.125, 1.5e-9, math.MaxFloat64, math.SmallestNonzeroFloat64, math.Inf(1), math.Inf(-1), math.NaN()}
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 1_000_000 {
+		cases = append(cases, math.Float64frombits(r.Uint64()))
+	}
+	for _, f := range cases {
+		want, err := json.Marshal(f)
+		got, ok := AppendJSONFloat([]byte("x"), f)
+		if ok != (err == nil) || ok && string(got) != "x"+string(want) {
+			t.Fatalf("AppendJSONFloat(%v = %#x) = %q, %v; json.Marshal %q, %v", f, math.Float64bits(f), got, ok, want, err)
+		}
+	}
+}

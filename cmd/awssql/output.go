@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/base64"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -351,11 +350,10 @@ func appendJSONValue(b []byte, v any, col column) []byte {
 		}
 		return strconv.AppendInt(b, v, 10)
 	case float64:
-		f, err := json.Marshal(v)
-		if err != nil { // NaN, Inf
-			return append(b, "null"...)
+		if f, ok := vtab.AppendJSONFloat(b, v); ok {
+			return f
 		}
-		return append(b, f...)
+		return append(b, "null"...) // NaN, Inf
 	case string:
 		if col.json && vtab.ValidJSONText(v) {
 			return append(b, v...)

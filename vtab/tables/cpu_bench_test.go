@@ -362,7 +362,11 @@ func (e *env) statement(b *testing.B, q string, jsonl bool) int {
 			case int64:
 				line = strconv.AppendInt(line, v, 10)
 			case float64:
-				line = strconv.AppendFloat(line, v, 'g', -1, 64)
+				if f, ok := vtab.AppendJSONFloat(line, v); ok {
+					line = f
+				} else {
+					line = append(line, "null"...)
+				}
 			case string:
 				if isJSON[i] && vtab.ValidJSONText(v) {
 					line = append(line, v...)
