@@ -209,6 +209,7 @@ type csvWriter struct {
 	w        *csv.Writer
 	pos      stream
 	noHeader bool
+	rec      []string // a row's fields, reused: csv.Writer keeps none
 }
 
 func (c *csvWriter) begin(cols []column) error {
@@ -223,11 +224,11 @@ func (c *csvWriter) begin(cols []column) error {
 }
 
 func (c *csvWriter) row(vals []any) error {
-	rec := make([]string, len(vals))
-	for i, v := range vals {
-		rec[i] = text(v)
+	c.rec = c.rec[:0]
+	for _, v := range vals {
+		c.rec = append(c.rec, text(v))
 	}
-	if err := c.w.Write(rec); err != nil {
+	if err := c.w.Write(c.rec); err != nil {
 		return err
 	}
 	return c.w.Error()
@@ -250,6 +251,7 @@ type tsvWriter struct {
 	w        *bufio.Writer
 	pos      stream
 	noHeader bool
+	rec      []string // a row's fields, reused
 }
 
 func (t *tsvWriter) line(fields []string) error {
@@ -276,11 +278,11 @@ func (t *tsvWriter) begin(cols []column) error {
 }
 
 func (t *tsvWriter) row(vals []any) error {
-	rec := make([]string, len(vals))
-	for i, v := range vals {
-		rec[i] = text(v)
+	t.rec = t.rec[:0]
+	for _, v := range vals {
+		t.rec = append(t.rec, text(v))
 	}
-	return t.line(rec)
+	return t.line(t.rec)
 }
 
 func (t *tsvWriter) end() error { return t.w.Flush() }
