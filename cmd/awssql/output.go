@@ -76,7 +76,8 @@ func (c *counter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// stream is a streaming writer's buffer over a counter of what got out.
+// stream is a streaming writer's buffer over a counter of what got out;
+// the writers embed it, and with it flush and written.
 type stream struct {
 	c *counter
 	b *bufio.Writer
@@ -89,6 +90,8 @@ func newStream(w io.Writer) stream {
 
 func (s stream) written() (out, total int64) { return s.c.n, s.c.n + int64(s.b.Buffered()) }
 
+func (s stream) flush() error { return s.b.Flush() }
+
 func (c *csvWriter) buffers() bool   { return false }
 func (t *tsvWriter) buffers() bool   { return false }
 func (j *jsonWriter) buffers() bool  { return false }
@@ -96,10 +99,6 @@ func (l *lineWriter) buffers() bool  { return false }
 func (t *tableWriter) buffers() bool { return true }
 func (t *tableWriter) flush() error  { return nil }
 
-func (c *csvWriter) written() (int64, int64)   { return c.pos.written() }
-func (t *tsvWriter) written() (int64, int64)   { return t.pos.written() }
-func (j *jsonWriter) written() (int64, int64)  { return j.pos.written() }
-func (l *lineWriter) written() (int64, int64)  { return l.pos.written() }
 func (t *tableWriter) written() (int64, int64) { return 0, 0 }
 
 func newWriter(format string, w io.Writer, o writerOptions) (resultWriter, error) {
@@ -112,19 +111,15 @@ func newWriter(format string, w io.Writer, o writerOptions) (resultWriter, error
 		s := newStream(w)
 		// csv.NewWriter writes through s.b itself: a *bufio.Writer of
 		// its size is not wrapped again.
-		return &csvWriter{w: csv.NewWriter(s.b), pos: s, noHeader: o.noHeader}, nil
+		return &csvWriter{w: csv.NewWriter(s.b), stream: s, noHeader: o.noHeader}, nil
 	case "tsv":
-		s := newStream(w)
-		return &tsvWriter{w: s.b, pos: s, noHeader: o.noHeader}, nil
+		return &tsvWriter{stream: newStream(w), noHeader: o.noHeader}, nil
 	case "json":
-		s := newStream(w)
-		return &jsonWriter{w: s.b, pos: s, array: true}, nil
+		return &jsonWriter{stream: newStream(w), array: true}, nil
 	case "jsonl":
-		s := newStream(w)
-		return &jsonWriter{w: s.b, pos: s}, nil
+		return &jsonWriter{stream: newStream(w)}, nil
 	case "line":
-		s := newStream(w)
-		return &lineWriter{w: s.b, pos: s}, nil
+		return &lineWriter{stream: newStream(w)}, nil
 	}
 	return nil, usageErrorf("unknown output format %q: use one of %s", format, strings.Join(formats, ", "))
 }
@@ -206,8 +201,8 @@ func text(v any) string {
 }
 
 type csvWriter struct {
+	stream   // under w, whose Flush is the flush
 	w        *csv.Writer
-	pos      stream
 	noHeader bool
 	rec      []string // a row's fields, reused: csv.Writer keeps none
 }
@@ -248,8 +243,7 @@ func (c *csvWriter) end() error {
 var tsvEscaper = strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`, "\r", `\r`)
 
 type tsvWriter struct {
-	w        *bufio.Writer
-	pos      stream
+	stream
 	noHeader bool
 	rec      []string // a row's fields, reused
 }
@@ -257,14 +251,12 @@ type tsvWriter struct {
 func (t *tsvWriter) line(fields []string) error {
 	for i, f := range fields {
 		if i > 0 {
-			t.w.WriteByte('\t')
+			t.b.WriteByte('\t')
 		}
-		t.w.WriteString(tsvEscaper.Replace(f))
+		t.b.WriteString(tsvEscaper.Replace(f))
 	}
-	return t.w.WriteByte('\n') // an earlier write's error too: bufio keeps it
+	return t.b.WriteByte('\n') // an earlier write's error too: bufio keeps it
 }
-
-func (t *tsvWriter) flush() error { return t.w.Flush() }
 
 func (t *tsvWriter) begin(cols []column) error {
 	if t.noHeader {
@@ -285,13 +277,12 @@ func (t *tsvWriter) row(vals []any) error {
 	return t.line(t.rec)
 }
 
-func (t *tsvWriter) end() error { return t.w.Flush() }
+func (t *tsvWriter) end() error { return t.b.Flush() }
 
 // jsonWriter writes objects whose keys are the column names in order;
 // numbers stay numbers, NULL stays null and JSON columns stay JSON.
 type jsonWriter struct {
-	w     *bufio.Writer
-	pos   stream
+	stream
 	array bool
 	cols  []column
 	keys  [][]byte // each column's name as a JSON string, and ':'
@@ -307,7 +298,7 @@ func (j *jsonWriter) begin(cols []column) error {
 		j.keys[i] = append(vtab.AppendJSONString(nil, c.name), ':')
 	}
 	if j.array {
-		j.w.WriteString("[")
+		j.b.WriteString("[")
 	}
 	return nil
 }
@@ -315,9 +306,9 @@ func (j *jsonWriter) begin(cols []column) error {
 func (j *jsonWriter) row(vals []any) error {
 	if j.array {
 		if j.n > 0 {
-			j.w.WriteString(",")
+			j.b.WriteString(",")
 		}
-		j.w.WriteString("\n  ")
+		j.b.WriteString("\n  ")
 	}
 	j.n++
 	b := append(j.buf[:0], '{')
@@ -333,11 +324,9 @@ func (j *jsonWriter) row(vals []any) error {
 		b = append(b, '\n')
 	}
 	j.buf = b
-	_, err := j.w.Write(b)
+	_, err := j.b.Write(b)
 	return err
 }
-
-func (j *jsonWriter) flush() error { return j.w.Flush() }
 
 // appendJSONValue appends v as the value of col: as json.Marshal writes
 // it, but a JSON column's text as the JSON it holds, and a boolean's 0 or
@@ -368,12 +357,12 @@ func appendJSONValue(b []byte, v any, col column) []byte {
 func (j *jsonWriter) end() error {
 	if j.array && j.open {
 		if j.n > 0 {
-			j.w.WriteString("\n")
+			j.b.WriteString("\n")
 		}
-		j.w.WriteString("]\n")
+		j.b.WriteString("]\n")
 	}
 	j.open = false
-	return j.w.Flush()
+	return j.b.Flush()
 }
 
 // tableWriter buffers the rows to size the columns.
@@ -497,8 +486,7 @@ func (t *tableWriter) end() error {
 // names right-aligned, and a blank line between rows: sqlite3's line mode,
 // for rows too wide for a table.
 type lineWriter struct {
-	w     *bufio.Writer
-	pos   stream
+	stream
 	names []string
 	n     int
 }
@@ -518,7 +506,7 @@ func (l *lineWriter) begin(cols []column) error {
 
 func (l *lineWriter) row(vals []any) error {
 	if l.n > 0 {
-		l.w.WriteByte('\n')
+		l.b.WriteByte('\n')
 	}
 	l.n++
 	var err error
@@ -527,11 +515,9 @@ func (l *lineWriter) row(vals []any) error {
 		if v != nil {
 			s = cellEscaper.Replace(text(v))
 		}
-		_, err = l.w.WriteString(l.names[i] + " = " + s + "\n")
+		_, err = l.b.WriteString(l.names[i] + " = " + s + "\n")
 	}
 	return err // an earlier write's error too: bufio keeps it
 }
 
-func (l *lineWriter) flush() error { return l.w.Flush() }
-
-func (l *lineWriter) end() error { return l.w.Flush() }
+func (l *lineWriter) end() error { return l.b.Flush() }
