@@ -235,16 +235,13 @@ func Scan[T any](ctx context.Context, s *Session, sc Scope, list ListFunc[T]) it
 			wg.Wait()
 			close(ch)
 		}()
-		idle, _ := ctx.Value(idleKey{}).(func())
 		for {
 			var b batch[T]
 			var ok bool
 			select {
 			case b, ok = <-ch:
 			default: // nothing ready: the consumer is about to wait
-				if idle != nil {
-					idle()
-				}
+				Idle(ctx)
 				b, ok = <-ch
 			}
 			if !ok {
