@@ -335,6 +335,8 @@ func TestDecodersFailAsTheSDK(t *testing.T) {
 	body := string(filledAnswer(t, o, 0))
 	all := [][]string{nil, {o.identity}}
 	read := [][]string{nil, {o.identity, o.items + ".EbsOptimized", o.items + ".AmiLaunchIndex", o.items + ".LaunchTime"}}
+	// A value whose text needs no decoding: read whole, at once.
+	plainValue := [][]string{nil, {o.identity, o.items + ".InstanceLifecycle"}}
 	id := "<instanceId>"
 	tests := []struct {
 		name, doc string
@@ -345,6 +347,8 @@ func TestDecodersFailAsTheSDK(t *testing.T) {
 		{"a value with a child", strings.Replace(body, id, id+"<b/>", 1), all},
 		{"a bad entity", strings.Replace(body, id, id+"&nbsp;", 1), all},
 		{"a mismatched end", strings.Replace(body, "</instanceId>", "</instanceID>", 1), all},
+		{"a mismatched end of a plain value", strings.Replace(body, "spot</instanceLifecycle>", "spot</instanceLifeCycle>", 1), plainValue},
+		{"a plain value with a child", strings.Replace(body, "<instanceLifecycle>spot<", "<instanceLifecycle>spot<b/><", 1), plainValue},
 		{"a comment in a value", strings.Replace(body, id, id+"<!-- c -->", 1), all},
 		{"text and CDATA", strings.Replace(body, id, id+"a<![CDATA[b]]>", 1), all},
 		{"a bad character", strings.Replace(body, id, id+"\x01", 1), all},

@@ -395,6 +395,27 @@ func (d *ec2Decoder) structure(p *structPlan, v unsafe.Pointer, pr *projection) 
 func (d *ec2Decoder) fields(p *structPlan, v unsafe.Pointer, pr *projection) error {
 	pr = pr.bind(p)
 	for {
+		// Most elements are a value, "<name>text</name>", whole in the
+		// window: passed over or read at once, without a token for each
+		// of its parts.
+		if name, text, n, ok := d.s.simple(); ok {
+			i, _ := pr.want(p, name)
+			if i < 0 {
+				d.s.pass(n)
+				continue
+			}
+			// A value whose text needs no decoding is set from it;
+			// anything else (a list, a structure, an entity) is read
+			// token by token below.
+			if f := &p.fields[i]; !f.list && f.kind != kStruct && plain(text) {
+				err := d.set(f, unsafe.Add(v, f.offset), f.ptr, text)
+				d.s.pos += n
+				if err != nil {
+					return err
+				}
+				continue
+			}
+		}
 		k, err := d.s.next()
 		if err != nil {
 			return err

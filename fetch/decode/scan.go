@@ -485,6 +485,51 @@ func (s *scanner) startElement() error {
 	return nil
 }
 
+// simple reports the element at pos when it is "<name>text</name>" whole
+// in the window: a name next's fast path reads (ASCII, no prefix, no
+// attribute), text without a tag, and its end tag spelled as its start.
+// It returns the name, the text as it is (not decoded) and the element's
+// length; next, then skip or a value's text and end, would read the same
+// element to the same end. The scanner does not move.
+func (s *scanner) simple() (name, text []byte, n int, ok bool) {
+	if s.pendingEnd || s.err != nil {
+		return nil, nil, 0, false
+	}
+	w := s.buf[s.pos:s.end]
+	if len(w) < 4 || w[0] != '<' {
+		return nil, nil, 0, false
+	}
+	if c := w[1]; !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '_') {
+		return nil, nil, 0, false
+	}
+	k := 2
+	for k < len(w) && w[k] < 0x80 && nameByte[w[k]] && w[k] != ':' {
+		k++
+	}
+	if k == len(w) || w[k] != '>' {
+		return nil, nil, 0, false
+	}
+	name = w[1:k]
+	lt := bytes.IndexByte(w[k+1:], '<')
+	if lt < 0 {
+		return nil, nil, 0, false
+	}
+	lt += k + 1
+	end := lt + 2 + len(name)
+	if end >= len(w) || w[lt+1] != '/' || w[end] != '>' || string(w[lt+2:end]) != string(name) {
+		return nil, nil, 0, false
+	}
+	return name, w[k+1 : lt], end + 1, true
+}
+
+// pass moves over n bytes that simple reported as an element nobody
+// reads, as skip would have.
+func (s *scanner) pass(n int) {
+	s.tokAt = s.read + int64(s.pos)
+	s.pos += n
+	s.skipped()
+}
+
 // tagEnd returns the offset of the '>' that ends the tag starting at pos,
 // outside quoted attribute values.
 func (s *scanner) tagEnd(from int) (int, error) {
