@@ -988,7 +988,8 @@ func (s *scanner) skipWhole() (int, bool) {
 		case '!', '?':
 			return 0, false
 		case '/':
-			if isName(w[at+1:], local) {
+			// The first byte compared first: most tags are not the name.
+			if at+1 < len(w) && w[at+1] == local[0] && isName(w[at+1:], local) {
 				end := at + 1 + len(local)
 				if end == len(w) || w[end] != '>' || bytes.IndexByte(w[:at], '=') >= 0 {
 					return 0, false
@@ -996,7 +997,7 @@ func (s *scanner) skipWhole() (int, bool) {
 				return end + 1, true
 			}
 		default:
-			if isName(w[at:], local) {
+			if w[at] == local[0] && isName(w[at:], local) {
 				return 0, false
 			}
 		}
