@@ -445,7 +445,7 @@ func (c *cursor) column(i int) (unboxedValue, error) {
 	if i < 0 || i >= len(c.t.columns) {
 		return unboxedValue{}, fmt.Errorf("%s: no column %d", c.t.name, i)
 	}
-	col := c.t.columns[i]
+	col := &c.t.columns[i]
 	v, buf, err := unboxed(col.typ, col.get(c.row), c.text)
 	c.text = buf
 	if err != nil {

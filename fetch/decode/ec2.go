@@ -12,7 +12,6 @@ import (
 	"unsafe"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	smithytime "github.com/aws/smithy-go/time"
 )
 
 // member is one case of an EC2 structure's deserializer (ec2_gen.go): an
@@ -611,7 +610,7 @@ func (d *ec2Decoder) set(f *fieldPlan, fv unsafe.Pointer, ptr bool, text []byte)
 			*(*float32)(fv) = float32(x)
 		}
 	case kTime:
-		t, err := smithytime.ParseDateTime(string(text))
+		t, err := parseDateTime(text)
 		if err != nil {
 			return err
 		}

@@ -447,7 +447,7 @@ func (d *queryDecoder) ReadTime(s *smithy.Schema, v *time.Time) error {
 	}
 	switch format {
 	case "date-time":
-		*v, err = smithytime.ParseDateTime(text)
+		*v, err = parseDateTime([]byte(text))
 	case "http-date":
 		*v, err = smithytime.ParseHTTPDate(text)
 	case "epoch-seconds":
