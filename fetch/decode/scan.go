@@ -503,7 +503,7 @@ func (s *scanner) simple() (name, text []byte, n int, ok bool) {
 		return nil, nil, 0, false
 	}
 	k := 2
-	for k < len(w) && w[k] < 0x80 && nameByte[w[k]] && w[k] != ':' {
+	for k < len(w) && localByte[w[k]] {
 		k++
 	}
 	if k == len(w) || w[k] != '>' {
@@ -620,6 +620,15 @@ func nameLen(b []byte) int {
 var nameByte = func() (t [128]bool) {
 	for c := 0; c < 128; c++ {
 		t[c] = 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_' || c == ':' || c == '.' || c == '-'
+	}
+	return t
+}()
+
+// localByte is nameByte without ':', for every byte: what may follow the
+// first byte of a name without a prefix that next's fast path reads.
+var localByte = func() (t [256]bool) {
+	for c := range nameByte {
+		t[c] = nameByte[c] && c != ':'
 	}
 	return t
 }()
