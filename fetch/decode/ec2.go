@@ -336,6 +336,11 @@ type projection struct {
 	// out; wanted lists the indexes of those that are not.
 	kids   []*projection
 	wanted []int
+	// follow[0] is the field the structure's first element filled last
+	// time, follow[i+1] the one that came after field i (-1: none yet):
+	// an answer lists a structure's members in the same order for every
+	// item, so the element is compared with that field first.
+	follow []int
 }
 
 func newProjection(n *node) *projection { return &projection{n: n} }
@@ -346,6 +351,10 @@ func (pr *projection) bind(p *structPlan) *projection {
 		return pr
 	}
 	pr.plan, pr.kids, pr.wanted = p, make([]*projection, len(p.fields)), nil
+	pr.follow = make([]int, len(p.fields)+1)
+	for i := range pr.follow {
+		pr.follow[i] = -1
+	}
 	for i, f := range p.fields {
 		if k := pr.n.child(f.field); k != nil {
 			pr.kids[i] = newProjection(k)
@@ -357,7 +366,9 @@ func (pr *projection) bind(p *structPlan) *projection {
 
 // want returns the field an element fills and its projection, or -1 when
 // the projection leaves it out (or the structure has no such member).
-func (pr *projection) want(p *structPlan, name []byte) (int, *projection) {
+// prev is the field the element before filled, plus one (0 for the
+// first): want sets it for the next.
+func (pr *projection) want(p *structPlan, name []byte, prev *int) (int, *projection) {
 	if !pr.n.all && p.unique && len(pr.wanted) <= 4 {
 		// A few fields wanted: compare the element with them, not look
 		// it up among all of them.
@@ -368,8 +379,18 @@ func (pr *projection) want(p *structPlan, name []byte) (int, *projection) {
 		}
 		return -1, nil
 	}
-	i := p.fieldIndex(name)
-	if i < 0 || pr.kids[i] == nil {
+	i := -1
+	// With no two members' elements alike but for case, the field
+	// guessed is the one fieldIndex would find when the names fold alike.
+	if g := pr.follow[*prev]; g >= 0 && p.unique && equalFold(name, p.fields[g].elem) {
+		i = g
+	} else if i = p.fieldIndex(name); i < 0 {
+		return -1, nil
+	} else {
+		pr.follow[*prev] = i
+	}
+	*prev = i + 1
+	if pr.kids[i] == nil {
 		return -1, nil
 	}
 	return i, pr.kids[i]
@@ -393,12 +414,13 @@ func (d *ec2Decoder) structure(p *structPlan, v unsafe.Pointer, pr *projection) 
 // fields decodes the elements of a structure into its fields.
 func (d *ec2Decoder) fields(p *structPlan, v unsafe.Pointer, pr *projection) error {
 	pr = pr.bind(p)
+	prev := 0
 	for {
 		// Most elements are a value, "<name>text</name>", whole in the
 		// window: passed over or read at once, without a token for each
 		// of its parts.
 		if name, text, n, ok := d.s.simple(); ok {
-			i, _ := pr.want(p, name)
+			i, _ := pr.want(p, name, &prev)
 			if i < 0 {
 				d.s.pass(n)
 				continue
@@ -423,7 +445,7 @@ func (d *ec2Decoder) fields(p *structPlan, v unsafe.Pointer, pr *projection) err
 		case tokEnd:
 			return nil
 		case tokStart:
-			i, fp := pr.want(p, d.s.local)
+			i, fp := pr.want(p, d.s.local, &prev)
 			if i < 0 {
 				if err := d.s.skip(); err != nil {
 					return err
