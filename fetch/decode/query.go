@@ -169,6 +169,17 @@ func (d *queryDecoder) ReadStructMember() (*smithy.Schema, error) {
 	}
 	ctx := d.top()
 	for {
+		// A value nobody reads, "<name>text</name>" whole in the window,
+		// is passed over at once. (When every member is read, there is
+		// none.)
+		if ctx.node == nil || !ctx.node.all {
+			if name, _, n, ok := d.s.simple(); ok {
+				if m, _ := d.reads(ctx, name); m == nil {
+					d.s.pass(n)
+					continue
+				}
+			}
+		}
 		k, err := d.s.next()
 		if err != nil {
 			return nil, err
@@ -178,35 +189,8 @@ func (d *queryDecoder) ReadStructMember() (*smithy.Schema, error) {
 			d.pop()
 			return nil, nil
 		case tokStart:
-			if ctx.want != nil {
-				// A few members wanted: compare the element with them,
-				// not look it up among all the members.
-				i := 0
-				for i < len(ctx.want) && !equalFold(d.s.local, ctx.want[i].elem) {
-					i++
-				}
-				if i == len(ctx.want) {
-					if err := d.s.skip(); err != nil {
-						return nil, err
-					}
-					continue
-				}
-				d.pending = ctx.want[i].node
-				return ctx.want[i].m, nil
-			}
-			m := d.member(ctx.schema, d.s.local)
-			var n *node
-			if m != nil {
-				if _, attr := smithy.SchemaTrait[*traits.XMLAttribute](m); !attr {
-					n = ctx.node.child(m.MemberName())
-				}
-				if n == nil && len(d.stack) == 1 && scalar(m.Type()) {
-					// The output's own values (the paging token, Marker):
-					// paging needs them whatever a statement reads.
-					n = everything
-				}
-			}
-			if n == nil {
+			m, n := d.reads(ctx, d.s.local)
+			if m == nil {
 				if err := d.s.skip(); err != nil {
 					return nil, err
 				}
@@ -216,6 +200,38 @@ func (d *queryDecoder) ReadStructMember() (*smithy.Schema, error) {
 			return m, nil
 		}
 	}
+}
+
+// reads returns the member an element of the structure fills and the
+// projection of what is read of it, or nil when nothing is.
+func (d *queryDecoder) reads(ctx *queryCtx, elem []byte) (*smithy.Schema, *node) {
+	if ctx.want != nil {
+		// A few members wanted: compare the element with them, not look
+		// it up among all the members.
+		for i := range ctx.want {
+			if equalFold(elem, ctx.want[i].elem) {
+				return ctx.want[i].m, ctx.want[i].node
+			}
+		}
+		return nil, nil
+	}
+	m := d.member(ctx.schema, elem)
+	if m == nil {
+		return nil, nil
+	}
+	var n *node
+	if _, attr := smithy.SchemaTrait[*traits.XMLAttribute](m); !attr {
+		n = ctx.node.child(m.MemberName())
+	}
+	if n == nil && len(d.stack) == 1 && scalar(m.Type()) {
+		// The output's own values (the paging token, Marker): paging
+		// needs them whatever a statement reads.
+		n = everything
+	}
+	if n == nil {
+		return nil, nil
+	}
+	return m, n
 }
 
 // scalar reports whether a shape holds one value: no list, map,
