@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/awssql/awssql/fetch"
 	"github.com/awssql/awssql/internal/awsfake"
 	"github.com/awssql/awssql/internal/awsfake/fakedata"
@@ -153,10 +154,6 @@ func replayServer(b *testing.B, gen fakedata.GenOptions) string {
 // bound_x_sdk_marginal, the two together for each further resource: what
 // no decoder can go below without leaving SQLite.
 //
-// Each of b.N rounds runs every decoder's statements once, and the figures
-// are the rounds' medians: run it with -benchtime 9x or more, as one
-// round is noise on a busy machine.
-//
 // Targets (issue 10): count(*) and five columns at most 0.1 x the SDK;
 // every column of the pages as JSON Lines at most 0.33 x.
 func BenchmarkCPUPerInstance(b *testing.B) {
@@ -229,65 +226,61 @@ func BenchmarkCPUPerInstance(b *testing.B) {
 				marginal := map[string]float64{} // ns a resource, the statement's fixed cost taken out
 				perRun := 0                      // resources a statement reads
 				empty := fmt.Sprintf("SELECT count(*) FROM %s WHERE %s = 'none'", tt.table, tt.id)
-				// once runs q with decoder in a new session (the call cache
-				// would answer a second run) and returns its CPU and the
-				// resources it read.
-				once := func(decoder, q string, jsonl bool) (time.Duration, int) {
-					e := replayed(b, url, key, secret, regions, decoder)
-					defer e.close()
-					runtime.GC()
-					start := cpu(b)
-					n := e.statement(b, q, jsonl)
-					return cpu(b) - start, n
-				}
-				// Rounds: each runs every decoder's statements once, so that
-				// the machine's drift (this VM's speed moves by a third
-				// within minutes) falls on every decoder alike, and the
-				// medians of the rounds are compared, not their means, which
-				// one slow statement moves.
-				decoders := []string{fetch.DecoderSDK, fetch.DecoderAWSSQL, fetch.DecoderFloor}
-				fixedRuns, runs := map[string][]time.Duration{}, map[string][]time.Duration{}
-				for range b.N {
-					for _, decoder := range decoders {
-						// The statement's fixed cost: the same table, one
-						// call answering nothing (a new session, the
-						// region's check, SQLite's plan).
-						for range 3 {
-							d, n := once(decoder, empty, false)
-							if n != 0 {
-								b.Fatalf("%s: %d rows", empty, n)
-							}
-							fixedRuns[decoder] = append(fixedRuns[decoder], d)
+				for _, decoder := range []string{fetch.DecoderSDK, fetch.DecoderAWSSQL, fetch.DecoderFloor} {
+					// The statement's fixed cost: the same table, one call
+					// answering nothing (a new session, the region's
+					// check, SQLite's plan).
+					var fixed time.Duration
+					for range 3 * b.N {
+						e := replayed(b, url, key, secret, regions, decoder)
+						runtime.GC()
+						start := cpu(b)
+						if n := e.statement(b, empty, false); n != 0 {
+							b.Fatalf("%s: %d rows", empty, n)
 						}
-						d, n := once(decoder, shape.sql, jsonl)
-						switch {
-						case decoder == fetch.DecoderFloor:
-							// No rows: the pages were dropped.
-						case n == 0:
-							b.Fatalf("%s: no rows", shape.sql)
-						case perRun == 0:
-							perRun = n
-						case n != perRun:
-							// The decoders must answer alike: a figure per
-							// resource of a listing cut short is no figure.
-							b.Fatalf("%s: %s read %d resources, %s %d", shape.sql, decoder, n, fetch.DecoderSDK, perRun)
-						}
-						runs[decoder] = append(runs[decoder], d)
+						fixed += cpu(b) - start
+						e.close()
 					}
-				}
-				for _, decoder := range decoders {
-					spent := median(runs[decoder])
-					per[decoder] = spent / time.Duration(perRun)
-					marginal[decoder] = float64(spent-median(fixedRuns[decoder])) / float64(perRun)
+					fixed /= time.Duration(3 * b.N)
+					var spent time.Duration
+					resources := 0
+					for range b.N {
+						// A new session each time: the call cache would
+						// answer the second run.
+						e := replayed(b, url, key, secret, regions, decoder)
+						runtime.GC()
+						start := cpu(b)
+						n := e.statement(b, shape.sql, jsonl)
+						spent += cpu(b) - start
+						resources += n
+						e.close()
+					}
+					if decoder == fetch.DecoderFloor {
+						// No rows: the pages were dropped. Per resource of
+						// the others.
+						per[decoder] = spent / time.Duration(b.N*perRun)
+						marginal[decoder] = float64(spent/time.Duration(b.N)-fixed) / float64(perRun)
+						continue
+					}
+					if resources == 0 {
+						b.Fatalf("%s: no rows", shape.sql)
+					}
+					per[decoder] = spent / time.Duration(resources)
+					if perRun != 0 && resources != b.N*perRun {
+						// The decoders must answer alike: a figure per
+						// resource of a listing cut short is no figure.
+						b.Fatalf("%s: %s read %d resources a statement, %s %d", shape.sql, decoder, resources/b.N, fetch.DecoderSDK, perRun)
+					}
+					perRun = resources / b.N
+					marginal[decoder] = float64(spent/time.Duration(b.N)-fixed) / float64(perRun)
 				}
 				// The engine's floor: the same statement over a table of
 				// the same columns whose rows are already SQL values in
 				// memory, so that what is left is SQLite, the engine and
 				// the statement's reading of the rows.
 				// Its fixed cost is that of the same table empty.
-				var engineRuns []time.Duration
+				var engine time.Duration
 				for range b.N {
-					var engine time.Duration
 					for _, rows := range [][][]any{nil, rowsOf[tt.table]} {
 						e := memoryEngine(b, tt.table, columns[tt.table], rows)
 						runtime.GC()
@@ -302,9 +295,8 @@ func BenchmarkCPUPerInstance(b *testing.B) {
 						}
 						e.close()
 					}
-					engineRuns = append(engineRuns, engine)
 				}
-				engineNs := float64(median(engineRuns).Nanoseconds()) / float64(perRun)
+				engineNs := float64(engine.Nanoseconds()) / float64(b.N*perRun)
 				b.ReportMetric(engineNs/marginal[fetch.DecoderSDK], "engine_x_sdk_marginal")
 				// The lower bound of a statement's further resource: the
 				// calls with the pages dropped, and the engine's floor.
@@ -322,17 +314,6 @@ func BenchmarkCPUPerInstance(b *testing.B) {
 			})
 		}
 	}
-}
-
-// median is the middle of ds (the mean of the two in the middle of an even
-// number).
-func median(ds []time.Duration) time.Duration {
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // statement runs q and returns the resources it read: count(*)'s value,
@@ -418,9 +399,16 @@ func (e *env) statement(b *testing.B, q string, jsonl bool) int {
 // process, nothing held once closed.
 func replayed(b *testing.B, url, key, secret string, regions []string, decoder string) *env {
 	b.Helper()
+	// The session's own client, whose idle connection close ends: each
+	// left open kept two goroutines and a connection of the replay server
+	// going, and a benchmark makes hundreds of sessions, so that each
+	// statement cost more than the one before (4.8 ms, then 6.5, 7.1, 7.8,
+	// 8.8 and 9.2 for the same count(*) of images).
+	hc := awshttp.NewBuildableClient()
 	sess, err := fetch.NewSession(context.Background(), fetch.Options{
 		AccessKeyID: key, SecretAccessKey: secret, EndpointURL: url, HomeRegion: "us-east-1",
 		Isolated: true, Regions: regions, Operations: tables.Operations(), Decoder: decoder,
+		HTTPClient: hc,
 	})
 	if err != nil {
 		b.Fatal(err)
@@ -429,7 +417,7 @@ func replayed(b *testing.B, url, key, secret string, regions []string, decoder s
 	if err != nil {
 		b.Fatal(err)
 	}
-	return &env{url: url, sess: sess, eng: eng, db: eng.DB()}
+	return &env{url: url, sess: sess, eng: eng, db: eng.DB(), closeIdle: hc.GetTransport().CloseIdleConnections}
 }
 
 // memoryEngine is an engine with one table, name, whose columns are
@@ -466,7 +454,12 @@ func memoryEngine(b *testing.B, name string, cols []vtab.ColumnInfo, rows [][]an
 }
 
 // close lets go of what the statement held.
-func (e *env) close() { e.db.Close() }
+func (e *env) close() {
+	e.db.Close()
+	if e.closeIdle != nil {
+		e.closeIdle()
+	}
+}
 
 // BenchmarkEngineFloor is BenchmarkCPUPerInstance's engine floor alone,
 // per row: each table's rows held in memory as SQL values, read by the

@@ -27,6 +27,9 @@ type env struct {
 	sess *fetch.Session
 	eng  *vtab.Engine
 	db   *sql.DB
+	// closeIdle, when set, closes the idle connections of the session's
+	// HTTP client.
+	closeIdle func()
 }
 
 func open(t testing.TB, ds *fakedata.Dataset, regions []string, mod ...func(*fetch.Options)) *env {
