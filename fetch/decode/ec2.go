@@ -420,6 +420,7 @@ func (d *ec2Decoder) fields(p *structPlan, v unsafe.Pointer, pr *projection) err
 		// window: passed over or read at once, without a token for each
 		// of its parts.
 		if name, text, n, ok := d.s.simple(); ok {
+			before := prev
 			i, _ := pr.want(p, name, &prev)
 			if i < 0 {
 				d.s.pass(n)
@@ -436,6 +437,8 @@ func (d *ec2Decoder) fields(p *structPlan, v unsafe.Pointer, pr *projection) err
 				}
 				continue
 			}
+			// Read below, where want is asked again: as it was asked.
+			prev = before
 		}
 		k, err := d.s.next()
 		if err != nil {
