@@ -31,6 +31,8 @@ type scanner struct {
 	rerr error // the reader's error, once it returned one (io.EOF at the end)
 	err  error // the first error met; every later call returns it, as encoding/xml does
 	read int64 // bytes of the stream before buf[0], for messages
+	// length is the answer's length when known (Body), else -1.
+	length int64
 
 	// The elements open, read by next: their raw names one after another
 	// in names, where each starts in open.
@@ -81,13 +83,20 @@ type Body struct {
 }
 
 func newScanner(r io.Reader) *scanner {
-	if b, ok := r.(Body); ok && b.Length >= 0 && b.Length < window {
+	b, ok := r.(Body)
+	if !ok {
+		b.Length = -1
+	}
+	if b.Length >= 0 && b.Length < window {
 		// One byte more, so that the read that meets the end needs no
 		// room to be made.
-		return &scanner{r: r, buf: make([]byte, max(int(b.Length)+1, 64))}
+		return &scanner{r: r, length: b.Length, buf: make([]byte, max(int(b.Length)+1, 64))}
 	}
-	return &scanner{r: r, buf: windows.Get().(*[window]byte)[:]}
+	return &scanner{r: r, length: b.Length, buf: windows.Get().(*[window]byte)[:]}
 }
+
+// offset is how far into the answer the scanner has read.
+func (s *scanner) offset() int64 { return s.read + int64(s.pos) }
 
 // windows are the windows of answers no shorter than one, reused: an
 // organization-wide scan reads hundreds of pages, and a new window for
