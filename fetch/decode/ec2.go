@@ -601,8 +601,12 @@ const (
 	// alone, in a page of images or snapshots, was often a third of the
 	// mean.
 	sizedAfter = 8
-	// maxSized bounds the items a list is sized for at once.
-	maxSized = 100_000
+	// maxSized bounds the items a list is sized for at once: an EC2 page
+	// holds a thousand at most when paged. A longer list grows from there;
+	// a length that lies, or first items far shorter than the rest, cost
+	// at most a thousand items' room (the helper's attack: a Content-Length
+	// of 1<<40 made a list of 100,000 images, 48 MB, for nine).
+	maxSized = 1000
 )
 
 // value reads a value element's text, as the SDK's NodeDecoder.Value
