@@ -495,48 +495,40 @@ func (d *ec2Decoder) list(f *fieldPlan, fv unsafe.Pointer, pr *projection) error
 }
 
 // pageList decodes a list of the output itself (the page's resources, up
-// to a thousand) into a scratch slice kept from page to page, then copies
-// it into a slice allocated once at its length. Grown an item at a time,
+// to a thousand) into a list sized from the answer's length when that is
+// known, else into a scratch slice kept from page to page, then copied
+// into a slice allocated once at its length. Grown an item at a time,
 // the list took twice its size and more, half of it garbage at once:
 // for a count(*) of volumes, more than the rest of the decoding together.
 func (d *ec2Decoder) pageList(f *fieldPlan, sv reflect.Value, pr *projection) error {
-	held := f.scratch.Get()
-	if held == nil {
-		// None kept (a new process, or a collection since the last
-		// page): the list is sized from the answer's length once its
+	if d.s.length >= 0 {
+		// The answer's length known: the list is sized from it once its
 		// first items are read, and handed over as it is when that was
-		// about right. Grown an item at a time and copied, the first
-		// page of a new process touched three times its list's size of
+		// about right. A list kept from page to page helps only when
+		// one is kept: in a new process, or after a collection, it was
+		// grown an item at a time and copied, three times its size of
 		// fresh memory, a page fault for each 4 KB.
-		held = reflect.New(sv.Type()).Interface()
-		list := reflect.ValueOf(held).Elem()
+		list := reflect.New(sv.Type()).Elem()
 		if err := d.items(f, list, pr, true); err != nil {
 			return err
 		}
-		if list.Len() == 0 {
-			// An empty list, not none, as the SDK has it.
-			sv.Set(reflect.MakeSlice(sv.Type(), 0, 0))
-			return nil
-		}
-		if list.Cap() <= list.Len()+list.Len()/4 {
+		if n := list.Len(); n > 0 && list.Cap() <= n+n/4 {
 			sv.Set(list)
-			return nil
+		} else {
+			// Empty (an empty list, not none, as the SDK has it), or
+			// too long (the first items were short of the rest).
+			sv.Set(exactCopy(list))
 		}
-		// Too long (the first items were short of the rest): copied
-		// out, and kept for the next page.
-		return d.copyOut(f, sv, held, nil)
+		return nil
 	}
-	return d.copyOut(f, sv, held, d.items(f, reflect.ValueOf(held).Elem(), pr, false))
-}
-
-// copyOut sets the field sv to a copy of the list held, when err is nil,
-// and keeps held, emptied, for the next page.
-func (d *ec2Decoder) copyOut(f *fieldPlan, sv reflect.Value, held any, err error) error {
+	held := f.scratch.Get()
+	if held == nil {
+		held = reflect.New(sv.Type()).Interface()
+	}
 	scratch := reflect.ValueOf(held).Elem()
+	err := d.items(f, scratch, pr, false)
 	if err == nil {
-		out := reflect.MakeSlice(sv.Type(), scratch.Len(), scratch.Len())
-		reflect.Copy(out, scratch)
-		sv.Set(out)
+		sv.Set(exactCopy(scratch))
 	}
 	// Emptied, so that the pool holds nothing of this answer.
 	scratch.Clear()
@@ -545,12 +537,18 @@ func (d *ec2Decoder) copyOut(f *fieldPlan, sv reflect.Value, held any, err error
 	return err
 }
 
-// items decodes a list's items, appending them to sv. When sized and the
-// answer's length is known, the list's room is made once its first
+// exactCopy is a copy of list in a list of its own length.
+func exactCopy(list reflect.Value) reflect.Value {
+	out := reflect.MakeSlice(list.Type(), list.Len(), list.Len())
+	reflect.Copy(out, list)
+	return out
+}
+
+// items decodes a list's items, appending them to sv. When sized (the
+// answer's length known), the list's room is made once its first
 // sizedAfter items are read, for as many items as the rest of the answer
 // would hold of their mean length.
 func (d *ec2Decoder) items(f *fieldPlan, sv reflect.Value, pr *projection, sized bool) error {
-	sized = sized && d.s.length >= 0
 	var start int64 // where the first item began
 	for {
 		k, err := d.s.next()

@@ -12,11 +12,11 @@ import (
 	"github.com/awssql/awssql/internal/awsfake/fakedata"
 )
 
-// TestListsSizedFromTheLength decodes pages with no list kept from an
-// earlier page (the pool emptied by two collections, as in a new
-// process), their length known, where the list is sized from the first
-// item: pages of like items, and pages whose first item is much shorter
-// or much longer than the rest. Each must decode as the SDK does, and a
+// TestListsSizedFromTheLength decodes pages whose length is known, where
+// the list is sized from its first items: pages of like items, and pages
+// whose first item is much shorter or much longer than the rest, with no
+// list kept from an earlier page (the pool emptied by two collections, as
+// in a new process). Each must decode as the SDK does, and a
 // page of like items must allocate a third of its list's size less, at
 // least, than the same page decoded without its length (its list grown
 // an item at a time).
