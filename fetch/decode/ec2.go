@@ -372,8 +372,27 @@ func (pr *projection) want(p *structPlan, name []byte, prev *int) (int, *project
 	if !pr.n.all && p.unique && len(pr.wanted) <= 4 {
 		// A few fields wanted: compare the element with them, not look
 		// it up among all of them.
+		ascii := -1 // whether name is ASCII: asked once, when it matters
 		for _, i := range pr.wanted {
-			if equalFold(name, p.fields[i].elem) {
+			e := p.fields[i].elem
+			if len(name) != len(e) {
+				// Only a name with letters beyond ASCII folds to an
+				// element of another length (the Kelvin sign folds to
+				// "k", the long s to "s"), and only a longer one.
+				if len(name) < len(e) {
+					continue
+				}
+				if ascii < 0 {
+					ascii = 0
+					if isASCII(name) {
+						ascii = 1
+					}
+				}
+				if ascii == 1 {
+					continue
+				}
+			}
+			if equalFold(name, e) {
 				return i, pr.kids[i]
 			}
 		}

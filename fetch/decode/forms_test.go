@@ -287,10 +287,14 @@ var aForms = []struct {
 			e.name = string(b)
 		})
 	}},
-	{"names with Kelvin and long s", func(root *aEl) {
+	// The Kelvin sign is the one letter beyond ASCII that folds to an
+	// ASCII letter and that XML allows in a name (the long s, which folds
+	// to "s", is not a name character: the SDK fails on it): a name
+	// holding it is longer than the member's element it matches.
+	{"names with the Kelvin sign", func(root *aEl) {
 		root.walk(0, func(e *aEl, _ int) {
 			if e.item%2 == 0 {
-				e.name = strings.NewReplacer("k", "\u212A", "K", "\u212A", "s", "\u017F").Replace(e.name)
+				e.name = strings.NewReplacer("k", "\u212A", "K", "\u212A").Replace(e.name)
 			}
 		})
 	}},
