@@ -441,6 +441,13 @@ const hexDigits = "0123456789abcdef"
 // as the character).
 func appendJSONString(b []byte, s string) []byte { return appendString(b, s, false, true) }
 
+// AppendJSONColumnString appends s as a JSON string as a JSON column's
+// text holds it: what encoding/json writes without HTML escaping, once
+// written, read back and written again (a byte that is not UTF-8 becomes
+// U+FFFD itself). A table that writes a JSON column's text itself (as
+// json.RawMessage) writes its strings so.
+func AppendJSONColumnString(b []byte, s string) []byte { return appendJSONString(b, s) }
+
 // AppendJSONString appends s as a JSON string exactly as encoding/json's
 // Marshal writes it (HTML characters escaped, a byte that is not UTF-8 as
 // \ufffd), without its allocations.

@@ -3,6 +3,7 @@ package vtab
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -279,6 +280,15 @@ func unboxed(typ Type, v any, buf []byte) (unboxedValue, []byte, error) {
 		return unboxedTime(*v, buf)
 	case time.Time:
 		return unboxedTime(v, buf)
+	case json.RawMessage:
+		if typ == JSON {
+			return unboxedValue{kind: kindText, b: v}, buf, nil
+		}
+	}
+	if typ == JSON {
+		if u, b, ok, err := unboxedJSON(v, buf); ok {
+			return u, b, err
+		}
 	}
 	boxed, err := SQLValue(typ, v)
 	if err != nil {
@@ -297,6 +307,46 @@ func unboxed(typ Type, v any, buf []byte) (unboxedValue, []byte, error) {
 		return unboxedValue{kind: kindBlob, b: boxed}, buf, nil
 	}
 	return unboxedValue{}, buf, fmt.Errorf("SQLValue returned a %T", boxed)
+}
+
+// unboxedJSON is reflectValue's JSON for a structure, slice, array or map
+// (or a pointer to one), written into buf rather than a string of its own:
+// what SQLValue's switch has no case for, so that both say the same.
+// ok is false for anything else, and when the encoder declines the value.
+func unboxedJSON(v any, buf []byte) (unboxedValue, []byte, bool, error) {
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
+		if rv.IsNil() {
+			return unboxedValue{}, buf, true, nil
+		}
+		rv = rv.Elem()
+	}
+	switch rv.Kind() {
+	case reflect.Slice, reflect.Map:
+		if rv.Kind() == reflect.Slice && rv.Type().Elem().Kind() == reflect.Uint8 {
+			return unboxedValue{}, buf, false, nil // []byte, json.RawMessage: SQLValue's
+		}
+		if rv.Len() == 0 {
+			return unboxedValue{}, buf, true, nil
+		}
+	case reflect.Array, reflect.Struct:
+	default:
+		return unboxedValue{}, buf, false, nil
+	}
+	fn := jsonFnOf(rv.Type())
+	if fn == nil {
+		return unboxedValue{}, buf, false, nil
+	}
+	b, wrote, err := fn(buf[:0], rv)
+	switch {
+	case errors.Is(err, errDecline):
+		return unboxedValue{}, buf, false, nil
+	case err != nil:
+		return unboxedValue{}, buf, true, err
+	case !wrote:
+		return unboxedValue{}, b, true, nil
+	}
+	return unboxedValue{kind: kindText, b: b}, b, true, nil
 }
 
 // unboxedTime is a time's RFC 3339 UTC text, written into buf; NULL for

@@ -32,6 +32,32 @@ func TestUnboxedIsSQLValue(t *testing.T) {
 		enum("running"), []string{"a"}, []string{}, map[string]string{"k": "v"},
 		struct{ A *int }{}, `{"already":"json"}`, "{not json", struct{}{},
 	}
+	// JSON-shaped values as the SDK's types hold them: structures, lists
+	// and maps, by value and by pointer, empty, pruned to nothing, held in
+	// an interface, declined by the encoder (a Marshaler, ",string").
+	type tag struct{ Key, Value *string }
+	type nested struct {
+		Tags   []tag
+		Inner  *struct{ N *int32 }
+		Named  enum
+		At     *time.Time
+		Nested map[string][]string
+	}
+	n32 := int32(3)
+	tags := []tag{{&s, &uni}, {&empty, nil}}
+	full := nested{Tags: tags, Inner: &struct{ N *int32 }{&n32}, Named: "x", At: &at, Nested: map[string][]string{"b": {"1"}, "a": {}}}
+	emptyMap, nilSlice := map[string]string{}, []tag(nil)
+	var iface any = full
+	var nilPtr *nested
+	values = append(values,
+		tags, &tags, []tag{}, nilSlice, &nilSlice, full, &full, &iface, nilPtr, nested{}, &nested{},
+		emptyMap, &emptyMap, map[string]any{"z": nil, "y": []any{}}, [2]int{1, 2}, [0]int{},
+		[]*nested{nil, {}}, []json.RawMessage{json.RawMessage(`1`)}, &[]byte{'x'},
+		struct {
+			N int `json:",string"`
+		}{7}, []struct{ T time.Time }{{at}}, map[int]string{2: "b", 1: "a"},
+		json.RawMessage(`not json`), json.RawMessage(nil), []enum{"a", ""},
+	)
 	box := func(u unboxedValue) any {
 		switch u.kind {
 		case kindInt:

@@ -9,6 +9,7 @@ package tables
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -17,11 +18,11 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
-	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 
 	"golang.org/x/sync/errgroup"
 
@@ -648,22 +649,65 @@ func escapeEC2(vals []string) []string {
 }
 
 // tagObject turns a list of tags of any SDK type (structs with Key and
-// Value) into a JSON object {"Key": "Value"}; NULL when there are none.
+// Value, or pointers to them) into a JSON object {"Key": "Value"}; NULL
+// when there are none. It is the JSON column's text of the map of them
+// (keys in order, the last of a key's values), written directly: the
+// map, and its encoding by reflection, cost a dozen allocations a row.
 func tagObject(tags any) any {
 	v := reflect.ValueOf(tags)
 	if v.Kind() != reflect.Slice || v.Len() == 0 {
 		return nil
 	}
-	m := make(map[string]string, v.Len())
-	for i := range v.Len() {
+	et := v.Type().Elem()
+	for et.Kind() == reflect.Pointer {
+		et = et.Elem()
+	}
+	if et.Kind() != reflect.Struct {
+		return nil
+	}
+	kf, okK := et.FieldByName("Key")
+	vf, okV := et.FieldByName("Value")
+	if !okK || !okV {
+		return nil
+	}
+	type pair struct{ k, v string }
+	pairs := make([]pair, v.Len())
+	size := 2
+	for i := range pairs {
 		t := reflect.Indirect(v.Index(i))
-		k, val := t.FieldByName("Key"), t.FieldByName("Value")
-		if !k.IsValid() || !val.IsValid() {
+		if !t.IsValid() {
 			return nil
 		}
-		m[deref(k)] = deref(val)
+		p := pair{deref(t.FieldByIndex(kf.Index)), deref(t.FieldByIndex(vf.Index))}
+		if !utf8.ValidString(p.k) {
+			// Two keys could become one as U+FFFD: the map's encoding
+			// says which.
+			m := make(map[string]string, len(pairs))
+			for i := range pairs {
+				t := reflect.Indirect(v.Index(i))
+				if !t.IsValid() {
+					return nil
+				}
+				m[deref(t.FieldByIndex(kf.Index))] = deref(t.FieldByIndex(vf.Index))
+			}
+			return m
+		}
+		pairs[i] = p
+		size += len(p.k) + len(p.v) + 6
 	}
-	return m
+	slices.SortStableFunc(pairs, func(a, b pair) int { return strings.Compare(a.k, b.k) })
+	b := append(make([]byte, 0, size), '{')
+	for i, p := range pairs {
+		if i+1 < len(pairs) && pairs[i+1].k == p.k {
+			continue // a later value of the key replaced it
+		}
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = append(vtab.AppendJSONColumnString(b, p.k), ':')
+		b = vtab.AppendJSONColumnString(b, p.v)
+	}
+	return json.RawMessage(append(b, '}'))
 }
 
 // deref reads a string or *string field.
@@ -675,27 +719,6 @@ func deref(v reflect.Value) string {
 		v = v.Elem()
 	}
 	return v.String()
-}
-
-// ec2Tags and rdsTags render tags as a JSON object {"Key": "Value"}.
-func ec2Tags(tags []ec2types.Tag) any {
-	return tagMap(tags, func(t ec2types.Tag) (*string, *string) { return t.Key, t.Value })
-}
-
-func rdsTags(tags []rdstypes.Tag) any {
-	return tagMap(tags, func(t rdstypes.Tag) (*string, *string) { return t.Key, t.Value })
-}
-
-func tagMap[T any](tags []T, kv func(T) (*string, *string)) any {
-	if len(tags) == 0 {
-		return nil
-	}
-	m := make(map[string]string, len(tags))
-	for _, t := range tags {
-		k, v := kv(t)
-		m[aws.ToString(k)] = aws.ToString(v)
-	}
-	return m
 }
 
 // str returns a string-like enum as text, NULL when AWS left it empty.
