@@ -218,7 +218,8 @@ func a2SDKValues(t *testing.T) []any {
 	return out
 }
 
-func a2Box(u unboxedValue) any {
+// boxedOf is the value an unboxedValue holds, as SQLValue would return it.
+func boxedOf(u unboxedValue) any {
 	switch u.kind {
 	case kindInt:
 		return u.i
@@ -270,7 +271,7 @@ func TestUnboxedIsSQLValueEveryShape(t *testing.T) {
 				if werr != nil {
 					continue
 				}
-				if g := a2Box(got); !reflect.DeepEqual(g, want) {
+				if g := boxedOf(got); !reflect.DeepEqual(g, want) {
 					t.Errorf("%s, %s buffer: %.300q, SQLValue's %.300q", name, bname, g, want)
 				}
 				// The text written is in the buffer returned, for the next.

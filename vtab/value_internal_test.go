@@ -58,22 +58,6 @@ func TestUnboxedIsSQLValue(t *testing.T) {
 		}{7}, []struct{ T time.Time }{{at}}, map[int]string{2: "b", 1: "a"},
 		json.RawMessage(`not json`), json.RawMessage(nil), []enum{"a", ""},
 	)
-	box := func(u unboxedValue) any {
-		switch u.kind {
-		case kindInt:
-			return u.i
-		case kindFloat:
-			return u.f
-		case kindText:
-			if u.b != nil {
-				return string(u.b)
-			}
-			return u.s
-		case kindBlob:
-			return u.b
-		}
-		return nil
-	}
 	var buf []byte
 	for _, typ := range []Type{Text, Integer, Real, Bool, Time, JSON} {
 		for _, v := range values {
@@ -88,7 +72,7 @@ func TestUnboxedIsSQLValue(t *testing.T) {
 			if werr != nil {
 				continue
 			}
-			if g := box(got); !reflect.DeepEqual(g, want) {
+			if g := boxedOf(got); !reflect.DeepEqual(g, want) {
 				t.Errorf("%s: %#v, SQLValue's %#v", name, g, want)
 			}
 		}
