@@ -316,11 +316,11 @@ func define[T, In any](s *fetch.Session, r regional[T, In]) Table {
 	type row = Row[T]
 	cols := []vtab.Column[row]{
 		{Name: "account_id", Type: vtab.Text, Key: vtab.Exact, Doc: "AWS account id", Push: "the accounts called: none for the others",
-			Batch: 1 << 20, Get: func(i *row) any { return i.Account }},
+			Batch: 1 << 20, Get: func(i *row) any { return &i.Account }},
 	}
 	if !r.global {
 		cols = append(cols, vtab.Column[row]{Name: "region", Type: vtab.Text, Key: vtab.Exact, Doc: "AWS region",
-			Push: "the regions called: none for the others", Batch: 1 << 20, Get: func(i *row) any { return i.Region }})
+			Push: "the regions called: none for the others", Batch: 1 << 20, Get: func(i *row) any { return &i.Region }})
 	}
 	pushes := map[string]*push{}
 	var hydrates []col[T, In]
@@ -484,7 +484,21 @@ func (r regional[T, In]) common(s *fetch.Session) []col[T, In] {
 				Get: func(i *fetch.Item[T]) any { return tags(i.Value) }})
 	}
 	return append(cols, col[T, In]{Name: "partition", Type: vtab.Text, Doc: "aws, aws-cn or aws-us-gov", Reads: []string{},
-		Get: func(*fetch.Item[T]) any { return s.Partition() }})
+		Get: func(*fetch.Item[T]) any { return partitionValue(s.Partition()) }})
+}
+
+// partitionValue is p as a column's value: the partitions AWS has are
+// constants, which an interface holds without an allocation a row.
+func partitionValue(p string) any {
+	switch p {
+	case "aws":
+		return "aws"
+	case "aws-cn":
+		return "aws-cn"
+	case "aws-us-gov":
+		return "aws-us-gov"
+	}
+	return p
 }
 
 // known is paths, or nil (not known) when the table declared none; the

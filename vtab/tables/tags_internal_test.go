@@ -1,6 +1,7 @@
 package tables
 
 import (
+	"context"
 	"math/rand/v2"
 	"reflect"
 	"testing"
@@ -8,6 +9,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 
+	"github.com/awssql/awssql/fetch"
 	"github.com/awssql/awssql/vtab"
 )
 
@@ -90,5 +92,44 @@ func TestTagObjectIsTheMapsJSON(t *testing.T) {
 	}
 	if n := testing.AllocsPerRun(100, text); n > 8 {
 		t.Errorf("the text of 10 tags: %v allocations, want at most 8 (the map and its encoding: 32)", n)
+	}
+}
+
+// TestCommonColumnsAllocateNothing: account_id, region and partition,
+// which every table has, are handed to SQLite without an allocation a row,
+// and say what they hold.
+func TestCommonColumnsAllocateNothing(t *testing.T) {
+	sess, err := fetch.NewSession(context.Background(), fetch.Options{AccessKeyID: "AKIAEXAMPLEEXAMPLE00", SecretAccessKey: "x",
+		EndpointURL: "http://127.0.0.1:1", HomeRegion: "us-east-1", Isolated: true, Regions: []string{"us-east-1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, ok := EBSSnapshots(sess).Def.(*vtab.Table[Row[ec2types.Snapshot]])
+	if !ok {
+		t.Fatalf("ebs_snapshots' definition is a %T", EBSSnapshots(sess).Def)
+	}
+	row := &Row[ec2types.Snapshot]{}
+	row.Account, row.Region = "123456789012", "eu-west-1"
+	want := map[string]string{"account_id": row.Account, "region": row.Region, "partition": "aws"}
+	for _, c := range def.Columns {
+		w, ok := want[c.Name]
+		if !ok {
+			continue
+		}
+		delete(want, c.Name)
+		if v, err := vtab.SQLValue(c.Type, c.Get(row)); err != nil || v != w {
+			t.Errorf("%s: %v (%v), want %q", c.Name, v, err, w)
+		}
+		if n := testing.AllocsPerRun(100, func() { _ = c.Get(row) }); n != 0 {
+			t.Errorf("%s: %v allocations a row", c.Name, n)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("no columns %v", want)
+	}
+	for _, p := range []string{"aws", "aws-cn", "aws-us-gov", "aws-iso"} {
+		if v, _ := vtab.SQLValue(vtab.Text, partitionValue(p)); v != p {
+			t.Errorf("partition %q: %v", p, v)
+		}
 	}
 }
