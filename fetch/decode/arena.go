@@ -16,6 +16,8 @@ type arena struct {
 	bools []bool
 	i32s  []int32
 	i64s  []int64
+	f32s  []float32
+	f64s  []float64
 	times []time.Time
 }
 
@@ -64,6 +66,12 @@ func (a *arena) stringPtr(v string) *string { return next(&a.strs, v) }
 func (a *arena) boolPtr(v bool) *bool       { return next(&a.bools, v) }
 func (a *arena) int32Ptr(v int32) *int32    { return next(&a.i32s, v) }
 func (a *arena) int64Ptr(v int64) *int64    { return next(&a.i64s, v) }
+func (a *arena) float32Ptr(v float32) *float32 {
+	return next(&a.f32s, v)
+}
+func (a *arena) float64Ptr(v float64) *float64 {
+	return next(&a.f64s, v)
+}
 func (a *arena) timePtr(v time.Time) *time.Time {
 	return next(&a.times, v)
 }

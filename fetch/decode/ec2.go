@@ -698,12 +698,11 @@ func (d *ec2Decoder) set(f *fieldPlan, fv unsafe.Pointer, ptr bool, text []byte)
 		}
 		switch {
 		case f.kind == kFloat64 && ptr:
-			*(**float64)(fv) = &x
+			*(**float64)(fv) = d.a.float64Ptr(x)
 		case f.kind == kFloat64:
 			*(*float64)(fv) = x
 		case ptr:
-			y := float32(x)
-			*(**float32)(fv) = &y
+			*(**float32)(fv) = d.a.float32Ptr(float32(x))
 		default:
 			*(*float32)(fv) = float32(x)
 		}

@@ -80,6 +80,9 @@ type queryDecoder struct {
 	// reads: the member ReadStructMember returned, or a list's item.
 	pending *node
 	text    []byte
+	// a holds the answer's strings' bytes, in blocks rather than one
+	// allocation each.
+	a arena
 	// members indexes each structure's members by element name, built
 	// when the structure is first read: a DBInstance has a hundred, and
 	// finding each element's by a scan of them was most of the work.
@@ -357,21 +360,23 @@ func (d *queryDecoder) ReadListItem(*smithy.Schema) (bool, error) {
 }
 
 // chardata is a value's text: runs of text and CDATA sections, to the
-// end element; anything else is an error, as the SDK has it.
-func (d *queryDecoder) chardata() (string, error) {
+// end element; anything else is an error, as the SDK has it. The bytes
+// are the decoder's, good until the next value: a number, a boolean or a
+// time is parsed from them, a string copied into the arena.
+func (d *queryDecoder) chardata() ([]byte, error) {
 	d.text = d.text[:0]
 	for {
 		k, err := d.s.next()
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		switch k {
 		case tokText, tokCDATA:
 			d.text = append(d.text, d.s.text...)
 		case tokEnd:
-			return string(d.text), nil
+			return d.text, nil
 		default:
-			return "", fmt.Errorf("unexpected token in a value (%v)", k)
+			return nil, fmt.Errorf("unexpected token in a value (%v)", k)
 		}
 	}
 }
@@ -381,7 +386,7 @@ func (d *queryDecoder) readInt(bits int) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return strconv.ParseInt(text, 10, bits)
+	return strconv.ParseInt(string(text), 10, bits)
 }
 
 func (d *queryDecoder) ReadInt8(_ *smithy.Schema, v *int8) error   { return readIntInto(d, v, 8) }
@@ -405,14 +410,14 @@ func (d *queryDecoder) readFloat() (float64, error) {
 		return 0, err
 	}
 	switch {
-	case strings.EqualFold(text, "NaN"):
+	case strings.EqualFold(string(text), "NaN"):
 		return math.NaN(), nil
-	case strings.EqualFold(text, "Infinity"):
+	case strings.EqualFold(string(text), "Infinity"):
 		return math.Inf(1), nil
-	case strings.EqualFold(text, "-Infinity"):
+	case strings.EqualFold(string(text), "-Infinity"):
 		return math.Inf(-1), nil
 	}
-	return strconv.ParseFloat(text, 64)
+	return strconv.ParseFloat(string(text), 64)
 }
 
 func (d *queryDecoder) ReadFloat32(_ *smithy.Schema, v *float32) error {
@@ -436,7 +441,7 @@ func (d *queryDecoder) ReadBool(_ *smithy.Schema, v *bool) error {
 	if err != nil {
 		return err
 	}
-	b, err := strconv.ParseBool(text)
+	b, err := strconv.ParseBool(string(text))
 	if err != nil {
 		return fmt.Errorf("parse bool %q: %w", text, err)
 	}
@@ -447,7 +452,7 @@ func (d *queryDecoder) ReadBool(_ *smithy.Schema, v *bool) error {
 func (d *queryDecoder) ReadString(_ *smithy.Schema, v *string) error {
 	text, err := d.chardata()
 	if err == nil {
-		*v = text
+		*v = d.a.string(text)
 	}
 	return err
 }
@@ -463,12 +468,12 @@ func (d *queryDecoder) ReadTime(s *smithy.Schema, v *time.Time) error {
 	}
 	switch format {
 	case "date-time":
-		*v, err = parseDateTime([]byte(text))
+		*v, err = parseDateTime(text)
 	case "http-date":
-		*v, err = smithytime.ParseHTTPDate(text)
+		*v, err = smithytime.ParseHTTPDate(string(text))
 	case "epoch-seconds":
 		var f float64
-		if f, err = strconv.ParseFloat(text, 64); err == nil {
+		if f, err = strconv.ParseFloat(string(text), 64); err == nil {
 			*v = smithytime.ParseEpochSeconds(f)
 		}
 	default:
@@ -479,10 +484,10 @@ func (d *queryDecoder) ReadTime(s *smithy.Schema, v *time.Time) error {
 
 func (d *queryDecoder) ReadBlob(_ *smithy.Schema, v *[]byte) error {
 	text, err := d.chardata()
-	if err != nil || text == "" {
+	if err != nil || len(text) == 0 {
 		return err
 	}
-	b, err := base64.StdEncoding.DecodeString(text)
+	b, err := base64.StdEncoding.DecodeString(string(text))
 	if err != nil {
 		return fmt.Errorf("decode base64 blob: %w", err)
 	}
