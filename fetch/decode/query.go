@@ -409,15 +409,16 @@ func (d *queryDecoder) readFloat() (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	switch {
-	case strings.EqualFold(string(text), "NaN"):
+	switch s := string(text); {
+	case strings.EqualFold(s, "NaN"):
 		return math.NaN(), nil
-	case strings.EqualFold(string(text), "Infinity"):
+	case strings.EqualFold(s, "Infinity"):
 		return math.Inf(1), nil
-	case strings.EqualFold(string(text), "-Infinity"):
+	case strings.EqualFold(s, "-Infinity"):
 		return math.Inf(-1), nil
+	default:
+		return strconv.ParseFloat(s, 64)
 	}
-	return strconv.ParseFloat(string(text), 64)
 }
 
 func (d *queryDecoder) ReadFloat32(_ *smithy.Schema, v *float32) error {

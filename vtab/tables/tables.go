@@ -686,28 +686,25 @@ func tagObject(tags any) any {
 	}
 	type pair struct{ k, v string }
 	pairs := make([]pair, v.Len())
-	size := 2
+	size, valid := 2, true
 	for i := range pairs {
 		t := reflect.Indirect(v.Index(i))
 		if !t.IsValid() {
 			return nil
 		}
 		p := pair{deref(t.FieldByIndex(kf.Index)), deref(t.FieldByIndex(vf.Index))}
-		if !utf8.ValidString(p.k) {
-			// Two keys could become one as U+FFFD: the map's encoding
-			// says which.
-			m := make(map[string]string, len(pairs))
-			for i := range pairs {
-				t := reflect.Indirect(v.Index(i))
-				if !t.IsValid() {
-					return nil
-				}
-				m[deref(t.FieldByIndex(kf.Index))] = deref(t.FieldByIndex(vf.Index))
-			}
-			return m
-		}
+		valid = valid && utf8.ValidString(p.k)
 		pairs[i] = p
 		size += len(p.k) + len(p.v) + 6
+	}
+	if !valid {
+		// Two keys could become one as U+FFFD: the map's encoding says
+		// which.
+		m := make(map[string]string, len(pairs))
+		for _, p := range pairs {
+			m[p.k] = p.v
+		}
+		return m
 	}
 	slices.SortStableFunc(pairs, func(a, b pair) int { return strings.Compare(a.k, b.k) })
 	b := append(make([]byte, 0, size), '{')
