@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/awssql/awssql/store"
+	"github.com/awssql/awssql/vtab"
 )
 
 // diffOptions are the flags of awssql diff.
@@ -145,7 +146,7 @@ func (a *app) diff(ctx context.Context, o diffOptions, tableArgs []string) error
 	}
 
 	counts := map[string]int{}
-	vals := make([]any, len(cols))
+	vals := make([]vtab.Value, len(cols))
 	nrows := 0
 	// The reader of the output went away (| head): say how much it got.
 	closed := func(err error) error {
@@ -160,8 +161,9 @@ func (a *app) diff(ctx context.Context, o diffOptions, tableArgs []string) error
 			return err
 		}
 		counts[c.Kind]++
-		vals[0], vals[1], vals[2], vals[3], vals[4] = c.Table, c.Kind, c.Account, c.Region, c.Key
-		vals[5], vals[6], vals[7], vals[8] = c.Column, c.Old, c.New, c.Note
+		for i, v := range []any{c.Table, c.Kind, c.Account, c.Region, c.Key, c.Column, c.Old, c.New, c.Note} {
+			vals[i] = vtab.ValueOf(v)
+		}
 		if err := w.row(vals); err != nil {
 			return closed(err)
 		}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/base64"
 	"encoding/csv"
-	"fmt"
 	"io"
 	"math"
 	"strconv"
@@ -46,7 +45,9 @@ type writerOptions struct {
 // resultWriter writes the rows of one statement.
 type resultWriter interface {
 	begin(cols []column) error
-	row(vals []any) error
+	// row writes a row. Its texts and blobs may be SQLite's memory,
+	// valid until row returns: a writer that keeps one copies it.
+	row(vals []vtab.Value) error
 	// end finishes the statement's output; it is called after an error too,
 	// so that JSON output stays valid.
 	end() error
@@ -167,37 +168,30 @@ func tie15(f float64) bool {
 }
 
 // isNumber says whether a value is an SQL number (right-aligned in tables).
-func isNumber(v any) bool {
-	switch v.(type) {
-	case int64, float64:
-		return true
-	}
-	return false
+func isNumber(v vtab.Value) bool {
+	return v.Kind == vtab.ValueInt || v.Kind == vtab.ValueFloat
 }
 
-// text renders a value for the text formats; NULL is empty.
-func text(v any) string {
-	switch v := v.(type) {
-	case nil:
+// text renders a value for the text formats; NULL is empty. A text is
+// its bytes in place (v.View): valid as long as v's, so that a writer
+// that keeps it clones it.
+func text(v vtab.Value) string {
+	switch v.Kind {
+	case vtab.ValueNull:
 		return ""
-	case string:
-		return v
-	case []byte:
-		if utf8.Valid(v) {
-			return string(v)
+	case vtab.ValueText:
+		return v.View()
+	case vtab.ValueBlob:
+		if utf8.Valid(v.Bytes) {
+			return v.View()
 		}
-		return base64.StdEncoding.EncodeToString(v)
-	case int64:
-		return strconv.FormatInt(v, 10)
-	case float64:
-		return formatReal(v)
-	case bool:
-		if v {
-			return "1"
-		}
-		return "0"
+		return base64.StdEncoding.EncodeToString(v.Bytes)
+	case vtab.ValueInt:
+		return strconv.FormatInt(v.Int, 10)
+	case vtab.ValueFloat:
+		return formatReal(v.Float)
 	}
-	return fmt.Sprint(v)
+	return ""
 }
 
 type csvWriter struct {
@@ -218,7 +212,7 @@ func (c *csvWriter) begin(cols []column) error {
 	return c.w.Write(names)
 }
 
-func (c *csvWriter) row(vals []any) error {
+func (c *csvWriter) row(vals []vtab.Value) error {
 	c.rec = c.rec[:0]
 	for _, v := range vals {
 		c.rec = append(c.rec, text(v))
@@ -269,7 +263,7 @@ func (t *tsvWriter) begin(cols []column) error {
 	return t.line(names)
 }
 
-func (t *tsvWriter) row(vals []any) error {
+func (t *tsvWriter) row(vals []vtab.Value) error {
 	t.rec = t.rec[:0]
 	for _, v := range vals {
 		t.rec = append(t.rec, text(v))
@@ -303,7 +297,7 @@ func (j *jsonWriter) begin(cols []column) error {
 	return nil
 }
 
-func (j *jsonWriter) row(vals []any) error {
+func (j *jsonWriter) row(vals []vtab.Value) error {
 	if j.array {
 		if j.n > 0 {
 			j.b.WriteString(",")
@@ -331,25 +325,25 @@ func (j *jsonWriter) row(vals []any) error {
 // appendJSONValue appends v as the value of col: as json.Marshal writes
 // it, but a JSON column's text as the JSON it holds, and a boolean's 0 or
 // 1 as false or true.
-func appendJSONValue(b []byte, v any, col column) []byte {
-	switch v := v.(type) {
-	case nil:
+func appendJSONValue(b []byte, v vtab.Value, col column) []byte {
+	switch v.Kind {
+	case vtab.ValueNull:
 		return append(b, "null"...)
-	case int64:
+	case vtab.ValueInt:
 		if col.boolean { // jq and every JSON reader take 0 for true
-			return strconv.AppendBool(b, v != 0)
+			return strconv.AppendBool(b, v.Int != 0)
 		}
-		return strconv.AppendInt(b, v, 10)
-	case float64:
-		if f, ok := vtab.AppendJSONFloat(b, v); ok {
+		return strconv.AppendInt(b, v.Int, 10)
+	case vtab.ValueFloat:
+		if f, ok := vtab.AppendJSONFloat(b, v.Float); ok {
 			return f
 		}
 		return append(b, "null"...) // NaN, Inf
-	case string:
-		if col.json && vtab.ValidJSONText(v) {
-			return append(b, v...)
+	case vtab.ValueText:
+		if col.json && vtab.ValidJSONText(v.View()) {
+			return append(b, v.Bytes...)
 		}
-		return vtab.AppendJSONString(b, v)
+		return vtab.AppendJSONString(b, v.View())
 	}
 	return vtab.AppendJSONString(b, text(v))
 }
@@ -400,10 +394,10 @@ func (t *tableWriter) begin(cols []column) error {
 	return nil
 }
 
-func (t *tableWriter) row(vals []any) error {
+func (t *tableWriter) row(vals []vtab.Value) error {
 	rec := make([]string, len(vals))
 	for i, v := range vals {
-		if v == nil {
+		if v.Kind == vtab.ValueNull {
 			rec[i] = "<null>"
 			continue
 		}
@@ -412,7 +406,7 @@ func (t *tableWriter) row(vals []any) error {
 		} else {
 			t.text[i] = true
 		}
-		rec[i] = t.cell(text(v))
+		rec[i] = t.cell(strings.Clone(text(v))) // kept until end
 	}
 	t.rows = append(t.rows, rec)
 	return nil
@@ -504,7 +498,7 @@ func (l *lineWriter) begin(cols []column) error {
 	return nil
 }
 
-func (l *lineWriter) row(vals []any) error {
+func (l *lineWriter) row(vals []vtab.Value) error {
 	if l.n > 0 {
 		l.b.WriteByte('\n')
 	}
@@ -512,7 +506,7 @@ func (l *lineWriter) row(vals []any) error {
 	var err error
 	for i, v := range vals {
 		s := "<null>"
-		if v != nil {
+		if v.Kind != vtab.ValueNull {
 			s = cellEscaper.Replace(text(v))
 		}
 		_, err = l.b.WriteString(l.names[i] + " = " + s + "\n")

@@ -283,105 +283,100 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 		prog = startProgress(a.io.errOut, &nrowsLive, st)
 		defer prog.clear()
 	}
-	rows, err := db.QueryContext(ctx, query, namedArgs(query, params)...)
-	if err != nil {
-		return explainSQLError(stmt.Cause(err), query)
-	}
-	defer rows.Close()
-	cols, err := resultColumns(rows)
+	// The rows are read through SQLite's C API (vtab.QueryRows), on the
+	// pool's one connection: database/sql and the driver would copy each
+	// text into a string and box it, as much CPU as SQLite's step.
+	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
 	}
-	if len(cols) == 0 { // a statement without result (CREATE TEMP TABLE ...)
-		for rows.Next() {
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		rows, err := vtab.QueryRows(ctx, dc, query, namedArgs(query, params)...)
+		if err != nil {
+			return explainSQLError(stmt.Cause(err), query)
 		}
-		return stmt.Cause(rows.Err())
-	}
-	// The header waits for the first row (or the end), so that the
-	// progress line has the terminal until output begins.
-	begun := false
-	begin := func() error {
-		if begun {
+		defer rows.Close()
+		cols := resultColumns(rows)
+		if len(cols) == 0 { // a statement without result (CREATE TEMP TABLE ...)
+			for rows.Next() {
+			}
+			return stmt.Cause(rows.Err())
+		}
+		// The header waits for the first row (or the end), so that the
+		// progress line has the terminal until output begins.
+		begun := false
+		begin := func() error {
+			if begun {
+				return nil
+			}
+			begun = true
+			if a.io.outTTY || w.buffers() {
+				prog.clear()
+			}
+			out.Lock()
+			defer out.Unlock()
+			if err := w.begin(cols); err != nil {
+				return err
+			}
+			if a.io.outTTY {
+				return w.flush()
+			}
 			return nil
 		}
-		begun = true
-		if a.io.outTTY || w.buffers() {
-			prog.clear()
+		// The wait's flush failed: its cancel may have ended the statement
+		// with the context's error, which this one explains.
+		flushErr := func() error {
+			out.Lock()
+			defer out.Unlock()
+			return outErr
 		}
-		out.Lock()
-		defer out.Unlock()
-		if err := w.begin(cols); err != nil {
-			return err
-		}
-		if a.io.outTTY {
-			return w.flush()
-		}
-		return nil
-	}
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	// The wait's flush failed: its cancel may have ended the statement
-	// with the context's error, which this one explains.
-	flushErr := func() error {
-		out.Lock()
-		defer out.Unlock()
-		return outErr
-	}
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			w.end()
-			if ferr := flushErr(); ferr != nil {
-				return pipeOr(ferr)
+		for rows.Next() {
+			if nrows == 0 {
+				firstRow = time.Since(start)
+				if err := begin(); err != nil {
+					cancel(errOutput)
+					return pipeOr(err)
+				}
 			}
-			return err
-		}
-		if nrows == 0 {
-			firstRow = time.Since(start)
-			if err := begin(); err != nil {
-				cancel(errOutput)
+			nrows++
+			nrowsLive.Store(int64(nrows))
+			out.Lock()
+			err := w.row(rows.Values())
+			if err == nil && a.io.outTTY {
+				err = w.flush()
+			}
+			if err == nil {
+				_, end := w.written()
+				ends = append(ends, end)
+				settle()
+			}
+			out.Unlock()
+			if err != nil {
+				cancel(errOutput) // stop every call in flight: nobody reads on
 				return pipeOr(err)
 			}
 		}
-		nrows++
-		nrowsLive.Store(int64(nrows))
-		out.Lock()
-		err := w.row(vals)
-		if err == nil && a.io.outTTY {
-			err = w.flush()
+		if ferr := flushErr(); ferr != nil {
+			w.end()
+			return pipeOr(ferr)
 		}
-		if err == nil {
-			_, end := w.written()
-			ends = append(ends, end)
-			settle()
+		rerr := rows.Err()
+		if rerr == nil && ctx.Err() != nil && context.Cause(ctx) != errOutput {
+			rerr = context.Cause(ctx) // a scan that ended because the statement did
 		}
-		out.Unlock()
-		if err != nil {
-			cancel(errOutput) // stop every call in flight: nobody reads on
+		prog.clear()
+		if err := begin(); err != nil && rerr == nil {
 			return pipeOr(err)
 		}
-	}
-	if ferr := flushErr(); ferr != nil {
-		w.end()
-		return pipeOr(ferr)
-	}
-	rerr := rows.Err()
-	if rerr == nil && ctx.Err() != nil && context.Cause(ctx) != errOutput {
-		rerr = context.Cause(ctx) // a scan that ended because the statement did
-	}
-	prog.clear()
-	if err := begin(); err != nil && rerr == nil {
-		return pipeOr(err)
-	}
-	if err := w.end(); err != nil && rerr == nil {
-		return pipeOr(err)
-	}
-	if rerr != nil {
-		return stmt.Cause(rerr)
-	}
-	return stmt.Err()
+		if err := w.end(); err != nil && rerr == nil {
+			return pipeOr(err)
+		}
+		if rerr != nil {
+			return stmt.Cause(rerr)
+		}
+		return stmt.Err()
+	})
 }
 
 func pipeOr(err error) error {
@@ -391,16 +386,13 @@ func pipeOr(err error) error {
 	return err
 }
 
-func resultColumns(rows *sql.Rows) ([]column, error) {
-	types, err := rows.ColumnTypes()
-	if err != nil {
-		return nil, err
+func resultColumns(rows *vtab.Rows) []column {
+	rc := rows.Columns()
+	cols := make([]column, len(rc))
+	for i, c := range rc {
+		cols[i] = columnOf(c.Name, c.DeclType)
 	}
-	cols := make([]column, len(types))
-	for i, t := range types {
-		cols[i] = columnOf(t.Name(), t.DatabaseTypeName())
-	}
-	return cols, nil
+	return cols
 }
 
 var errStatementTimeout = errors.New("statement timeout")

@@ -317,80 +317,84 @@ func BenchmarkCPUPerInstance(b *testing.B) {
 	}
 }
 
-// statement runs q and returns the resources it read: count(*)'s value,
+// statement runs q as awssql runs a statement (vtab.QueryRows on the
+// pool's connection) and returns the resources it read: count(*)'s value,
 // or the rows, each written as JSON Lines (to nothing) when jsonl, as
 // awssql's -o jsonl writes a row: keys and strings escaped as
 // encoding/json does, JSON columns as the JSON they hold.
 func (e *env) statement(b *testing.B, q string, jsonl bool) int {
 	stmt := e.eng.Begin(context.Background())
 	defer stmt.End()
-	rows, err := e.db.Query(q)
+	conn, err := e.db.Conn(context.Background())
 	if err != nil {
-		b.Fatalf("%s: %v", q, stmt.Cause(err))
+		b.Fatal(err)
 	}
-	defer rows.Close()
-	types, _ := rows.ColumnTypes()
-	keys := make([][]byte, len(types))
-	isJSON := make([]bool, len(types))
-	for i, t := range types {
-		keys[i] = append(vtab.AppendJSONString(nil, t.Name()), ':')
-		isJSON[i] = strings.HasPrefix(t.DatabaseTypeName(), "JSON")
-	}
-	vals := make([]any, len(types))
-	ptrs := make([]any, len(types))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	w := bufio.NewWriter(io.Discard)
-	var line []byte
+	defer conn.Close()
 	n := 0
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			b.Fatal(err)
+	err = conn.Raw(func(dc any) error {
+		rows, err := vtab.QueryRows(context.Background(), dc, q)
+		if err != nil {
+			return err
 		}
-		n++
-		if !jsonl {
-			continue
+		defer rows.Close()
+		cols := rows.Columns()
+		keys := make([][]byte, len(cols))
+		isJSON := make([]bool, len(cols))
+		for i, c := range cols {
+			keys[i] = append(vtab.AppendJSONString(nil, c.Name), ':')
+			isJSON[i] = strings.HasPrefix(c.DeclType, "JSON")
 		}
-		line = append(line[:0], '{')
-		for i, v := range vals {
-			if i > 0 {
-				line = append(line, ',')
+		w := bufio.NewWriter(io.Discard)
+		var line []byte
+		count := strings.HasPrefix(q, "SELECT count(*)")
+		for rows.Next() {
+			vals := rows.Values()
+			if count {
+				n = int(vals[0].Int)
+				continue
 			}
-			line = append(line, keys[i]...)
-			switch v := v.(type) {
-			case nil:
-				line = append(line, "null"...)
-			case int64:
-				line = strconv.AppendInt(line, v, 10)
-			case float64:
-				if f, ok := vtab.AppendJSONFloat(line, v); ok {
-					line = f
-				} else {
+			n++
+			if !jsonl {
+				continue
+			}
+			line = append(line[:0], '{')
+			for i, v := range vals {
+				if i > 0 {
+					line = append(line, ',')
+				}
+				line = append(line, keys[i]...)
+				switch v.Kind {
+				case vtab.ValueNull:
 					line = append(line, "null"...)
+				case vtab.ValueInt:
+					line = strconv.AppendInt(line, v.Int, 10)
+				case vtab.ValueFloat:
+					if f, ok := vtab.AppendJSONFloat(line, v.Float); ok {
+						line = f
+					} else {
+						line = append(line, "null"...)
+					}
+				case vtab.ValueText:
+					if isJSON[i] && vtab.ValidJSONText(v.View()) {
+						line = append(line, v.Bytes...)
+					} else {
+						line = vtab.AppendJSONString(line, v.View())
+					}
+				default:
+					line = vtab.AppendJSONString(line, fmt.Sprint(v.Any()))
 				}
-			case string:
-				if isJSON[i] && vtab.ValidJSONText(v) {
-					line = append(line, v...)
-				} else {
-					line = vtab.AppendJSONString(line, v)
-				}
-			default:
-				line = vtab.AppendJSONString(line, fmt.Sprint(v))
 			}
+			line = append(line, '}', '\n')
+			w.Write(line)
+			w.Flush()
 		}
-		line = append(line, '}', '\n')
-		w.Write(line)
-		w.Flush()
-	}
-	if err := rows.Err(); err != nil {
+		return rows.Err()
+	})
+	if err != nil {
 		b.Fatalf("%s: %v", q, stmt.Cause(err))
 	}
 	if err := stmt.Err(); err != nil {
 		b.Fatalf("%s: %v", q, err)
-	}
-	if strings.HasPrefix(q, "SELECT count(*)") {
-		return int(vals[0].(int64))
 	}
 	return n
 }
@@ -465,7 +469,7 @@ func (e *env) close() {
 // BenchmarkEngineFloor is BenchmarkCPUPerInstance's engine floor alone,
 // per row: each table's rows held in memory as SQL values, read by the
 // five-column statement and by every page column written as JSON Lines,
-// through SQLite, the engine's virtual table and database/sql as awssql
+// through SQLite, the engine's virtual table and vtab.QueryRows as awssql
 // reads them. It is what each row costs before any call or decoding.
 func BenchmarkEngineFloor(b *testing.B) {
 	gen := fakedata.GenOptions{Accounts: 1, Regions: 1, InstancesPerRegion: 2000, ImagesPerRegion: 1000,
