@@ -15,6 +15,8 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"modernc.org/libc"
@@ -117,6 +119,16 @@ type Rows struct {
 	done    bool
 	err     error
 	stop    func() bool // the context's interrupt
+	// ended is set when the context ends; the progress handler, which
+	// finds r by handle, then stops the statement: an interrupt alone is
+	// lost when it comes before the statement's first step, which clears
+	// it.
+	ended  atomic.Bool
+	handle uintptr
+	// mu keeps an interrupt from landing once Close returned, on the
+	// connection's next statement.
+	mu     sync.Mutex
+	closed bool
 }
 
 // QueryRows prepares query, one statement, on conn (a connection of an
@@ -136,10 +148,6 @@ func QueryRows(ctx context.Context, conn any, query string, args ...any) (*Rows,
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	// modernc.org/sqlite's driver leaves a progress handler that stops
-	// a statement once the context of its own last call ended: not this
-	// statement's.
-	sqlite3.Xsqlite3_progress_handler(tls, db, 0, 0, 0)
 	r := &Rows{tls: tls, db: db}
 	if err := r.prepare(query); err != nil {
 		return nil, err
@@ -148,7 +156,17 @@ func QueryRows(ctx context.Context, conn any, query string, args ...any) (*Rows,
 		r.Close()
 		return nil, err
 	}
+	// The progress handler replaces the one modernc.org/sqlite's driver
+	// leaves, which watches the context of the driver's own last call.
+	r.handle = newHandle(r)
+	sqlite3.Xsqlite3_progress_handler(tls, db, 1000, cFuncPointer(xProgress), r.handle)
 	r.stop = context.AfterFunc(ctx, func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if r.closed {
+			return
+		}
+		r.ended.Store(true)
 		// Not r.tls: a TLS is not safe for concurrent use, and this runs
 		// while the statement steps on it (as the driver does).
 		t := libc.NewTLS()
@@ -354,11 +372,27 @@ func (r *Rows) Values() []Value { return r.vals }
 // Err is why the rows ended early, if they did.
 func (r *Rows) Err() error { return r.err }
 
+// xProgress stops a statement whose context ended.
+func xProgress(_ *libc.TLS, h uintptr) int32 {
+	if r, _ := handleValue(h).(*Rows); r != nil && r.ended.Load() {
+		return 1
+	}
+	return 0
+}
+
 // Close ends the statement. It may be called more than once.
 func (r *Rows) Close() error {
 	if r.stop != nil {
 		r.stop()
 		r.stop = nil
+		r.mu.Lock()
+		r.closed = true
+		r.mu.Unlock()
+	}
+	if r.handle != 0 {
+		sqlite3.Xsqlite3_progress_handler(r.tls, r.db, 0, 0, 0)
+		deleteHandle(r.handle)
+		r.handle = 0
 	}
 	r.done, r.pending = true, false
 	clear(r.vals)
