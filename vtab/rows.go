@@ -397,5 +397,30 @@ func (r *Rows) Close() error {
 	r.done, r.pending = true, false
 	clear(r.vals)
 	r.finalize()
+	if sqlite3.Xsqlite3_is_interrupted(r.tls, r.db) != 0 {
+		r.clearInterrupt()
+	}
 	return nil
+}
+
+// clearInterrupt steps a statement that does nothing, which clears the
+// connection's interrupt (only sqlite3_step does, when no other statement
+// runs). Left set, it would fail a long plan of the next statement, and
+// modernc.org/sqlite's driver, which takes an interrupted connection for
+// a broken one, would have database/sql drop a file database's connection,
+// and its TEMP tables with it (the shell with --db).
+func (r *Rows) clearInterrupt() {
+	z, err := libc.CString("SELECT 0")
+	if err != nil {
+		return
+	}
+	defer libc.Xfree(r.tls, z)
+	out := r.tls.Alloc(int(unsafe.Sizeof(uintptr(0))))
+	defer r.tls.Free(int(unsafe.Sizeof(uintptr(0))))
+	if sqlite3.Xsqlite3_prepare_v2(r.tls, r.db, z, -1, out, 0) != sqlite3.SQLITE_OK {
+		return
+	}
+	s := *at[uintptr](out)
+	sqlite3.Xsqlite3_step(r.tls, s)
+	sqlite3.Xsqlite3_finalize(r.tls, s)
 }
