@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/base64"
 	"encoding/csv"
 	"io"
@@ -369,7 +370,12 @@ type tableWriter struct {
 	// A column of numbers (and NULLs) is right-aligned; one that holds
 	// anything else, or only NULLs, left-aligned.
 	text, number []bool
+	printed      int // rows whose line got out whole, once end wrote
 }
+
+// rowsPrinted says how many rows' lines got out whole: none before end,
+// and fewer than all when the reader went away during it (| head).
+func (t *tableWriter) rowsPrinted() int { return t.printed }
 
 // cellEscaper keeps a value on one line of the table.
 var cellEscaper = strings.NewReplacer("\n", `\n`, "\t", `\t`, "\r", `\r`)
@@ -458,9 +464,11 @@ func (t *tableWriter) end() error {
 	if t.markdown {
 		opts = append(opts, tablewriter.WithRenderer(renderer.NewMarkdown()))
 	}
-	// tablewriter does not return its writes' errors: keep the first.
-	w := &outputWriter{w: t.w}
-	tbl := tablewriter.NewTable(w, opts...)
+	// The table is drawn whole, then written, so that a write cut short
+	// says which rows got out: each row is one line, and the lines before
+	// the first row and after the last are the header's and the border's.
+	var buf bytes.Buffer
+	tbl := tablewriter.NewTable(&buf, opts...)
 	if !t.opts.noHeader {
 		tbl.Header(t.cols)
 	}
@@ -469,11 +477,19 @@ func (t *tableWriter) end() error {
 			return err
 		}
 	}
-	t.cols, t.rows = nil, nil
+	rows := len(t.rows)
+	t.cols, t.rows, t.printed = nil, nil, 0
 	if err := tbl.Render(); err != nil {
 		return err
 	}
-	return w.failed()
+	after := 1 // the bottom border
+	if t.markdown {
+		after = 0
+	}
+	before := bytes.Count(buf.Bytes(), []byte("\n")) - rows - after
+	n, err := t.w.Write(buf.Bytes())
+	t.printed = min(max(bytes.Count(buf.Bytes()[:n], []byte("\n"))-before, 0), rows)
+	return err
 }
 
 // lineWriter writes each row as one "column = value" line per column, the

@@ -238,8 +238,8 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 		}
 	}
 	rowsOut := func() int {
-		if w.buffers() {
-			return nrows // all at the end, or none
+		if p, ok := w.(interface{ rowsPrinted() int }); ok {
+			return p.rowsPrinted() // a table, written at its end
 		}
 		out.Lock()
 		defer out.Unlock()
