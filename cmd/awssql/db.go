@@ -98,6 +98,9 @@ func (a *app) offlineEngine(ctx context.Context) (*vtab.Engine, *sql.DB, error) 
 	if err != nil {
 		return nil, nil, err
 	}
+	if a.opts.allowAttach { // as live: before the file's connection opens
+		eng.AllowAttach()
+	}
 	db, err := eng.FileDB(path, setup...)
 	if err != nil {
 		return nil, nil, err
