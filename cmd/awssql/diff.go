@@ -147,11 +147,11 @@ func (a *app) diff(ctx context.Context, o diffOptions, tableArgs []string) error
 
 	counts := map[string]int{}
 	vals := make([]vtab.Value, len(cols))
-	nrows := 0
+	printed := &rowsOut{w: w}
 	// The reader of the output went away (| head): say how much it got.
 	closed := func(err error) error {
 		if isPipeClosed(err) {
-			return &interruptedError{rows: nrows, closed: true}
+			return &interruptedError{rows: printed.count(), closed: true}
 		}
 		return err
 	}
@@ -167,7 +167,7 @@ func (a *app) diff(ctx context.Context, o diffOptions, tableArgs []string) error
 		if err := w.row(vals); err != nil {
 			return closed(err)
 		}
-		nrows++
+		printed.wrote()
 	}
 	if err := w.end(); err != nil {
 		return closed(err)

@@ -66,6 +66,39 @@ type resultWriter interface {
 	written() (out, total int64)
 }
 
+// rowsOut counts the rows of a writer that got out whole, for the message
+// of a statement cut short: rows written a buffer at a time are out only
+// when their buffer is, and a table's only once it is drawn.
+type rowsOut struct {
+	w       resultWriter
+	ends    []int64 // where the rows still held in w's buffer end, in bytes given to it
+	printed int     // the rows before them, which got out
+}
+
+// wrote records that w took a whole row.
+func (r *rowsOut) wrote() {
+	_, end := r.w.written()
+	r.ends = append(r.ends, end)
+	r.settle()
+}
+
+func (r *rowsOut) settle() {
+	done, _ := r.w.written()
+	for len(r.ends) > 0 && r.ends[0] <= done {
+		r.ends = r.ends[1:]
+		r.printed++
+	}
+}
+
+// count is how many rows the reader has.
+func (r *rowsOut) count() int {
+	if t, ok := r.w.(interface{ rowsPrinted() int }); ok {
+		return t.rowsPrinted() // a table, written at its end
+	}
+	r.settle()
+	return r.printed
+}
+
 // counter counts the bytes its writer took.
 type counter struct {
 	w io.Writer

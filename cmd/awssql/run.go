@@ -224,27 +224,11 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 	stmt := eng.Begin(ctx)
 	defer stmt.End()
 	var nrows int
-	// ends are where the rows still held in the writer's buffer end (in
-	// bytes given to it), and out counts the rows before them, which got
-	// out whole: rows written a buffer at a time are printed only when
-	// their buffer is, and a cut says how many the reader has.
-	var ends []int64
-	var printed int
-	settle := func() { // with out held
-		done, _ := w.written()
-		for len(ends) > 0 && ends[0] <= done {
-			ends = ends[1:]
-			printed++
-		}
-	}
+	printed := &rowsOut{w: w} // used with out held
 	rowsOut := func() int {
-		if p, ok := w.(interface{ rowsPrinted() int }); ok {
-			return p.rowsPrinted() // a table, written at its end
-		}
 		out.Lock()
 		defer out.Unlock()
-		settle()
-		return printed
+		return printed.count()
 	}
 	// A statement cut short never ends as a success, whatever streamed:
 	// the error says so and how many rows came before it.
@@ -347,9 +331,7 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 				err = w.flush()
 			}
 			if err == nil {
-				_, end := w.written()
-				ends = append(ends, end)
-				settle()
+				printed.wrote()
 			}
 			out.Unlock()
 			if err != nil {
