@@ -65,6 +65,41 @@ func BenchmarkTokenizer(b *testing.B) {
 			}
 		}
 	})
+	// gosax with what the decoder would add: each element's name, end
+	// tags matched against their start, text with its entities decoded.
+	b.Run("gosax-checked", func(b *testing.B) {
+		b.SetBytes(int64(len(page)))
+		b.ReportAllocs()
+		var open [][]byte
+		for range b.N {
+			r := gosax.NewReader(bytes.NewReader(page))
+			open = open[:0]
+			for {
+				e, err := r.Event()
+				if err != nil {
+					b.Fatal(err)
+				}
+				switch e.Type() {
+				case gosax.EventStart:
+					name, _ := gosax.Name(e.Bytes[1:])
+					open = append(open, name)
+				case gosax.EventEnd:
+					name, _ := gosax.Name(e.Bytes[2:])
+					if len(open) == 0 || !bytes.Equal(open[len(open)-1], name) {
+						b.Fatalf("</%s> does not close its element", name)
+					}
+					open = open[:len(open)-1]
+				case gosax.EventText:
+					if _, err := gosax.Unescape(e.Bytes); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if e.Type() == gosax.EventEOF {
+					break
+				}
+			}
+		}
+	})
 	b.Run("scanner", func(b *testing.B) {
 		b.SetBytes(int64(len(page)))
 		b.ReportAllocs()
