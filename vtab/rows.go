@@ -372,6 +372,22 @@ func (r *Rows) Values() []Value { return r.vals }
 // Err is why the rows ended early, if they did.
 func (r *Rows) Err() error { return r.err }
 
+// InTransaction reports whether conn (as QueryRows takes it) has a
+// transaction open: a BEGIN not yet ended by COMMIT or ROLLBACK, or by
+// SQLite itself, which rolls the transaction back when a write in it is
+// interrupted or fails for want of memory, space or a lock.
+func InTransaction(conn any) bool {
+	dc, ok := conn.(driver.Conn)
+	if !ok {
+		return false
+	}
+	tls, db, err := rawConn(dc)
+	if err != nil {
+		return false
+	}
+	return sqlite3.Xsqlite3_get_autocommit(tls, db) == 0
+}
+
 // xProgress stops a statement whose context ended.
 func xProgress(_ *libc.TLS, h uintptr) int32 {
 	if r, _ := handleValue(h).(*Rows); r != nil && r.ended.Load() {

@@ -71,3 +71,29 @@ func TestStatementWithoutTableStops(t *testing.T) {
 		}
 	}
 }
+
+// TestRolledBackTransactionIsSaid cuts a write inside BEGIN, which has
+// SQLite roll the whole transaction back, and wants stderr to say so; a
+// cut read inside BEGIN leaves the transaction open and says nothing of
+// it.
+func TestRolledBackTransactionIsSaid(t *testing.T) {
+	const endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+	for _, tc := range []struct {
+		name, cut string
+		said      bool
+	}{
+		{"write", "INSERT INTO t SELECT x FROM c", true},
+		{"read", "SELECT max(x) FROM c", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := runCLI(context.Background(), nil, "", false, "--demo", "--timeout", "300ms", "-o", "csv",
+				"CREATE TEMP TABLE t(v); BEGIN; INSERT INTO t VALUES (1); "+endless+tc.cut)
+			if r.code != 124 {
+				t.Fatalf("exit %d, want 124; stderr %q", r.code, r.stderr)
+			}
+			if said := regexp.MustCompile(`rolled back the open transaction`).MatchString(r.stderr); said != tc.said {
+				t.Errorf("rollback said %v, want %v; stderr %q", said, tc.said, r.stderr)
+			}
+		})
+	}
+}

@@ -275,7 +275,17 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 		return err
 	}
 	defer conn.Close()
-	return conn.Raw(func(dc any) error {
+	return conn.Raw(func(dc any) (err error) {
+		if vtab.InTransaction(dc) {
+			// A statement that fails or is cut short inside BEGIN may
+			// have SQLite roll the whole transaction back: say so, or
+			// the next statements would run outside it unawares.
+			defer func() {
+				if err != nil && !vtab.InTransaction(dc) {
+					fmt.Fprintln(a.io.errOut, "awssql: SQLite rolled back the open transaction: what it changed since BEGIN is gone")
+				}
+			}()
+		}
 		rows, err := vtab.QueryRows(ctx, dc, query, namedArgs(query, params)...)
 		if err != nil {
 			return explainSQLError(stmt.Cause(err), query)
