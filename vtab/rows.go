@@ -260,6 +260,8 @@ func (r *Rows) bind(args []any) error {
 			if na, ok := v.(sql.NamedArg); ok {
 				v = na.Value
 			}
+		} else {
+			return fmt.Errorf("missing argument with index %d", i)
 		}
 		var rc int32
 		switch v := ValueOf(v); v.Kind {
