@@ -137,11 +137,7 @@ type Rows struct {
 // read and closed before conn is used again. When ctx ends, the statement
 // is interrupted.
 func QueryRows(ctx context.Context, conn any, query string, args ...any) (*Rows, error) {
-	dc, ok := conn.(driver.Conn)
-	if !ok {
-		return nil, fmt.Errorf("vtab: %T is not a database connection", conn)
-	}
-	tls, db, err := rawConn(dc)
+	tls, db, err := rawOf(conn)
 	if err != nil {
 		return nil, err
 	}
@@ -379,15 +375,17 @@ func (r *Rows) Err() error { return r.err }
 // SQLite itself, which rolls the transaction back when a write in it is
 // interrupted or fails for want of memory, space or a lock.
 func InTransaction(conn any) bool {
+	tls, db, err := rawOf(conn)
+	return err == nil && sqlite3.Xsqlite3_get_autocommit(tls, db) == 0
+}
+
+// rawOf is rawConn of a connection as database/sql's Conn.Raw hands it.
+func rawOf(conn any) (*libc.TLS, uintptr, error) {
 	dc, ok := conn.(driver.Conn)
 	if !ok {
-		return false
+		return nil, 0, fmt.Errorf("vtab: %T is not a database connection", conn)
 	}
-	tls, db, err := rawConn(dc)
-	if err != nil {
-		return false
-	}
-	return sqlite3.Xsqlite3_get_autocommit(tls, db) == 0
+	return rawConn(dc)
 }
 
 // xProgress stops a statement whose context ended.

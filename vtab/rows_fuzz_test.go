@@ -1,13 +1,9 @@
 package vtab_test
 
 import (
-	"context"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/awssql/awssql/vtab"
 )
@@ -50,36 +46,6 @@ func FuzzQueryRowsIsDatabaseSQL(f *testing.F) {
 		if strings.ContainsRune(expr, 0) || strings.Contains(expr, ";") {
 			t.Skip("not one statement")
 		}
-		q := "SELECT " + expr
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
-		wantCols, want, wantErr := querySQL(ctx, t, db, q)
-		if ctx.Err() != nil {
-			t.Skip("runs past a second")
-		}
-		ctx2, cancel2 := context.WithTimeout(context.Background(), time.Second)
-		defer cancel2()
-		cols, got, err := queryRows(ctx2, t, db, q)
-		if ctx2.Err() != nil {
-			t.Skip("runs past a second")
-		}
-		if fmt.Sprint(err) != fmt.Sprint(wantErr) {
-			t.Fatalf("%s: error %v, database/sql's %v", q, err, wantErr)
-		}
-		if wantErr != nil {
-			return
-		}
-		if len(wantCols) == 0 {
-			wantCols = nil
-		}
-		if len(cols) == 0 {
-			cols = nil
-		}
-		if d := cmp.Diff(wantCols, cols); d != "" {
-			t.Errorf("%s: columns (-database/sql +QueryRows):\n%s", q, d)
-		}
-		if d := cmp.Diff(want, got, cmp.Comparer(func(a, b float64) bool { return a == b || a != a && b != b })); d != "" {
-			t.Errorf("%s: rows (-database/sql +QueryRows):\n%s", q, d)
-		}
+		sameAsDatabaseSQL(t, db, time.Second, "SELECT "+expr)
 	})
 }

@@ -78,6 +78,49 @@ func querySQL(ctx context.Context, t *testing.T, db *sql.DB, q string, args ...a
 	return cols, out, rows.Err()
 }
 
+// sameAsDatabaseSQL runs q with QueryRows and through database/sql, each
+// within timeout (0: none; a run past it skips t), and fails t where the
+// columns, the rows or the error differ.
+func sameAsDatabaseSQL(t *testing.T, db *sql.DB, timeout time.Duration, q string, args ...any) {
+	t.Helper()
+	within := func() (context.Context, context.CancelFunc) {
+		if timeout == 0 {
+			return context.WithCancel(context.Background())
+		}
+		return context.WithTimeout(context.Background(), timeout)
+	}
+	ctx, cancel := within()
+	defer cancel()
+	wantCols, want, wantErr := querySQL(ctx, t, db, q, args...)
+	if ctx.Err() != nil {
+		t.Skipf("runs past %v", timeout)
+	}
+	ctx2, cancel2 := within()
+	defer cancel2()
+	cols, got, err := queryRows(ctx2, t, db, q, args...)
+	if ctx2.Err() != nil {
+		t.Skipf("runs past %v", timeout)
+	}
+	if fmt.Sprint(err) != fmt.Sprint(wantErr) {
+		t.Fatalf("%s: error %v, database/sql's %v", q, err, wantErr)
+	}
+	if wantErr != nil {
+		return
+	}
+	if len(wantCols) == 0 {
+		wantCols = nil
+	}
+	if len(cols) == 0 {
+		cols = nil
+	}
+	if d := cmp.Diff(wantCols, cols); d != "" {
+		t.Errorf("%s: columns (-database/sql +QueryRows):\n%s", q, d)
+	}
+	if d := cmp.Diff(want, got, cmp.Comparer(func(a, b float64) bool { return a == b || a != a && b != b })); d != "" {
+		t.Errorf("%s: rows (-database/sql +QueryRows):\n%s", q, d)
+	}
+}
+
 // TestQueryRowsIsDatabaseSQL runs statements of every kind of value, of
 // no rows and of errors both ways, and wants the same columns, values
 // and error messages from QueryRows as from database/sql.
@@ -123,26 +166,7 @@ func TestQueryRowsIsDatabaseSQL(t *testing.T) {
 		{q: "SELECT abs(-9223372036854775808)"},
 	} {
 		t.Run(tc.q[:min(len(tc.q), 40)], func(t *testing.T) {
-			wantCols, want, wantErr := querySQL(ctx, t, db, tc.q, tc.args...)
-			cols, got, err := queryRows(ctx, t, db, tc.q, tc.args...)
-			if fmt.Sprint(err) != fmt.Sprint(wantErr) {
-				t.Fatalf("error %v, database/sql's %v", err, wantErr)
-			}
-			if wantErr != nil {
-				return
-			}
-			if len(wantCols) == 0 {
-				wantCols = nil
-			}
-			if len(cols) == 0 {
-				cols = nil
-			}
-			if d := cmp.Diff(wantCols, cols); d != "" {
-				t.Errorf("columns (-database/sql +QueryRows):\n%s", d)
-			}
-			if d := cmp.Diff(want, got); d != "" {
-				t.Errorf("rows (-database/sql +QueryRows):\n%s", d)
-			}
+			sameAsDatabaseSQL(t, db, 0, tc.q, tc.args...)
 		})
 	}
 	if _, _, err := queryRows(ctx, t, db, "SELECT 1; SELECT 2"); err == nil {

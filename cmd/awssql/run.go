@@ -225,7 +225,7 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 	defer stmt.End()
 	var nrows int
 	printed := &rowsOut{w: w} // used with out held
-	rowsOut := func() int {
+	gotOut := func() int {
 		out.Lock()
 		defer out.Unlock()
 		return printed.count()
@@ -237,14 +237,14 @@ func (a *app) runStatement(ctx context.Context, query string, params map[string]
 		case isPipeClosed(err):
 			// The reader went away (| head): the rest of the answer
 			// was not delivered.
-			err = &interruptedError{rows: rowsOut(), closed: true}
+			err = &interruptedError{rows: gotOut(), closed: true}
 		case ctx.Err() == nil, context.Cause(ctx) == errOutput:
 			// A write that failed otherwise (a full disk) is its own
 			// error, not an interrupt.
 		case context.Cause(ctx) == errStatementTimeout:
-			err = &timeoutError{after: a.opts.timeout, running: running(st.Snapshot()), rows: rowsOut()}
+			err = &timeoutError{after: a.opts.timeout, running: running(st.Snapshot()), rows: gotOut()}
 		default:
-			err = &interruptedError{rows: rowsOut()}
+			err = &interruptedError{rows: gotOut()}
 		}
 	}()
 
