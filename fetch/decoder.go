@@ -110,6 +110,9 @@ func (m *deserializer) HandleDeserialize(ctx context.Context, in middleware.Dese
 		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
 			return out, md, &smithy.DeserializationError{Err: fmt.Errorf("failed to read response body, %w", err)}
 		}
+		if cf := callFieldsFrom(ctx); cf != nil {
+			cf.by = DecoderFloor
+		}
 		out.Result, err = m.fast.decode(strings.NewReader(""), nil)
 		return out, md, err
 	}
@@ -125,6 +128,7 @@ func (m *deserializer) HandleDeserialize(ctx context.Context, in middleware.Dese
 	out.Result = result
 	if cf != nil {
 		cf.got = want
+		cf.by = DecoderAWSSQL
 	}
 	StatsFrom(ctx).decoded(DecoderAWSSQL)
 	return out, md, nil
@@ -138,6 +142,7 @@ func (m *deserializer) bySDK(ctx context.Context, in middleware.DeserializeInput
 	if err == nil {
 		if cf := callFieldsFrom(ctx); cf != nil {
 			cf.got = allFields
+			cf.by = DecoderSDK
 		}
 		StatsFrom(ctx).decoded(DecoderSDK)
 	}

@@ -66,6 +66,10 @@ type diskHeader struct {
 	// Fields are those the output holds (see Project); none (as entries
 	// written before projections have it) means every field.
 	Fields *[]string `json:"fields,omitempty"`
+	// Decoder is the decoder that read the answer (DecoderAWSSQL,
+	// DecoderSDK); none (entries written before it was kept) is taken
+	// for awssql's. See answers.
+	Decoder string `json:"decoder,omitempty"`
 }
 
 // diskTrailer is the last line of an entry: the SHA-256 of the output's
@@ -139,7 +143,7 @@ func (d *diskCache) path(id, key string) string {
 // a fresh entry that holds less says what it holds, so that the call made
 // instead asks for those too. It holds the file's bytes only while out is
 // decoded from them. A stale, future-dated or unreadable entry is removed.
-func (d *diskCache) read(id, key string, want fields, out any) (fields, bool, bool) {
+func (d *diskCache) read(id, key string, want fields, decoder string, out any) (fields, bool, bool) {
 	p := d.path(id, key)
 	b, err := os.ReadFile(p)
 	if err != nil {
@@ -148,6 +152,11 @@ func (d *diskCache) read(id, key string, want fields, out any) (fields, bool, bo
 	head, body, ok := bytes.Cut(b, []byte{'\n'})
 	var h diskHeader
 	if ok && json.Unmarshal(head, &h) == nil && d.fresh(h.Fetched) {
+		if !h.answers(decoder) {
+			// Not an answer for this session, but not wrong: the
+			// call made instead rewrites it.
+			return fields{}, false, false
+		}
 		held := allFields
 		if h.Fields != nil {
 			held = fieldsOf(*h.Fields)
@@ -163,6 +172,21 @@ func (d *diskCache) read(id, key string, want fields, out any) (fields, bool, bo
 		d.grew(-int64(len(b)))
 	}
 	return fields{}, false, false
+}
+
+// answers reports whether an entry whose header is h may answer a session
+// that decodes with decoder. What the SDK decoded answers every session.
+// What awssql's decoder read answers only its own: --decoder sdk is the
+// way back from awssql's decoder, which an entry it wrote would bar for as
+// long as the entry stays fresh.
+func (h diskHeader) answers(decoder string) bool {
+	switch h.Decoder {
+	case DecoderSDK:
+		return true
+	case DecoderAWSSQL, "":
+		return decoder == DecoderAWSSQL
+	}
+	return false
 }
 
 // intact returns the output line of what follows an entry's header, if
@@ -190,7 +214,7 @@ func (d *diskCache) fresh(t time.Time) bool {
 	return age >= -clockSkew && age <= d.ttl
 }
 
-func (d *diskCache) write(id, key string, out any, held fields) error {
+func (d *diskCache) write(id, key string, out any, held fields, by string) error {
 	dir := filepath.Join(d.root, id)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
@@ -208,7 +232,7 @@ func (d *diskCache) write(id, key string, out any, held fields) error {
 	defer os.Remove(f.Name())
 	fetched := d.now()
 	w := &countingWriter{w: f}
-	h := diskHeader{Fetched: fetched}
+	h := diskHeader{Fetched: fetched, Decoder: by}
 	if !held.all {
 		paths := held.paths
 		h.Fields = &paths
@@ -365,7 +389,7 @@ func (d *diskCache) middleware(s *Session) func(*middleware.Stack) error {
 					cf = &callFields{want: allFields, got: allFields}
 				}
 				out := newOut()
-				held, fresh, ok := d.read(id, key, cf.want, out)
+				held, fresh, ok := d.read(id, key, cf.want, s.opts.Decoder, out)
 				if ok {
 					cf.got = held
 					StatsFrom(ctx).update(func(s *Stats) { s.DiskHits++ })
@@ -379,7 +403,7 @@ func (d *diskCache) middleware(s *Session) func(*middleware.Stack) error {
 				}
 				res, md, err := next.HandleInitialize(ctx, in)
 				if err == nil && res.Result != nil && reflect.TypeOf(res.Result) == reflect.TypeOf(newOut()) {
-					if werr := d.write(id, key, res.Result, cf.got); werr != nil {
+					if werr := d.write(id, key, res.Result, cf.got, cf.by); werr != nil {
 						return res, md, fmt.Errorf("cache: %w", werr)
 					}
 				}

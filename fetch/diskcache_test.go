@@ -41,7 +41,7 @@ func TestDiskEntryDates(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			d := newDiskCache(t.TempDir(), 10*time.Minute, 1<<20)
 			d.now = func() time.Time { return now.Add(tt.fetched) }
-			if err := d.write("id", "key", out, allFields); err != nil {
+			if err := d.write("id", "key", out, allFields, DecoderAWSSQL); err != nil {
 				t.Fatal(err)
 			}
 			if tt.content != "" {
@@ -51,7 +51,7 @@ func TestDiskEntryDates(t *testing.T) {
 			}
 			d.now = func() time.Time { return now }
 			var got ec2.DescribeRegionsOutput
-			if _, _, hit := d.read("id", "key", allFields, &got); hit != tt.want {
+			if _, _, hit := d.read("id", "key", allFields, DecoderAWSSQL, &got); hit != tt.want {
 				t.Fatalf("read: %v, want %v", hit, tt.want)
 			}
 			_, err := os.Stat(d.path("id", "key"))
@@ -105,7 +105,7 @@ func TestDiskCacheCap(t *testing.T) {
 	// What the first listing removes.
 	future := newDiskCache(dir, time.Hour, max)
 	future.now = func() time.Time { return time.Now().Add(24 * time.Hour) }
-	if err := future.write(id, "from the future", &ec2.DescribeRegionsOutput{}, allFields); err != nil {
+	if err := future.write(id, "from the future", &ec2.DescribeRegionsOutput{}, allFields, DecoderAWSSQL); err != nil {
 		t.Fatal(err)
 	}
 	tmp := filepath.Join(dir, id, ".tmp-12345")
@@ -184,7 +184,7 @@ func TestDiskReadHoldsNoCopy(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := newDiskCache(t.TempDir(), time.Hour, 1<<30)
-	if err := d.write("id", "key", out, allFields); err != nil {
+	if err := d.write("id", "key", out, allFields, DecoderAWSSQL); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(d.path("id", "key"))
@@ -204,7 +204,7 @@ func TestDiskReadHoldsNoCopy(t *testing.T) {
 	bodyBytes := []byte(body)
 	decode := allocated(func() { json.Unmarshal(bodyBytes, new(ec2.DescribeInstancesOutput)) })
 	read := allocated(func() {
-		if _, _, ok := d.read("id", "key", allFields, new(ec2.DescribeInstancesOutput)); !ok {
+		if _, _, ok := d.read("id", "key", allFields, DecoderAWSSQL, new(ec2.DescribeInstancesOutput)); !ok {
 			t.Error("no entry")
 		}
 	})
@@ -253,11 +253,11 @@ func TestDiskEntryCorrupted(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := newDiskCache(t.TempDir(), 10*time.Minute, 1<<20)
-			if err := d.write("id", "key", out, allFields); err != nil {
+			if err := d.write("id", "key", out, allFields, DecoderAWSSQL); err != nil {
 				t.Fatal(err)
 			}
 			var whole ec2.DescribeInstancesOutput
-			if _, _, ok := d.read("id", "key", allFields, &whole); !ok || jsonOf(t, &whole) != jsonOf(t, out) {
+			if _, _, ok := d.read("id", "key", allFields, DecoderAWSSQL, &whole); !ok || jsonOf(t, &whole) != jsonOf(t, out) {
 				t.Fatalf("the entry as written does not read back: %s", jsonOf(t, &whole))
 			}
 			b, err := os.ReadFile(d.path("id", "key"))
@@ -268,11 +268,57 @@ func TestDiskEntryCorrupted(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got ec2.DescribeInstancesOutput
-			if _, _, ok := d.read("id", "key", allFields, &got); ok {
+			if _, _, ok := d.read("id", "key", allFields, DecoderAWSSQL, &got); ok {
 				t.Errorf("a corrupted entry was read as an answer: %s", jsonOf(t, &got))
 			}
 			if _, err := os.Stat(d.path("id", "key")); err == nil {
 				t.Error("the corrupted entry is kept")
+			}
+		})
+	}
+}
+
+// TestDiskEntryDecoder: --decoder sdk is the way back from awssql's
+// decoder, so an entry awssql's decoder read never answers a session that
+// decodes with the SDK's; what the SDK decoded answers every session. An
+// entry written before the decoder was kept is taken for awssql's.
+func TestDiskEntryDecoder(t *testing.T) {
+	out := &ec2.DescribeRegionsOutput{Regions: []ec2types.Region{{RegionName: aws.String("us-east-1")}}}
+	tests := []struct {
+		by, session string
+		want        bool
+	}{
+		{DecoderAWSSQL, DecoderAWSSQL, true},
+		{DecoderAWSSQL, DecoderSDK, false},
+		{DecoderSDK, DecoderSDK, true},
+		{DecoderSDK, DecoderAWSSQL, true},
+		{"", DecoderAWSSQL, true},
+		{"", DecoderSDK, false},
+		{DecoderFloor, DecoderAWSSQL, false},
+		{DecoderFloor, DecoderSDK, false},
+	}
+	for _, tt := range tests {
+		by := tt.by
+		if by == "" {
+			by = "no decoder"
+		}
+		t.Run(by+" read, "+tt.session+" asks", func(t *testing.T) {
+			d := newDiskCache(t.TempDir(), 10*time.Minute, 1<<20)
+			if err := d.write("id", "key", out, allFields, tt.by); err != nil {
+				t.Fatal(err)
+			}
+			var got ec2.DescribeRegionsOutput
+			held, fresh, hit := d.read("id", "key", allFields, tt.session, &got)
+			if hit != tt.want {
+				t.Fatalf("read: %v, want %v", hit, tt.want)
+			}
+			if !hit && fresh {
+				// Fresh would have the call ask for the entry's fields:
+				// the entry is no answer at all, whatever it holds.
+				t.Errorf("an entry that cannot answer says it holds %v", held.list())
+			}
+			if hit && jsonOf(t, out) != jsonOf(t, &got) {
+				t.Errorf("read %s, wrote %s", jsonOf(t, &got), jsonOf(t, out))
 			}
 		})
 	}

@@ -86,12 +86,12 @@ func TestHeapSizeMatchesTheRuntime(t *testing.T) {
 					return tt.call(ctx, i)
 				}
 				if from == "disk" {
-					if err := disk.write("id", tt.name, first, allFields); err != nil {
+					if err := disk.write("id", tt.name, first, allFields, DecoderAWSSQL); err != nil {
 						t.Fatal(err)
 					}
 					next = func(int) (any, error) {
 						out := reflectNew(first)
-						if _, _, ok := disk.read("id", tt.name, allFields, out); !ok {
+						if _, _, ok := disk.read("id", tt.name, allFields, DecoderAWSSQL, out); !ok {
 							return nil, fmt.Errorf("no disk entry")
 						}
 						return out, nil
@@ -266,10 +266,10 @@ func TestPlannedHeapSizeIsTheWalks(t *testing.T) {
 				}
 				out = detached(out)
 				fromDisk := reflectNew(out)
-				if err := disk.write("id", tt.name, out, allFields); err != nil {
+				if err := disk.write("id", tt.name, out, allFields, DecoderAWSSQL); err != nil {
 					t.Fatal(err)
 				}
-				if _, _, ok := disk.read("id", tt.name, allFields, fromDisk); !ok {
+				if _, _, ok := disk.read("id", tt.name, allFields, DecoderAWSSQL, fromDisk); !ok {
 					t.Fatalf("%s: no disk entry", tt.name)
 				}
 				for _, v := range []any{out, fromDisk} {

@@ -110,6 +110,9 @@ func (f fields) list() []string {
 type callFields struct {
 	want fields
 	got  fields
+	// by is the decoder that read the answer (DecoderAWSSQL,
+	// DecoderSDK, DecoderFloor); "" until one did.
+	by string
 }
 
 type callFieldsKey struct{}
