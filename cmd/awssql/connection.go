@@ -244,6 +244,9 @@ func (a *app) loadConnection(cmd *cobra.Command) (conn map[string]yaml.Node, whe
 	if err := yaml.Unmarshal(b, &cf); err != nil {
 		return nil, "", usageErrorf("config %s: %v", path, err)
 	}
+	if err := topLevelKeys(b, cmd); err != nil {
+		return nil, "", usageErrorf("config %s: %v", path, err)
+	}
 	if name == "" {
 		name = cf.Default
 	}
@@ -448,6 +451,29 @@ func (a *app) startDemo(fo *fetch.Options) error {
 	}
 	if fo.HomeRegion == "" {
 		fo.HomeRegion = "us-east-1"
+	}
+	return nil
+}
+
+// topLevelKeys refuses a key at the config file's top level other than
+// default and connections. A setting written there (decoder: sdk) would
+// otherwise be read as nothing, and the run would go on without it.
+func topLevelKeys(b []byte, cmd *cobra.Command) error {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b, &doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil // empty, or refused by the decoding into configFile
+	}
+	m := doc.Content[0].Content
+	for i := 0; i+1 < len(m); i += 2 {
+		k := m[i]
+		if k.Value == "default" || k.Value == "connections" || strings.HasPrefix(k.Value, "x-") {
+			continue // x-: a place for YAML anchors, as in Compose files
+		}
+		hint := "the top level holds default and connections"
+		if f := cmd.Flags().Lookup(k.Value); f != nil && !notFromConfig[k.Value] {
+			hint = fmt.Sprintf("settings go under a connection: connections: NAME: %s: ...", k.Value)
+		}
+		return fmt.Errorf("line %d: unknown key %q (%s)", k.Line, k.Value, hint)
 	}
 	return nil
 }
