@@ -225,55 +225,60 @@ func BenchmarkCPUPerInstance(b *testing.B) {
 				replayed(b, url, key, secret, regions, fetch.DecoderSDK).statement(b, shape.sql, jsonl)
 				per := map[string]time.Duration{}
 				marginal := map[string]float64{} // ns a resource, the statement's fixed cost taken out
-				perRun := 0                      // resources a statement reads
 				empty := fmt.Sprintf("SELECT count(*) FROM %s WHERE %s = 'none'", tt.table, tt.id)
-				for _, decoder := range []string{fetch.DecoderSDK, fetch.DecoderAWSSQL, fetch.DecoderFloor} {
-					// The statement's fixed cost: the same table, one call
-					// answering nothing (a new session, the region's
-					// check, SQLite's plan).
-					var fixed time.Duration
-					for range 3 * b.N {
-						e := replayed(b, url, key, secret, regions, decoder)
-						runtime.GC()
-						start := cpu(b)
-						if n := e.statement(b, empty, false); n != 0 {
-							b.Fatalf("%s: %d rows", empty, n)
+				decoders := []string{fetch.DecoderSDK, fetch.DecoderAWSSQL, fetch.DecoderFloor}
+				fixed := map[string]time.Duration{} // the statement's fixed cost, summed
+				spent := map[string]time.Duration{}
+				resources := map[string]int{}
+				// The decoders take turns within each run, so that a machine
+				// whose speed drifts (a shared host) slows them alike: run
+				// one after the other, a drift between the blocks moved the
+				// ratio by a third.
+				for range b.N {
+					for _, decoder := range decoders {
+						// The statement's fixed cost: the same table, one
+						// call answering nothing (a new session, the
+						// region's check, SQLite's plan).
+						for range 3 {
+							e := replayed(b, url, key, secret, regions, decoder)
+							runtime.GC()
+							start := cpu(b)
+							if n := e.statement(b, empty, false); n != 0 {
+								b.Fatalf("%s: %d rows", empty, n)
+							}
+							fixed[decoder] += cpu(b) - start
+							e.close()
 						}
-						fixed += cpu(b) - start
-						e.close()
-					}
-					fixed /= time.Duration(3 * b.N)
-					var spent time.Duration
-					resources := 0
-					for range b.N {
 						// A new session each time: the call cache would
 						// answer the second run.
 						e := replayed(b, url, key, secret, regions, decoder)
 						runtime.GC()
 						start := cpu(b)
 						n := e.statement(b, shape.sql, jsonl)
-						spent += cpu(b) - start
-						resources += n
+						spent[decoder] += cpu(b) - start
+						resources[decoder] += n
 						e.close()
 					}
+				}
+				perRun := resources[fetch.DecoderSDK] / b.N // resources a statement reads
+				if perRun == 0 {
+					b.Fatalf("%s: no rows", shape.sql)
+				}
+				for _, decoder := range decoders {
+					fix := fixed[decoder] / time.Duration(3*b.N)
 					if decoder == fetch.DecoderFloor {
 						// No rows: the pages were dropped. Per resource of
 						// the others.
-						per[decoder] = spent / time.Duration(b.N*perRun)
-						marginal[decoder] = float64(spent/time.Duration(b.N)-fixed) / float64(perRun)
-						continue
+						per[decoder] = spent[decoder] / time.Duration(b.N*perRun)
+					} else {
+						if resources[decoder] != b.N*perRun {
+							// The decoders must answer alike: a figure per
+							// resource of a listing cut short is no figure.
+							b.Fatalf("%s: %s read %d resources a statement, %s %d", shape.sql, decoder, resources[decoder]/b.N, fetch.DecoderSDK, perRun)
+						}
+						per[decoder] = spent[decoder] / time.Duration(resources[decoder])
 					}
-					if resources == 0 {
-						b.Fatalf("%s: no rows", shape.sql)
-					}
-					per[decoder] = spent / time.Duration(resources)
-					if perRun != 0 && resources != b.N*perRun {
-						// The decoders must answer alike: a figure per
-						// resource of a listing cut short is no figure.
-						b.Fatalf("%s: %s read %d resources a statement, %s %d", shape.sql, decoder, resources/b.N, fetch.DecoderSDK, perRun)
-					}
-					perRun = resources / b.N
-					marginal[decoder] = float64(spent/time.Duration(b.N)-fixed) / float64(perRun)
+					marginal[decoder] = float64(spent[decoder]/time.Duration(b.N)-fix) / float64(perRun)
 				}
 				// The engine's floor: the same statement over a table of
 				// the same columns whose rows are already SQL values in
