@@ -32,24 +32,8 @@ func (e *env) attackQuery(q string) ([]map[string]any, *fetch.Stats, error) {
 		return nil, nil, stmt.Cause(err)
 	}
 	defer rows.Close()
-	cols, _ := rows.Columns()
-	var out []map[string]any
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, nil, err
-		}
-		m := map[string]any{}
-		for i, c := range cols {
-			m[c] = vals[i]
-		}
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := rowMaps(rows)
+	if err != nil {
 		return nil, nil, stmt.Cause(err)
 	}
 	if err := stmt.Err(); err != nil {

@@ -75,6 +75,32 @@ func openFake(t testing.TB, ds *fakedata.Dataset, regions []string, fake []awsfa
 	return &env{srv: srv, url: url, sess: sess, eng: eng, db: db}
 }
 
+// rowMaps reads every row as a map keyed by column name. A value's error
+// (rows.Err) comes back as it is, for the caller to explain.
+func rowMaps(rows *sql.Rows) ([]map[string]any, error) {
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	var out []map[string]any
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		m := map[string]any{}
+		for i, c := range cols {
+			m[c] = vals[i]
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
 // query returns the rows of a statement as maps keyed by column name.
 func (e *env) query(t testing.TB, q string) []map[string]any {
 	t.Helper()
@@ -85,24 +111,8 @@ func (e *env) query(t testing.TB, q string) []map[string]any {
 		t.Fatalf("%s: %v", q, stmt.Cause(err))
 	}
 	defer rows.Close()
-	cols, _ := rows.Columns()
-	var out []map[string]any
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		m := map[string]any{}
-		for i, c := range cols {
-			m[c] = vals[i]
-		}
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := rowMaps(rows)
+	if err != nil {
 		t.Fatalf("%s: %v", q, stmt.Cause(err))
 	}
 	if err := stmt.Err(); err != nil {

@@ -43,24 +43,8 @@ func (e *env) queryStats(t *testing.T, q string) ([]map[string]any, *fetch.Stats
 		t.Fatalf("%s: %v", q, stmt.Cause(err))
 	}
 	defer rows.Close()
-	cols, _ := rows.Columns()
-	var out []map[string]any
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		m := map[string]any{}
-		for i, c := range cols {
-			m[c] = vals[i]
-		}
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := rowMaps(rows)
+	if err != nil {
 		t.Fatalf("%s: %v", q, stmt.Cause(err))
 	}
 	return out, st.Snapshot()
