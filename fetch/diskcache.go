@@ -403,7 +403,13 @@ func (d *diskCache) middleware(s *Session) func(*middleware.Stack) error {
 				}
 				res, md, err := next.HandleInitialize(ctx, in)
 				if err == nil && res.Result != nil && reflect.TypeOf(res.Result) == reflect.TypeOf(newOut()) {
-					if werr := d.write(id, key, res.Result, cf.got, cf.by); werr != nil {
+					by := cf.by
+					if by == "" {
+						// No decoder read it: an answer made of AWS's
+						// error (Absent), which only the SDK decodes.
+						by = DecoderSDK
+					}
+					if werr := d.write(id, key, res.Result, cf.got, by); werr != nil {
 						return res, md, fmt.Errorf("cache: %w", werr)
 					}
 				}
