@@ -233,6 +233,9 @@ any, on a terminal, awssql opens an interactive shell.`,
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(flagError)
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if connectionless(cmd) {
+			return nil
+		}
 		if err := a.applyConfig(cmd); err != nil {
 			return err
 		}
@@ -435,4 +438,18 @@ func (a *app) close() {
 	if a.demo != nil {
 		a.demo.Close()
 	}
+}
+
+// connectionless reports whether cmd never connects nor runs anything a
+// connection's settings change (help, the version, shell completion): a
+// mistake in the config file is then not its to refuse, and Tab
+// completion does not go quiet over it.
+func connectionless(cmd *cobra.Command) bool {
+	for c := cmd; c != nil; c = c.Parent() {
+		switch c.Name() {
+		case "help", "version", "completion", cobra.ShellCompRequestCmd, cobra.ShellCompNoDescRequestCmd:
+			return true
+		}
+	}
+	return false
 }

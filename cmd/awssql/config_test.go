@@ -136,36 +136,3 @@ func TestConfigValueErrorsSayWhere(t *testing.T) {
 		}
 	}
 }
-
-// TestConfigTopLevelKeys: a setting written at the top level of the file
-// instead of under a connection is refused, not read as nothing: the run
-// would go on without it (decoder: sdk, and awssql's decoder answered).
-func TestConfigTopLevelKeys(t *testing.T) {
-	tests := []struct {
-		name, file string
-		code       int
-		want       string
-	}{
-		{"a setting at the top level", "decoder: sdk\ndefault: c\nconnections:\n  c:\n    regions: us-east-1\n", 2,
-			`line 1: unknown key "decoder" (settings go under a connection: connections: NAME: decoder: ...)`},
-		{"a setting at the top level, no connection used", "decoder: sdk\n", 2, `unknown key "decoder"`},
-		{"no setting", "default: c\nbogus: 1\nconnections:\n  c:\n    regions: us-east-1\n", 2,
-			`line 2: unknown key "bogus" (the top level holds default and connections)`},
-		{"a flag that is no setting", "param: x=1\n", 2, `unknown key "param" (the top level holds default and connections)`},
-		{"an x- key for YAML anchors", "x-base: &base\n  regions: us-east-1\ndefault: c\nconnections:\n  c:\n    <<: *base\n", 0, ""},
-		{"default and connections only", "default: c\nconnections:\n  c:\n    regions: us-east-1\n", 0, ""},
-		{"empty", "", 0, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			file := filepath.Join(t.TempDir(), "config.yaml")
-			if err := os.WriteFile(file, []byte(tt.file), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			r := runCLI(context.Background(), map[string]string{"AWSSQL_CONFIG": file}, "", false, "policy")
-			if r.code != tt.code || !strings.Contains(r.stderr, tt.want) {
-				t.Errorf("exit %d, stderr %q; want exit %d and %q", r.code, r.stderr, tt.code, tt.want)
-			}
-		})
-	}
-}

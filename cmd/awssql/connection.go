@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http/httptest"
 	"os"
@@ -456,16 +458,64 @@ func (a *app) startDemo(fo *fetch.Options) error {
 }
 
 // topLevelKeys refuses a key at the config file's top level other than
-// default and connections. A setting written there (decoder: sdk) would
-// otherwise be read as nothing, and the run would go on without it.
+// default and connections (and x-*, a place for YAML anchors), and a
+// second YAML document: either would otherwise be read as nothing, and the
+// run would go on without it (decoder: sdk written at the top level). A
+// merge (<<) at the top level brings its mapping's keys, which are checked
+// the same; an alias used as a key is the key it stands for.
 func topLevelKeys(b []byte, cmd *cobra.Command) error {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
 	var doc yaml.Node
-	if err := yaml.Unmarshal(b, &doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+	if err := dec.Decode(&doc); err != nil {
 		return nil // empty, or refused by the decoding into configFile
 	}
-	m := doc.Content[0].Content
-	for i := 0; i+1 < len(m); i += 2 {
-		k := m[i]
+	if len(doc.Content) > 0 {
+		if err := mappingKeys(doc.Content[0], cmd, 0); err != nil {
+			return err
+		}
+	}
+	for {
+		var next yaml.Node
+		err := dec.Decode(&next)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("a second YAML document: %v", err)
+		}
+		// An empty document (a trailing ---, comments) holds nothing lost.
+		if empty := len(next.Content) == 0 || next.Content[0].Kind == yaml.ScalarNode && next.Content[0].Value == ""; !empty {
+			return fmt.Errorf("line %d: a second YAML document (---): awssql reads the first only; put the connections in one document", next.Line)
+		}
+	}
+}
+
+// mappingKeys checks the keys of a mapping at the config file's top level
+// (see topLevelKeys).
+func mappingKeys(m *yaml.Node, cmd *cobra.Command, depth int) error {
+	for m.Kind == yaml.AliasNode && m.Alias != nil && depth < 8 {
+		m, depth = m.Alias, depth+1
+	}
+	if m.Kind != yaml.MappingNode || depth >= 8 {
+		return nil // refused by the decoding into configFile, if at all
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		if k.Kind == yaml.AliasNode && k.Alias != nil {
+			k = k.Alias
+		}
+		if k.Tag == "!!merge" {
+			merged := []*yaml.Node{v}
+			if v.Kind == yaml.SequenceNode {
+				merged = v.Content
+			}
+			for _, mv := range merged {
+				if err := mappingKeys(mv, cmd, depth+1); err != nil {
+					return err
+				}
+			}
+			continue
+		}
 		if k.Value == "default" || k.Value == "connections" || strings.HasPrefix(k.Value, "x-") {
 			continue // x-: a place for YAML anchors, as in Compose files
 		}
