@@ -105,3 +105,22 @@ func TestConfigNotReadForHelp(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigSettingOfAnotherCommand: a connection's setting is a flag of
+// some command; a command without that flag lets it be. output: json is
+// the query's, and tables, schema, queries and policy ran it as an
+// unknown setting (exit 2) before.
+func TestConfigSettingOfAnotherCommand(t *testing.T) {
+	file := "default: c\nconnections:\n  c:\n    demo: true\n    output: json\n"
+	for _, args := range [][]string{{"tables"}, {"schema", "ec2_instances"}, {"queries"}, {"policy"}} {
+		if r := configRun(t, file, args...); r.code != 0 {
+			t.Errorf("%v: exit %d %s", args, r.code, r.stderr)
+		}
+	}
+	if r := configRun(t, file, "SELECT 1 AS x"); r.code != 0 || !strings.Contains(r.stdout, `{"x":1}`) {
+		t.Errorf("the query: exit %d, %q: want its output as JSON", r.code, r.stdout)
+	}
+	if r := configRun(t, strings.Replace(file, "output", "outptu", 1), "tables"); r.code != 2 || !strings.Contains(r.stderr, `unknown setting "outptu"`) {
+		t.Errorf("a misspelt setting: exit %d %q", r.code, r.stderr)
+	}
+}

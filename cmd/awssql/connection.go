@@ -265,8 +265,9 @@ func (a *app) loadConnection(cmd *cobra.Command) (conn map[string]yaml.Node, whe
 		sort.Strings(names)
 		return nil, "", usageErrorf("config %s: no connection %q (it has %s)", path, name, strings.Join(names, ", "))
 	}
+	settings := settingNames(cmd.Root())
 	for k := range conn {
-		if cmd.Flags().Lookup(k) == nil || notFromConfig[k] {
+		if !settings[k] {
 			return nil, "", usageErrorf("config %s: connection %s: unknown setting %q (settings are flag names)", path, name, k)
 		}
 	}
@@ -520,10 +521,33 @@ func mappingKeys(m *yaml.Node, cmd *cobra.Command, depth int) error {
 			continue // x-: a place for YAML anchors, as in Compose files
 		}
 		hint := "the top level holds default and connections"
-		if f := cmd.Flags().Lookup(k.Value); f != nil && !notFromConfig[k.Value] {
+		if settingNames(cmd.Root())[k.Value] {
 			hint = fmt.Sprintf("settings go under a connection: connections: NAME: %s: ...", k.Value)
 		}
 		return fmt.Errorf("line %d: unknown key %q (%s)", k.Line, k.Value, hint)
 	}
 	return nil
+}
+
+// settingNames are the keys a connection may hold: the flags of every
+// command (not -f and --param, which say what to run). A command applies
+// those it has: a connection's output: json is the query's, and tables,
+// which has no --output, lets it be rather than refuse the connection.
+func settingNames(root *cobra.Command) map[string]bool {
+	names := map[string]bool{}
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		add := func(f *pflag.Flag) {
+			if !notFromConfig[f.Name] {
+				names[f.Name] = true
+			}
+		}
+		c.Flags().VisitAll(add)
+		c.PersistentFlags().VisitAll(add)
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+	return names
 }
