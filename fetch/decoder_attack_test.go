@@ -9,10 +9,10 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 )
 
-// TestDecodeAttackEmptyProjectionOnDisk: a projection of no field
-// (Project with no path) is written to the disk cache as "fields":null,
-// which read takes for every field. That holds only because the decoder
-// is handed nil for it, which it also takes for every field.
+// TestDecodeAttackEmptyProjectionOnDisk: an entry written for no field
+// (Project with no path) holds no field when read back. It was written as
+// "fields":null, which read takes for every field, and was right only
+// because the decoder takes an empty projection for every field too.
 func TestDecodeAttackEmptyProjectionOnDisk(t *testing.T) {
 	d := newDiskCache(t.TempDir(), time.Hour, 1<<30)
 	narrow := fieldsOf(nil)
@@ -24,13 +24,11 @@ func TestDecodeAttackEmptyProjectionOnDisk(t *testing.T) {
 		t.Fatal(err)
 	}
 	var back ec2.DescribeInstancesOutput
-	held, fresh, ok := d.read("id", "key", allFields, DecoderAWSSQL, &back)
-	// The decoder is handed narrow.list(): nil, which it reads as every
-	// field. So an empty projection decodes whole answers, and the disk
-	// entry's "fields":null (every field) is what the answer holds: only
-	// if list() ever says "nothing" would this entry be wrong.
-	if ok && narrow.list() != nil {
-		t.Errorf("an entry decoded for no field answered a call for every field (held %q, fresh %v)", held.String(), fresh)
+	if held, fresh, ok := d.read("id", "key", allFields, DecoderAWSSQL, &back); ok || !fresh || held.all {
+		t.Errorf("an entry written for no field: answered a call for every field %v, fresh %v, holds every field %v", ok, fresh, held.all)
+	}
+	if _, _, ok := d.read("id", "key", narrow, DecoderAWSSQL, &back); !ok {
+		t.Errorf("an entry written for no field did not answer a call for no field")
 	}
 	// The same through a projection of one field, for contrast.
 	one := fieldsOf([]string{"Reservations.Instances.InstanceId"})

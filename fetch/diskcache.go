@@ -234,7 +234,9 @@ func (d *diskCache) write(id, key string, out any, held fields, by string) error
 	w := &countingWriter{w: f}
 	h := diskHeader{Fetched: fetched, Decoder: by}
 	if !held.all {
-		paths := held.paths
+		// [] for no field, not null: a header without fields, or with
+		// null, is an entry that holds every field.
+		paths := append([]string{}, held.paths...)
 		h.Fields = &paths
 	}
 	err = json.NewEncoder(w).Encode(h)
