@@ -242,11 +242,8 @@ func (a *app) loadConnection(cmd *cobra.Command) (conn map[string]yaml.Node, whe
 	if err != nil {
 		return nil, "", usageErrorf("config: %v", err)
 	}
-	var cf configFile
-	if err := yaml.Unmarshal(b, &cf); err != nil {
-		return nil, "", usageErrorf("config %s: %v", path, err)
-	}
-	if err := topLevelKeys(b, cmd); err != nil {
+	cf, err := parseConfig(b, cmd)
+	if err != nil {
 		return nil, "", usageErrorf("config %s: %v", path, err)
 	}
 	if name == "" {
@@ -458,41 +455,48 @@ func (a *app) startDemo(fo *fetch.Options) error {
 	return nil
 }
 
-// topLevelKeys refuses a key at the config file's top level other than
-// default and connections (and x-*, a place for YAML anchors), and a
-// second YAML document: either would otherwise be read as nothing, and the
-// run would go on without it (decoder: sdk written at the top level). A
-// merge (<<) at the top level brings its mapping's keys, which are checked
-// the same; an alias used as a key is the key it stands for.
-func topLevelKeys(b []byte, cmd *cobra.Command) error {
+// parseConfig reads the config file's one YAML document. It refuses a
+// key at the top level other than default and connections (and x-*, a
+// place for YAML anchors), and a second document that holds anything:
+// either would otherwise be read as nothing, and the run would go on
+// without it (decoder: sdk written at the top level). A merge (<<) at the
+// top level brings its mapping's keys, which are checked the same; an
+// alias used as a key is the key it stands for.
+func parseConfig(b []byte, cmd *cobra.Command) (configFile, error) {
+	var cf configFile
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		return nil // empty, or refused by the decoding into configFile
+	if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
+		return cf, nil
+	} else if err != nil {
+		return cf, err
+	}
+	if err := doc.Decode(&cf); err != nil {
+		return cf, err
 	}
 	if len(doc.Content) > 0 {
 		if err := mappingKeys(doc.Content[0], cmd, 0); err != nil {
-			return err
+			return cf, err
 		}
 	}
 	for {
 		var next yaml.Node
 		err := dec.Decode(&next)
 		if errors.Is(err, io.EOF) {
-			return nil
+			return cf, nil
 		}
 		if err != nil {
-			return fmt.Errorf("a second YAML document: %v", err)
+			return cf, fmt.Errorf("a second YAML document: %v", err)
 		}
 		// An empty document (a trailing ---, comments) holds nothing lost.
 		if empty := len(next.Content) == 0 || next.Content[0].Kind == yaml.ScalarNode && next.Content[0].Value == ""; !empty {
-			return fmt.Errorf("line %d: a second YAML document (---): awssql reads the first only; put the connections in one document", next.Line)
+			return cf, fmt.Errorf("line %d: a second YAML document (---): awssql reads the first only; put the connections in one document", next.Line)
 		}
 	}
 }
 
 // mappingKeys checks the keys of a mapping at the config file's top level
-// (see topLevelKeys).
+// (see parseConfig).
 func mappingKeys(m *yaml.Node, cmd *cobra.Command, depth int) error {
 	for m.Kind == yaml.AliasNode && m.Alias != nil && depth < 8 {
 		m, depth = m.Alias, depth+1
